@@ -1,0 +1,34 @@
+// Owns how Next.js builds the web app inside the monorepo: which workspace packages it compiles
+// from TypeScript source, which server-only packages stay outside the bundle, and where the root is.
+import { resolve } from 'node:path';
+import type { NextConfig } from 'next';
+
+// On Node 20 Next.js compiles this file to CommonJS, so `__dirname` is defined (and `import.meta`
+// must not appear: it makes Node load the compiled file as ESM, which then fails). Where Node
+// loads it natively as ESM (22.18+), `__dirname` is undefined and the npm scripts' cwd is this folder.
+const appDir = typeof __dirname === 'string' ? __dirname : process.cwd();
+
+// The lockfile and the hoisted node_modules live at the repository root.
+const monorepoRoot = resolve(appDir, '../..');
+
+const nextConfig: NextConfig = {
+  // Workspace packages export TypeScript source (`./src/index.ts`) with `.ts` import extensions.
+  transpilePackages: ['@weir/config', '@weir/db', '@weir/queue'],
+  // Loaded by Node at run time rather than bundled: drivers that keep sockets and connection
+  // state, and Prisma's runtime, which reads files relative to its package. Not listed:
+  // @prisma/schema-engine-wasm (ESM-only; Turbopack refuses to make it external and bundles it;
+  // the web app never runs migrations, it only arrives through @weir/db's index).
+  serverExternalPackages: [
+    'pg',
+    'ioredis',
+    'bullmq',
+    '@prisma/client',
+    '@prisma/adapter-pg',
+    '@prisma/driver-adapter-utils',
+  ],
+  turbopack: { root: monorepoRoot },
+  outputFileTracingRoot: monorepoRoot,
+  poweredByHeader: false,
+};
+
+export default nextConfig;

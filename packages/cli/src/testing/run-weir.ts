@@ -1,0 +1,46 @@
+// Owns running the real `weir` command in a child process, for the CLI's own tests.
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { paths } from '../paths.ts';
+
+export interface WeirResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `weir …args` to completion with `env` added to a clean copy of this environment. */
+export function runWeir(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<WeirResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [paths.weirBin, ...args],
+      { env: weirEnv(env), timeout: timeoutMs, cwd: paths.webApp.replace(/apps\/web\/?$/, '') },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** Starts `weir …args` and leaves it running; output accumulates in the returned buffers. */
+export function startWeir(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+  let output = '';
+  const child = spawn(process.execPath, [paths.weirBin, ...args], { env: weirEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  return { child, output: () => output };
+}
+
+/** The parent's environment without Weir's variables, so a developer's .env cannot leak in. */
+function weirEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (!/^(DATABASE_URL|REDIS_URL|WEIR_|S3_|SLACK_|PAGERDUTY_|SMTP_|ALERT_)/.test(key)) env[key] = value;
+  }
+  return { ...env, ...extra };
+}

@@ -1,0 +1,160 @@
+// Owns Weir's configuration: every environment variable, parsed and validated in one place.
+// A bad value stops start-up with one line naming the variable and the problem.
+import { z } from 'zod';
+
+const url = (protocols: readonly string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL, for example ${example}` },
+  );
+
+const positiveInt = z.coerce.number().int().positive();
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const nonEmpty = z.string().min(1, { message: 'must not be empty' });
+
+/**
+ * Every environment variable Weir reads. README.md's configuration table lists the same set;
+ * `config.test.ts` checks that they agree.
+ */
+export const envSchema = z.object({
+  DATABASE_URL: url(['postgresql:', 'postgres:'], 'postgresql://user:pass@host:5432/weir').optional(),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').optional(),
+  WEIR_HOME: nonEmpty.default('.weir'),
+  WEIR_DAGS_FOLDER: nonEmpty.default('dags'),
+  WEIR_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}:-]+$/, { message: 'may contain only letters, digits, _ - : { }' })
+    .default('weir'),
+  WEIR_LAKE_URL: url(['file:', 's3:'], 's3://bucket/prefix/ or file:///var/lake').optional(),
+  WEIR_WAREHOUSE_URL: url(['duckdb:', 'postgresql:', 'postgres:'], 'duckdb:///var/weir/warehouse.duckdb').optional(),
+  S3_ENDPOINT: url(['http:', 'https:'], 'http://127.0.0.1:9000').optional(),
+  S3_REGION: nonEmpty.default('us-east-1'),
+  S3_ACCESS_KEY_ID: nonEmpty.optional(),
+  S3_SECRET_ACCESS_KEY: nonEmpty.optional(),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  SLACK_TOKEN: nonEmpty.optional(),
+  SLACK_CHANNEL: nonEmpty.default('#weir-alerts'),
+  SLACK_API_URL: url(['http:', 'https:'], 'https://slack.com/api/').optional(),
+  PAGERDUTY_ROUTING_KEY: nonEmpty.optional(),
+  PAGERDUTY_EVENTS_URL: url(['http:', 'https:'], 'https://events.pagerduty.com/v2/enqueue').default(
+    'https://events.pagerduty.com/v2/enqueue',
+  ),
+  SMTP_URL: url(['smtp:', 'smtps:'], 'smtp://user:pass@mail.example.com:587').optional(),
+  ALERT_EMAIL_FROM: z.email({ message: 'must be an email address' }).default('weir@localhost'),
+  ALERT_EMAIL_TO: z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.email({ message: 'must be a comma-separated list of email addresses' })))
+    .optional(),
+  WEIR_SECRET_KEY: z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
+  WEIR_WEB_HOST: nonEmpty.default('0.0.0.0'),
+  WEIR_WEB_PORT: port.default(3000),
+  WEIR_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  WEIR_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Where to reach each service and how Weir behaves, after parsing and defaults. */
+export interface WeirConfig {
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly home: string;
+  readonly dagsFolder: string;
+  readonly queuePrefix: string;
+  readonly lakeUrl: string | undefined;
+  readonly warehouseUrl: string | undefined;
+  readonly s3: {
+    readonly endpoint: string | undefined;
+    readonly region: string;
+    readonly accessKeyId: string | undefined;
+    readonly secretAccessKey: string | undefined;
+    readonly forcePathStyle: boolean;
+  };
+  readonly slack: { readonly token: string | undefined; readonly channel: string; readonly apiUrl: string | undefined };
+  readonly pagerduty: { readonly routingKey: string | undefined; readonly eventsUrl: string };
+  readonly email: { readonly smtpUrl: string | undefined; readonly from: string; readonly to: readonly string[] };
+  readonly secretKey: string | undefined;
+  readonly web: { readonly host: string; readonly port: number };
+  readonly logLevel: Env['WEIR_LOG_LEVEL'];
+  readonly connectTimeoutMs: number;
+}
+
+/** Raised when an environment variable has a bad value. Its message is one line a user can act on. */
+export class ConfigError extends Error {
+  readonly code = 'WEIR_CONFIG_INVALID';
+  constructor(
+    readonly variable: string,
+    readonly problem: string,
+  ) {
+    super(`invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment. Empty strings count as unset, as in most twelve-factor tools. */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): WeirConfig {
+  const present: Record<string, string> = {};
+  for (const key of Object.keys(envSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== '') present[key] = value.trim();
+  }
+  const result = envSchema.safeParse(present);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const variable = String(issue?.path[0] ?? 'environment');
+    const got = present[variable];
+    const shown = got === undefined || isSecret(variable) ? '' : ` (got "${redactUrl(got)}")`;
+    throw new ConfigError(variable, `${issue?.message ?? 'is invalid'}${shown}`);
+  }
+  const e = result.data;
+  return {
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    home: e.WEIR_HOME,
+    dagsFolder: e.WEIR_DAGS_FOLDER,
+    queuePrefix: e.WEIR_QUEUE_PREFIX,
+    lakeUrl: e.WEIR_LAKE_URL,
+    warehouseUrl: e.WEIR_WAREHOUSE_URL,
+    s3: {
+      endpoint: e.S3_ENDPOINT,
+      region: e.S3_REGION,
+      accessKeyId: e.S3_ACCESS_KEY_ID,
+      secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+      forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    },
+    slack: { token: e.SLACK_TOKEN, channel: e.SLACK_CHANNEL, apiUrl: e.SLACK_API_URL },
+    pagerduty: { routingKey: e.PAGERDUTY_ROUTING_KEY, eventsUrl: e.PAGERDUTY_EVENTS_URL },
+    email: { smtpUrl: e.SMTP_URL, from: e.ALERT_EMAIL_FROM, to: e.ALERT_EMAIL_TO ?? [] },
+    secretKey: e.WEIR_SECRET_KEY,
+    web: { host: e.WEIR_WEB_HOST, port: e.WEIR_WEB_PORT },
+    logLevel: e.WEIR_LOG_LEVEL,
+    connectTimeoutMs: e.WEIR_CONNECT_TIMEOUT_MS,
+  };
+}
+
+const SECRET_NAMES = /KEY|TOKEN|SECRET|PASSWORD/;
+
+function isSecret(variable: string): boolean {
+  return SECRET_NAMES.test(variable);
+}
+
+/** Hides the password of a URL so error messages and logs never show credentials. */
+export function redactUrl(value: string): string {
+  try {
+    const parsed = new URL(value);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return value;
+  }
+}

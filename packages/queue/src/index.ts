@@ -1,0 +1,2 @@
+export { createRedis } from './connection.ts';
+export { evictionWarning, pingRedis, redisAddress, type RedisPingResult } from './ping.ts';

@@ -1,0 +1,9 @@
+// Prisma CLI configuration, for users with internet access who run the Prisma CLI directly.
+// Weir itself migrates offline with `npx weir db migrate` (see packages/db/src/migrations).
+import { defineConfig } from 'prisma/config';
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/weir' },
+});

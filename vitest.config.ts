@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests: everything next to the code, against real services.
+// Browser tests live in e2e/ and have their own config.
+export default defineConfig({
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'dags/**/*.test.ts'],
+    exclude: ['**/node_modules/**', 'e2e/**'],
+    globalSetup: ['packages/testing/src/global-setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
