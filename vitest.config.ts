@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // Browser tests live in e2e/ and have their own config.
 export default defineConfig({
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'dags/**/*.test.ts'],
+    include: [
+      'packages/*/src/**/*.test.ts',
+      'apps/*/src/**/*.test.ts',
+      'apps/web/{app,lib,components}/**/*.test.{ts,tsx}',
+      'dags/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', 'e2e/**'],
     globalSetup: ['packages/testing/src/global-setup.ts'],
     testTimeout: 60_000,

@@ -10,7 +10,7 @@ export const paths = {
   migrations: resolve(installRoot, 'prisma/migrations'),
   generatedClient: resolve(installRoot, 'packages/db/src/generated/prisma'),
   webApp: resolve(installRoot, 'apps/web'),
-  weirBin: resolve(installRoot, 'packages/cli/bin/weir.mjs'),
+  weirBin: resolve(installRoot, 'apps/cli/bin/weir.mjs'),
 } as const;
 
 /** Resolves a configured folder (WEIR_HOME, WEIR_DAGS_FOLDER) against the current directory. */

@@ -1,0 +1,167 @@
+// Owns the authoring API: `dag(options, build)` and `d.task(...)`. Tasks name their upstreams by
+// handle; a task's return value is its output, and `inputs` deliver upstream outputs, typed, as
+// the task function's arguments.
+import type { z } from 'zod';
+import type { CallbackContext, DagRunContext, TaskContext } from './context.ts';
+import type { Duration } from './duration.ts';
+import type { TaskKind, TriggerRule, WeightRule } from './serialized.ts';
+
+const DAG_BRAND = Symbol.for('weir.dag');
+const HANDLE_BRAND = Symbol.for('weir.task-handle');
+
+/** A reference to a task, typed by its output. Pass it in `inputs` or `after` of another task. */
+export interface TaskHandle<T> {
+  readonly taskId: string;
+  readonly [HANDLE_BRAND]: true;
+  /** Type-level only: the task's output type. */
+  readonly __output?: T;
+}
+
+/** The output types of a tuple of handles, in order. */
+export type OutputsOf<I extends readonly TaskHandle<unknown>[]> = {
+  -readonly [K in keyof I]: I[K] extends TaskHandle<infer T> ? T : never;
+};
+
+export type TaskCallback<P> = (ctx: CallbackContext<P>) => void | Promise<void>;
+
+/** Options that may be set per task or, through `defaults`, for every task of a DAG. */
+export interface TaskDefaults {
+  /** How many times to retry after the first try fails (Airflow's `retries`). Default 0. */
+  readonly retries?: number;
+  /** Wait before a retry. Default '5m' (as Airflow). */
+  readonly retryDelay?: Duration;
+  /** Double the wait on every try, with deterministic jitter. Default false. */
+  readonly retryExponentialBackoff?: boolean;
+  /** Upper bound on the wait between tries. */
+  readonly maxRetryDelay?: Duration;
+  /** Per try; the task's AbortSignal fires, then the try is stopped. */
+  readonly executionTimeout?: Duration;
+  readonly triggerRule?: TriggerRule;
+  /** Default 'default' (128 slots). */
+  readonly pool?: string;
+  readonly poolSlots?: number;
+  readonly priorityWeight?: number;
+  readonly weightRule?: WeightRule;
+  /** Default 'default'; `weir worker --queues` chooses which queues a worker serves. */
+  readonly queue?: string;
+}
+
+export interface TaskOptions<P, I extends readonly TaskHandle<unknown>[] = readonly []> extends TaskDefaults {
+  /** Upstream tasks whose outputs become the task function's arguments, in this order. */
+  readonly inputs?: I;
+  /** Upstream tasks that must finish first but pass nothing. */
+  readonly after?: readonly TaskHandle<unknown>[];
+  readonly doc?: string;
+  readonly onSuccess?: TaskCallback<P>;
+  readonly onFailure?: TaskCallback<P>;
+  readonly onRetry?: TaskCallback<P>;
+  readonly onSkipped?: TaskCallback<P>;
+}
+
+export type TaskFn<P, I extends readonly TaskHandle<unknown>[], R> = (
+  ctx: TaskContext<P>,
+  ...inputs: OutputsOf<I>
+) => R | Promise<R>;
+
+export interface DagOptions<S extends z.ZodType | undefined = undefined> {
+  /** Unique across all DAG files: letters, digits, `_`, `-`, `.`. */
+  readonly id: string;
+  /** Cron expression, a preset (`@hourly` `@daily` `@weekly` `@monthly` `@yearly` `@once`), or null. */
+  readonly schedule?: string | null;
+  /** IANA time zone for the schedule and date strings without an offset. Default 'UTC'. */
+  readonly timezone?: string;
+  readonly startDate?: string | Date;
+  readonly endDate?: string | Date;
+  /** Create a run for every missed interval (oldest first). Default false, as in Airflow 3. */
+  readonly catchup?: boolean;
+  /** A zod object schema with defaults; a trigger's conf is validated against it. */
+  readonly params?: S;
+  readonly maxActiveRuns?: number;
+  readonly maxActiveTasks?: number;
+  readonly tags?: readonly string[];
+  readonly owner?: string;
+  readonly description?: string;
+  readonly defaults?: TaskDefaults;
+  readonly onSuccess?: (ctx: DagRunContext<ParamsOf<S>>) => void | Promise<void>;
+  readonly onFailure?: (ctx: DagRunContext<ParamsOf<S>>) => void | Promise<void>;
+}
+
+export type ParamsOf<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
+
+/** A task as defined in a DAG file: options plus the function the worker runs. */
+export interface TaskDefinition {
+  readonly taskId: string;
+  readonly kind: TaskKind;
+  readonly inputs: readonly string[];
+  readonly after: readonly string[];
+  readonly options: TaskOptions<unknown, readonly TaskHandle<unknown>[]>;
+  readonly fn: (ctx: TaskContext<unknown>, ...inputs: unknown[]) => unknown;
+}
+
+/** The value a DAG file exports. */
+export interface Dag {
+  readonly [DAG_BRAND]: true;
+  readonly dagId: string;
+  readonly options: DagOptions<z.ZodType | undefined>;
+  readonly tasks: ReadonlyMap<string, TaskDefinition>;
+}
+
+export interface DagBuilder<P> {
+  task<R>(taskId: string, fn: TaskFn<P, readonly [], R>): TaskHandle<Awaited<R>>;
+  task<const I extends readonly TaskHandle<unknown>[], R>(
+    taskId: string,
+    options: TaskOptions<P, I>,
+    fn: TaskFn<P, I, R>,
+  ): TaskHandle<Awaited<R>>;
+}
+
+const ID = /^[A-Za-z0-9_.-]{1,250}$/;
+
+/** Defines a DAG. Errors in the definition throw at import, and become the file's import error. */
+export function dag<S extends z.ZodType | undefined = undefined>(
+  options: DagOptions<S>,
+  build: (d: DagBuilder<ParamsOf<S>>) => void,
+): Dag {
+  if (!ID.test(options.id)) {
+    throw new TypeError(`DAG id "${options.id}" is invalid: use 1-250 letters, digits, '_', '-' or '.'`);
+  }
+  const tasks = new Map<string, TaskDefinition>();
+  const builder: DagBuilder<ParamsOf<S>> = {
+    task(taskId: string, a: unknown, b?: unknown) {
+      const [options, fn] = typeof a === 'function' ? [{}, a] : [a, b];
+      if (typeof fn !== 'function') throw new TypeError(`task "${taskId}" in DAG "${options_id()}" has no function`);
+      if (!ID.test(taskId)) {
+        throw new TypeError(`task id "${taskId}" in DAG "${options_id()}" is invalid: use letters, digits, '_', '-' or '.'`);
+      }
+      if (tasks.has(taskId)) throw new TypeError(`DAG "${options_id()}" defines task "${taskId}" twice`);
+      const opts = options as TaskOptions<unknown, readonly TaskHandle<unknown>[]>;
+      const refs = (list: readonly TaskHandle<unknown>[] | undefined, field: string) =>
+        (list ?? []).map((handle) => {
+          if (!isTaskHandle(handle) || !tasks.has(handle.taskId)) {
+            throw new TypeError(`task "${taskId}": ${field} must list tasks of this DAG defined before it`);
+          }
+          return handle.taskId;
+        });
+      tasks.set(taskId, {
+        taskId,
+        kind: 'task',
+        inputs: refs(opts.inputs, 'inputs'),
+        after: refs(opts.after, 'after'),
+        options: opts,
+        fn: fn as TaskDefinition['fn'],
+      });
+      return { taskId, [HANDLE_BRAND]: true } as TaskHandle<never>;
+    },
+  };
+  const options_id = () => options.id;
+  build(builder);
+  return { [DAG_BRAND]: true, dagId: options.id, options: options as DagOptions<z.ZodType | undefined>, tasks };
+}
+
+export function isDag(value: unknown): value is Dag {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DAG_BRAND] === true;
+}
+
+export function isTaskHandle(value: unknown): value is TaskHandle<unknown> {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HANDLE_BRAND] === true;
+}

@@ -1,0 +1,23 @@
+// @weir/sdk: everything a DAG file imports. It depends on nothing else in Weir.
+export { z } from 'zod';
+export type { CallbackContext, DagRunContext, TaskContext, TaskLogger } from './context.ts';
+export {
+  type Dag,
+  type DagBuilder,
+  type DagOptions,
+  dag,
+  isDag,
+  isTaskHandle,
+  type OutputsOf,
+  type ParamsOf,
+  type TaskDefaults,
+  type TaskDefinition,
+  type TaskFn,
+  type TaskHandle,
+  type TaskOptions,
+} from './dag.ts';
+export { type Duration, parseDuration } from './duration.ts';
+export { classifyThrown, NonRetryableError, RetryAfterError, SkipTask, type ThrownOutcome } from './errors.ts';
+export { DEFAULTS, serializeDag } from './serialize.ts';
+export * from './serialized.ts';
+export { isValidTimeZone, toInstant } from './zoned-time.ts';

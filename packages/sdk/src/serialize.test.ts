@@ -1,0 +1,167 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { dag, type DagOptions, type TaskOptions, type TaskHandle, serializeDag, z } from './index.ts';
+import type { SerializedDag, SerializedTask } from './serialized.ts';
+
+const roundTrip = (value: SerializedDag): SerializedDag => JSON.parse(JSON.stringify(value)) as SerializedDag;
+
+function serializeWith(options: Partial<DagOptions<z.ZodType | undefined>>): SerializedDag {
+  const serialized = serializeDag(dag({ id: 'd', ...options }, (d) => void d.task('t', async () => 1)));
+  expect(roundTrip(serialized)).toEqual(serialized);
+  return serialized;
+}
+
+function serializeTaskWith(options: TaskOptions<unknown>): SerializedTask {
+  const serialized = serializeDag(dag({ id: 'd' }, (d) => void d.task('t', options, async () => 1)));
+  expect(roundTrip(serialized)).toEqual(serialized);
+  return serialized.tasks[0] as SerializedTask;
+}
+
+describe('DAG fields round-trip through serialization', () => {
+  it.each<[string, Partial<DagOptions<z.ZodType | undefined>>, Partial<SerializedDag>]>([
+    ['schedule (cron)', { schedule: '0 * * * *' }, { schedule: '0 * * * *' }],
+    ['schedule (preset)', { schedule: '@daily' }, { schedule: '@daily' }],
+    ['schedule (none)', { schedule: null }, { schedule: null }],
+    ['timezone', { timezone: 'Europe/Amsterdam' }, { timezone: 'Europe/Amsterdam' }],
+    ['startDate in UTC', { startDate: '2026-01-01' }, { startDate: '2026-01-01T00:00:00.000Z' }],
+    [
+      'startDate in the DAG timezone',
+      { startDate: '2026-07-01', timezone: 'Europe/Amsterdam' },
+      { startDate: '2026-06-30T22:00:00.000Z' },
+    ],
+    ['endDate', { endDate: '2026-12-31T23:00:00Z' }, { endDate: '2026-12-31T23:00:00.000Z' }],
+    ['catchup', { catchup: true }, { catchup: true }],
+    ['maxActiveRuns', { maxActiveRuns: 3 }, { maxActiveRuns: 3 }],
+    ['maxActiveTasks', { maxActiveTasks: 5 }, { maxActiveTasks: 5 }],
+    ['tags', { tags: ['pipeline', 'hourly'] }, { tags: ['pipeline', 'hourly'] }],
+    ['owner', { owner: 'data-eng' }, { owner: 'data-eng' }],
+    ['description', { description: 'Loads events' }, { description: 'Loads events' }],
+    ['callbacks', { onSuccess: () => {}, onFailure: () => {} }, { callbacks: ['onSuccess', 'onFailure'] }],
+  ])('%s', (_, options, expected) => {
+    expect(serializeWith(options)).toMatchObject(expected);
+  });
+
+  it('params: JSON schema and defaults', () => {
+    const serialized = serializeWith({
+      params: z.object({ limit: z.number().int().default(10), region: z.enum(['eu', 'us']).default('eu'), note: z.string().optional() }),
+    });
+    expect(serialized.params?.defaults).toEqual({ limit: 10, region: 'eu' });
+    expect(serialized.params?.schema).toMatchObject({
+      type: 'object',
+      properties: { limit: { type: 'integer', default: 10 }, region: { enum: ['eu', 'us'] }, note: { type: 'string' } },
+    });
+  });
+
+  it('defaults that nothing sets', () => {
+    const s = serializeWith({});
+    expect(s).toMatchObject({ schedule: null, timezone: 'UTC', catchup: false, maxActiveRuns: 16, maxActiveTasks: 16, params: null });
+  });
+});
+
+describe('task fields round-trip through serialization', () => {
+  it.each<[string, TaskOptions<unknown>, Partial<SerializedTask>]>([
+    ['retries', { retries: 3 }, { retries: 3 }],
+    ['retryDelay', { retryDelay: '30s' }, { retryDelayMs: 30_000 }],
+    ['retryDelay in seconds', { retryDelay: 2.5 }, { retryDelayMs: 2_500 }],
+    ['retryExponentialBackoff', { retryExponentialBackoff: true }, { retryExponentialBackoff: true }],
+    ['maxRetryDelay', { maxRetryDelay: '1h' }, { maxRetryDelayMs: 3_600_000 }],
+    ['executionTimeout', { executionTimeout: '1m30s' }, { executionTimeoutMs: 90_000 }],
+    ['triggerRule', { triggerRule: 'one_failed' }, { triggerRule: 'one_failed' }],
+    ['pool', { pool: 'warehouse' }, { pool: 'warehouse' }],
+    ['poolSlots', { poolSlots: 2 }, { poolSlots: 2 }],
+    ['priorityWeight', { priorityWeight: 7 }, { priorityWeight: 7 }],
+    ['weightRule', { weightRule: 'absolute' }, { weightRule: 'absolute' }],
+    ['queue', { queue: 'heavy' }, { queue: 'heavy' }],
+    ['doc', { doc: 'Counts rows' }, { doc: 'Counts rows' }],
+    [
+      'callbacks',
+      { onSuccess: () => {}, onFailure: () => {}, onRetry: () => {}, onSkipped: () => {} },
+      { callbacks: ['onSuccess', 'onFailure', 'onRetry', 'onSkipped'] },
+    ],
+  ])('%s', (_, options, expected) => {
+    expect(serializeTaskWith(options)).toMatchObject(expected);
+  });
+
+  it('defaults, and DAG defaults under task options', () => {
+    expect(serializeTaskWith({})).toEqual({
+      taskId: 't',
+      kind: 'task',
+      upstreams: [],
+      inputs: [],
+      triggerRule: 'all_success',
+      retries: 0,
+      retryDelayMs: 300_000,
+      retryExponentialBackoff: false,
+      maxRetryDelayMs: null,
+      executionTimeoutMs: null,
+      pool: 'default',
+      poolSlots: 1,
+      priorityWeight: 1,
+      weightRule: 'downstream',
+      queue: 'default',
+      callbacks: [],
+      doc: null,
+    });
+    const s = serializeDag(
+      dag({ id: 'd', defaults: { retries: 2, queue: 'q1' } }, (d) => {
+        d.task('a', async () => 1);
+        d.task('b', { retries: 5 }, async () => 1);
+      }),
+    );
+    expect(s.tasks.map((t) => [t.retries, t.queue])).toEqual([
+      [2, 'q1'],
+      [5, 'q1'],
+    ]);
+  });
+
+  it('upstreams from inputs and after; inputs in argument order', () => {
+    const s = serializeDag(
+      dag({ id: 'd' }, (d) => {
+        const a = d.task('a', async () => 1);
+        const b = d.task('b', async () => 'x');
+        const c = d.task('c', async () => true);
+        d.task('z', { inputs: [b, a], after: [c, a] }, async (_ctx, bv, av) => `${bv}${av}`);
+      }),
+    );
+    expect(s.tasks[3]).toMatchObject({ upstreams: ['a', 'b', 'c'], inputs: ['b', 'a'] });
+  });
+});
+
+describe('definition errors name the DAG, the task and the field', () => {
+  it.each<[string, () => unknown, RegExp]>([
+    ['bad dag id', () => dag({ id: 'bad id' }, () => {}), /DAG id "bad id" is invalid/],
+    ['duplicate task', () => dag({ id: 'd' }, (d) => { d.task('a', async () => 1); d.task('a', async () => 1); }), /defines task "a" twice/],
+    ['bad duration', () => serializeTaskWith({ retryDelay: 'soon' }), /task "t": retryDelay "soon" is not a duration/],
+    ['bad timezone', () => serializeWith({ timezone: 'Mars/Olympus' }), /timezone "Mars\/Olympus" is not an IANA time zone/],
+    ['bad startDate', () => serializeWith({ startDate: 'yesterday' }), /startDate "yesterday" is not a date/],
+    ['negative retries', () => serializeTaskWith({ retries: -1 }), /retries must be a whole number ≥ 0/],
+    [
+      'upstream from another DAG',
+      () => {
+        let foreign: TaskHandle<number> | undefined;
+        dag({ id: 'other' }, (d) => { foreign = d.task('x', async () => 1); });
+        return dag({ id: 'd' }, (d) => void d.task('y', { inputs: [foreign as TaskHandle<number>] }, async (_c, x) => x));
+      },
+      /inputs must list tasks of this DAG defined before it/,
+    ],
+  ])('%s', (_, define, message) => {
+    expect(define).toThrow(message);
+  });
+});
+
+describe('typed outputs', () => {
+  it('delivers upstream output types to the task function, and rejects mismatches at compile time', () => {
+    dag({ id: 'typed', params: z.object({ n: z.number().default(1) }) }, (d) => {
+      const extract = d.task('extract', async () => [1, 2, 3]);
+      const label = d.task('label', async () => 'rows');
+      const total = d.task('total', { inputs: [extract, label] }, async (ctx, xs, name) => {
+        expectTypeOf(xs).toEqualTypeOf<number[]>();
+        expectTypeOf(name).toEqualTypeOf<string>();
+        expectTypeOf(ctx.params.n).toEqualTypeOf<number>();
+        return { count: xs.length };
+      });
+      expectTypeOf(total).toEqualTypeOf<TaskHandle<{ count: number }>>();
+      // @ts-expect-error: extract outputs number[], not string
+      d.task('wrong', { inputs: [extract] }, async (_ctx, xs: string) => xs);
+    });
+  });
+});

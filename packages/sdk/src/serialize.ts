@@ -1,0 +1,117 @@
+// Owns turning a DAG definition into its serialized form (plain JSON, no functions).
+import { z } from 'zod';
+import type { Dag, TaskDefaults, TaskDefinition } from './dag.ts';
+import { parseDuration } from './duration.ts';
+import {
+  DAG_CALLBACKS,
+  type JsonSchema,
+  SERIALIZATION_VERSION,
+  type SerializedDag,
+  type SerializedTask,
+  TASK_CALLBACKS,
+} from './serialized.ts';
+import { isValidTimeZone, toInstant } from './zoned-time.ts';
+
+export const DEFAULTS = {
+  retries: 0,
+  retryDelayMs: 300_000,
+  pool: 'default',
+  queue: 'default',
+  maxActiveRuns: 16,
+  maxActiveTasks: 16,
+  timezone: 'UTC',
+} as const;
+
+/** Throws a TypeError naming the DAG, the task and the field for any invalid option. */
+export function serializeDag(dag: Dag): SerializedDag {
+  const o = dag.options;
+  const timezone = o.timezone ?? DEFAULTS.timezone;
+  const where = `DAG "${dag.dagId}"`;
+  if (!isValidTimeZone(timezone)) throw new TypeError(`${where}: timezone "${timezone}" is not an IANA time zone`);
+  const positiveInt = (value: number | undefined, field: string, fallback: number) => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < 1) throw new TypeError(`${where}: ${field} must be a positive integer, got ${v}`);
+    return v;
+  };
+  return {
+    version: SERIALIZATION_VERSION,
+    dagId: dag.dagId,
+    description: o.description ?? null,
+    owner: o.owner ?? null,
+    tags: [...(o.tags ?? [])],
+    schedule: o.schedule ?? null,
+    timezone,
+    startDate: o.startDate === undefined ? null : toInstant(o.startDate, timezone, `${where}: startDate`).toISOString(),
+    endDate: o.endDate === undefined ? null : toInstant(o.endDate, timezone, `${where}: endDate`).toISOString(),
+    catchup: o.catchup ?? false,
+    maxActiveRuns: positiveInt(o.maxActiveRuns, 'maxActiveRuns', DEFAULTS.maxActiveRuns),
+    maxActiveTasks: positiveInt(o.maxActiveTasks, 'maxActiveTasks', DEFAULTS.maxActiveTasks),
+    params: o.params ? serializeParams(o.params, where) : null,
+    callbacks: DAG_CALLBACKS.filter((name) => typeof o[name] === 'function'),
+    tasks: [...dag.tasks.values()].map((task) => serializeTask(task, o.defaults ?? {}, where)),
+  };
+}
+
+function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: string): SerializedTask {
+  const o = { ...defaults, ...stripUndefined(task.options) };
+  const where = `${dagWhere}, task "${task.taskId}"`;
+  const nonNegativeInt = (value: number | undefined, field: string, fallback: number) => {
+    const v = value ?? fallback;
+    if (!Number.isInteger(v) || v < 0) throw new TypeError(`${where}: ${field} must be a whole number ≥ 0, got ${v}`);
+    return v;
+  };
+  const poolSlots = nonNegativeInt(o.poolSlots, 'poolSlots', 1);
+  if (poolSlots < 1) throw new TypeError(`${where}: poolSlots must be at least 1`);
+  return {
+    taskId: task.taskId,
+    kind: task.kind,
+    upstreams: [...new Set([...task.inputs, ...task.after])].sort(),
+    inputs: [...task.inputs],
+    triggerRule: o.triggerRule ?? 'all_success',
+    retries: nonNegativeInt(o.retries, 'retries', DEFAULTS.retries),
+    retryDelayMs: o.retryDelay === undefined ? DEFAULTS.retryDelayMs : parseDuration(o.retryDelay, `${where}: retryDelay`),
+    retryExponentialBackoff: o.retryExponentialBackoff ?? false,
+    maxRetryDelayMs: o.maxRetryDelay === undefined ? null : parseDuration(o.maxRetryDelay, `${where}: maxRetryDelay`),
+    executionTimeoutMs:
+      o.executionTimeout === undefined ? null : parseDuration(o.executionTimeout, `${where}: executionTimeout`),
+    pool: o.pool ?? DEFAULTS.pool,
+    poolSlots,
+    priorityWeight: Number.isInteger(o.priorityWeight ?? 1) ? (o.priorityWeight ?? 1) : badWeight(where),
+    weightRule: o.weightRule ?? 'downstream',
+    queue: o.queue ?? DEFAULTS.queue,
+    callbacks: TASK_CALLBACKS.filter((name) => typeof task.options[name] === 'function'),
+    doc: task.options.doc ?? null,
+  };
+}
+
+function badWeight(where: string): never {
+  throw new TypeError(`${where}: priorityWeight must be a whole number`);
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function serializeParams(schema: z.ZodType, where: string): { schema: JsonSchema; defaults: Record<string, unknown> } {
+  let json: JsonSchema;
+  try {
+    json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  } catch (error) {
+    throw new TypeError(`${where}: params cannot be serialized: ${(error as Error).message}`);
+  }
+  return { schema: json, defaults: paramDefaults(schema) };
+}
+
+/** The value of every param that has a default (params without one are left out). */
+function paramDefaults(schema: z.ZodType): Record<string, unknown> {
+  const whole = schema.safeParse({});
+  if (whole.success && typeof whole.data === 'object' && whole.data !== null) return whole.data as Record<string, unknown>;
+  const defaults: Record<string, unknown> = {};
+  if (schema instanceof z.ZodObject) {
+    for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      const parsed = field.safeParse(undefined);
+      if (parsed.success && parsed.data !== undefined) defaults[key] = parsed.data;
+    }
+  }
+  return defaults;
+}

@@ -1,0 +1,82 @@
+// Owns the serialized form of a DAG: plain JSON the dag processor writes to PostgreSQL and the
+// scheduler and web read. It carries every option but no user code. Bump the version on any
+// incompatible change.
+
+export const SERIALIZATION_VERSION = 1 as const;
+
+/** Airflow's trigger rules: when a task may run, given its upstreams' states. */
+export const TRIGGER_RULES = [
+  'all_success',
+  'all_failed',
+  'all_done',
+  'all_done_min_one_success',
+  'all_skipped',
+  'one_success',
+  'one_failed',
+  'one_done',
+  'none_failed',
+  'none_failed_min_one_success',
+  'none_skipped',
+  'always',
+] as const;
+export type TriggerRule = (typeof TRIGGER_RULES)[number];
+
+export type TaskKind = 'task' | 'sensor';
+
+/** How a task's effective priority is computed from its own and its relatives' weights. */
+export type WeightRule = 'downstream' | 'upstream' | 'absolute';
+
+export const TASK_CALLBACKS = ['onSuccess', 'onFailure', 'onRetry', 'onSkipped'] as const;
+export type TaskCallbackName = (typeof TASK_CALLBACKS)[number];
+export const DAG_CALLBACKS = ['onSuccess', 'onFailure'] as const;
+export type DagCallbackName = (typeof DAG_CALLBACKS)[number];
+
+export interface SerializedTask {
+  readonly taskId: string;
+  readonly kind: TaskKind;
+  /** Every upstream task id (inputs and `after`), sorted. */
+  readonly upstreams: readonly string[];
+  /** Upstream task ids whose outputs are passed to the task function, in argument order. */
+  readonly inputs: readonly string[];
+  readonly triggerRule: TriggerRule;
+  readonly retries: number;
+  readonly retryDelayMs: number;
+  readonly retryExponentialBackoff: boolean;
+  readonly maxRetryDelayMs: number | null;
+  /** Per try. */
+  readonly executionTimeoutMs: number | null;
+  readonly pool: string;
+  readonly poolSlots: number;
+  readonly priorityWeight: number;
+  readonly weightRule: WeightRule;
+  readonly queue: string;
+  /** Which callbacks the task defines (they run in a worker, never in the scheduler). */
+  readonly callbacks: readonly TaskCallbackName[];
+  readonly doc: string | null;
+}
+
+/** A JSON Schema (draft 2020-12) object, as produced by zod's toJSONSchema. */
+export type JsonSchema = { readonly [key: string]: unknown };
+
+export interface SerializedDag {
+  readonly version: typeof SERIALIZATION_VERSION;
+  readonly dagId: string;
+  readonly description: string | null;
+  readonly owner: string | null;
+  readonly tags: readonly string[];
+  /** A cron expression, a preset (`@hourly` … `@once`), or null for manual runs only. */
+  readonly schedule: string | null;
+  /** IANA time zone the schedule is evaluated in. */
+  readonly timezone: string;
+  /** ISO 8601 instants. */
+  readonly startDate: string | null;
+  readonly endDate: string | null;
+  readonly catchup: boolean;
+  readonly maxActiveRuns: number;
+  readonly maxActiveTasks: number;
+  /** The params schema (for validating a trigger's conf and building the trigger form). */
+  readonly params: { readonly schema: JsonSchema; readonly defaults: Readonly<Record<string, unknown>> } | null;
+  readonly callbacks: readonly DagCallbackName[];
+  /** In definition order. */
+  readonly tasks: readonly SerializedTask[];
+}
