@@ -1,0 +1,51 @@
+import { createEmptyDatabase, freePort, testRedisUrl } from '@weir/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runWeir, startWeir } from '../testing/run-weir.ts';
+
+/** Polls until `check` resolves truthy; order-based, never asserts how long it took. */
+async function eventually<T>(check: () => Promise<T | undefined>, what: string, attempts = 600): Promise<T> {
+  for (let i = 0; i < attempts; i++) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+describe('weir standalone', () => {
+  let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
+  beforeAll(async () => {
+    database = await createEmptyDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('migrates, serves /api/health, refuses a second start on the same port, and stops on SIGINT', async () => {
+    const port = await freePort();
+    const env = { DATABASE_URL: database.url, REDIS_URL: testRedisUrl(), WEIR_WEB_PORT: String(port), WEIR_WEB_HOST: '127.0.0.1' };
+    const weir = startWeir(['standalone'], env);
+    const exited = new Promise<number | null>((resolve) => weir.child.on('exit', (code) => resolve(code)));
+    try {
+      const health = await eventually(async () => {
+        if (weir.child.exitCode !== null) throw new Error(`standalone exited early:\n${weir.output()}`);
+        const response = await fetch(`http://127.0.0.1:${port}/api/health`);
+        return response.ok ? ((await response.json()) as { status: string; database: { ok: boolean }; redis: { ok: boolean } }) : undefined;
+      }, 'the health endpoint');
+      expect(health).toMatchObject({ status: 'ok', database: { ok: true }, redis: { ok: true } });
+      expect(weir.output()).toMatch(/weir \| applied migrations: \d{14}_init/);
+      expect(weir.output()).toMatch(/^web +\| /m);
+
+      const second = await runWeir(['standalone'], env);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toBe(
+        `weir: port ${port} in use: is another Weir (or other server) already running? Stop it, or set WEIR_WEB_PORT to another port\n`,
+      );
+    } finally {
+      weir.child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    expect(weir.output()).toContain('weir | stopped');
+    await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+  }, 300_000);
+});
