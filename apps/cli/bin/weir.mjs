@@ -3,4 +3,5 @@
 import { register } from 'tsx/esm/api';
 
 register();
+globalThis[Symbol.for('weir.tsx-registered')] = true;
 await import('../src/main.ts');

@@ -1,9 +1,12 @@
 // Owns the `weir` command line: parses arguments and reports failures as one line.
 import { ConfigError } from '@weir/config';
 import { Command, CommanderError } from 'commander';
+import { registerComponentCommands } from './commands/components.ts';
+import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerHealthCommand } from './commands/health.ts';
 import { registerStandaloneCommand } from './commands/standalone.ts';
+import { registerTasksCommands } from './commands/tasks.ts';
 import { registerWebCommand } from './commands/web.ts';
 import { CliError } from './errors.ts';
 
@@ -15,6 +18,9 @@ const program = new Command('weir')
 
 registerStandaloneCommand(program);
 registerWebCommand(program);
+registerComponentCommands(program);
+registerDagsCommands(program);
+registerTasksCommands(program);
 registerDbCommands(program);
 registerHealthCommand(program);
 
@@ -34,6 +40,8 @@ function reportFailure(error: unknown): number {
     process.stderr.write(`weir: ${error.message}\n`);
     return error.exitCode;
   }
-  process.stderr.write(`weir: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `weir: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return 1;
 }

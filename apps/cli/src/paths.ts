@@ -1,6 +1,7 @@
 // Owns where things are: the Weir installation and the state folder.
-import { fileURLToPath } from 'node:url';
+
 import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** Root of the Weir installation (the monorepo), whatever the current directory is. */
 export const installRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -35,7 +35,10 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9_{}:-]+$/, { message: 'may contain only letters, digits, _ - : { }' })
     .default('weir'),
   WEIR_LAKE_URL: url(['file:', 's3:'], 's3://bucket/prefix/ or file:///var/lake').optional(),
-  WEIR_WAREHOUSE_URL: url(['duckdb:', 'postgresql:', 'postgres:'], 'duckdb:///var/weir/warehouse.duckdb').optional(),
+  WEIR_WAREHOUSE_URL: url(
+    ['duckdb:', 'postgresql:', 'postgres:'],
+    'duckdb:///var/weir/warehouse.duckdb',
+  ).optional(),
   S3_ENDPOINT: url(['http:', 'https:'], 'http://127.0.0.1:9000').optional(),
   S3_REGION: nonEmpty.default('us-east-1'),
   S3_ACCESS_KEY_ID: nonEmpty.optional(),
@@ -52,7 +55,12 @@ export const envSchema = z.object({
   ALERT_EMAIL_FROM: z.email({ message: 'must be an email address' }).default('weir@localhost'),
   ALERT_EMAIL_TO: z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.email({ message: 'must be a comma-separated list of email addresses' })))
     .optional(),
   WEIR_SECRET_KEY: z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
@@ -60,6 +68,28 @@ export const envSchema = z.object({
   WEIR_WEB_PORT: port.default(3000),
   WEIR_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   WEIR_CONNECT_TIMEOUT_MS: positiveInt.default(10_000),
+  WEIR_SCHEDULER_TICK_MS: positiveInt.default(1_000),
+  WEIR_DAG_IMPORT_TIMEOUT_MS: positiveInt.default(30_000),
+  WEIR_DAG_POLL_MS: positiveInt.default(2_000),
+  WEIR_WORKER_CONCURRENCY: positiveInt.default(16),
+  WEIR_WORKER_QUEUES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(
+          z.string().regex(/^[A-Za-z0-9_.-]+$/, { message: 'must be a comma-separated list of queue names' }),
+        )
+        .min(1),
+    )
+    .default(['default']),
+  WEIR_WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
+  WEIR_XCOM_MAX_BYTES: positiveInt.default(1_048_576),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -80,13 +110,29 @@ export interface WeirConfig {
     readonly secretAccessKey: string | undefined;
     readonly forcePathStyle: boolean;
   };
-  readonly slack: { readonly token: string | undefined; readonly channel: string; readonly apiUrl: string | undefined };
+  readonly slack: {
+    readonly token: string | undefined;
+    readonly channel: string;
+    readonly apiUrl: string | undefined;
+  };
   readonly pagerduty: { readonly routingKey: string | undefined; readonly eventsUrl: string };
-  readonly email: { readonly smtpUrl: string | undefined; readonly from: string; readonly to: readonly string[] };
+  readonly email: {
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+    readonly to: readonly string[];
+  };
   readonly secretKey: string | undefined;
   readonly web: { readonly host: string; readonly port: number };
   readonly logLevel: Env['WEIR_LOG_LEVEL'];
   readonly connectTimeoutMs: number;
+  readonly scheduler: { readonly tickMs: number };
+  readonly dagProcessor: { readonly importTimeoutMs: number; readonly pollMs: number };
+  readonly worker: {
+    readonly concurrency: number;
+    readonly queues: readonly string[];
+    readonly shutdownGraceMs: number;
+    readonly xcomMaxBytes: number;
+  };
 }
 
 /** Raised when an environment variable has a bad value. Its message is one line a user can act on. */
@@ -139,6 +185,14 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     web: { host: e.WEIR_WEB_HOST, port: e.WEIR_WEB_PORT },
     logLevel: e.WEIR_LOG_LEVEL,
     connectTimeoutMs: e.WEIR_CONNECT_TIMEOUT_MS,
+    scheduler: { tickMs: e.WEIR_SCHEDULER_TICK_MS },
+    dagProcessor: { importTimeoutMs: e.WEIR_DAG_IMPORT_TIMEOUT_MS, pollMs: e.WEIR_DAG_POLL_MS },
+    worker: {
+      concurrency: e.WEIR_WORKER_CONCURRENCY,
+      queues: e.WEIR_WORKER_QUEUES,
+      shutdownGraceMs: e.WEIR_WORKER_SHUTDOWN_GRACE_MS,
+      xcomMaxBytes: e.WEIR_XCOM_MAX_BYTES,
+    },
   };
 }
 

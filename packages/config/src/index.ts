@@ -1,2 +1,3 @@
-export { ConfigError, envSchema, parseConfig, redactUrl, type Env, type WeirConfig } from './config.ts';
+export { ConfigError, type Env, envSchema, parseConfig, redactUrl, type WeirConfig } from './config.ts';
 export { loadConfig } from './load.ts';
+export { createLogger, type Logger } from './logger.ts';

@@ -37,14 +37,17 @@ export async function generateClient(options: GenerateOptions): Promise<Generate
     });
   } catch (error) {
     const output = (error as { stderr?: string; stdout?: string }).stderr || (error as Error).message;
-    throw new Error(`prisma generate failed: ${output.trim().split('\n').slice(-5).join(' | ')}`, { cause: error });
+    throw new Error(`prisma generate failed: ${output.trim().split('\n').slice(-5).join(' | ')}`, {
+      cause: error,
+    });
   }
   writeFileSync(stampPath, stamp);
   return { generated: true, ms: performance.now() - started };
 }
 
 function schemaStamp(schemaPath: string): string {
-  const prismaVersion = (createRequire(import.meta.url)('prisma/package.json') as { version: string }).version;
+  const prismaVersion = (createRequire(import.meta.url)('prisma/package.json') as { version: string })
+    .version;
   return createHash('sha256').update(prismaVersion).update(readFileSync(schemaPath)).digest('hex');
 }
 

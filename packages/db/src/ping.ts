@@ -6,7 +6,11 @@ export type PingResult = { ok: true; latencyMs: number; version: string } | { ok
 /** Connects, runs one query and disconnects; never throws and never waits past `timeoutMs`. */
 export async function pingDatabase(connectionString: string, timeoutMs = 5_000): Promise<PingResult> {
   const started = performance.now();
-  const client = new pg.Client({ connectionString, connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  const client = new pg.Client({
+    connectionString,
+    connectionTimeoutMillis: timeoutMs,
+    query_timeout: timeoutMs,
+  });
   try {
     await client.connect();
     const result = await client.query<{ v: string }>('select current_setting($1) as v', ['server_version']);
@@ -20,7 +24,8 @@ export async function pingDatabase(connectionString: string, timeoutMs = 5_000):
 
 /** A short reason for a failed connection: the error code when there is one, else the message. */
 export function describeConnectError(error: unknown): string {
-  if (error instanceof AggregateError && error.errors.length > 0) return describeConnectError(error.errors[0]);
+  if (error instanceof AggregateError && error.errors.length > 0)
+    return describeConnectError(error.errors[0]);
   if (error instanceof Error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = error.message || String(error);

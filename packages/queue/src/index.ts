@@ -1,2 +1,13 @@
+export type { Redis as RedisConnection } from 'ioredis';
 export { createRedis } from './connection.ts';
-export { evictionWarning, pingRedis, redisAddress, type RedisPingResult } from './ping.ts';
+export { evictionWarning, pingRedis, type RedisPingResult, redisAddress } from './ping.ts';
+export {
+  startTaskWorker,
+  type TaskJob,
+  type TaskJobData,
+  TaskQueue,
+  type TaskQueueOptions,
+  type TaskWorkerHandle,
+  type TaskWorkerOptions,
+  taskJobId,
+} from './task-queue.ts';

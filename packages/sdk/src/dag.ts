@@ -129,9 +129,12 @@ export function dag<S extends z.ZodType | undefined = undefined>(
   const builder: DagBuilder<ParamsOf<S>> = {
     task(taskId: string, a: unknown, b?: unknown) {
       const [options, fn] = typeof a === 'function' ? [{}, a] : [a, b];
-      if (typeof fn !== 'function') throw new TypeError(`task "${taskId}" in DAG "${options_id()}" has no function`);
+      if (typeof fn !== 'function')
+        throw new TypeError(`task "${taskId}" in DAG "${options_id()}" has no function`);
       if (!ID.test(taskId)) {
-        throw new TypeError(`task id "${taskId}" in DAG "${options_id()}" is invalid: use letters, digits, '_', '-' or '.'`);
+        throw new TypeError(
+          `task id "${taskId}" in DAG "${options_id()}" is invalid: use letters, digits, '_', '-' or '.'`,
+        );
       }
       if (tasks.has(taskId)) throw new TypeError(`DAG "${options_id()}" defines task "${taskId}" twice`);
       const opts = options as TaskOptions<unknown, readonly TaskHandle<unknown>[]>;
@@ -155,13 +158,22 @@ export function dag<S extends z.ZodType | undefined = undefined>(
   };
   const options_id = () => options.id;
   build(builder);
-  return { [DAG_BRAND]: true, dagId: options.id, options: options as DagOptions<z.ZodType | undefined>, tasks };
+  return {
+    [DAG_BRAND]: true,
+    dagId: options.id,
+    options: options as DagOptions<z.ZodType | undefined>,
+    tasks,
+  };
 }
 
 export function isDag(value: unknown): value is Dag {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DAG_BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DAG_BRAND] === true
+  );
 }
 
 export function isTaskHandle(value: unknown): value is TaskHandle<unknown> {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HANDLE_BRAND] === true;
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HANDLE_BRAND] === true
+  );
 }

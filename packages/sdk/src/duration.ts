@@ -3,13 +3,21 @@
 
 export type Duration = string | number;
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy;
 
 /** Milliseconds in `value`. Throws a TypeError naming the bad value. */
 export function parseDuration(value: Duration, what = 'duration'): number {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value) || value < 0) throw new TypeError(`${what} must be a non-negative number of seconds, got ${value}`);
+    if (!Number.isFinite(value) || value < 0)
+      throw new TypeError(`${what} must be a non-negative number of seconds, got ${value}`);
     return Math.round(value * 1_000);
   }
   const text = value.trim().replace(/\s+/g, '');
@@ -21,7 +29,9 @@ export function parseDuration(value: Duration, what = 'duration'): number {
     matched = PART.lastIndex;
   }
   if (text === '' || matched !== text.length) {
-    throw new TypeError(`${what} "${value}" is not a duration; write it like '30s', '5m', '1h30m', '2d' or '250ms'`);
+    throw new TypeError(
+      `${what} "${value}" is not a duration; write it like '30s', '5m', '1h30m', '2d' or '250ms'`,
+    );
   }
   return Math.round(total);
 }

@@ -35,7 +35,11 @@ export class RetryAfterError extends Error {
  * What the engine should make of an error thrown by a task. Checked by a marker property, not
  * instanceof, so it works when a DAG file bundles its own copy of the SDK.
  */
-export type ThrownOutcome = { kind: 'skip' } | { kind: 'fail' } | { kind: 'retry_after'; delayMs: number } | { kind: 'error' };
+export type ThrownOutcome =
+  | { kind: 'skip' }
+  | { kind: 'fail' }
+  | { kind: 'retry_after'; delayMs: number }
+  | { kind: 'error' };
 
 export function classifyThrown(error: unknown): ThrownOutcome {
   const marker = (error as { weirOutcome?: unknown } | null)?.weirOutcome;

@@ -17,7 +17,13 @@ export {
   type TaskOptions,
 } from './dag.ts';
 export { type Duration, parseDuration } from './duration.ts';
-export { classifyThrown, NonRetryableError, RetryAfterError, SkipTask, type ThrownOutcome } from './errors.ts';
+export {
+  classifyThrown,
+  NonRetryableError,
+  RetryAfterError,
+  SkipTask,
+  type ThrownOutcome,
+} from './errors.ts';
 export { DEFAULTS, serializeDag } from './serialize.ts';
 export * from './serialized.ts';
 export { isValidTimeZone, toInstant } from './zoned-time.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { dag, type DagOptions, type TaskOptions, type TaskHandle, serializeDag, z } from './index.ts';
+import { type DagOptions, dag, serializeDag, type TaskHandle, type TaskOptions, z } from './index.ts';
 import type { SerializedDag, SerializedTask } from './serialized.ts';
 
 const roundTrip = (value: SerializedDag): SerializedDag => JSON.parse(JSON.stringify(value)) as SerializedDag;
@@ -42,18 +42,33 @@ describe('DAG fields round-trip through serialization', () => {
 
   it('params: JSON schema and defaults', () => {
     const serialized = serializeWith({
-      params: z.object({ limit: z.number().int().default(10), region: z.enum(['eu', 'us']).default('eu'), note: z.string().optional() }),
+      params: z.object({
+        limit: z.number().int().default(10),
+        region: z.enum(['eu', 'us']).default('eu'),
+        note: z.string().optional(),
+      }),
     });
     expect(serialized.params?.defaults).toEqual({ limit: 10, region: 'eu' });
     expect(serialized.params?.schema).toMatchObject({
       type: 'object',
-      properties: { limit: { type: 'integer', default: 10 }, region: { enum: ['eu', 'us'] }, note: { type: 'string' } },
+      properties: {
+        limit: { type: 'integer', default: 10 },
+        region: { enum: ['eu', 'us'] },
+        note: { type: 'string' },
+      },
     });
   });
 
   it('defaults that nothing sets', () => {
     const s = serializeWith({});
-    expect(s).toMatchObject({ schedule: null, timezone: 'UTC', catchup: false, maxActiveRuns: 16, maxActiveTasks: 16, params: null });
+    expect(s).toMatchObject({
+      schedule: null,
+      timezone: 'UTC',
+      catchup: false,
+      maxActiveRuns: 16,
+      maxActiveTasks: 16,
+      params: null,
+    });
   });
 });
 
@@ -129,17 +144,38 @@ describe('task fields round-trip through serialization', () => {
 describe('definition errors name the DAG, the task and the field', () => {
   it.each<[string, () => unknown, RegExp]>([
     ['bad dag id', () => dag({ id: 'bad id' }, () => {}), /DAG id "bad id" is invalid/],
-    ['duplicate task', () => dag({ id: 'd' }, (d) => { d.task('a', async () => 1); d.task('a', async () => 1); }), /defines task "a" twice/],
-    ['bad duration', () => serializeTaskWith({ retryDelay: 'soon' }), /task "t": retryDelay "soon" is not a duration/],
-    ['bad timezone', () => serializeWith({ timezone: 'Mars/Olympus' }), /timezone "Mars\/Olympus" is not an IANA time zone/],
+    [
+      'duplicate task',
+      () =>
+        dag({ id: 'd' }, (d) => {
+          d.task('a', async () => 1);
+          d.task('a', async () => 1);
+        }),
+      /defines task "a" twice/,
+    ],
+    [
+      'bad duration',
+      () => serializeTaskWith({ retryDelay: 'soon' }),
+      /task "t": retryDelay "soon" is not a duration/,
+    ],
+    [
+      'bad timezone',
+      () => serializeWith({ timezone: 'Mars/Olympus' }),
+      /timezone "Mars\/Olympus" is not an IANA time zone/,
+    ],
     ['bad startDate', () => serializeWith({ startDate: 'yesterday' }), /startDate "yesterday" is not a date/],
     ['negative retries', () => serializeTaskWith({ retries: -1 }), /retries must be a whole number ≥ 0/],
     [
       'upstream from another DAG',
       () => {
         let foreign: TaskHandle<number> | undefined;
-        dag({ id: 'other' }, (d) => { foreign = d.task('x', async () => 1); });
-        return dag({ id: 'd' }, (d) => void d.task('y', { inputs: [foreign as TaskHandle<number>] }, async (_c, x) => x));
+        dag({ id: 'other' }, (d) => {
+          foreign = d.task('x', async () => 1);
+        });
+        return dag(
+          { id: 'd' },
+          (d) => void d.task('y', { inputs: [foreign as TaskHandle<number>] }, async (_c, x) => x),
+        );
       },
       /inputs must list tasks of this DAG defined before it/,
     ],

@@ -27,10 +27,12 @@ export function serializeDag(dag: Dag): SerializedDag {
   const o = dag.options;
   const timezone = o.timezone ?? DEFAULTS.timezone;
   const where = `DAG "${dag.dagId}"`;
-  if (!isValidTimeZone(timezone)) throw new TypeError(`${where}: timezone "${timezone}" is not an IANA time zone`);
+  if (!isValidTimeZone(timezone))
+    throw new TypeError(`${where}: timezone "${timezone}" is not an IANA time zone`);
   const positiveInt = (value: number | undefined, field: string, fallback: number) => {
     const v = value ?? fallback;
-    if (!Number.isInteger(v) || v < 1) throw new TypeError(`${where}: ${field} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1)
+      throw new TypeError(`${where}: ${field} must be a positive integer, got ${v}`);
     return v;
   };
   return {
@@ -41,8 +43,12 @@ export function serializeDag(dag: Dag): SerializedDag {
     tags: [...(o.tags ?? [])],
     schedule: o.schedule ?? null,
     timezone,
-    startDate: o.startDate === undefined ? null : toInstant(o.startDate, timezone, `${where}: startDate`).toISOString(),
-    endDate: o.endDate === undefined ? null : toInstant(o.endDate, timezone, `${where}: endDate`).toISOString(),
+    startDate:
+      o.startDate === undefined
+        ? null
+        : toInstant(o.startDate, timezone, `${where}: startDate`).toISOString(),
+    endDate:
+      o.endDate === undefined ? null : toInstant(o.endDate, timezone, `${where}: endDate`).toISOString(),
     catchup: o.catchup ?? false,
     maxActiveRuns: positiveInt(o.maxActiveRuns, 'maxActiveRuns', DEFAULTS.maxActiveRuns),
     maxActiveTasks: positiveInt(o.maxActiveTasks, 'maxActiveTasks', DEFAULTS.maxActiveTasks),
@@ -57,7 +63,8 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
   const where = `${dagWhere}, task "${task.taskId}"`;
   const nonNegativeInt = (value: number | undefined, field: string, fallback: number) => {
     const v = value ?? fallback;
-    if (!Number.isInteger(v) || v < 0) throw new TypeError(`${where}: ${field} must be a whole number ≥ 0, got ${v}`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new TypeError(`${where}: ${field} must be a whole number ≥ 0, got ${v}`);
     return v;
   };
   const poolSlots = nonNegativeInt(o.poolSlots, 'poolSlots', 1);
@@ -69,11 +76,17 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     inputs: [...task.inputs],
     triggerRule: o.triggerRule ?? 'all_success',
     retries: nonNegativeInt(o.retries, 'retries', DEFAULTS.retries),
-    retryDelayMs: o.retryDelay === undefined ? DEFAULTS.retryDelayMs : parseDuration(o.retryDelay, `${where}: retryDelay`),
+    retryDelayMs:
+      o.retryDelay === undefined
+        ? DEFAULTS.retryDelayMs
+        : parseDuration(o.retryDelay, `${where}: retryDelay`),
     retryExponentialBackoff: o.retryExponentialBackoff ?? false,
-    maxRetryDelayMs: o.maxRetryDelay === undefined ? null : parseDuration(o.maxRetryDelay, `${where}: maxRetryDelay`),
+    maxRetryDelayMs:
+      o.maxRetryDelay === undefined ? null : parseDuration(o.maxRetryDelay, `${where}: maxRetryDelay`),
     executionTimeoutMs:
-      o.executionTimeout === undefined ? null : parseDuration(o.executionTimeout, `${where}: executionTimeout`),
+      o.executionTimeout === undefined
+        ? null
+        : parseDuration(o.executionTimeout, `${where}: executionTimeout`),
     pool: o.pool ?? DEFAULTS.pool,
     poolSlots,
     priorityWeight: Number.isInteger(o.priorityWeight ?? 1) ? (o.priorityWeight ?? 1) : badWeight(where),
@@ -92,7 +105,10 @@ function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-function serializeParams(schema: z.ZodType, where: string): { schema: JsonSchema; defaults: Record<string, unknown> } {
+function serializeParams(
+  schema: z.ZodType,
+  where: string,
+): { schema: JsonSchema; defaults: Record<string, unknown> } {
   let json: JsonSchema;
   try {
     json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -105,7 +121,8 @@ function serializeParams(schema: z.ZodType, where: string): { schema: JsonSchema
 /** The value of every param that has a default (params without one are left out). */
 function paramDefaults(schema: z.ZodType): Record<string, unknown> {
   const whole = schema.safeParse({});
-  if (whole.success && typeof whole.data === 'object' && whole.data !== null) return whole.data as Record<string, unknown>;
+  if (whole.success && typeof whole.data === 'object' && whole.data !== null)
+    return whole.data as Record<string, unknown>;
   const defaults: Record<string, unknown> = {};
   if (schema instanceof z.ZodObject) {
     for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {

@@ -75,7 +75,10 @@ export interface SerializedDag {
   readonly maxActiveRuns: number;
   readonly maxActiveTasks: number;
   /** The params schema (for validating a trigger's conf and building the trigger form). */
-  readonly params: { readonly schema: JsonSchema; readonly defaults: Readonly<Record<string, unknown>> } | null;
+  readonly params: {
+    readonly schema: JsonSchema;
+    readonly defaults: Readonly<Record<string, unknown>>;
+  } | null;
   readonly callbacks: readonly DagCallbackName[];
   /** In definition order. */
   readonly tasks: readonly SerializedTask[];

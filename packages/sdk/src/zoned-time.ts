@@ -15,11 +15,21 @@ export function toInstant(value: string | Date, timeZone: string, what: string):
   if (!m) {
     const parsed = new Date(value);
     if (Number.isNaN(parsed.getTime()) || !/[zZ]|[+-]\d{2}:?\d{2}$/.test(value)) {
-      throw new TypeError(`${what} "${value}" is not a date; write it like '2026-01-01' or '2026-01-01T06:00:00Z'`);
+      throw new TypeError(
+        `${what} "${value}" is not a date; write it like '2026-01-01' or '2026-01-01T06:00:00Z'`,
+      );
     }
     return parsed;
   }
-  const [y, mo, d, h, mi, s, ms] = m.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number, number];
+  const [y, mo, d, h, mi, s, ms] = m.slice(1).map((part) => Number(part ?? 0)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const wall = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   // The zone's offset differs around DST changes; two rounds settle it.
   let instant = wall - offsetMs(wall, timeZone);
@@ -40,7 +50,14 @@ export function offsetMs(instant: number, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  const asUtc = Date.UTC(
+    get('year'),
+    get('month') - 1,
+    get('day'),
+    get('hour'),
+    get('minute'),
+    get('second'),
+  );
   return asUtc - Math.floor(instant / 1000) * 1000;
 }
 

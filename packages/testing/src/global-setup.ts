@@ -23,8 +23,12 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<void> {
   const adminUrl = testPostgresAdminUrl();
   const [db, redis] = await Promise.all([pingDatabase(adminUrl, 5_000), pingRedis(testRedisUrl(), 5_000)]);
-  if (!db.ok) throw new Error(`tests need PostgreSQL at ${new URL(adminUrl).host}: ${db.error} (set WEIR_TEST_DATABASE_URL)`);
-  if (!redis.ok) throw new Error(`tests need Redis at ${testRedisUrl()}: ${redis.error} (set WEIR_TEST_REDIS_URL)`);
+  if (!db.ok)
+    throw new Error(
+      `tests need PostgreSQL at ${new URL(adminUrl).host}: ${db.error} (set WEIR_TEST_DATABASE_URL)`,
+    );
+  if (!redis.ok)
+    throw new Error(`tests need Redis at ${testRedisUrl()}: ${redis.error} (set WEIR_TEST_REDIS_URL)`);
 
   const template = `weir_tpl_${migrationsHash().slice(0, 16)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -36,12 +40,18 @@ export default async function setup(project: TestProject): Promise<void> {
       const building = `${template}_build_${process.pid}`;
       await admin.query(`drop database if exists ${building}`);
       await admin.query(`create database ${building}`);
-      await applyMigrations({ connectionString: withDatabase(adminUrl, building), migrationsDir, schemaPath });
-      // Rename makes the finished template appear atomically to concurrent runs.
-      await admin.query(`alter database ${building} rename to ${template}`).catch(async (error: { code?: string }) => {
-        if (error.code !== '42P04') throw error;
-        await admin.query(`drop database if exists ${building}`);
+      await applyMigrations({
+        connectionString: withDatabase(adminUrl, building),
+        migrationsDir,
+        schemaPath,
       });
+      // Rename makes the finished template appear atomically to concurrent runs.
+      await admin
+        .query(`alter database ${building} rename to ${template}`)
+        .catch(async (error: { code?: string }) => {
+          if (error.code !== '42P04') throw error;
+          await admin.query(`drop database if exists ${building}`);
+        });
     }
   } finally {
     await admin.end();
@@ -51,7 +61,9 @@ export default async function setup(project: TestProject): Promise<void> {
 
 function migrationsHash(): string {
   const hash = createHash('sha256');
-  for (const entry of readdirSync(migrationsDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(migrationsDir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (!entry.isDirectory()) continue;
     hash.update(entry.name).update(readFileSync(join(migrationsDir, entry.name, 'migration.sql')));
   }
@@ -65,7 +77,8 @@ async function dropDatabasesOfDeadRuns(admin: pg.Client): Promise<void> {
   );
   for (const { datname } of rows.rows) {
     const pid = Number(/^weir_t_(\d+)_/.exec(datname)?.[1] ?? /_build_(\d+)$/.exec(datname)?.[1]);
-    if (Number.isFinite(pid) && !isAlive(pid)) await admin.query(`drop database if exists ${datname} with (force)`);
+    if (Number.isFinite(pid) && !isAlive(pid))
+      await admin.query(`drop database if exists ${datname} with (force)`);
   }
 }
 

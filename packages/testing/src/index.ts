@@ -5,3 +5,4 @@ export { createTestRedis, type TestRedis } from './redis.ts';
 export { type S3ServerHandle, startS3Server } from './s3-server.ts';
 export { testPostgresAdminUrl, testRedisUrl, withDatabase } from './services.ts';
 export { type ReceivedMail, type SmtpServerHandle, startSmtpServer } from './smtp-server.ts';
+export { runWeir, startWeir, type WeirResult } from './weir-process.ts';

@@ -50,7 +50,10 @@ export async function createEmptyDatabase(): Promise<{ name: string; url: string
   return {
     name,
     url: withDatabase(adminUrl, name),
-    drop: () => withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`)).then(() => {}),
+    drop: () =>
+      withAdmin(adminUrl, (admin) => admin.query(`drop database if exists ${name} with (force)`)).then(
+        () => {},
+      ),
   };
 }
 

@@ -2,7 +2,10 @@
 
 /** Admin connection to the test PostgreSQL server (any database; we create our own). */
 export function testPostgresAdminUrl(): string {
-  const base = process.env.WEIR_TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const base =
+    process.env.WEIR_TEST_DATABASE_URL ??
+    process.env.DATABASE_URL ??
+    'postgresql://postgres@127.0.0.1:5432/postgres';
   return withDatabase(base, 'postgres');
 }
 

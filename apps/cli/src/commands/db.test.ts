@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmptyDatabase, freePort } from '@weir/testing';
+import { createEmptyDatabase, freePort, runWeir } from '@weir/testing';
 import pg from 'pg';
-import { runWeir } from '../testing/run-weir.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('weir db migrate', () => {
   let database: Awaited<ReturnType<typeof createEmptyDatabase>>;
@@ -20,11 +19,17 @@ describe('weir db migrate', () => {
 
     const client = new pg.Client({ connectionString: database.url });
     await client.connect();
-    const tables = await client.query("select table_name from information_schema.tables where table_schema = 'public'");
-    const applied = await client.query('select count(*)::int as n from _prisma_migrations where finished_at is not null');
+    const tables = await client.query(
+      "select table_name from information_schema.tables where table_schema = 'public'",
+    );
+    const applied = await client.query(
+      'select count(*)::int as n from _prisma_migrations where finished_at is not null',
+    );
     await client.end();
     const names = tables.rows.map((r: { table_name: string }) => r.table_name);
-    expect(names).toEqual(expect.arrayContaining(['dag', 'dag_run', 'task_instance', 'task_attempt', 'xcom', 'alert']));
+    expect(names).toEqual(
+      expect.arrayContaining(['dag', 'dag_run', 'task_instance', 'task_attempt', 'xcom', 'alert']),
+    );
 
     const second = await runWeir(['db', 'migrate'], { DATABASE_URL: database.url });
     expect(second.code).toBe(0);
@@ -33,9 +38,15 @@ describe('weir db migrate', () => {
 
   it('names DATABASE_URL and the address when PostgreSQL does not answer', async () => {
     const port = await freePort();
-    const result = await runWeir(['db', 'migrate'], { DATABASE_URL: `postgresql://postgres:s3cret@127.0.0.1:${port}/weir` });
+    const result = await runWeir(['db', 'migrate'], {
+      DATABASE_URL: `postgresql://postgres:s3cret@127.0.0.1:${port}/weir`,
+    });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^weir: DATABASE_URL: cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port}/weir: .*ECONNREFUSED`));
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^weir: DATABASE_URL: cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port}/weir: .*ECONNREFUSED`,
+      ),
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).not.toContain('s3cret');
   });
@@ -43,7 +54,9 @@ describe('weir db migrate', () => {
   it('refuses a malformed DATABASE_URL with one line before connecting', async () => {
     const result = await runWeir(['db', 'migrate'], { DATABASE_URL: 'mysql://root@localhost/weir' });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^weir: invalid configuration: DATABASE_URL must be a postgresql:\/\/ or postgres:\/\/ URL/);
+    expect(result.stderr).toMatch(
+      /^weir: invalid configuration: DATABASE_URL must be a postgresql:\/\/ or postgres:\/\/ URL/,
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
@@ -56,7 +69,9 @@ describe('weir health', () => {
       REDIS_URL: `redis://127.0.0.1:${port}`,
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`^weir: REDIS_URL: cannot connect to Redis at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    expect(result.stderr).toMatch(
+      new RegExp(`^weir: REDIS_URL: cannot connect to Redis at 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`),
+    );
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 });

@@ -1,6 +1,5 @@
-import { createEmptyDatabase, freePort, testRedisUrl } from '@weir/testing';
+import { createEmptyDatabase, freePort, runWeir, startWeir, testRedisUrl } from '@weir/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWeir, startWeir } from '../testing/run-weir.ts';
 
 /** Polls until `check` resolves truthy; order-based, never asserts how long it took. */
 async function eventually<T>(check: () => Promise<T | undefined>, what: string, attempts = 600): Promise<T> {
@@ -23,14 +22,21 @@ describe('weir standalone', () => {
 
   it('migrates, serves /api/health, refuses a second start on the same port, and stops on SIGINT', async () => {
     const port = await freePort();
-    const env = { DATABASE_URL: database.url, REDIS_URL: testRedisUrl(), WEIR_WEB_PORT: String(port), WEIR_WEB_HOST: '127.0.0.1' };
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      WEIR_WEB_PORT: String(port),
+      WEIR_WEB_HOST: '127.0.0.1',
+    };
     const weir = startWeir(['standalone'], env);
     const exited = new Promise<number | null>((resolve) => weir.child.on('exit', (code) => resolve(code)));
     try {
       const health = await eventually(async () => {
         if (weir.child.exitCode !== null) throw new Error(`standalone exited early:\n${weir.output()}`);
         const response = await fetch(`http://127.0.0.1:${port}/api/health`);
-        return response.ok ? ((await response.json()) as { status: string; database: { ok: boolean }; redis: { ok: boolean } }) : undefined;
+        return response.ok
+          ? ((await response.json()) as { status: string; database: { ok: boolean }; redis: { ok: boolean } })
+          : undefined;
       }, 'the health endpoint');
       expect(health).toMatchObject({ status: 'ok', database: { ok: true }, redis: { ok: true } });
       expect(weir.output()).toMatch(/weir \| applied migrations: \d{14}_init/);

@@ -8,7 +8,11 @@ import { installRoot, paths, resolveFromCwd } from '../paths.ts';
 import { assertPortFree } from '../process/port-check.ts';
 import { type ComponentSpec, Supervisor } from '../process/supervisor.ts';
 import { checkConfiguredDatabase, checkConfiguredRedis } from '../services/connect.ts';
-import { findLocalPostgres, findRunningEmbeddedPostgres, startEmbeddedPostgres } from '../services/local-postgres.ts';
+import {
+  findLocalPostgres,
+  findRunningEmbeddedPostgres,
+  startEmbeddedPostgres,
+} from '../services/local-postgres.ts';
 import { findLocalRedis, findRunningOwnRedis, startOwnRedis } from '../services/local-redis.ts';
 
 type Stop = () => Promise<void>;
@@ -29,13 +33,31 @@ export function registerStandaloneCommand(program: Command): void {
 
       await assertPortFree(config.web.port, config.web.host);
       try {
-        const databaseUrl = await resolveDatabase(config.databaseUrl, config.connectTimeoutMs, home, say, cleanups);
+        const databaseUrl = await resolveDatabase(
+          config.databaseUrl,
+          config.connectTimeoutMs,
+          home,
+          say,
+          cleanups,
+        );
         const redisUrl = await resolveRedis(config.redisUrl, config.connectTimeoutMs, home, say, cleanups);
 
-        const generated = await generateClient({ schemaPath: paths.schema, outputDir: paths.generatedClient, cwd: installRoot });
+        const generated = await generateClient({
+          schemaPath: paths.schema,
+          outputDir: paths.generatedClient,
+          cwd: installRoot,
+        });
         if (generated.generated) say(`generated the Prisma client in ${Math.round(generated.ms)} ms`);
-        const migrated = await applyMigrations({ connectionString: databaseUrl, migrationsDir: paths.migrations, schemaPath: paths.schema });
-        say(migrated.applied.length ? `applied migrations: ${migrated.applied.join(', ')}` : 'database schema is up to date');
+        const migrated = await applyMigrations({
+          connectionString: databaseUrl,
+          migrationsDir: paths.migrations,
+          schemaPath: paths.schema,
+        });
+        say(
+          migrated.applied.length
+            ? `applied migrations: ${migrated.applied.join(', ')}`
+            : 'database schema is up to date',
+        );
 
         const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, WEIR_HOME: home };
         const weir = (name: string, ...args: string[]): ComponentSpec => ({
@@ -44,9 +66,15 @@ export function registerStandaloneCommand(program: Command): void {
           args: [paths.weirBin, ...args],
           env,
         });
-        const supervisor = new Supervisor([weir('web', 'web', ...(opts.dev ? ['--dev'] : []))]);
+        const supervisor = new Supervisor([
+          weir('scheduler', 'scheduler'),
+          weir('worker', 'worker'),
+          weir('web', 'web', ...(opts.dev ? ['--dev'] : [])),
+        ]);
         supervisor.start();
-        say(`web UI and API on http://localhost:${config.web.port} (health: /api/health). Ctrl-C stops everything.`);
+        say(
+          `web UI and API on http://localhost:${config.web.port} (health: /api/health). Ctrl-C stops everything.`,
+        );
 
         let signalled = false;
         const onSignal = (signal: NodeJS.Signals) => {

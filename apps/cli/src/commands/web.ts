@@ -28,14 +28,21 @@ export function registerWebCommand(program: Command): void {
         [nextBin(), opts.dev ? 'dev' : 'start', '--port', String(port), '--hostname', config.web.host],
         {
           cwd: paths.webApp,
-          env: { ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, NEXT_TELEMETRY_DISABLED: '1' },
+          env: {
+            ...process.env,
+            DATABASE_URL: databaseUrl,
+            REDIS_URL: redisUrl,
+            NEXT_TELEMETRY_DISABLED: '1',
+          },
           stdio: 'inherit',
         },
       );
       const forward = (signal: NodeJS.Signals) => child.kill(signal);
       process.on('SIGINT', forward);
       process.on('SIGTERM', forward);
-      const code = await new Promise<number>((resolve) => child.on('exit', (c, s) => resolve(c ?? (s ? 0 : 1))));
+      const code = await new Promise<number>((resolve) =>
+        child.on('exit', (c, s) => resolve(c ?? (s ? 0 : 1))),
+      );
       process.exitCode = code;
     });
 }

@@ -34,7 +34,9 @@ export class Supervisor {
   /** A line from the supervisor itself, prefixed like the components' lines. */
   log(line: string, name = 'weir'): void {
     const color = name === 'weir' ? 90 : COLORS[this.specs.findIndex((s) => s.name === name) % COLORS.length];
-    const prefix = process.stdout.isTTY ? `\u001b[${color}m${name.padEnd(this.width)} |\u001b[0m` : `${name.padEnd(this.width)} |`;
+    const prefix = process.stdout.isTTY
+      ? `\u001b[${color}m${name.padEnd(this.width)} |\u001b[0m`
+      : `${name.padEnd(this.width)} |`;
     this.out.write(`${prefix} ${line}\n`);
   }
 

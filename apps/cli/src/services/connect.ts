@@ -3,8 +3,8 @@
 import type { WeirConfig } from '@weir/config';
 import { databaseAddress, pingDatabase } from '@weir/db/tooling';
 import { pingRedis, redisAddress } from '@weir/queue';
-import { resolveFromCwd } from '../paths.ts';
 import { CliError } from '../errors.ts';
+import { resolveFromCwd } from '../paths.ts';
 import { findLocalPostgres, findRunningEmbeddedPostgres } from './local-postgres.ts';
 import { findLocalRedis, findRunningOwnRedis, HOW_TO_GET_REDIS } from './local-redis.ts';
 
@@ -14,7 +14,8 @@ export async function requireDatabase(config: WeirConfig): Promise<string> {
     await checkConfiguredDatabase(config.databaseUrl, config.connectTimeoutMs);
     return config.databaseUrl;
   }
-  const found = (await findLocalPostgres()) ?? (await findRunningEmbeddedPostgres(resolveFromCwd(config.home)));
+  const found =
+    (await findLocalPostgres()) ?? (await findRunningEmbeddedPostgres(resolveFromCwd(config.home)));
   if (found) return found;
   throw new CliError(
     'DATABASE_URL is not set and no PostgreSQL answers on 127.0.0.1:5432. Set DATABASE_URL, ' +
@@ -36,11 +37,14 @@ export async function requireRedis(config: WeirConfig): Promise<string> {
 export async function checkConfiguredDatabase(url: string, timeoutMs: number): Promise<void> {
   const ping = await pingDatabase(url, timeoutMs);
   if (!ping.ok) {
-    throw new CliError(`DATABASE_URL: cannot connect to PostgreSQL at ${databaseAddress(url)}: ${ping.error}`);
+    throw new CliError(
+      `DATABASE_URL: cannot connect to PostgreSQL at ${databaseAddress(url)}: ${ping.error}`,
+    );
   }
 }
 
 export async function checkConfiguredRedis(url: string, timeoutMs: number): Promise<void> {
   const ping = await pingRedis(url, timeoutMs);
-  if (!ping.ok) throw new CliError(`REDIS_URL: cannot connect to Redis at ${redisAddress(url)}: ${ping.error}`);
+  if (!ping.ok)
+    throw new CliError(`REDIS_URL: cannot connect to Redis at ${redisAddress(url)}: ${ping.error}`);
 }

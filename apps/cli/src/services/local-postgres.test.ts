@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pingDatabase } from '@weir/db/tooling';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findLocalPostgres, findRunningEmbeddedPostgres, startEmbeddedPostgres } from './local-postgres.ts';
 import { freePort } from '../process/ports.ts';
+import { findLocalPostgres, findRunningEmbeddedPostgres, startEmbeddedPostgres } from './local-postgres.ts';
 
 describe('embedded PostgreSQL (the fallback when nothing answers on 5432)', () => {
   const home = mkdtempSync(join(tmpdir(), 'weir-home-'));

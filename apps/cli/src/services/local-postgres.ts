@@ -33,9 +33,11 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
   try {
     const exists = await client.query('select 1 from pg_database where datname = $1', [name]);
     if (exists.rowCount === 0) {
-      await client.query(`create database "${name.replaceAll('"', '""')}"`).catch((error: { code?: string }) => {
-        if (error.code !== '42P04' && error.code !== '23505') throw error; // created meanwhile
-      });
+      await client
+        .query(`create database "${name.replaceAll('"', '""')}"`)
+        .catch((error: { code?: string }) => {
+          if (error.code !== '42P04' && error.code !== '23505') throw error; // created meanwhile
+        });
     }
   } finally {
     await client.end();
@@ -80,10 +82,16 @@ export async function startEmbeddedPostgres(
   const spawnOptions = owner ? { uid: owner.uid, gid: owner.gid } : {};
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     onLog(`initialising a new cluster in ${dataDir}`);
-    await run(binaries.initdb, [`--pgdata=${dataDir}`, '--username=postgres', '--auth=trust', '--encoding=UTF8', '--no-locale'], {
-      ...spawnOptions,
-    }).catch((error: { stderr?: string; message: string }) => {
-      throw new CliError(`could not initialise embedded PostgreSQL in ${dataDir}: ${(error.stderr || error.message).trim()}`);
+    await run(
+      binaries.initdb,
+      [`--pgdata=${dataDir}`, '--username=postgres', '--auth=trust', '--encoding=UTF8', '--no-locale'],
+      {
+        ...spawnOptions,
+      },
+    ).catch((error: { stderr?: string; message: string }) => {
+      throw new CliError(
+        `could not initialise embedded PostgreSQL in ${dataDir}: ${(error.stderr || error.message).trim()}`,
+      );
     });
   }
   const port = (await isPortFree(54329)) ? 54329 : await freePort();
@@ -104,7 +112,9 @@ export async function startEmbeddedPostgres(
     if ((await pingDatabase(adminUrl, 1_000)).ok) break;
     if (server.exitCode !== null || i > 150) {
       server.kill('SIGKILL');
-      throw new CliError(`embedded PostgreSQL did not start on port ${port}; see its log lines above. Set DATABASE_URL to use another PostgreSQL`);
+      throw new CliError(
+        `embedded PostgreSQL did not start on port ${port}; see its log lines above. Set DATABASE_URL to use another PostgreSQL`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }

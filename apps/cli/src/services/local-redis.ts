@@ -32,7 +32,10 @@ export interface OwnRedisHandle {
 /** Starts redis-server (from PATH) bound to loopback, configured as BullMQ needs. */
 export async function startOwnRedis(home: string, onLog: (line: string) => void): Promise<OwnRedisHandle> {
   const binary = findOnPath('redis-server');
-  if (!binary) throw new CliError(`no Redis answers on 127.0.0.1:6379 and redis-server is not on PATH. ${HOW_TO_GET_REDIS}`);
+  if (!binary)
+    throw new CliError(
+      `no Redis answers on 127.0.0.1:6379 and redis-server is not on PATH. ${HOW_TO_GET_REDIS}`,
+    );
   const dir = join(home, 'redis');
   mkdirSync(dir, { recursive: true });
   const port = (await isPortFree(6380)) ? 6380 : await freePort();

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { installRoot, paths } from '../paths.ts';
 import { CliError } from '../errors.ts';
+import { installRoot, paths } from '../paths.ts';
 
 const STAMP = '.weir-build-stamp';
 const SKIP = new Set(['node_modules', '.next', 'generated', '.turbo']);
@@ -12,18 +12,24 @@ const SKIP = new Set(['node_modules', '.next', 'generated', '.turbo']);
 /** A fingerprint of every source file the web build depends on (names, sizes, mtimes). */
 export function webSourceFingerprint(): string {
   const hash = createHash('sha256');
-  const roots = [paths.webApp, ...readdirSync(join(installRoot, 'packages')).map((p) => join(installRoot, 'packages', p, 'src'))];
-  for (const root of roots) walk(root, (file) => {
-    const stat = statSync(file);
-    hash.update(`${relative(installRoot, file)}:${stat.size}:${stat.mtimeMs}\n`);
-  });
+  const roots = [
+    paths.webApp,
+    ...readdirSync(join(installRoot, 'packages')).map((p) => join(installRoot, 'packages', p, 'src')),
+  ];
+  for (const root of roots)
+    walk(root, (file) => {
+      const stat = statSync(file);
+      hash.update(`${relative(installRoot, file)}:${stat.size}:${stat.mtimeMs}\n`);
+    });
   hash.update(readFileSync(paths.schema));
   return hash.digest('hex');
 }
 
 function walk(dir: string, visit: (file: string) => void): void {
   if (!existsSync(dir)) return;
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     if (SKIP.has(entry.name) || entry.name.endsWith('.test.ts')) continue;
     const full = join(dir, entry.name);
     if (entry.isDirectory()) walk(full, visit);
@@ -57,7 +63,8 @@ export async function buildWeb(onLine: (line: string) => void): Promise<void> {
     }
     child.on('exit', resolve);
   });
-  if (code !== 0) throw new CliError(`building the web UI failed (next build exited with ${code}); see the lines above`);
+  if (code !== 0)
+    throw new CliError(`building the web UI failed (next build exited with ${code}); see the lines above`);
   writeFileSync(join(paths.webApp, '.next', STAMP), fingerprint);
 }
 

@@ -1,6 +1,9 @@
-// Owns running the real `weir` command in a child process, for the CLI's own tests.
+// Owns running the real `weir` command in a child process, for tests of whole processes.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { paths } from '../paths.ts';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const weirBin = fileURLToPath(new URL('../../../apps/cli/bin/weir.mjs', import.meta.url));
 
 export interface WeirResult {
   readonly code: number | null;
@@ -9,12 +12,16 @@ export interface WeirResult {
 }
 
 /** Runs `weir …args` to completion with `env` added to a clean copy of this environment. */
-export function runWeir(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Promise<WeirResult> {
+export function runWeir(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  timeoutMs = 120_000,
+): Promise<WeirResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [paths.weirBin, ...args],
-      { env: weirEnv(env), timeout: timeoutMs, cwd: paths.webApp.replace(/apps\/web\/?$/, '') },
+      [weirBin, ...args],
+      { env: weirEnv(env), timeout: timeoutMs, cwd: repoRoot },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
@@ -24,9 +31,16 @@ export function runWeir(args: readonly string[], env: NodeJS.ProcessEnv = {}, ti
 }
 
 /** Starts `weir …args` and leaves it running; output accumulates in the returned buffers. */
-export function startWeir(args: readonly string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+export function startWeir(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; output: () => string } {
   let output = '';
-  const child = spawn(process.execPath, [paths.weirBin, ...args], { env: weirEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [weirBin, ...args], {
+    env: weirEnv(env),
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (chunk: Buffer) => {
     output += chunk.toString();
   });

@@ -1,0 +1,158 @@
+// Owns `weir dags …`: list, trigger, pause, unpause and test DAGs.
+import { loadConfig } from '@weir/config';
+import { EngineError } from '@weir/engine';
+import type { Command } from 'commander';
+import { CliError } from '../errors.ts';
+import { openRuntime } from '../runtime.ts';
+import { testDag } from './dags-test.ts';
+
+export function registerDagsCommands(program: Command): void {
+  const dags = program.command('dags').description('list, trigger, pause and test DAGs');
+
+  dags
+    .command('list')
+    .description('DAGs with schedule, paused state and import errors')
+    .option('--json', 'print a JSON array of { dagId, schedule, paused, fileloc }')
+    .action(async (opts: { json?: boolean }) => {
+      const runtime = await openRuntime(loadConfig());
+      try {
+        const rows = await runtime.db.dag.findMany({
+          where: { isActive: true },
+          orderBy: { dagId: 'asc' },
+          select: { dagId: true, schedule: true, isPaused: true, fileloc: true },
+        });
+        const errors = await runtime.db.importError.findMany({ orderBy: { fileloc: 'asc' } });
+        if (opts.json) {
+          const list = rows.map((r) => ({
+            dagId: r.dagId,
+            schedule: r.schedule,
+            paused: r.isPaused,
+            fileloc: r.fileloc,
+          }));
+          process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          return;
+        }
+        printTable(
+          ['dag_id', 'schedule', 'paused', 'fileloc'],
+          rows.map((r) => [r.dagId, r.schedule ?? 'None', String(r.isPaused), r.fileloc]),
+        );
+        if (errors.length > 0) {
+          process.stdout.write(`\nimport errors (${errors.length}):\n`);
+          for (const e of errors) process.stdout.write(`  ${e.message}\n`);
+        }
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  dags
+    .command('trigger')
+    .description('create a manual run')
+    .argument('<dagId>')
+    .option('--conf <json>', 'run configuration, validated against the DAG params')
+    .option('--logical-date <iso>', 'logical date (default: now)')
+    .action(async (dagId: string, opts: { conf?: string; logicalDate?: string }) => {
+      const runtime = await openRuntime(loadConfig());
+      try {
+        const run = await runtime.engine.trigger({
+          dagId,
+          conf: parseConf(opts.conf),
+          ...(opts.logicalDate ? { logicalDate: parseDate(opts.logicalDate, '--logical-date') } : {}),
+          triggeredBy: 'cli',
+        });
+        process.stdout.write(`created run ${run.runId} of DAG ${dagId}\n`);
+      } catch (error) {
+        throw asCliError(error);
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  for (const [name, paused] of [
+    ['pause', true],
+    ['unpause', false],
+  ] as const) {
+    dags
+      .command(name)
+      .description(paused ? 'stop creating and advancing runs of a DAG' : 'resume a paused DAG')
+      .argument('<dagId>')
+      .action(async (dagId: string) => {
+        const runtime = await openRuntime(loadConfig());
+        try {
+          if (!(await runtime.engine.setPaused(dagId, paused)))
+            throw new CliError(`DAG "${dagId}" not found`);
+          process.stdout.write(`DAG ${dagId} is ${paused ? 'paused' : 'unpaused'}\n`);
+        } finally {
+          await runtime.close();
+        }
+      });
+  }
+
+  dags
+    .command('test')
+    .description(
+      'run one DagRun end-to-end in this process, with the real engine (no scheduler or worker needed)',
+    )
+    .argument('<dagId>')
+    .option('--logical-date <iso>', 'logical date of the run (default: now)')
+    .option('--conf <json>', 'run configuration')
+    .option('--json', 'print one JSON object: { dagId, runId, state, tasks: [...] }')
+    .option('--dags-folder <dir>', 'DAG folder (default WEIR_DAGS_FOLDER)')
+    .action(
+      async (
+        dagId: string,
+        opts: { logicalDate?: string; conf?: string; json?: boolean; dagsFolder?: string },
+      ) => {
+        const report = await testDag(loadConfig(), {
+          dagId,
+          conf: parseConf(opts.conf),
+          ...(opts.logicalDate ? { logicalDate: parseDate(opts.logicalDate, '--logical-date') } : {}),
+          ...(opts.dagsFolder ? { dagsFolder: opts.dagsFolder } : {}),
+          json: opts.json ?? false,
+        }).catch((error: unknown) => {
+          throw asCliError(error);
+        });
+        if (opts.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+        else {
+          process.stdout.write(`DagRun ${report.runId} of ${report.dagId}: ${report.state}\n`);
+          printTable(
+            ['task_id', 'map_index', 'state', 'try_number'],
+            report.tasks.map((t) => [t.taskId, String(t.mapIndex), t.state, String(t.tryNumber)]),
+          );
+        }
+        process.exitCode = report.state === 'success' ? 0 : 1;
+      },
+    );
+}
+
+export function parseConf(text: string | undefined): Record<string, unknown> {
+  if (text === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--conf is not valid JSON: ${(error as Error).message}`, 2);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CliError('--conf must be a JSON object', 2);
+  return value as Record<string, unknown>;
+}
+
+function parseDate(text: string, option: string): Date {
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime()))
+    throw new CliError(`${option} "${text}" is not an ISO date such as 2026-01-01T00:00:00Z`, 2);
+  return date;
+}
+
+function asCliError(error: unknown): unknown {
+  return error instanceof EngineError ? new CliError(error.message) : error;
+}
+
+export function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) => `${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')}\n`;
+  process.stdout.write(line(header));
+  process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('-+-')}\n`);
+  for (const row of rows) process.stdout.write(line(row));
+}

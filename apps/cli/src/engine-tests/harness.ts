@@ -1,0 +1,115 @@
+// Owns running Weir's engine for tests the way users run it: DAG files in a folder outside the
+// repository, the dag processor's child processes, real `weir worker` and `weir scheduler`
+// processes, and a private database and Redis prefix per test file.
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '@weir/engine';
+import { createRedis, TaskQueue } from '@weir/queue';
+import { DagProcessor } from '@weir/scheduler';
+import {
+  createTestDatabase,
+  createTestRedis,
+  startWeir,
+  type TestDatabase,
+  type TestRedis,
+} from '@weir/testing';
+
+export interface Harness {
+  readonly dir: string;
+  readonly database: TestDatabase;
+  readonly redis: TestRedis;
+  readonly engine: Engine;
+  readonly processor: DagProcessor;
+  readonly env: Record<string, string>;
+  writeDag(name: string, source: string): string;
+  start(component: 'worker' | 'scheduler', ...args: string[]): ChildProcess;
+  /** Waits until the run (by database id) is success or failed, and returns its state. */
+  waitForRun(dagRunId: number, timeoutMs?: number): Promise<string>;
+  tasks(dagRunId: number): Promise<Record<string, { state: string; tryNumber: number }>>;
+  output(): string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const database = await createTestDatabase();
+  const redis = createTestRedis();
+  const dir = mkdtempSync(join(tmpdir(), 'weir-dags-'));
+  chmodSync(dir, 0o755);
+  const fullEnv = {
+    DATABASE_URL: database.url,
+    REDIS_URL: redis.url,
+    WEIR_QUEUE_PREFIX: redis.prefix,
+    WEIR_DAGS_FOLDER: dir,
+    WEIR_SCHEDULER_TICK_MS: '200',
+    WEIR_LOG_LEVEL: 'warn',
+    ...env,
+  };
+  const connection = createRedis(redis.url);
+  const queue = new TaskQueue({ connection, prefix: redis.prefix });
+  const engine = new Engine({ db: database.db, queue });
+  const processor = new DagProcessor({ db: database.db, folder: dir, importTimeoutMs: 10_000 });
+  const children: { child: ChildProcess; output: () => string }[] = [];
+  return {
+    dir,
+    database,
+    redis,
+    engine,
+    processor,
+    env: fullEnv,
+    writeDag(name, source) {
+      const file = join(dir, name);
+      writeFileSync(file, source);
+      return file;
+    },
+    start(component, ...args) {
+      const started = startWeir([component, ...args], fullEnv);
+      children.push(started);
+      return started.child;
+    },
+    async waitForRun(dagRunId, timeoutMs = 90_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (Date.now() < deadline) {
+        const run = await database.db.dagRun.findUnique({ where: { id: dagRunId }, select: { state: true } });
+        if (run?.state === 'success' || run?.state === 'failed') return run.state;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const tis = await database.db.taskInstance.findMany({
+        where: { dagRunId },
+        select: { taskId: true, state: true },
+      });
+      throw new Error(
+        `run ${dagRunId} did not finish: ${JSON.stringify(tis)}\n${children.map((c) => c.output()).join('\n')}`,
+      );
+    },
+    async tasks(dagRunId) {
+      const tis = await database.db.taskInstance.findMany({
+        where: { dagRunId },
+        select: { taskId: true, state: true, tryNumber: true },
+      });
+      return Object.fromEntries(
+        tis.map((t) => [t.taskId, { state: t.state as string, tryNumber: t.tryNumber }]),
+      );
+    },
+    output: () => children.map((c) => c.output()).join('\n'),
+    async close() {
+      await Promise.all(
+        children.map(
+          ({ child }) =>
+            new Promise<void>((resolve) => {
+              if (child.exitCode !== null) return resolve();
+              child.once('exit', () => resolve());
+              child.kill('SIGTERM');
+              setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
+            }),
+        ),
+      );
+      await queue.close();
+      connection.disconnect();
+      await database.drop();
+      await redis.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

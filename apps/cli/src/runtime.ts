@@ -1,0 +1,54 @@
+// Owns opening what engine commands need (database, Redis, task queue, engine) from the
+// configuration, and closing it all again.
+import type { WeirConfig } from '@weir/config';
+import { createDb, type Db } from '@weir/db';
+import { Engine, type EngineDeps } from '@weir/engine';
+import { createRedis, type RedisConnection, TaskQueue } from '@weir/queue';
+import { requireDatabase, requireRedis } from './services/connect.ts';
+
+export interface Runtime {
+  readonly db: Db;
+  readonly redis: RedisConnection;
+  readonly queue: TaskQueue;
+  readonly engine: Engine;
+  readonly prefix: string;
+  close(): Promise<void>;
+}
+
+export async function openRuntime(
+  config: WeirConfig,
+  options: { prefix?: string; engine?: Partial<Pick<EngineDeps, 'ignorePause' | 'onRunFinished'>> } = {},
+): Promise<Runtime> {
+  const databaseUrl = await requireDatabase(config);
+  const redisUrl = await requireRedis(config);
+  const db = createDb(databaseUrl);
+  const redis = createRedis(redisUrl);
+  const prefix = options.prefix ?? config.queuePrefix;
+  const queue = new TaskQueue({ connection: redis, prefix });
+  const engine = new Engine({ db, queue, ...options.engine });
+  return {
+    db,
+    redis,
+    queue,
+    engine,
+    prefix,
+    async close() {
+      await queue.close();
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}
+
+/** Resolves on SIGINT or SIGTERM (once), for long-running commands. */
+export function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}

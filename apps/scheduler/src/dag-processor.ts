@@ -1,0 +1,133 @@
+// Owns keeping PostgreSQL in step with the DAGs folder: parses new and changed files in child
+// processes (with a timeout), writes serialized DAGs and import errors, and retires the DAGs of
+// files that disappeared. The scheduler loop never imports DAG files; this does, out of process.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Logger } from '@weir/config';
+import { type DagFileStat, discoverDagFiles, parseDagFiles } from '@weir/dag-loader';
+import type { Db } from '@weir/db';
+import { type Clock, removeDagFile, type SyncResult, syncDagFile, systemClock } from '@weir/engine';
+
+export interface DagProcessorOptions {
+  readonly db: Db;
+  readonly folder: string;
+  readonly clock?: Clock;
+  /** Per file. Default 30 s. */
+  readonly importTimeoutMs?: number;
+  readonly concurrency?: number;
+  readonly logger?: Logger;
+}
+
+export interface ProcessReport {
+  readonly parsed: readonly SyncResult[];
+  readonly removed: readonly string[];
+  readonly durationMs: number;
+}
+
+export class DagProcessor {
+  private readonly known = new Map<string, string>();
+  private firstPass = true;
+  readonly folder: string;
+
+  constructor(private readonly options: DagProcessorOptions) {
+    this.folder = resolve(options.folder);
+  }
+
+  /** One pass: parse what changed since the last pass, retire what is gone. */
+  async processOnce(): Promise<ProcessReport> {
+    const started = performance.now();
+    const { db } = this.options;
+    const clock = this.options.clock ?? systemClock;
+    const files = discoverDagFiles(this.folder);
+    const changed = files.filter((f) => this.known.get(f.path) !== f.version);
+    const present = new Set(files.map((f) => f.path));
+    const removed = [...this.known.keys()].filter((path) => !present.has(path));
+    if (this.firstPass) {
+      // Files that vanished while no processor ran are only known to the database.
+      const stored = await db.dag.findMany({
+        where: { isActive: true },
+        select: { fileloc: true },
+        distinct: ['fileloc'],
+      });
+      const errors = await db.importError.findMany({ select: { fileloc: true } });
+      for (const { fileloc } of [...stored, ...errors]) {
+        if (fileloc.startsWith(`${this.folder}/`) && !present.has(fileloc) && !removed.includes(fileloc))
+          removed.push(fileloc);
+      }
+      this.firstPass = false;
+    }
+    for (const fileloc of removed) {
+      await removeDagFile(db, fileloc);
+      this.known.delete(fileloc);
+      this.options.logger?.info({ fileloc }, 'DAG file removed; its DAGs are now inactive');
+    }
+    const parsed = await this.parse(changed, clock);
+    return { parsed, removed, durationMs: performance.now() - started };
+  }
+
+  private async parse(files: readonly DagFileStat[], clock: Clock): Promise<SyncResult[]> {
+    if (files.length === 0) return [];
+    const results = await parseDagFiles(files, {
+      timeoutMs: this.options.importTimeoutMs ?? 30_000,
+      concurrency: this.options.concurrency ?? 2,
+    });
+    const synced: SyncResult[] = [];
+    // Path order decides which of two new files defining the same DAG id keeps it.
+    for (const result of [...results].sort((a, b) => a.file.localeCompare(b.file))) {
+      const file = files.find((f) => f.path === result.file);
+      let source = '';
+      try {
+        source = readFileSync(result.file, 'utf8');
+      } catch {
+        continue; // removed meanwhile; the next pass retires it
+      }
+      const outcome = result.ok
+        ? { ok: true as const, dags: result.dags }
+        : { ok: false as const, message: result.message, stack: result.stack };
+      const sync = await syncDagFile(this.options.db, result.file, source, outcome, clock);
+      if (file) this.known.set(file.path, file.version);
+      if (sync.importError) this.options.logger?.warn({ fileloc: result.file }, sync.importError);
+      synced.push(sync);
+    }
+    return synced;
+  }
+}
+
+/** Re-parses changed files every `intervalMs` until stopped. */
+export function runDagProcessorLoop(
+  processor: DagProcessor,
+  intervalMs: number,
+  logger?: Logger,
+): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let current: Promise<unknown> = Promise.resolve();
+  const loop = async () => {
+    if (stopped) return;
+    current = processor.processOnce().then(
+      (report) => {
+        if (report.parsed.length || report.removed.length) {
+          logger?.info(
+            {
+              parsed: report.parsed.length,
+              removed: report.removed.length,
+              ms: Math.round(report.durationMs),
+            },
+            'DAG files processed',
+          );
+        }
+      },
+      (error: unknown) => logger?.error({ err: error }, 'DAG processing pass failed; retrying'),
+    );
+    await current;
+    if (!stopped) timer = setTimeout(loop, intervalMs);
+  };
+  void loop();
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await current;
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export {
+  DagProcessor,
+  type DagProcessorOptions,
+  type ProcessReport,
+  runDagProcessorLoop,
+} from './dag-processor.ts';
+export { runSchedulerLoop } from './scheduler-loop.ts';

@@ -1,0 +1,3 @@
+export { DagFunctions } from './dag-functions.ts';
+export { runTry } from './task-runner.ts';
+export { startWorker, type WorkerHandle, type WorkerOptions } from './worker.ts';

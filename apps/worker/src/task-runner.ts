@@ -1,0 +1,229 @@
+// Owns running one try: claim it, run the task function with its context and inputs under its
+// execution timeout, record the outcome, and schedule what the outcome unblocks at once.
+import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
+import { claimTry, finishTry, loadInputs } from '@weir/engine';
+import type { TaskJobData } from '@weir/queue';
+import {
+  type CallbackContext,
+  classifyThrown,
+  type SerializedTask,
+  type TaskContext,
+  type TaskDefinition,
+} from '@weir/sdk';
+import type { DagFunctions } from './dag-functions.ts';
+import { TaskLogSink } from './task-log.ts';
+
+export interface RunnerOptions {
+  readonly engine: Engine;
+  readonly functions: DagFunctions;
+  readonly hostname: string;
+  readonly pid: number;
+  /** Largest output (JSON bytes) a task may return. */
+  readonly xcomMaxBytes: number;
+  /** Tries in flight, so shutdown can hand them back. */
+  readonly inFlight: Map<number, ClaimedTry>;
+}
+
+class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`task timed out after ${formatMs(ms)} (executionTimeout)`);
+    this.name = 'TimeoutError';
+  }
+}
+
+export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: AbortSignal): Promise<void> {
+  const { engine } = options;
+  const claim = await claimTry(
+    engine.db,
+    job,
+    { hostname: options.hostname, pid: options.pid },
+    engine.clock(),
+  );
+  if (claim.kind !== 'claimed') return; // another worker has it, or it was cleared meanwhile
+  const claimed = claim.try;
+  options.inFlight.set(claimed.taskInstanceId, claimed);
+  const log = new TaskLogSink(engine.db, claimed.taskInstanceId, claimed.tryNumber);
+  try {
+    const entry = await engine.catalog.get(claimed.dagId);
+    const serializedTask = entry?.dag.tasks.find((t) => t.taskId === claimed.taskId);
+    if (!entry || !serializedTask) {
+      await record(
+        options,
+        claimed,
+        fallbackPolicy,
+        failed(new Error(`DAG "${claimed.dagId}" or its task "${claimed.taskId}" no longer exists`), false),
+        log,
+      );
+      return;
+    }
+    let outcome: TryOutcome;
+    let definition: TaskDefinition | undefined;
+    try {
+      ({ task: definition } = await options.functions.task(entry.fileloc, claimed.dagId, claimed.taskId));
+      const inputs = await loadInputs(engine.db, claimed.dagRunId, serializedTask.inputs);
+      outcome = await execute(
+        definition,
+        contextFor(claimed, log),
+        inputs,
+        serializedTask.executionTimeoutMs,
+        cancel,
+        options.xcomMaxBytes,
+      );
+    } catch (error) {
+      outcome = failed(error, true);
+    }
+    if (outcome.kind === 'failed') log.logger.error(outcome.error.stack ?? outcome.error.message);
+    const state = await record(options, claimed, serializedTask, outcome, log);
+    if (state && definition) await runCallback(definition, state, claimed, outcome, log);
+  } finally {
+    options.inFlight.delete(claimed.taskInstanceId);
+    await log.flush();
+  }
+}
+
+type RetryPolicy = Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>;
+const fallbackPolicy: RetryPolicy = {
+  retryDelayMs: 0,
+  retryExponentialBackoff: false,
+  maxRetryDelayMs: null,
+};
+
+async function record(
+  options: RunnerOptions,
+  claimed: ClaimedTry,
+  policy: RetryPolicy,
+  outcome: TryOutcome,
+  log: TaskLogSink,
+): Promise<string | undefined> {
+  await log.flush();
+  const { engine } = options;
+  const result = await finishTry(engine.db, claimed, policy, outcome, engine.clock());
+  if (result.kind !== 'recorded') return undefined;
+  await engine.schedule(claimed.dagRunId);
+  return result.state;
+}
+
+async function execute(
+  task: TaskDefinition,
+  ctxBase: Omit<TaskContext, 'signal'>,
+  inputs: unknown[],
+  timeoutMs: number | null,
+  cancel: AbortSignal,
+  xcomMaxBytes: number,
+): Promise<TryOutcome> {
+  const controller = new AbortController();
+  const onCancel = () => controller.abort(new Error('task cancelled: the worker is shutting down'));
+  cancel.addEventListener('abort', onCancel, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  // The AbortSignal asks the function to stop; the race is the hard stop: the try ends now
+  // even if the function ignores the signal.
+  const stopped = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    if (timeoutMs !== null)
+      timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
+  });
+  try {
+    const output = await Promise.race([
+      Promise.resolve(task.fn({ ...ctxBase, signal: controller.signal }, ...inputs)),
+      stopped,
+    ]);
+    if (output === undefined) return { kind: 'success', output, outputJson: undefined };
+    let json: string;
+    try {
+      json = JSON.stringify(output);
+    } catch (error) {
+      return failed(new Error(`task output is not JSON-serializable: ${(error as Error).message}`), false);
+    }
+    const size = Buffer.byteLength(json);
+    if (size > xcomMaxBytes) {
+      return failed(
+        new Error(
+          `task output is ${formatBytes(size)}, over the XCom limit of ${formatBytes(xcomMaxBytes)} (WEIR_XCOM_MAX_BYTES); write large data to the lake and return its location`,
+        ),
+        false,
+      );
+    }
+    return { kind: 'success', output, outputJson: json };
+  } catch (error) {
+    if (error instanceof TimeoutError) return { ...failed(error, true), attemptOutcome: 'timed_out' };
+    const thrown = classifyThrown(error);
+    switch (thrown.kind) {
+      case 'skip':
+        return { kind: 'skipped', reason: (error as Error).message };
+      case 'fail':
+        return failed(error, false);
+      case 'retry_after':
+        return { ...failed(error, true), retryAfterMs: thrown.delayMs };
+      case 'error':
+        return failed(error, true);
+    }
+  } finally {
+    clearTimeout(timer);
+    cancel.removeEventListener('abort', onCancel);
+  }
+}
+
+function failed(error: unknown, retryable: boolean): Extract<TryOutcome, { kind: 'failed' }> {
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { kind: 'failed', error: { message: e.message, stack: e.stack ?? null }, retryable };
+}
+
+function contextFor(claimed: ClaimedTry, log: TaskLogSink): Omit<TaskContext, 'signal'> {
+  return {
+    dagId: claimed.dagId,
+    runId: claimed.runId,
+    taskId: claimed.taskId,
+    mapIndex: claimed.mapIndex,
+    tryNumber: claimed.tryNumber,
+    maxTries: claimed.maxTries,
+    logicalDate: claimed.logicalDate,
+    dataIntervalStart: claimed.dataIntervalStart,
+    dataIntervalEnd: claimed.dataIntervalEnd,
+    params: claimed.conf,
+    log: log.logger,
+  };
+}
+
+const CALLBACK_FOR_STATE: Record<string, 'onSuccess' | 'onFailure' | 'onRetry' | 'onSkipped' | undefined> = {
+  success: 'onSuccess',
+  failed: 'onFailure',
+  up_for_retry: 'onRetry',
+  skipped: 'onSkipped',
+};
+
+/** Callbacks run here, in the worker; one that throws is logged and changes nothing. */
+async function runCallback(
+  task: TaskDefinition,
+  state: string,
+  claimed: ClaimedTry,
+  outcome: TryOutcome,
+  log: TaskLogSink,
+): Promise<void> {
+  const name = CALLBACK_FOR_STATE[state];
+  const callback = name ? task.options[name] : undefined;
+  if (!name || !callback) return;
+  const ctx: CallbackContext<unknown> = {
+    ...contextFor(claimed, log),
+    signal: new AbortController().signal,
+    state,
+    error:
+      outcome.kind === 'failed'
+        ? { message: outcome.error.message, ...(outcome.error.stack ? { stack: outcome.error.stack } : {}) }
+        : null,
+  };
+  try {
+    await callback(ctx);
+  } catch (error) {
+    log.logger.error(
+      `${name} callback failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+  }
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}

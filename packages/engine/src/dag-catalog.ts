@@ -1,0 +1,45 @@
+// Owns reading serialized DAGs from PostgreSQL, cached by content hash so the hot path (task
+// completion → downstream scheduling) does not re-read and re-parse them.
+import type { Db } from '@weir/db';
+import type { SerializedDag } from '@weir/sdk';
+
+export interface CatalogDag {
+  readonly dag: SerializedDag;
+  readonly hash: string;
+  readonly fileloc: string;
+  readonly isPaused: boolean;
+  readonly isActive: boolean;
+}
+
+export class DagCatalog {
+  private readonly cache = new Map<string, CatalogDag>();
+
+  constructor(private readonly db: Db) {}
+
+  /** The current serialized DAG, or undefined when no such DAG was ever parsed. */
+  async get(dagId: string): Promise<CatalogDag | undefined> {
+    const row = await this.db.dag.findUnique({
+      where: { dagId },
+      select: { serializedHash: true, fileloc: true, isPaused: true, isActive: true },
+    });
+    if (!row) return undefined;
+    const cached = this.cache.get(dagId);
+    if (cached && cached.hash === row.serializedHash) {
+      return { ...cached, fileloc: row.fileloc, isPaused: row.isPaused, isActive: row.isActive };
+    }
+    const full = await this.db.dag.findUnique({
+      where: { dagId },
+      select: { serialized: true, serializedHash: true },
+    });
+    if (!full) return undefined;
+    const entry: CatalogDag = {
+      dag: full.serialized as unknown as SerializedDag,
+      hash: full.serializedHash,
+      fileloc: row.fileloc,
+      isPaused: row.isPaused,
+      isActive: row.isActive,
+    };
+    this.cache.set(dagId, entry);
+    return entry;
+  }
+}

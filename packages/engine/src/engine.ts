@@ -1,0 +1,106 @@
+// Owns wiring the engine's parts to one database, one task queue and one clock. Schedulers,
+// workers, the CLI and the web all change run state through this class.
+import type { Db } from '@weir/db';
+import type { TaskQueue } from '@weir/queue';
+import { type Clock, systemClock } from './clock.ts';
+import { DagCatalog } from './dag-catalog.ts';
+import { type CreatedRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
+import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
+import { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+
+export interface EngineDeps {
+  readonly db: Db;
+  readonly queue: TaskQueue;
+  readonly clock?: Clock;
+  /** Called when a run reaches its final state (for DAG callbacks and alerts). */
+  readonly onRunFinished?: (finished: NonNullable<ScheduleOutcome['finished']>) => void;
+  /** `weir dags test` runs a DAG whether or not it is paused, as `airflow dags test` does. */
+  readonly ignorePause?: boolean;
+}
+
+export interface TickReport {
+  readonly createdRuns: number;
+  readonly startedRuns: number;
+  readonly examinedRuns: number;
+  readonly queuedTries: number;
+  readonly requeuedTries: number;
+}
+
+export class Engine {
+  readonly db: Db;
+  readonly queue: TaskQueue;
+  readonly clock: Clock;
+  readonly catalog: DagCatalog;
+
+  constructor(private readonly deps: EngineDeps) {
+    this.db = deps.db;
+    this.queue = deps.queue;
+    this.clock = deps.clock ?? systemClock;
+    this.catalog = new DagCatalog(deps.db);
+  }
+
+  /** Decides what can run next in a run and hands those tries to workers. */
+  async schedule(dagRunId: number): Promise<ScheduleOutcome> {
+    const outcome = await scheduleDagRun(
+      this.db,
+      this.catalog,
+      dagRunId,
+      this.clock(),
+      this.deps.ignorePause ?? false,
+    );
+    if (outcome.jobs.length > 0) await this.queue.enqueue(outcome.jobs);
+    if (outcome.finished) this.deps.onRunFinished?.(outcome.finished);
+    return outcome;
+  }
+
+  /** Creates a manual run, starts it if the DAG has room, and schedules its first tasks. */
+  async trigger(request: TriggerRequest): Promise<CreatedRun> {
+    const run = await triggerDagRun(this.db, this.catalog, this.clock, request);
+    const started = await startQueuedRuns(
+      this.db,
+      this.catalog,
+      this.clock,
+      run.dagId,
+      this.deps.ignorePause ?? false,
+    );
+    for (const id of started) await this.schedule(id);
+    return run;
+  }
+
+  async setPaused(dagId: string, paused: boolean): Promise<boolean> {
+    const result = await this.db.dag.updateMany({ where: { dagId }, data: { isPaused: paused } });
+    return result.count > 0;
+  }
+
+  /** The scheduler's periodic pass: cron runs, run starts, retries due, recovery. */
+  async tick(options: { staleAfterMs?: number; requeueAfterMs?: number } = {}): Promise<TickReport> {
+    const created = await createDueScheduledRuns(this.db, this.catalog, this.clock);
+    const started = await startQueuedRuns(this.db, this.catalog, this.clock);
+    const toExamine = new Set([
+      ...started,
+      ...(await runsToExamine(this.db, this.clock, options.staleAfterMs ?? 5_000)),
+    ]);
+    let queuedTries = 0;
+    for (const id of toExamine) queuedTries += (await this.schedule(id)).jobs.length;
+    const requeued = await this.requeueLostJobs(options.requeueAfterMs ?? 30_000);
+    return {
+      createdRuns: created.length,
+      startedRuns: started.length,
+      examinedRuns: toExamine.size,
+      queuedTries,
+      requeuedTries: requeued,
+    };
+  }
+
+  /** Postgres is the truth: a queued try whose job is gone from Redis gets its job back. */
+  private async requeueLostJobs(olderThanMs: number): Promise<number> {
+    const stale = await staleQueuedTries(this.db, this.clock, olderThanMs);
+    const lost = [];
+    for (const t of stale) {
+      const data = { taskInstanceId: t.taskInstanceId, tryNumber: t.tryNumber };
+      if (!(await this.queue.exists(t.queue, data))) lost.push({ queue: t.queue, data });
+    }
+    if (lost.length > 0) await this.queue.enqueue(lost);
+    return lost.length;
+  }
+}

@@ -1,0 +1,19 @@
+// Owns the engine's errors: each carries a code and a message a user can act on.
+export type EngineErrorCode =
+  | 'DAG_NOT_FOUND'
+  | 'DAG_INACTIVE'
+  | 'INVALID_CONF'
+  | 'RUN_EXISTS'
+  | 'RUN_NOT_FOUND'
+  | 'TASK_NOT_FOUND'
+  | 'XCOM_TOO_LARGE';
+
+export class EngineError extends Error {
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}

@@ -1,0 +1,24 @@
+export { type Clock, systemClock } from './clock.ts';
+export { resolveConf } from './conf.ts';
+export { type CatalogDag, DagCatalog } from './dag-catalog.ts';
+export {
+  type CreatedRun,
+  insertDagRun,
+  makeRunId,
+  type NewDagRun,
+  type RunType,
+  type TriggerRequest,
+} from './dag-runs.ts';
+export { type FileParseOutcome, removeDagFile, type SyncResult, syncDagFile } from './dag-sync.ts';
+export { Engine, type EngineDeps, type TickReport } from './engine.ts';
+export { EngineError, type EngineErrorCode } from './errors.ts';
+export { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+export {
+  type ClaimedTry,
+  type ClaimResult,
+  claimTry,
+  type FinishResult,
+  finishTry,
+  loadInputs,
+  type TryOutcome,
+} from './task-tries.ts';

@@ -1,0 +1,172 @@
+// Owns one try of a TaskInstance as a worker sees it: claiming it (queued → running), the data
+// its function needs (run dates, conf, upstream outputs), and recording how it ended. Every
+// transition is a compare-and-set on (state, tryNumber); a lost race is a typed result.
+import type { Db } from '@weir/db';
+import { retryDelayMs } from '@weir/domain';
+import type { SerializedTask } from '@weir/sdk';
+
+export interface ClaimedTry {
+  readonly taskInstanceId: number;
+  readonly dagRunId: number;
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskId: string;
+  readonly mapIndex: number;
+  readonly tryNumber: number;
+  readonly maxTries: number;
+  readonly logicalDate: Date;
+  readonly dataIntervalStart: Date | null;
+  readonly dataIntervalEnd: Date | null;
+  readonly conf: Record<string, unknown>;
+}
+
+export type ClaimResult = { kind: 'claimed'; try: ClaimedTry } | { kind: 'not_queued'; state: string | null };
+
+interface ClaimRow {
+  dag_run_id: number;
+  dag_id: string;
+  run_id: string;
+  task_id: string;
+  map_index: number;
+  max_tries: number;
+  logical_date: Date;
+  data_interval_start: Date | null;
+  data_interval_end: Date | null;
+  conf: Record<string, unknown>;
+}
+
+/** queued → running for exactly this try, and its TaskAttempt row, in one round trip. */
+export async function claimTry(
+  db: Db,
+  job: { taskInstanceId: number; tryNumber: number },
+  worker: { hostname: string; pid: number },
+  now: Date,
+): Promise<ClaimResult> {
+  const rows = await db.$queryRaw<ClaimRow[]>`
+    WITH claimed AS (
+      UPDATE task_instance SET state = 'running', started_at = ${now}, ended_at = NULL, duration = NULL,
+             hostname = ${worker.hostname}, pid = ${worker.pid}, last_heartbeat_at = ${now}, updated_at = ${now}
+      WHERE id = ${job.taskInstanceId} AND state = 'queued' AND try_number = ${job.tryNumber}
+      RETURNING id, dag_run_id, dag_id, run_id, task_id, map_index, max_tries
+    ), attempt AS (
+      INSERT INTO task_attempt (task_instance_id, try_number, started_at, hostname, pid)
+      SELECT id, ${job.tryNumber}, ${now}, ${worker.hostname}, ${worker.pid} FROM claimed
+      ON CONFLICT (task_instance_id, try_number) DO UPDATE SET started_at = EXCLUDED.started_at
+    )
+    SELECT c.dag_run_id, c.dag_id, c.run_id, c.task_id, c.map_index, c.max_tries,
+           r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
+    FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`;
+  const row = rows[0];
+  if (!row) {
+    const current = await db.taskInstance.findUnique({
+      where: { id: job.taskInstanceId },
+      select: { state: true },
+    });
+    return { kind: 'not_queued', state: current?.state ?? null };
+  }
+  return {
+    kind: 'claimed',
+    try: {
+      taskInstanceId: job.taskInstanceId,
+      dagRunId: row.dag_run_id,
+      dagId: row.dag_id,
+      runId: row.run_id,
+      taskId: row.task_id,
+      mapIndex: row.map_index,
+      tryNumber: job.tryNumber,
+      maxTries: row.max_tries,
+      logicalDate: row.logical_date,
+      dataIntervalStart: row.data_interval_start,
+      dataIntervalEnd: row.data_interval_end,
+      conf: row.conf ?? {},
+    },
+  };
+}
+
+/** The outputs of `taskIds` in this run, in the given order (undefined where there is none). */
+export async function loadInputs(db: Db, dagRunId: number, taskIds: readonly string[]): Promise<unknown[]> {
+  if (taskIds.length === 0) return [];
+  const rows = await db.$queryRaw<{ task_id: string; value: unknown }[]>`
+    SELECT x.task_id, x.value FROM xcom x JOIN task_instance t ON t.id = x.task_instance_id
+    WHERE t.dag_run_id = ${dagRunId} AND x.task_id = ANY(${[...taskIds]}) AND x.map_index = -1 AND x.key = 'return_value'`;
+  const byTask = new Map(rows.map((r) => [r.task_id, r.value]));
+  return taskIds.map((id) => byTask.get(id) ?? undefined);
+}
+
+export type TryOutcome =
+  | { kind: 'success'; output: unknown; outputJson: string | undefined }
+  | { kind: 'skipped'; reason: string }
+  | {
+      kind: 'failed';
+      error: { message: string; stack: string | null };
+      retryable: boolean;
+      retryAfterMs?: number;
+      attemptOutcome?: 'failed' | 'timed_out' | 'lost' | 'cancelled';
+    };
+
+export type FinishResult =
+  | { kind: 'recorded'; state: 'success' | 'skipped' | 'failed' | 'up_for_retry'; nextRetryAt: Date | null }
+  | { kind: 'not_running' };
+
+/** running → its outcome for exactly this try; retries follow the task's policy. */
+export async function finishTry(
+  db: Db,
+  claimed: Pick<ClaimedTry, 'taskInstanceId' | 'tryNumber' | 'maxTries' | 'dagId' | 'taskId' | 'logicalDate'>,
+  task: Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>,
+  outcome: TryOutcome,
+  now: Date,
+): Promise<FinishResult> {
+  let state: 'success' | 'skipped' | 'failed' | 'up_for_retry';
+  let nextRetryAt: Date | null = null;
+  let attemptOutcome: string;
+  let error: { message: string; stack: string | null } | null = null;
+  if (outcome.kind === 'success') {
+    state = 'success';
+    attemptOutcome = 'success';
+  } else if (outcome.kind === 'skipped') {
+    state = 'skipped';
+    attemptOutcome = 'skipped';
+  } else {
+    error = outcome.error;
+    const triesLeft = claimed.tryNumber < claimed.maxTries;
+    if (outcome.retryable && triesLeft) {
+      state = 'up_for_retry';
+      const delay =
+        outcome.retryAfterMs ??
+        retryDelayMs(
+          task,
+          claimed.tryNumber,
+          `${claimed.dagId}#${claimed.taskId}#${claimed.logicalDate.toISOString()}#${claimed.tryNumber}`,
+        );
+      nextRetryAt = new Date(now.getTime() + delay);
+    } else {
+      state = 'failed';
+    }
+    attemptOutcome = outcome.attemptOutcome ?? (state === 'up_for_retry' ? 'up_for_retry' : 'failed');
+  }
+  return db.$transaction(async (tx) => {
+    const updated = await tx.$queryRaw<
+      { dag_id: string; run_id: string; task_id: string; map_index: number }[]
+    >`
+      UPDATE task_instance
+      SET state = ${state}::"TaskInstanceState", ended_at = ${now}, next_retry_at = ${nextRetryAt}, updated_at = ${now},
+          duration = EXTRACT(EPOCH FROM (${now}::timestamp - started_at))
+      WHERE id = ${claimed.taskInstanceId} AND state = 'running' AND try_number = ${claimed.tryNumber}
+      RETURNING dag_id, run_id, task_id, map_index`;
+    const ti = updated[0];
+    if (!ti) return { kind: 'not_running' } as const;
+    await tx.$executeRaw`
+      UPDATE task_attempt SET ended_at = ${now}, outcome = ${attemptOutcome}::"AttemptOutcome",
+             error = ${error?.message ?? null}, error_stack = ${error?.stack ?? null}
+      WHERE task_instance_id = ${claimed.taskInstanceId} AND try_number = ${claimed.tryNumber}`;
+    if (outcome.kind === 'success' && outcome.outputJson !== undefined) {
+      await tx.$executeRaw`
+        INSERT INTO xcom (task_instance_id, dag_id, run_id, task_id, map_index, key, value, size_bytes)
+        VALUES (${claimed.taskInstanceId}, ${ti.dag_id}, ${ti.run_id}, ${ti.task_id}, ${ti.map_index}, 'return_value',
+                ${outcome.outputJson}::jsonb, ${Buffer.byteLength(outcome.outputJson)})
+        ON CONFLICT (dag_id, run_id, task_id, map_index, key)
+        DO UPDATE SET value = EXCLUDED.value, size_bytes = EXCLUDED.size_bytes, task_instance_id = EXCLUDED.task_instance_id`;
+    }
+    return { kind: 'recorded', state, nextRetryAt } as const;
+  });
+}

@@ -1,0 +1,109 @@
+// Owns carrying task tries over BullMQ. A job only says which try of which task instance to
+// run; PostgreSQL holds everything else. Job ids are deterministic, so adding the same try twice
+// is a no-op.
+import { type ConnectionOptions, type Job, Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+
+export interface TaskJobData {
+  readonly taskInstanceId: number;
+  readonly tryNumber: number;
+}
+
+export interface TaskJob {
+  readonly queue: string;
+  readonly data: TaskJobData;
+}
+
+/** One job per try: `ti-<task instance id>-<try number>`. */
+export function taskJobId(data: TaskJobData): string {
+  return `ti-${data.taskInstanceId}-${data.tryNumber}`;
+}
+
+const queueName = (queue: string) => `tasks.${queue}`;
+
+export interface TaskQueueOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+}
+
+/** Adds task jobs to per-queue BullMQ queues. */
+export class TaskQueue {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(private readonly options: TaskQueueOptions) {}
+
+  async enqueue(jobs: readonly TaskJob[]): Promise<void> {
+    const byQueue = new Map<string, TaskJob[]>();
+    for (const job of jobs) byQueue.set(job.queue, [...(byQueue.get(job.queue) ?? []), job]);
+    await Promise.all(
+      [...byQueue].map(([queue, list]) =>
+        this.queue(queue).addBulk(
+          list.map((job) => ({
+            name: 'task',
+            data: job.data,
+            opts: { jobId: taskJobId(job.data), removeOnComplete: true, removeOnFail: true, attempts: 1 },
+          })),
+        ),
+      ),
+    );
+  }
+
+  /** Whether the job for this try is still waiting, delayed or active in Redis. */
+  async exists(queue: string, data: TaskJobData): Promise<boolean> {
+    const job = await this.queue(queue).getJob(taskJobId(data));
+    return job !== undefined && job !== null;
+  }
+
+  private queue(name: string): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = new Queue(queueName(name), {
+        connection: this.options.connection as ConnectionOptions,
+        prefix: this.options.prefix,
+      });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.queues.clear();
+  }
+}
+
+export interface TaskWorkerOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly queue: string;
+  readonly concurrency: number;
+  /** How long a job may go without its lock being renewed before BullMQ calls it stalled. */
+  readonly lockDurationMs?: number;
+  readonly process: (data: TaskJobData, signal: AbortSignal) => Promise<void>;
+}
+
+export interface TaskWorkerHandle {
+  /** Stops taking jobs; waits for running ones unless `force`. */
+  close(force?: boolean): Promise<void>;
+}
+
+export function startTaskWorker(options: TaskWorkerOptions): TaskWorkerHandle {
+  const worker = new Worker<TaskJobData>(
+    queueName(options.queue),
+    async (job: Job<TaskJobData>, _token?: string, signal?: AbortSignal) => {
+      await options.process(job.data, signal ?? new AbortController().signal);
+    },
+    {
+      connection: options.connection as ConnectionOptions,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockDurationMs ?? 30_000,
+      // The engine decides retries (from PostgreSQL); a stalled job is recovered by the engine.
+      maxStalledCount: 0,
+    },
+  );
+  worker.on('error', () => {
+    // Connection errors are retried by ioredis; the engine's reconciliation covers lost jobs.
+  });
+  return { close: (force = false) => worker.close(force) };
+}
