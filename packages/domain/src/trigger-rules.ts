@@ -1,16 +1,25 @@
-// Owns Airflow's trigger rules as a pure function of the upstream states (Airflow's
-// TriggerRuleDep with flag_upstream_failed): run, wait, or settle as skipped / upstream_failed.
+// Owns Airflow's trigger rules as a pure function of a task's upstream states: run, wait, or
+// settle the task at once as skipped / upstream_failed. This is Airflow's TriggerRuleDep
+// (`_evaluate_direct_relatives`) with flag_upstream_failed=True, the scheduler's mode, rule for
+// rule; a `wait` is Airflow's failing dep status without a new state.
+//
+// Counts are per TaskInstance, so a mapped upstream contributes one state per map index.
+// Airflow's special cases for a *mapped downstream* instance (a `removed` upstream instance is
+// ignored, or removes the instance) are not modelled: a `removed` upstream counts as done but
+// neither succeeded nor failed, exactly as Airflow treats it for an unmapped task — under
+// all_success that waits forever, which the DagRun's deadlock check then fails.
 import type { TriggerRule } from '@weir/sdk';
-import { assertNever, isFinished, type TaskInstanceState } from './states.ts';
+import { assertNever, type TaskInstanceState } from './states.ts';
 
 export interface UpstreamSummary {
+  /** Upstream TaskInstances (one per map index for a mapped upstream). */
   readonly total: number;
   readonly success: number;
   readonly skipped: number;
   readonly failed: number;
   readonly upstreamFailed: number;
   readonly removed: number;
-  /** Upstreams in a finished state. */
+  /** Upstreams in a finished state: success + skipped + failed + upstreamFailed + removed. */
   readonly done: number;
 }
 
@@ -26,67 +35,120 @@ export function summarizeUpstreams(states: readonly TaskInstanceState[]): Upstre
   let failed = 0;
   let upstreamFailed = 0;
   let removed = 0;
-  let done = 0;
   for (const state of states) {
-    if (state === 'success') success++;
-    else if (state === 'skipped') skipped++;
-    else if (state === 'failed') failed++;
-    else if (state === 'upstream_failed') upstreamFailed++;
-    else if (state === 'removed') removed++;
-    if (isFinished(state)) done++;
+    switch (state) {
+      case 'success':
+        success++;
+        break;
+      case 'skipped':
+        skipped++;
+        break;
+      case 'failed':
+        failed++;
+        break;
+      case 'upstream_failed':
+        upstreamFailed++;
+        break;
+      case 'removed':
+        removed++;
+        break;
+      case 'none':
+      case 'scheduled':
+      case 'queued':
+      case 'running':
+      case 'up_for_retry':
+      case 'up_for_reschedule':
+        break;
+      default:
+        assertNever(state);
+    }
   }
+  const done = success + skipped + failed + upstreamFailed + removed;
   return { total: states.length, success, skipped, failed, upstreamFailed, removed, done };
 }
 
 const RUN: TriggerDecision = { kind: 'run' };
 
+/** "1 upstream task" / "2 upstream tasks". */
+function tasks(n: number): string {
+  return n === 1 ? '1 upstream task' : `${n} upstream tasks`;
+}
+
+function wait(reason: string): TriggerDecision {
+  return { kind: 'wait', reason };
+}
+
+function skip(reason: string): TriggerDecision {
+  return { kind: 'skip', reason };
+}
+
+function upstreamFailed(reason: string): TriggerDecision {
+  return { kind: 'upstream_failed', reason };
+}
+
+/** Why a rule that needs every upstream in some states is still waiting. */
+function notYet(u: UpstreamSummary, need?: string): TriggerDecision {
+  const notDone = u.total - u.done;
+  if (notDone > 0 || need === undefined) return wait(`${notDone} of ${u.total} upstream tasks are not done`);
+  // Every upstream is done, yet the rule is not met: only a removed upstream does that.
+  return wait(`${u.removed === 1 ? '1 upstream task was' : `${u.removed} upstream tasks were`} removed; ${need}`);
+}
+
+function failures(u: UpstreamSummary): string {
+  const n = u.failed + u.upstreamFailed;
+  return n === 1 ? 'an upstream task failed' : `${n} upstream tasks failed`;
+}
+
 export function evaluateTriggerRule(rule: TriggerRule, u: UpstreamSummary): TriggerDecision {
-  // Removed upstreams (a mapped instance that no longer exists) count as neither.
-  const total = u.total - u.removed;
-  if (total <= 0 || rule === 'always') return RUN;
-  const failures = u.failed + u.upstreamFailed;
-  const allDone = u.done >= u.total;
-  const waiting: TriggerDecision = { kind: 'wait', reason: `${u.total - u.done} of ${u.total} upstream tasks are not done` };
+  // Airflow: "The task instance did not have any upstream tasks."
+  if (u.total === 0) return RUN;
+  const upstreamDone = u.done >= u.total;
+  const anyFailure = u.failed + u.upstreamFailed > 0;
   switch (rule) {
+    case 'always':
+      return RUN;
     case 'all_success':
-      if (failures > 0) return { kind: 'upstream_failed', reason: 'an upstream task failed' };
-      if (u.skipped > 0) return { kind: 'skip', reason: 'an upstream task was skipped' };
-      return allDone ? RUN : waiting;
+      if (anyFailure) return upstreamFailed(failures(u));
+      if (u.skipped > 0) return skip(`${tasks(u.skipped)} skipped`);
+      return u.success >= u.total ? RUN : notYet(u, 'all_success needs every upstream task to succeed');
     case 'all_failed':
-      if (u.success > 0 || u.skipped > 0) return { kind: 'skip', reason: 'an upstream task did not fail' };
-      return allDone ? RUN : waiting;
+      if (u.success > 0 || u.skipped > 0) return skip(`${tasks(u.success + u.skipped)} did not fail; all_failed needs every one to fail`);
+      return u.failed + u.upstreamFailed >= u.total ? RUN : notYet(u, 'all_failed needs every upstream task to fail');
     case 'all_done':
-      return allDone ? RUN : waiting;
+      return upstreamDone ? RUN : notYet(u);
     case 'all_done_min_one_success':
-      if (!allDone) return waiting;
-      return u.success > 0 ? RUN : { kind: 'skip', reason: 'no upstream task succeeded' };
+      // Airflow 3.1: a skipped upstream is "not done" for this rule, so any skip skips the task.
+      if (u.skipped > 0) return skip(`${tasks(u.skipped)} skipped`);
+      if (!upstreamDone) return notYet(u);
+      return u.success > 0 ? RUN : upstreamFailed('no upstream task succeeded');
     case 'all_skipped':
-      if (u.success > 0 || failures > 0) return { kind: 'skip', reason: 'an upstream task was not skipped' };
-      return allDone ? RUN : waiting;
+      if (u.success + u.failed + u.upstreamFailed > 0) {
+        return skip(`${tasks(u.success + u.failed + u.upstreamFailed)} ran; all_skipped needs every one to be skipped`);
+      }
+      return u.skipped >= u.total ? RUN : notYet(u, 'all_skipped needs every upstream task to be skipped');
     case 'one_success':
-      if (u.success > 0) return RUN;
-      if (!allDone) return waiting;
-      if (u.skipped >= total) return { kind: 'skip', reason: 'every upstream task was skipped' };
-      return { kind: 'upstream_failed', reason: 'no upstream task succeeded' };
+      if (upstreamDone && u.done === u.skipped) return skip('every upstream task was skipped');
+      if (upstreamDone && u.success === 0) return upstreamFailed('no upstream task succeeded');
+      return u.success > 0 ? RUN : notYet(u);
     case 'one_failed':
-      if (failures > 0) return RUN;
-      if (!allDone) return waiting;
-      return { kind: 'skip', reason: 'no upstream task failed' };
+      if (upstreamDone && !anyFailure) return skip('no upstream task failed');
+      return anyFailure ? RUN : notYet(u);
     case 'one_done':
-      // Airflow counts success and failed here; upstream_failed does not make an upstream "done".
-      if (u.success > 0 || u.failed > 0) return RUN;
-      if (!allDone) return waiting;
-      return { kind: 'skip', reason: 'every upstream task was skipped' };
+      // Only success and failed count: an upstream_failed upstream never ran.
+      if (upstreamDone && u.success + u.failed === 0) return skip('no upstream task succeeded or failed');
+      return u.success + u.failed > 0 ? RUN : notYet(u);
     case 'none_failed':
-      if (failures > 0) return { kind: 'upstream_failed', reason: 'an upstream task failed' };
-      return allDone ? RUN : waiting;
+      if (anyFailure) return upstreamFailed(failures(u));
+      return u.success + u.skipped >= u.total ? RUN : notYet(u, 'none_failed needs every upstream task to succeed or be skipped');
     case 'none_failed_min_one_success':
-      if (failures > 0) return { kind: 'upstream_failed', reason: 'an upstream task failed' };
-      if (!allDone) return waiting;
-      return u.success > 0 ? RUN : { kind: 'skip', reason: 'every upstream task was skipped' };
+      if (anyFailure) return upstreamFailed(failures(u));
+      if (u.skipped >= u.total) return skip('every upstream task was skipped');
+      return u.success + u.skipped >= u.total
+        ? RUN
+        : notYet(u, 'none_failed_min_one_success needs every upstream task to succeed or be skipped');
     case 'none_skipped':
-      if (u.skipped > 0) return { kind: 'skip', reason: 'an upstream task was skipped' };
-      return allDone ? RUN : waiting;
+      if (u.skipped > 0) return skip(`${tasks(u.skipped)} skipped`);
+      return upstreamDone ? RUN : notYet(u);
     default:
       return assertNever(rule);
   }
