@@ -68,7 +68,11 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       let handedBack = 0;
       if (timedOut) {
         handedBack = await handBack(options.engine, [...inFlight.values()]);
-        await Promise.all(workers.map((w) => w.close(true)));
+        // A task that ignores its signal never settles; BullMQ's forced close may wait on it.
+        await Promise.race([
+          Promise.all(workers.map((w) => w.close(true))),
+          new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+        ]);
       }
       return { handedBack };
     },

@@ -19,7 +19,11 @@ export async function resolve(specifier, context, nextResolve) {
       result = await nextResolve(specifier, { ...context, parentURL: weirParent });
     }
   }
-  if (result.format === 'commonjs' && result.url.startsWith('file:') && !result.url.includes('/node_modules/')) {
+  if (
+    result.format === 'commonjs' &&
+    result.url.startsWith('file:') &&
+    !result.url.includes('/node_modules/')
+  ) {
     const path = new URL(result.url).pathname;
     if (DAG_SOURCE.test(path)) return { ...result, format: 'module' };
   }

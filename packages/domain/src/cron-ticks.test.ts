@@ -51,8 +51,14 @@ describe('resolveWallTime', () => {
       first: at('2024-10-27T00:30:00Z'),
       second: at('2024-10-27T01:30:00Z'),
     });
-    expect(resolveWallTime(at('2024-03-31T02:30:00Z'), 'Europe/Amsterdam')).toEqual({ kind: 'gap', shifted: at('2024-03-31T01:30:00Z') });
-    expect(resolveWallTime(at('2024-06-01T12:00:00Z'), 'Europe/Amsterdam')).toEqual({ kind: 'unique', instant: at('2024-06-01T10:00:00Z') });
+    expect(resolveWallTime(at('2024-03-31T02:30:00Z'), 'Europe/Amsterdam')).toEqual({
+      kind: 'gap',
+      shifted: at('2024-03-31T01:30:00Z'),
+    });
+    expect(resolveWallTime(at('2024-06-01T12:00:00Z'), 'Europe/Amsterdam')).toEqual({
+      kind: 'unique',
+      instant: at('2024-06-01T10:00:00Z'),
+    });
     expect(offsetAt(at('2024-06-01T12:00:00Z'), 'America/New_York')).toBe(-4 * HOUR);
   });
 });
@@ -72,24 +78,55 @@ describe('cronTicks across DST changes', () => {
     ['15 2 * * *', 'Australia/Lord_Howe', '2024-10-04T00:00:00Z', '2024-10-09T00:00:00Z'],
     ['0 * * * 1', 'Europe/Amsterdam', '2024-03-24T00:00:00Z', '2024-04-02T00:00:00Z'],
   ];
-  it.each(cases)('%s in %s from %s matches a minute-by-minute scan, forwards and backwards', (expression, timeZone, from, to) => {
-    const expected = bruteForce(expression, timeZone, at(from), at(to)).map(iso);
-    expect(expected.length).toBeGreaterThan(1);
-    expect(forward(expression, timeZone, at(from), at(to)).map(iso)).toEqual(expected);
-    expect(backward(expression, timeZone, at(from), at(to)).map(iso)).toEqual(expected);
-  });
+  it.each(cases)(
+    '%s in %s from %s matches a minute-by-minute scan, forwards and backwards',
+    (expression, timeZone, from, to) => {
+      const expected = bruteForce(expression, timeZone, at(from), at(to)).map(iso);
+      expect(expected.length).toBeGreaterThan(1);
+      expect(forward(expression, timeZone, at(from), at(to)).map(iso)).toEqual(expected);
+      expect(backward(expression, timeZone, at(from), at(to)).map(iso)).toEqual(expected);
+    },
+  );
 
   it('fires twice in the repeated hour for hourly schedules and once for daily ones', () => {
-    const hourly = forward('0 * * * *', 'Europe/Amsterdam', at('2024-10-26T23:00:00Z'), at('2024-10-27T03:00:00Z')).map(iso);
+    const hourly = forward(
+      '0 * * * *',
+      'Europe/Amsterdam',
+      at('2024-10-26T23:00:00Z'),
+      at('2024-10-27T03:00:00Z'),
+    ).map(iso);
     // 01:00 CEST, 02:00 CEST, 02:00 CET, 03:00 CET
-    expect(hourly).toEqual(['2024-10-26T23:00:00.000Z', '2024-10-27T00:00:00.000Z', '2024-10-27T01:00:00.000Z', '2024-10-27T02:00:00.000Z']);
-    const daily = forward('30 2 * * *', 'Europe/Amsterdam', at('2024-10-26T00:00:00Z'), at('2024-10-29T00:00:00Z')).map(iso);
-    expect(daily).toEqual(['2024-10-26T00:30:00.000Z', '2024-10-27T00:30:00.000Z', '2024-10-28T01:30:00.000Z']);
+    expect(hourly).toEqual([
+      '2024-10-26T23:00:00.000Z',
+      '2024-10-27T00:00:00.000Z',
+      '2024-10-27T01:00:00.000Z',
+      '2024-10-27T02:00:00.000Z',
+    ]);
+    const daily = forward(
+      '30 2 * * *',
+      'Europe/Amsterdam',
+      at('2024-10-26T00:00:00Z'),
+      at('2024-10-29T00:00:00Z'),
+    ).map(iso);
+    expect(daily).toEqual([
+      '2024-10-26T00:30:00.000Z',
+      '2024-10-27T00:30:00.000Z',
+      '2024-10-28T01:30:00.000Z',
+    ]);
   });
 
   it('moves a skipped wall time forward by the gap (02:30 → 03:30 CEST) and never goes backwards', () => {
-    const daily = forward('30 2 * * *', 'Europe/Amsterdam', at('2024-03-30T00:00:00Z'), at('2024-04-02T00:00:00Z')).map(iso);
-    expect(daily).toEqual(['2024-03-30T01:30:00.000Z', '2024-03-31T01:30:00.000Z', '2024-04-01T00:30:00.000Z']);
+    const daily = forward(
+      '30 2 * * *',
+      'Europe/Amsterdam',
+      at('2024-03-30T00:00:00Z'),
+      at('2024-04-02T00:00:00Z'),
+    ).map(iso);
+    expect(daily).toEqual([
+      '2024-03-30T01:30:00.000Z',
+      '2024-03-31T01:30:00.000Z',
+      '2024-04-01T00:30:00.000Z',
+    ]);
   });
 
   it('answers the same from inside the repeated hour as from outside it', () => {

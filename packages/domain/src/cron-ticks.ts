@@ -14,6 +14,7 @@
 // cron-parser's own `tz` mode is not used: its prev() skips the shifted spring-forward tick and
 // returns the repeated autumn tick that next() never yields, which would make intervals overlap.
 import { CronExpressionParser } from 'cron-parser';
+import { assertNever } from './states.ts';
 import { offsetAt, resolveWallTime, wallTime } from './time-zone.ts';
 
 export interface CronTicks {
@@ -47,6 +48,8 @@ export function cronTicks(expression: string, timeZone: string): CronTicks {
         return everyHour ? [resolved.first, resolved.second] : [resolved.first];
       case 'gap':
         return everyHour ? [] : [resolved.shifted];
+      default:
+        return assertNever(resolved);
     }
   };
 
@@ -72,12 +75,18 @@ export function cronTicks(expression: string, timeZone: string): CronTicks {
         if (reverse ? wall < bestWall - WINDOW_MS : wall > bestWall + WINDOW_MS) return best;
       }
       for (const candidate of instantsOf(wall)) {
-        if (reverse ? candidate < instant && (best === null || candidate > best) : candidate > instant && (best === null || candidate < best)) {
+        if (
+          reverse
+            ? candidate < instant && (best === null || candidate > best)
+            : candidate > instant && (best === null || candidate < best)
+        ) {
           best = candidate;
         }
       }
     }
-    throw new Error(`cron expression "${expression}" in ${timeZone} has no fire time near ${new Date(instant).toISOString()}`);
+    throw new Error(
+      `cron expression "${expression}" in ${timeZone} has no fire time near ${new Date(instant).toISOString()}`,
+    );
   };
 
   return {
@@ -85,4 +94,3 @@ export function cronTicks(expression: string, timeZone: string): CronTicks {
     prev: (instant) => constantOffsetStep(instant, true) ?? scan(instant, true),
   };
 }
-

@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { canRetry, MAX_RETRY_DELAY_MS, type RetryPolicy, retryDelayMs } from './retry-policy.ts';
 
 const MINUTE = 60_000;
-const key = (tryNumber: number, taskId = 'load') => `pipeline#${taskId}#2026-01-01T00:00:00.000Z#${tryNumber}`;
+const key = (tryNumber: number, taskId = 'load') =>
+  `pipeline#${taskId}#2026-01-01T00:00:00.000Z#${tryNumber}`;
 
 describe('retryDelayMs', () => {
-  const constant: RetryPolicy = { retryDelayMs: 5 * MINUTE, retryExponentialBackoff: false, maxRetryDelayMs: null };
+  const constant: RetryPolicy = {
+    retryDelayMs: 5 * MINUTE,
+    retryExponentialBackoff: false,
+    maxRetryDelayMs: null,
+  };
   const backoff: RetryPolicy = { retryDelayMs: MINUTE, retryExponentialBackoff: true, maxRetryDelayMs: null };
 
   it('waits retryDelay after every try without backoff', () => {
-    for (const tryNumber of [1, 2, 3, 10]) expect(retryDelayMs(constant, tryNumber, key(tryNumber))).toBe(5 * MINUTE);
+    for (const tryNumber of [1, 2, 3, 10])
+      expect(retryDelayMs(constant, tryNumber, key(tryNumber))).toBe(5 * MINUTE);
   });
 
   it('caps a constant delay by maxRetryDelay', () => {
@@ -43,7 +49,9 @@ describe('retryDelayMs', () => {
 
   it('uses the sha1 of the key modulo the base, as Airflow does', () => {
     // sha1('a') = 86f7e437faa5a7fce15d1ddcb9eaeaea377667b8; Python's int(sha1, 16) % 1000 is 152.
-    expect(retryDelayMs({ retryDelayMs: 1000, retryExponentialBackoff: true, maxRetryDelayMs: null }, 1, 'a')).toBe(1152);
+    expect(
+      retryDelayMs({ retryDelayMs: 1000, retryExponentialBackoff: true, maxRetryDelayMs: null }, 1, 'a'),
+    ).toBe(1152);
   });
 
   it('caps backoff by maxRetryDelay, and by 24 h when none is set', () => {
@@ -53,7 +61,9 @@ describe('retryDelayMs', () => {
   });
 
   it('still waits a little with backoff and a zero delay', () => {
-    expect(retryDelayMs({ retryDelayMs: 0, retryExponentialBackoff: true, maxRetryDelayMs: null }, 1, key(1))).toBe(1);
+    expect(
+      retryDelayMs({ retryDelayMs: 0, retryExponentialBackoff: true, maxRetryDelayMs: null }, 1, key(1)),
+    ).toBe(1);
   });
 
   it('rejects a try number that is not a 1-based integer', () => {

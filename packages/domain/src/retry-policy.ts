@@ -19,7 +19,8 @@ export const MAX_RETRY_DELAY_MS = 86_400_000;
  * `jitterKey` names that try, Airflow-style: `${dagId}#${taskId}#${logicalDateISO}#${tryNumber}`.
  */
 export function retryDelayMs(policy: RetryPolicy, tryNumber: number, jitterKey: string): number {
-  if (!Number.isInteger(tryNumber) || tryNumber < 1) throw new RangeError(`tryNumber must be an integer ≥ 1, got ${tryNumber}`);
+  if (!Number.isInteger(tryNumber) || tryNumber < 1)
+    throw new RangeError(`tryNumber must be an integer ≥ 1, got ${tryNumber}`);
   const cap = policy.maxRetryDelayMs ?? Number.POSITIVE_INFINITY;
   if (!policy.retryExponentialBackoff) return Math.min(policy.retryDelayMs, cap);
   // Airflow floors the base at 1 (second) so the modulo below is defined; we work in ms.

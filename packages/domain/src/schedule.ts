@@ -3,6 +3,7 @@
 // interval, and the run may be created once the interval has ended (runAfter = interval end).
 // Cron is evaluated in the DAG's time zone; see cron-ticks.ts for what happens at DST changes.
 import { type CronTicks, cronTicks } from './cron-ticks.ts';
+import { assertNever } from './states.ts';
 import { isValidTimeZone } from './time-zone.ts';
 
 export interface ScheduleSpec {
@@ -51,19 +52,23 @@ const HASHED_FIELD = /(^|,)H(?=$|[/(,])/i;
 
 /** An error message a DAG author can act on, or null when the schedule and time zone are usable. */
 export function validateSchedule(schedule: string | null, timezone: string): string | null {
-  if (!isValidTimeZone(timezone)) return `timezone "${timezone}" is not an IANA time zone (like "UTC" or "Europe/Amsterdam")`;
+  if (!isValidTimeZone(timezone))
+    return `timezone "${timezone}" is not an IANA time zone (like "UTC" or "Europe/Amsterdam")`;
   if (schedule === null) return null;
   const text = schedule.trim();
   if (text === ONCE) return null;
   const presets = [...Object.keys(SCHEDULE_PRESETS), ONCE].join(', ');
   if (text.startsWith('@')) {
-    return SCHEDULE_PRESETS[text] ? null : `schedule "${schedule}" is not a known preset; use one of ${presets}, or a cron expression`;
+    return SCHEDULE_PRESETS[text]
+      ? null
+      : `schedule "${schedule}" is not a known preset; use one of ${presets}, or a cron expression`;
   }
   const fields = text.split(/\s+/);
   if (fields.length !== 5) {
     return `schedule "${schedule}" has ${text === '' ? 0 : fields.length} fields; a cron expression has 5 (minute hour day-of-month month day-of-week), or use a preset (${presets})`;
   }
-  if (fields.some((field) => HASHED_FIELD.test(field))) return `schedule "${schedule}" uses H (hashed) fields, which are not supported`;
+  if (fields.some((field) => HASHED_FIELD.test(field)))
+    return `schedule "${schedule}" uses H (hashed) fields, which are not supported`;
   try {
     // Parses, and proves the expression ever fires (e.g. '0 0 30 2 *' never does).
     cronTicks(text, timezone).next(Date.UTC(2000, 0, 1));
@@ -73,15 +78,34 @@ export function validateSchedule(schedule: string | null, timezone: string): str
   }
 }
 
-type Timetable = { readonly kind: 'none' } | { readonly kind: 'once' } | { readonly kind: 'cron'; readonly cron: Cron };
+type Timetable =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'once' }
+  | { readonly kind: 'cron'; readonly cron: Cron };
 
 function timetableOf(spec: ScheduleSpec): Timetable {
   if (spec.schedule === null) return { kind: 'none' };
   const text = spec.schedule.trim();
   if (text === ONCE) return { kind: 'once' };
-  const error = validateSchedule(text, spec.timezone);
-  if (error) throw new TypeError(error);
-  return { kind: 'cron', cron: new Cron(SCHEDULE_PRESETS[text] ?? text, spec.timezone) };
+  return { kind: 'cron', cron: cronFor(text, spec.timezone) };
+}
+
+// Parsing and validating a schedule costs more than computing a tick; the scheduler asks about
+// the same few schedules over and over.
+const CACHE_LIMIT = 512;
+const cronCache = new Map<string, Cron>();
+
+function cronFor(schedule: string, timezone: string): Cron {
+  const key = `${timezone}\n${schedule}`;
+  let cron = cronCache.get(key);
+  if (!cron) {
+    const error = validateSchedule(schedule, timezone);
+    if (error) throw new TypeError(error);
+    cron = new Cron(SCHEDULE_PRESETS[schedule] ?? schedule, timezone);
+    if (cronCache.size >= CACHE_LIMIT) cronCache.clear();
+    cronCache.set(key, cron);
+  }
+  return cron;
 }
 
 /** Airflow's CronMixin: next/prev strictly after/before, and the two alignments. */
@@ -115,7 +139,11 @@ const later = (a: Date, b: Date): Date => (a.getTime() >= b.getTime() ? a : b);
  * next_dagrun_info. Returned even when `runAfter` is still in the future: the caller creates the
  * run once `runAfter <= now`. Null when the schedule will never produce another run.
  */
-export function nextRunInfo(spec: ScheduleSpec, lastAutomatedInterval: DataInterval | null, now: Date): RunInfo | null {
+export function nextRunInfo(
+  spec: ScheduleSpec,
+  lastAutomatedInterval: DataInterval | null,
+  now: Date,
+): RunInfo | null {
   const timetable = timetableOf(spec);
   switch (timetable.kind) {
     case 'none':
@@ -129,6 +157,8 @@ export function nextRunInfo(spec: ScheduleSpec, lastAutomatedInterval: DataInter
     }
     case 'cron':
       return nextCronRun(timetable.cron, spec, lastAutomatedInterval, now);
+    default:
+      return assertNever(timetable);
   }
 }
 
@@ -177,6 +207,8 @@ export function manualRunInterval(spec: ScheduleSpec, at: Date): DataInterval {
       const end = timetable.cron.alignToPrev(at);
       return { start: timetable.cron.prev(end), end };
     }
+    default:
+      return assertNever(timetable);
   }
 }
 
@@ -186,7 +218,12 @@ export function manualRunInterval(spec: ScheduleSpec, at: Date): DataInterval {
  * not restrict an explicit range). @once gives the single run [from, from]; no schedule, none.
  * Throws a RangeError past MAX_BACKFILL_INTERVALS intervals.
  */
-export function intervalsBetween(spec: ScheduleSpec, from: Date, to: Date, limit = MAX_BACKFILL_INTERVALS): DataInterval[] {
+export function intervalsBetween(
+  spec: ScheduleSpec,
+  from: Date,
+  to: Date,
+  limit = MAX_BACKFILL_INTERVALS,
+): DataInterval[] {
   if (from > to) return [];
   const timetable = timetableOf(spec);
   switch (timetable.kind) {
@@ -209,5 +246,7 @@ export function intervalsBetween(spec: ScheduleSpec, from: Date, to: Date, limit
       }
       return intervals;
     }
+    default:
+      return assertNever(timetable);
   }
 }

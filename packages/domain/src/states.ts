@@ -83,7 +83,8 @@ export function isRunnableNow(state: TaskInstanceState): boolean;
 export function isRunnableNow(ti: RunnableCheck, now: Date): boolean;
 export function isRunnableNow(stateOrTi: TaskInstanceState | RunnableCheck, now?: Date): boolean {
   const ti: RunnableCheck = typeof stateOrTi === 'string' ? { state: stateOrTi } : stateOrTi;
-  const due = (at: Date | null | undefined) => at == null || now === undefined || at.getTime() <= now.getTime();
+  const due = (at: Date | null | undefined) =>
+    at == null || now === undefined || at.getTime() <= now.getTime();
   switch (ti.state) {
     case 'none':
     case 'scheduled':

@@ -25,17 +25,32 @@ const rows: [rule: TriggerRule, upstreams: TaskInstanceState[], expected: Kind, 
   ['all_success', [S, S, S], 'run', 'all upstreams succeeded'],
   ['all_success', [S, S, X], 'wait', 'one upstream still running'],
   ['all_success', [S, Y], 'wait', 'up_for_retry is not finished: the upstream may still succeed'],
-  ['all_success', [F, X], 'upstream_failed', 'a failure marks upstream_failed at once (test_all_success_tr_failure)'],
+  [
+    'all_success',
+    [F, X],
+    'upstream_failed',
+    'a failure marks upstream_failed at once (test_all_success_tr_failure)',
+  ],
   ['all_success', [U, N], 'upstream_failed', 'upstream_failed propagates down the chain'],
   ['all_success', [S, K], 'skip', 'a skipped upstream skips the task (test_all_success_tr_skip)'],
   ['all_success', [K, X], 'skip', 'the skip cascades without waiting for the others'],
   ['all_success', [K, F], 'upstream_failed', 'a failure wins over a skip (checked first)'],
-  ['all_success', [S, R], 'wait', 'a removed upstream is neither success nor failure: waits (DagRun deadlock)'],
+  [
+    'all_success',
+    [S, R],
+    'wait',
+    'a removed upstream is neither success nor failure: waits (DagRun deadlock)',
+  ],
   // all_failed: "all upstream tasks are in a failed or upstream_failed state".
   ['all_failed', [F, F], 'run', 'every upstream failed (test_all_failed_tr_success)'],
   ['all_failed', [F, U], 'run', 'upstream_failed counts as failed'],
   ['all_failed', [F, X], 'wait', 'waits for the rest to fail'],
-  ['all_failed', [S, X], 'skip', 'a success makes the rule unreachable: skipped at once (test_all_failed_tr_failure)'],
+  [
+    'all_failed',
+    [S, X],
+    'skip',
+    'a success makes the rule unreachable: skipped at once (test_all_failed_tr_failure)',
+  ],
   ['all_failed', [K, F], 'skip', 'a skip makes the rule unreachable too'],
   // all_done: "all upstream tasks are done with their execution", whatever their state.
   ['all_done', [S, F, K, U], 'run', 'every upstream finished, in any state'],
@@ -52,8 +67,18 @@ const rows: [rule: TriggerRule, upstreams: TaskInstanceState[], expected: Kind, 
   // all_skipped: "all upstream tasks have been skipped".
   ['all_skipped', [K, K, K], 'run', 'every upstream skipped (test_all_skipped_tr_success)'],
   ['all_skipped', [K, X], 'wait', 'waits for the rest'],
-  ['all_skipped', [S, X], 'skip', 'a success makes it unreachable: skipped at once (test_all_skipped_tr_failure)'],
-  ['all_skipped', [U], 'skip', 'an upstream_failed upstream skips it too (test_all_skipped_tr_failure_upstream_failed)'],
+  [
+    'all_skipped',
+    [S, X],
+    'skip',
+    'a success makes it unreachable: skipped at once (test_all_skipped_tr_failure)',
+  ],
+  [
+    'all_skipped',
+    [U],
+    'skip',
+    'an upstream_failed upstream skips it too (test_all_skipped_tr_failure_upstream_failed)',
+  ],
   ['all_skipped', [F, K], 'skip', 'so does a failure'],
   // one_success: "at least one upstream task has succeeded", without waiting for the others.
   ['one_success', [S, X, N], 'run', 'fires on the first success'],
@@ -73,19 +98,49 @@ const rows: [rule: TriggerRule, upstreams: TaskInstanceState[], expected: Kind, 
   ['one_done', [F, X], 'run', 'or the first failure (test_one_done_tr_success_with_failed)'],
   ['one_done', [K, X], 'wait', 'a skip is not "done" for this rule'],
   ['one_done', [K, K], 'skip', 'all skipped (test_one_done_tr_skip)'],
-  ['one_done', [U, U], 'skip', 'upstream_failed is neither success nor failed (test_one_done_tr_upstream_failed)'],
+  [
+    'one_done',
+    [U, U],
+    'skip',
+    'upstream_failed is neither success nor failed (test_one_done_tr_upstream_failed)',
+  ],
   // none_failed: "all upstream tasks have not failed or upstream_failed".
   ['none_failed', [S, K], 'run', 'successes and skips pass (test_none_failed_tr_success)'],
   ['none_failed', [K, K], 'run', 'all skipped still passes: the branch-join rule'],
   ['none_failed', [S, X], 'wait', 'waits for every upstream'],
   ['none_failed', [S, K, F], 'upstream_failed', 'a failure (test_none_failed_tr_failure)'],
-  ['none_failed', [U, X], 'upstream_failed', 'an upstream_failed, at once (test_none_failed_tr_failure_with_upstream_failure)'],
+  [
+    'none_failed',
+    [U, X],
+    'upstream_failed',
+    'an upstream_failed, at once (test_none_failed_tr_failure_with_upstream_failure)',
+  ],
   // none_failed_min_one_success: no failure and at least one success.
-  ['none_failed_min_one_success', [S, K], 'run', 'one success, rest skipped (test_none_failed_min_one_success_tr_success)'],
-  ['none_failed_min_one_success', [K, K], 'skip', 'all skipped (test_none_failed_min_one_success_tr_skipped)'],
-  ['none_failed_min_one_success', [S, K, F], 'upstream_failed', 'a failure (test_none_failed_min_one_success_tr_failure)'],
+  [
+    'none_failed_min_one_success',
+    [S, K],
+    'run',
+    'one success, rest skipped (test_none_failed_min_one_success_tr_success)',
+  ],
+  [
+    'none_failed_min_one_success',
+    [K, K],
+    'skip',
+    'all skipped (test_none_failed_min_one_success_tr_skipped)',
+  ],
+  [
+    'none_failed_min_one_success',
+    [S, K, F],
+    'upstream_failed',
+    'a failure (test_none_failed_min_one_success_tr_failure)',
+  ],
   ['none_failed_min_one_success', [U, X], 'upstream_failed', 'an upstream_failed, at once'],
-  ['none_failed_min_one_success', [S, X], 'wait', 'a success alone does not fire it: every upstream must be done'],
+  [
+    'none_failed_min_one_success',
+    [S, X],
+    'wait',
+    'a success alone does not fire it: every upstream must be done',
+  ],
   ['none_failed_min_one_success', [K, X], 'wait', 'not all skipped yet'],
   // none_skipped: "no upstream task is in a skipped state".
   ['none_skipped', [S, F, U], 'run', 'all done, none skipped (test_none_skipped_tr_success)'],
@@ -106,18 +161,30 @@ describe('evaluateTriggerRule', () => {
     expect(new Set(rows.map(([rule]) => rule))).toEqual(new Set(TRIGGER_RULES));
   });
 
-  it.each(TRIGGER_RULES.map((rule) => [rule]))('%s runs a task with no upstreams (test_no_upstream_tasks)', (rule) => {
-    expect(evaluateTriggerRule(rule, summarizeUpstreams([]))).toEqual({ kind: 'run' });
-  });
+  it.each(TRIGGER_RULES.map((rule) => [rule]))(
+    '%s runs a task with no upstreams (test_no_upstream_tasks)',
+    (rule) => {
+      expect(evaluateTriggerRule(rule, summarizeUpstreams([]))).toEqual({ kind: 'run' });
+    },
+  );
 
   it('gives reasons a user can read', () => {
     expect(evaluateTriggerRule('all_success', summarizeUpstreams([S, X, N]))).toEqual({
       kind: 'wait',
       reason: '2 of 3 upstream tasks are not done',
     });
-    expect(evaluateTriggerRule('all_success', summarizeUpstreams([S, F]))).toEqual({ kind: 'upstream_failed', reason: 'an upstream task failed' });
-    expect(evaluateTriggerRule('none_failed', summarizeUpstreams([F, U]))).toEqual({ kind: 'upstream_failed', reason: '2 upstream tasks failed' });
-    expect(evaluateTriggerRule('all_success', summarizeUpstreams([K, S]))).toEqual({ kind: 'skip', reason: '1 upstream task skipped' });
+    expect(evaluateTriggerRule('all_success', summarizeUpstreams([S, F]))).toEqual({
+      kind: 'upstream_failed',
+      reason: 'an upstream task failed',
+    });
+    expect(evaluateTriggerRule('none_failed', summarizeUpstreams([F, U]))).toEqual({
+      kind: 'upstream_failed',
+      reason: '2 upstream tasks failed',
+    });
+    expect(evaluateTriggerRule('all_success', summarizeUpstreams([K, S]))).toEqual({
+      kind: 'skip',
+      reason: '1 upstream task skipped',
+    });
     expect(evaluateTriggerRule('all_success', summarizeUpstreams([S, R]))).toEqual({
       kind: 'wait',
       reason: '1 upstream task was removed; all_success needs every upstream task to succeed',
@@ -151,20 +218,41 @@ describe('cascades through a chain', () => {
     const states: TaskInstanceState[] = [first];
     for (const rule of rules) {
       const decision = evaluateTriggerRule(rule, summarizeUpstreams([states.at(-1) as TaskInstanceState]));
-      states.push(decision.kind === 'skip' ? 'skipped' : decision.kind === 'upstream_failed' ? 'upstream_failed' : 'success');
+      states.push(
+        decision.kind === 'skip'
+          ? 'skipped'
+          : decision.kind === 'upstream_failed'
+            ? 'upstream_failed'
+            : 'success',
+      );
     }
     return states;
   };
 
   it('skips every all_success task below a skipped one', () => {
-    expect(cascade(['all_success', 'all_success', 'all_success'], 'skipped')).toEqual(['skipped', 'skipped', 'skipped', 'skipped']);
+    expect(cascade(['all_success', 'all_success', 'all_success'], 'skipped')).toEqual([
+      'skipped',
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
   });
 
   it('marks every all_success task below a failure upstream_failed, until an all_done task runs', () => {
-    expect(cascade(['all_success', 'all_success', 'all_done'], 'failed')).toEqual(['failed', 'upstream_failed', 'upstream_failed', 'success']);
+    expect(cascade(['all_success', 'all_success', 'all_done'], 'failed')).toEqual([
+      'failed',
+      'upstream_failed',
+      'upstream_failed',
+      'success',
+    ]);
   });
 
   it('stops a skip cascade at a none_failed join', () => {
-    expect(cascade(['all_success', 'none_failed', 'all_success'], 'skipped')).toEqual(['skipped', 'skipped', 'success', 'success']);
+    expect(cascade(['all_success', 'none_failed', 'all_success'], 'skipped')).toEqual([
+      'skipped',
+      'skipped',
+      'success',
+      'success',
+    ]);
   });
 });

@@ -91,7 +91,9 @@ function notYet(u: UpstreamSummary, need?: string): TriggerDecision {
   const notDone = u.total - u.done;
   if (notDone > 0 || need === undefined) return wait(`${notDone} of ${u.total} upstream tasks are not done`);
   // Every upstream is done, yet the rule is not met: only a removed upstream does that.
-  return wait(`${u.removed === 1 ? '1 upstream task was' : `${u.removed} upstream tasks were`} removed; ${need}`);
+  return wait(
+    `${u.removed === 1 ? '1 upstream task was' : `${u.removed} upstream tasks were`} removed; ${need}`,
+  );
 }
 
 function failures(u: UpstreamSummary): string {
@@ -112,8 +114,11 @@ export function evaluateTriggerRule(rule: TriggerRule, u: UpstreamSummary): Trig
       if (u.skipped > 0) return skip(`${tasks(u.skipped)} skipped`);
       return u.success >= u.total ? RUN : notYet(u, 'all_success needs every upstream task to succeed');
     case 'all_failed':
-      if (u.success > 0 || u.skipped > 0) return skip(`${tasks(u.success + u.skipped)} did not fail; all_failed needs every one to fail`);
-      return u.failed + u.upstreamFailed >= u.total ? RUN : notYet(u, 'all_failed needs every upstream task to fail');
+      if (u.success > 0 || u.skipped > 0)
+        return skip(`${tasks(u.success + u.skipped)} did not fail; all_failed needs every one to fail`);
+      return u.failed + u.upstreamFailed >= u.total
+        ? RUN
+        : notYet(u, 'all_failed needs every upstream task to fail');
     case 'all_done':
       return upstreamDone ? RUN : notYet(u);
     case 'all_done_min_one_success':
@@ -123,7 +128,9 @@ export function evaluateTriggerRule(rule: TriggerRule, u: UpstreamSummary): Trig
       return u.success > 0 ? RUN : upstreamFailed('no upstream task succeeded');
     case 'all_skipped':
       if (u.success + u.failed + u.upstreamFailed > 0) {
-        return skip(`${tasks(u.success + u.failed + u.upstreamFailed)} ran; all_skipped needs every one to be skipped`);
+        return skip(
+          `${tasks(u.success + u.failed + u.upstreamFailed)} ran; all_skipped needs every one to be skipped`,
+        );
       }
       return u.skipped >= u.total ? RUN : notYet(u, 'all_skipped needs every upstream task to be skipped');
     case 'one_success':
@@ -139,7 +146,9 @@ export function evaluateTriggerRule(rule: TriggerRule, u: UpstreamSummary): Trig
       return u.success + u.failed > 0 ? RUN : notYet(u);
     case 'none_failed':
       if (anyFailure) return upstreamFailed(failures(u));
-      return u.success + u.skipped >= u.total ? RUN : notYet(u, 'none_failed needs every upstream task to succeed or be skipped');
+      return u.success + u.skipped >= u.total
+        ? RUN
+        : notYet(u, 'none_failed needs every upstream task to succeed or be skipped');
     case 'none_failed_min_one_success':
       if (anyFailure) return upstreamFailed(failures(u));
       if (u.skipped >= u.total) return skip('every upstream task was skipped');

@@ -102,5 +102,8 @@ export function registerComponentCommands(program: Command): void {
         );
       await runtime.close();
       logger.info('worker stopped');
+      // Tasks that ignored their AbortSignal may still hold timers or sockets; they were handed
+      // back, so end the process rather than wait for them.
+      process.exit(0);
     });
 }
