@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 globalThis[Symbol.for('weir.tsx-registered')] = true;
+// The Prisma client is generated code: make sure it exists before commands that import it load.
+await import('../src/prepare.ts');
 await import('../src/main.ts');

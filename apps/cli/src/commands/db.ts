@@ -3,6 +3,7 @@ import { loadConfig } from '@weir/config';
 import { applyMigrations, createMigration, generateClient } from '@weir/db/tooling';
 import type { Command } from 'commander';
 import { installRoot, paths } from '../paths.ts';
+import { preparedClient } from '../prepare.ts';
 import { requireDatabase } from '../services/connect.ts';
 
 export function registerDbCommands(program: Command): void {
@@ -12,13 +13,20 @@ export function registerDbCommands(program: Command): void {
     .description('generate the Prisma client from prisma/schema.prisma (skipped when already current)')
     .option('--force', 'regenerate even when current')
     .action(async (opts: { force?: boolean }) => {
-      const result = await generateClient({
-        schemaPath: paths.schema,
-        outputDir: paths.generatedClient,
-        cwd: installRoot,
-        force: opts.force ?? false,
-      });
-      if (result.generated) log(`generated the Prisma client in ${Math.round(result.ms)} ms`);
+      // bin/weir.mjs generated it already when it was missing or stale.
+      const result = opts.force
+        ? await generateClient({
+            schemaPath: paths.schema,
+            outputDir: paths.generatedClient,
+            cwd: installRoot,
+            force: true,
+          })
+        : preparedClient;
+      log(
+        result.generated
+          ? `generated the Prisma client in ${Math.round(result.ms)} ms`
+          : 'the Prisma client is up to date',
+      );
     });
 
   db.command('migrate')

@@ -31,12 +31,22 @@ export default dag({ id: 'limited', maxActiveTasks: 2 }, (d) => {
 });
 `;
 
+const hour = 3_600_000;
+const catchupStart = new Date(Math.floor(Date.now() / hour) * hour - 6 * hour);
+const catchup = `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'catchup_ha', schedule: '@hourly', startDate: '${catchupStart.toISOString()}', catchup: true }, (d) => {
+  d.task('noop', async () => 1);
+});
+`;
+
 describe('two schedulers and two workers', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
     h.writeDag('fan_out.ts', fanOut(h.dir));
     h.writeDag('limited.ts', limited(h.dir));
+    h.writeDag('catchup_ha.ts', catchup);
     await h.processor.processOnce();
     for (let i = 0; i < 2; i++) {
       h.start('scheduler');
@@ -55,7 +65,7 @@ describe('two schedulers and two workers', () => {
     const lines = readFileSync(`${h.dir}/runs.log`, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(5 * 13);
     expect(new Set(lines).size).toBe(5 * 13);
-    const attempts = await h.database.db.taskAttempt.count();
+    const attempts = await h.database.db.taskAttempt.count({ where: { taskInstance: { dagId: 'fan_out' } } });
     expect(attempts).toBe(5 * 13);
     const spans = await h.database.db.dagRun.findMany({
       where: { dagId: 'fan_out' },
@@ -86,5 +96,26 @@ describe('two schedulers and two workers', () => {
       peak = Math.max(peak, running);
     }
     expect(peak).toBeLessThanOrEqual(2);
+  }, 120_000);
+
+  it('creates each scheduled run once, with both schedulers catching up', async () => {
+    for (let i = 0; ; i++) {
+      const runs = await h.database.db.dagRun.findMany({
+        where: { dagId: 'catchup_ha' },
+        orderBy: { logicalDate: 'asc' },
+      });
+      if (runs.length >= 6 && runs.every((r) => r.state === 'success')) {
+        expect(runs.map((r) => r.logicalDate.getTime())).toEqual(
+          Array.from({ length: 6 }, (_, k) => catchupStart.getTime() + k * hour),
+        );
+        break;
+      }
+      if (i > 900)
+        throw new Error(`catchup_ha has ${runs.length} runs: ${runs.map((r) => r.state).join(',')}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    // A moment later there are still exactly six: no scheduler created one twice.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await h.database.db.dagRun.count({ where: { dagId: 'catchup_ha' } })).toBe(6);
   }, 120_000);
 });
