@@ -7,6 +7,7 @@ import type { Logger } from '@weir/config';
 import { type DagFileStat, discoverDagFiles, parseDagFiles } from '@weir/dag-loader';
 import type { Db } from '@weir/db';
 import { type Clock, removeDagFile, type SyncResult, syncDagFile, systemClock } from '@weir/engine';
+import { type Periodic, runPeriodically } from './periodic.ts';
 
 export interface DagProcessorOptions {
   readonly db: Db;
@@ -94,40 +95,19 @@ export class DagProcessor {
 }
 
 /** Re-parses changed files every `intervalMs` until stopped. */
-export function runDagProcessorLoop(
-  processor: DagProcessor,
-  intervalMs: number,
-  logger?: Logger,
-): { stop(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let current: Promise<unknown> = Promise.resolve();
-  const loop = async () => {
-    if (stopped) return;
-    current = processor.processOnce().then(
-      (report) => {
-        if (report.parsed.length || report.removed.length) {
-          logger?.info(
-            {
-              parsed: report.parsed.length,
-              removed: report.removed.length,
-              ms: Math.round(report.durationMs),
-            },
-            'DAG files processed',
-          );
-        }
-      },
-      (error: unknown) => logger?.error({ err: error }, 'DAG processing pass failed; retrying'),
-    );
-    await current;
-    if (!stopped) timer = setTimeout(loop, intervalMs);
-  };
-  void loop();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await current;
-    },
-  };
+export function runDagProcessorLoop(processor: DagProcessor, intervalMs: number, logger?: Logger): Periodic {
+  return runPeriodically(async () => {
+    try {
+      const report = await processor.processOnce();
+      if (report.parsed.length || report.removed.length) {
+        const ms = Math.round(report.durationMs);
+        logger?.info(
+          { parsed: report.parsed.length, removed: report.removed.length, ms },
+          'DAG files processed',
+        );
+      }
+    } catch (error) {
+      logger?.error({ err: error }, 'DAG processing pass failed; retrying');
+    }
+  }, intervalMs);
 }

@@ -1,4 +1,4 @@
-import { createEmptyDatabase, freePort, runWeir, startWeir, testRedisUrl } from '@weir/testing';
+import { createEmptyDatabase, createTestRedis, freePort, runWeir, startWeir } from '@weir/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** Polls until `check` resolves truthy; order-based, never asserts how long it took. */
@@ -22,9 +22,11 @@ describe('weir standalone', () => {
 
   it('migrates, serves /api/health, refuses a second start on the same port, and stops on SIGINT', async () => {
     const port = await freePort();
+    const redis = createTestRedis();
     const env = {
       DATABASE_URL: database.url,
-      REDIS_URL: testRedisUrl(),
+      REDIS_URL: redis.url,
+      WEIR_QUEUE_PREFIX: redis.prefix,
       WEIR_WEB_PORT: String(port),
       WEIR_WEB_HOST: '127.0.0.1',
     };
@@ -41,6 +43,14 @@ describe('weir standalone', () => {
       expect(health).toMatchObject({ status: 'ok', database: { ok: true }, redis: { ok: true } });
       expect(weir.output()).toMatch(/weir \| applied migrations: \d{14}_init/);
       expect(weir.output()).toMatch(/^web +\| /m);
+      await eventually(
+        async () => /^scheduler +\| .*scheduler started/m.test(weir.output()) || undefined,
+        'the scheduler',
+      );
+      await eventually(
+        async () => /^worker +\| .*worker started/m.test(weir.output()) || undefined,
+        'the worker',
+      );
 
       const second = await runWeir(['standalone'], env);
       expect(second.code).toBe(1);
@@ -53,5 +63,6 @@ describe('weir standalone', () => {
     expect(await exited).toBe(0);
     expect(weir.output()).toContain('weir | stopped');
     await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+    await redis.cleanup();
   }, 300_000);
 });
