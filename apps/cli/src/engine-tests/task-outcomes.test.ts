@@ -1,14 +1,21 @@
 // Retries, backoff, timeouts, SkipTask, NonRetryableError and trigger-rule propagation, through
 // the real engine: dag processor, scheduler and worker processes, PostgreSQL and Redis.
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.ts';
 
-const DAG = `
+const DAG = (dir: string) => `
+import { appendFileSync } from 'node:fs';
 import { dag, NonRetryableError, RetryAfterError, SkipTask } from '@weir/sdk';
+const note = (line: string) => appendFileSync('${dir}/callbacks.log', line + '\\n');
 
 export default dag({ id: 'outcomes', defaults: { retryDelay: 0.1 } }, (d) => {
   // Fails on tries 1 and 2, succeeds on try 3.
-  const flaky = d.task('flaky', { retries: 2 }, async (ctx) => {
+  const flaky = d.task('flaky', {
+    retries: 2,
+    onRetry: (ctx) => { note('retry ' + ctx.tryNumber + ' ' + ctx.error?.message); throw new Error('callback bug'); },
+    onSuccess: (ctx) => note('success ' + ctx.tryNumber),
+  }, async (ctx) => {
     if (ctx.tryNumber < 3) throw new Error('boom on try ' + ctx.tryNumber);
     return ctx.tryNumber;
   });
@@ -25,7 +32,9 @@ export default dag({ id: 'outcomes', defaults: { retryDelay: 0.1 } }, (d) => {
   d.task('skipped_grandchild', { after: [skipped_child] }, async () => 'never');
   d.task('none_failed_after_skip', { after: [skipper], triggerRule: 'none_failed' }, async () => 'ran');
 
-  const fatal = d.task('fatal', { retries: 3 }, async () => { throw new NonRetryableError('bad input'); });
+  const fatal = d.task('fatal', { retries: 3, onFailure: (ctx) => note('failure ' + ctx.taskId + ' ' + ctx.error?.message) },
+    async () => { throw new NonRetryableError('bad input'); });
+  d.task('skipper_cb', { onSkipped: (ctx) => note('skipped ' + ctx.taskId) }, async () => { throw new SkipTask(); });
   const blocked = d.task('blocked', { after: [fatal] }, async () => 'never');
   d.task('blocked_child', { after: [blocked] }, async () => 'never');
   d.task('on_failure', { after: [fatal], triggerRule: 'one_failed' }, async () => 'cleanup');
@@ -44,7 +53,7 @@ describe('task outcomes through the engine', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    h.writeDag('outcomes.ts', DAG);
+    h.writeDag('outcomes.ts', DAG(h.dir));
     const report = await h.processor.processOnce();
     expect(report.parsed[0]?.importError).toBeNull();
     h.start('worker', '--concurrency', '8');
@@ -98,6 +107,24 @@ describe('task outcomes through the engine', () => {
     expect(tasks.blocked?.state).toBe('upstream_failed');
     expect(tasks.blocked_child?.state).toBe('upstream_failed');
     expect(tasks.on_failure?.state).toBe('success');
+  });
+
+  it('runs task callbacks in the worker; a callback that throws is logged and changes nothing', async () => {
+    // Callbacks run after the state is recorded, so the last may still be writing.
+    const read = () => readFileSync(`${h.dir}/callbacks.log`, 'utf8').trim().split('\n').sort();
+    for (let i = 0; i < 50 && read().length < 5; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(read()).toEqual([
+      'failure fatal bad input',
+      'retry 1 boom on try 1',
+      'retry 2 boom on try 2',
+      'skipped skipper_cb',
+      'success 3',
+    ]);
+    const ti = await h.database.db.taskInstance.findFirstOrThrow({
+      where: { dagRunId: runId, taskId: 'flaky' },
+    });
+    const logs = await h.database.db.taskLog.findMany({ where: { taskInstanceId: ti.id, tryNumber: 1 } });
+    expect(logs.map((l) => l.message).join('\n')).toContain('onRetry callback failed: Error: callback bug');
   });
 
   it('RetryAfterError retries on its own delay', async () => {
