@@ -25,7 +25,7 @@ export async function openRuntime(
   const redis = createRedis(redisUrl);
   const prefix = options.prefix ?? config.queuePrefix;
   const queue = new TaskQueue({ connection: redis, prefix });
-  const engine = new Engine({ db, queue, ...options.engine });
+  const engine = new Engine({ db, queue, maxMapLength: config.maxMapLength, ...options.engine });
   return {
     db,
     redis,

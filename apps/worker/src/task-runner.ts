@@ -1,11 +1,15 @@
 // Owns running one try: claim it, run the task function with its context and inputs under its
 // execution timeout, record the outcome, and schedule what the outcome unblocks at once.
+
+import { argumentsAt } from '@weir/domain';
 import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
-import { claimTry, finishTry, loadInputs } from '@weir/engine';
+import { claimTry, expandSources, expansionOf, finishTry, taskOutputs } from '@weir/engine';
 import type { TaskJobData } from '@weir/queue';
 import {
   type CallbackContext,
   classifyThrown,
+  NonRetryableError,
+  type SerializedDag,
   type SerializedTask,
   type TaskContext,
   type TaskDefinition,
@@ -60,15 +64,16 @@ export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: A
     let definition: TaskDefinition | undefined;
     try {
       ({ task: definition } = await options.functions.task(entry.fileloc, claimed.dagId, claimed.taskId));
-      const inputs = await loadInputs(engine.db, claimed.dagRunId, serializedTask.inputs);
+      const args = await argumentsFor(engine, entry.dag, serializedTask, claimed);
       outcome = await execute(
         definition,
         contextFor(claimed, log),
-        inputs,
+        args,
         serializedTask.executionTimeoutMs,
         cancel,
         options.xcomMaxBytes,
       );
+      outcome = checkExpandable(outcome, entry.dag, serializedTask, engine.maxMapLength);
     } catch (error) {
       outcome = failed(error, true);
     }
@@ -82,6 +87,55 @@ export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: A
 }
 
 type RetryPolicy = Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>;
+/** The task function's arguments after ctx: the mapped arguments (if mapped), then its inputs. */
+async function argumentsFor(
+  engine: Engine,
+  dag: SerializedDag,
+  task: SerializedTask,
+  claimed: ClaimedTry,
+): Promise<unknown[]> {
+  const sources = task.mapping ? expandSources(task.mapping) : [];
+  const outputs = await taskOutputs(engine.db, claimed.dagRunId, dag, [
+    ...new Set([...task.inputs, ...sources]),
+  ]);
+  const inputs = task.inputs.map((id) => outputs.get(id));
+  if (!task.mapping) return inputs;
+  const expansion = expansionOf(task.mapping, outputs);
+  if ('error' in expansion) throw new NonRetryableError(expansion.error);
+  return [{ ...argumentsAt(expansion, claimed.mapIndex), ...task.mapping.partial }, ...inputs];
+}
+
+/**
+ * A task whose output a mapped task expands over must return a list no longer than the map
+ * limit; otherwise this task (the one that pushed the list) fails, with the reason.
+ */
+function checkExpandable(
+  outcome: TryOutcome,
+  dag: SerializedDag,
+  task: SerializedTask,
+  maxMapLength: number,
+): TryOutcome {
+  if (outcome.kind !== 'success') return outcome;
+  for (const consumer of dag.tasks) {
+    if (!consumer.mapping || !expandSources(consumer.mapping).includes(task.taskId)) continue;
+    if (!Array.isArray(outcome.output)) {
+      return failed(
+        new Error(`mapped task "${consumer.taskId}" expands over this task's output, which must be a list`),
+        false,
+      );
+    }
+    if (outcome.output.length > maxMapLength) {
+      return failed(
+        new Error(
+          `returned ${outcome.output.length} items for mapped task "${consumer.taskId}" to expand over; the limit is ${maxMapLength} (WEIR_MAX_MAP_LENGTH)`,
+        ),
+        false,
+      );
+    }
+  }
+  return outcome;
+}
+
 const fallbackPolicy: RetryPolicy = {
   retryDelayMs: 0,
   retryExponentialBackoff: false,

@@ -90,6 +90,7 @@ export const envSchema = z.object({
     .default(['default']),
   WEIR_WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
   WEIR_XCOM_MAX_BYTES: positiveInt.default(1_048_576),
+  WEIR_MAX_MAP_LENGTH: positiveInt.default(1024),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -127,6 +128,8 @@ export interface WeirConfig {
   readonly connectTimeoutMs: number;
   readonly scheduler: { readonly tickMs: number };
   readonly dagProcessor: { readonly importTimeoutMs: number; readonly pollMs: number };
+  /** Most instances one mapped task may expand to. */
+  readonly maxMapLength: number;
   readonly worker: {
     readonly concurrency: number;
     readonly queues: readonly string[];
@@ -187,6 +190,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     connectTimeoutMs: e.WEIR_CONNECT_TIMEOUT_MS,
     scheduler: { tickMs: e.WEIR_SCHEDULER_TICK_MS },
     dagProcessor: { importTimeoutMs: e.WEIR_DAG_IMPORT_TIMEOUT_MS, pollMs: e.WEIR_DAG_POLL_MS },
+    maxMapLength: e.WEIR_MAX_MAP_LENGTH,
     worker: {
       concurrency: e.WEIR_WORKER_CONCURRENCY,
       queues: e.WEIR_WORKER_QUEUES,

@@ -10,6 +10,7 @@ export {
   topologicalOrder,
   validateDagGraph,
 } from './graph.ts';
+export { argumentsAt, type Expansion, expansionLength } from './mapping.ts';
 export { effectivePriorityWeights, type WeightedTask } from './priority.ts';
 export { canRetry, MAX_RETRY_DELAY_MS, type RetryPolicy, retryDelayMs } from './retry-policy.ts';
 export {

@@ -16,6 +16,8 @@ export interface EngineDeps {
   readonly onRunFinished?: (finished: NonNullable<ScheduleOutcome['finished']>) => void;
   /** `weir dags test` runs a DAG whether or not it is paused, as `airflow dags test` does. */
   readonly ignorePause?: boolean;
+  /** Most instances one mapped task may expand to. Default 1024. */
+  readonly maxMapLength?: number;
 }
 
 export interface TickReport {
@@ -31,23 +33,22 @@ export class Engine {
   readonly queue: TaskQueue;
   readonly clock: Clock;
   readonly catalog: DagCatalog;
+  readonly maxMapLength: number;
 
   constructor(private readonly deps: EngineDeps) {
     this.db = deps.db;
     this.queue = deps.queue;
     this.clock = deps.clock ?? systemClock;
     this.catalog = new DagCatalog(deps.db);
+    this.maxMapLength = deps.maxMapLength ?? 1024;
   }
 
   /** Decides what can run next in a run and hands those tries to workers. */
   async schedule(dagRunId: number): Promise<ScheduleOutcome> {
-    const outcome = await scheduleDagRun(
-      this.db,
-      this.catalog,
-      dagRunId,
-      this.clock(),
-      this.deps.ignorePause ?? false,
-    );
+    const outcome = await scheduleDagRun(this.db, this.catalog, dagRunId, this.clock(), {
+      ignorePause: this.deps.ignorePause ?? false,
+      maxMapLength: this.maxMapLength,
+    });
     if (outcome.jobs.length > 0) await this.queue.enqueue(outcome.jobs);
     if (outcome.finished) this.deps.onRunFinished?.(outcome.finished);
     return outcome;

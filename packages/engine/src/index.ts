@@ -12,13 +12,13 @@ export {
 export { type FileParseOutcome, removeDagFile, type SyncResult, syncDagFile } from './dag-sync.ts';
 export { Engine, type EngineDeps, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
-export { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+export { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+export { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
 export {
   type ClaimedTry,
   type ClaimResult,
   claimTry,
   type FinishResult,
   finishTry,
-  loadInputs,
   type TryOutcome,
 } from './task-tries.ts';

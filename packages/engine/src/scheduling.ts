@@ -7,6 +7,7 @@ import type { Db } from '@weir/db';
 import {
   decideDagRunState,
   evaluateTriggerRule,
+  expansionLength,
   isFinished,
   summarizeUpstreams,
   type TaskInstanceState,
@@ -15,6 +16,7 @@ import type { TaskJob } from '@weir/queue';
 import type { SerializedDag, SerializedTask } from '@weir/sdk';
 import type { DagCatalog } from './dag-catalog.ts';
 import type { DbOrTx } from './schedule-spec.ts';
+import { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
 
 interface TiRow {
   id: number;
@@ -43,13 +45,21 @@ export interface ScheduleOutcome {
 const NOTHING: ScheduleOutcome = { jobs: [], finished: null };
 
 /** Decides what can happen next in the run. Call it after anything that may unblock a task. */
+export interface ScheduleOptions {
+  /** `weir dags test` advances runs of paused DAGs, as `airflow dags test` does. */
+  readonly ignorePause?: boolean;
+  /** Most instances one mapped task may expand to (WEIR_MAX_MAP_LENGTH). */
+  readonly maxMapLength?: number;
+}
+
 export async function scheduleDagRun(
   db: Db,
   catalog: DagCatalog,
   dagRunId: number,
   now: Date,
-  ignorePause = false,
+  options: ScheduleOptions = {},
 ): Promise<ScheduleOutcome> {
+  const ignorePause = options.ignorePause ?? false;
   const run = await db.dagRun.findUnique({ where: { id: dagRunId }, select: { dagId: true, state: true } });
   if (!run || run.state !== 'running') return NOTHING;
   const entry = await catalog.get(run.dagId);
@@ -60,16 +70,31 @@ export async function scheduleDagRun(
       SELECT state::text, run_id FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
     if (locked[0]?.state !== 'running') return NOTHING;
     const runId = locked[0].run_id;
-    const tis = await tx.$queryRaw<TiRow[]>`
-      SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, pool, pool_slots, queue, priority_weight
-      FROM task_instance WHERE dag_run_id = ${dagRunId}`;
-    const decisions = decide(entry.dag, tis, now);
-    for (const [state, ids] of decisions.finalStates) {
-      await tx.$executeRaw`
-        UPDATE task_instance SET state = ${state}::"TaskInstanceState", ended_at = ${now}, updated_at = ${now}
-        WHERE id = ANY(${ids}) AND state IN ('none', 'scheduled', 'up_for_retry')`;
+    const runnable = new Map<number, TiRow>();
+    // An expansion that settles a mapped task (empty, or failed) can decide its downstream tasks:
+    // decide again until nothing more settles.
+    for (let settledByExpansion = true; settledByExpansion; ) {
+      const tis = await tx.$queryRaw<TiRow[]>`
+        SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, pool, pool_slots, queue, priority_weight
+        FROM task_instance WHERE dag_run_id = ${dagRunId}`;
+      const decisions = decide(entry.dag, tis, now);
+      const settledBefore = [...decisions.finalStates.values()].flat().length;
+      const expanded = await expandMappedTasks(
+        tx,
+        entry.dag,
+        dagRunId,
+        decisions,
+        options.maxMapLength ?? 1024,
+      );
+      settledByExpansion = [...decisions.finalStates.values()].flat().length > settledBefore;
+      for (const [state, ids] of decisions.finalStates) {
+        await tx.$executeRaw`
+          UPDATE task_instance SET state = ${state}::"TaskInstanceState", ended_at = ${now}, updated_at = ${now}
+          WHERE id = ANY(${ids}) AND state IN ('none', 'scheduled', 'up_for_retry')`;
+      }
+      for (const ti of [...decisions.runnable, ...expanded]) runnable.set(ti.id, ti);
     }
-    const jobs = await queueRunnable(tx, entry.dag, decisions.runnable, now);
+    const jobs = await queueRunnable(tx, entry.dag, [...runnable.values()], now);
     const finished = await finishRunIfDone(tx, entry.dag, dagRunId, now);
     await tx.$executeRaw`UPDATE dag_run SET last_scheduling_decision = ${now} WHERE id = ${dagRunId}`;
     return { jobs, finished: finished ? { state: finished, dagId: run.dagId, runId } : null };
@@ -77,8 +102,10 @@ export async function scheduleDagRun(
 }
 
 interface Decisions {
-  readonly finalStates: Map<'skipped' | 'upstream_failed', number[]>;
+  readonly finalStates: Map<'skipped' | 'upstream_failed' | 'failed', number[]>;
   readonly runnable: TiRow[];
+  /** Mapped tasks' placeholders (map index -1) whose upstreams allow them to expand now. */
+  readonly toExpand: TiRow[];
 }
 
 /** Pure: trigger rules over the run's snapshot, cascading skips and upstream failures. */
@@ -86,8 +113,9 @@ function decide(dag: SerializedDag, tis: TiRow[], now: Date): Decisions {
   const tasks = new Map<string, SerializedTask>(dag.tasks.map((t) => [t.taskId, t]));
   const stateOf = new Map<string, TaskInstanceState[]>();
   for (const ti of tis) stateOf.set(ti.task_id, [...(stateOf.get(ti.task_id) ?? []), ti.state]);
-  const finalStates = new Map<'skipped' | 'upstream_failed', number[]>();
+  const finalStates = new Map<'skipped' | 'upstream_failed' | 'failed', number[]>();
   const runnable: TiRow[] = [];
+  const toExpand: TiRow[] = [];
   const settled = new Set<number>();
   // A skip or upstream failure can unblock (and decide) downstream tasks in the same pass.
   for (let changed = true; changed; ) {
@@ -101,7 +129,8 @@ function decide(dag: SerializedDag, tis: TiRow[], now: Date): Decisions {
       if (decision.kind === 'wait') continue;
       settled.add(ti.id);
       if (decision.kind === 'run') {
-        runnable.push(ti);
+        if (task.mapping && ti.map_index === -1) toExpand.push(ti);
+        else runnable.push(ti);
         continue;
       }
       const state = decision.kind === 'skip' ? 'skipped' : 'upstream_failed';
@@ -111,7 +140,56 @@ function decide(dag: SerializedDag, tis: TiRow[], now: Date): Decisions {
       changed = true;
     }
   }
-  return { finalStates, runnable };
+  return { finalStates, runnable, toExpand };
+}
+
+/**
+ * Turns each ready placeholder into one TaskInstance per element of its expansion (map index
+ * 0..N-1), reusing the placeholder as index 0. An empty expansion skips the task; a bad one
+ * (an upstream that returned no list, or too many elements) fails it.
+ */
+async function expandMappedTasks(
+  tx: DbOrTx,
+  dag: SerializedDag,
+  dagRunId: number,
+  decisions: Decisions,
+  maxMapLength: number,
+): Promise<TiRow[]> {
+  const created: TiRow[] = [];
+  const settle = (state: 'skipped' | 'failed', id: number) =>
+    decisions.finalStates.set(state, [...(decisions.finalStates.get(state) ?? []), id]);
+  for (const ti of decisions.toExpand) {
+    const mapping = dag.tasks.find((t) => t.taskId === ti.task_id)?.mapping;
+    if (!mapping) continue;
+    const expansion = expansionOf(mapping, await taskOutputs(tx, dagRunId, dag, expandSources(mapping)));
+    if ('error' in expansion) {
+      settle('failed', ti.id);
+      continue;
+    }
+    const n = expansionLength(expansion);
+    if (n === 0) {
+      settle('skipped', ti.id);
+      continue;
+    }
+    if (n > maxMapLength) {
+      settle('failed', ti.id);
+      continue;
+    }
+    await tx.$executeRaw`UPDATE task_instance SET map_index = 0 WHERE id = ${ti.id} AND map_index = -1 AND state = 'none'`;
+    if (n > 1) {
+      await tx.$executeRaw`
+        INSERT INTO task_instance (dag_run_id, dag_id, run_id, task_id, map_index, state, try_number, max_tries, pool,
+                                   pool_slots, queue, priority_weight, updated_at)
+        SELECT dag_run_id, dag_id, run_id, task_id, g, 'none', 0, max_tries, pool, pool_slots, queue, priority_weight, now()
+        FROM task_instance, generate_series(1, ${n - 1}::int) AS g WHERE id = ${ti.id}`;
+    }
+    created.push(
+      ...(await tx.$queryRaw<TiRow[]>`
+        SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, pool, pool_slots, queue, priority_weight
+        FROM task_instance WHERE dag_run_id = ${dagRunId} AND task_id = ${ti.task_id} AND state = 'none' ORDER BY map_index`),
+    );
+  }
+  return created;
 }
 
 function isCandidate(ti: TiRow, now: Date): boolean {

@@ -83,16 +83,6 @@ export async function claimTry(
   };
 }
 
-/** The outputs of `taskIds` in this run, in the given order (undefined where there is none). */
-export async function loadInputs(db: Db, dagRunId: number, taskIds: readonly string[]): Promise<unknown[]> {
-  if (taskIds.length === 0) return [];
-  const rows = await db.$queryRaw<{ task_id: string; value: unknown }[]>`
-    SELECT x.task_id, x.value FROM xcom x JOIN task_instance t ON t.id = x.task_instance_id
-    WHERE t.dag_run_id = ${dagRunId} AND x.task_id = ANY(${[...taskIds]}) AND x.map_index = -1 AND x.key = 'return_value'`;
-  const byTask = new Map(rows.map((r) => [r.task_id, r.value]));
-  return taskIds.map((id) => byTask.get(id) ?? undefined);
-}
-
 export type TryOutcome =
   | { kind: 'success'; output: unknown; outputJson: string | undefined }
   | { kind: 'skipped'; reason: string }

@@ -88,6 +88,45 @@ export interface DagOptions<S extends z.ZodType | undefined = undefined> {
 
 export type ParamsOf<S> = S extends z.ZodType ? z.output<S> : Record<string, never>;
 
+/** What a mapped task expands over: an upstream's array output, or a literal list. */
+export type Expandable = TaskHandle<readonly unknown[]> | readonly unknown[];
+
+/** The element types of each expanded argument. */
+export type ExpandedArgs<E extends Record<string, Expandable>> = {
+  -readonly [K in keyof E]: E[K] extends TaskHandle<infer A>
+    ? A extends readonly (infer T)[]
+      ? T
+      : never
+    : E[K] extends readonly (infer T)[]
+      ? T
+      : never;
+};
+
+export interface MapOptions<
+  P,
+  E extends Record<string, Expandable>,
+  X extends Record<string, unknown>,
+  I extends readonly TaskHandle<unknown>[],
+> extends TaskOptions<P, I> {
+  /** One task instance per element; several arguments give their cross product. */
+  readonly expand: E;
+  /** Fixed arguments, the same for every mapped instance. */
+  readonly partial?: X;
+}
+
+export type MapFn<P, E extends Record<string, Expandable>, X, I extends readonly TaskHandle<unknown>[], R> = (
+  ctx: TaskContext<P>,
+  args: ExpandedArgs<E> & X,
+  ...inputs: OutputsOf<I>
+) => R | Promise<R>;
+
+export interface TaskMapping {
+  readonly expand: Readonly<
+    Record<string, { kind: 'upstream'; taskId: string } | { kind: 'literal'; values: readonly unknown[] }>
+  >;
+  readonly partial: Readonly<Record<string, unknown>>;
+}
+
 /** A task as defined in a DAG file: options plus the function the worker runs. */
 export interface TaskDefinition {
   readonly taskId: string;
@@ -95,7 +134,9 @@ export interface TaskDefinition {
   readonly inputs: readonly string[];
   readonly after: readonly string[];
   readonly options: TaskOptions<unknown, readonly TaskHandle<unknown>[]>;
+  /** For a mapped task the first argument after ctx is the expanded arguments object. */
   readonly fn: (ctx: TaskContext<unknown>, ...inputs: unknown[]) => unknown;
+  readonly mapping: TaskMapping | null;
 }
 
 /** The value a DAG file exports. */
@@ -113,6 +154,16 @@ export interface DagBuilder<P> {
     options: TaskOptions<P, I>,
     fn: TaskFn<P, I, R>,
   ): TaskHandle<Awaited<R>>;
+  /**
+   * A mapped task: one instance per element of `expand` (Airflow's dynamic task mapping). Its
+   * downstream tasks receive the outputs as a list, in map index order.
+   */
+  map<
+    const E extends Record<string, Expandable>,
+    const I extends readonly TaskHandle<unknown>[] = readonly [],
+    X extends Record<string, unknown> = Record<never, never>,
+    R = unknown,
+  >(taskId: string, options: MapOptions<P, E, X, I>, fn: MapFn<P, E, X, I, R>): TaskHandle<Awaited<R>[]>;
 }
 
 const ID = /^[A-Za-z0-9_.-]{1,250}$/;
@@ -126,37 +177,59 @@ export function dag<S extends z.ZodType | undefined = undefined>(
     throw new TypeError(`DAG id "${options.id}" is invalid: use 1-250 letters, digits, '_', '-' or '.'`);
   }
   const tasks = new Map<string, TaskDefinition>();
-  const builder: DagBuilder<ParamsOf<S>> = {
-    task(taskId: string, a: unknown, b?: unknown) {
-      const [options, fn] = typeof a === 'function' ? [{}, a] : [a, b];
-      if (typeof fn !== 'function')
-        throw new TypeError(`task "${taskId}" in DAG "${options_id()}" has no function`);
-      if (!ID.test(taskId)) {
-        throw new TypeError(
-          `task id "${taskId}" in DAG "${options_id()}" is invalid: use letters, digits, '_', '-' or '.'`,
-        );
-      }
-      if (tasks.has(taskId)) throw new TypeError(`DAG "${options_id()}" defines task "${taskId}" twice`);
-      const opts = options as TaskOptions<unknown, readonly TaskHandle<unknown>[]>;
-      const refs = (list: readonly TaskHandle<unknown>[] | undefined, field: string) =>
-        (list ?? []).map((handle) => {
-          if (!isTaskHandle(handle) || !tasks.has(handle.taskId)) {
-            throw new TypeError(`task "${taskId}": ${field} must list tasks of this DAG defined before it`);
-          }
-          return handle.taskId;
-        });
-      tasks.set(taskId, {
-        taskId,
-        kind: 'task',
-        inputs: refs(opts.inputs, 'inputs'),
-        after: refs(opts.after, 'after'),
-        options: opts,
-        fn: fn as TaskDefinition['fn'],
+  const where = (taskId: string) => `task "${taskId}" in DAG "${options.id}"`;
+  const define = (taskId: string, a: unknown, b: unknown, mapped: boolean) => {
+    const [opts, fn] = (typeof a === 'function' ? [{}, a] : [a, b]) as [
+      MapOptions<
+        unknown,
+        Record<string, Expandable>,
+        Record<string, unknown>,
+        readonly TaskHandle<unknown>[]
+      >,
+      unknown,
+    ];
+    if (typeof fn !== 'function') throw new TypeError(`${where(taskId)} has no function`);
+    if (!ID.test(taskId))
+      throw new TypeError(`${where(taskId)}: the id is invalid; use letters, digits, '_', '-' or '.'`);
+    if (tasks.has(taskId)) throw new TypeError(`DAG "${options.id}" defines task "${taskId}" twice`);
+    const refs = (list: readonly unknown[] | undefined, field: string) =>
+      (list ?? []).map((handle) => {
+        if (!isTaskHandle(handle) || !tasks.has(handle.taskId)) {
+          throw new TypeError(`task "${taskId}": ${field} must list tasks of this DAG defined before it`);
+        }
+        return handle.taskId;
       });
-      return { taskId, [HANDLE_BRAND]: true } as TaskHandle<never>;
-    },
+    let mapping: TaskMapping | null = null;
+    let after = refs(opts.after, 'after');
+    if (mapped) {
+      const entries = Object.entries(opts.expand ?? {});
+      if (entries.length === 0) throw new TypeError(`${where(taskId)}: expand needs at least one argument`);
+      const expand: Record<string, TaskMapping['expand'][string]> = {};
+      for (const [key, source] of entries) {
+        if (Array.isArray(source)) expand[key] = { kind: 'literal', values: [...source] };
+        else expand[key] = { kind: 'upstream', taskId: refs([source], `expand.${key}`)[0] as string };
+      }
+      for (const key of Object.keys(opts.partial ?? {})) {
+        if (key in expand) throw new TypeError(`${where(taskId)}: "${key}" is both expanded and partial`);
+      }
+      mapping = { expand, partial: { ...(opts.partial ?? {}) } };
+      after = [...after, ...Object.values(expand).flatMap((e) => (e.kind === 'upstream' ? [e.taskId] : []))];
+    }
+    tasks.set(taskId, {
+      taskId,
+      kind: 'task',
+      inputs: refs(opts.inputs, 'inputs'),
+      after,
+      options: opts,
+      fn: fn as TaskDefinition['fn'],
+      mapping,
+    });
+    return { taskId, [HANDLE_BRAND]: true } as TaskHandle<never>;
   };
-  const options_id = () => options.id;
+  const builder: DagBuilder<ParamsOf<S>> = {
+    task: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, false),
+    map: (taskId: string, a: unknown, b: unknown) => define(taskId, a, b, true),
+  } as DagBuilder<ParamsOf<S>>;
   build(builder);
   return {
     [DAG_BRAND]: true,

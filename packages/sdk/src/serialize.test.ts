@@ -115,6 +115,7 @@ describe('task fields round-trip through serialization', () => {
       queue: 'default',
       callbacks: [],
       doc: null,
+      mapping: null,
     });
     const s = serializeDag(
       dag({ id: 'd', defaults: { retries: 2, queue: 'q1' } }, (d) => {
@@ -181,6 +182,57 @@ describe('definition errors name the DAG, the task and the field', () => {
     ],
   ])('%s', (_, define, message) => {
     expect(define).toThrow(message);
+  });
+});
+
+describe('mapped tasks', () => {
+  it('serialize their expand sources and partial arguments; typed arguments reach the function', () => {
+    const s = serializeDag(
+      dag({ id: 'm' }, (d) => {
+        const files = d.task('files', async () => ['a.csv', 'b.csv']);
+        const loaded = d.map(
+          'load',
+          {
+            expand: { file: files, mode: ['full', 'delta'] as const },
+            partial: { table: 'events' },
+            retries: 1,
+          },
+          async (_ctx, args) => {
+            expectTypeOf(args).toEqualTypeOf<{ file: string; mode: 'full' | 'delta' } & { table: string }>();
+            return args.file.length;
+          },
+        );
+        expectTypeOf(loaded).toEqualTypeOf<TaskHandle<number[]>>();
+        d.task('total', { inputs: [loaded] }, async (_ctx, counts) => counts.reduce((a, b) => a + b, 0));
+      }),
+    );
+    expect(s.tasks[1]).toMatchObject({
+      taskId: 'load',
+      upstreams: ['files'],
+      retries: 1,
+      mapping: {
+        expand: {
+          file: { kind: 'upstream', taskId: 'files' },
+          mode: { kind: 'literal', values: ['full', 'delta'] },
+        },
+        partial: { table: 'events' },
+      },
+    });
+    expect(roundTrip(s)).toEqual(s);
+  });
+
+  it('refuse a key both expanded and partial, and non-JSON partial values', () => {
+    expect(() =>
+      dag({ id: 'm' }, (d) => void d.map('x', { expand: { a: [1] }, partial: { a: 2 } }, async () => 1)),
+    ).toThrow(/"a" is both expanded and partial/);
+    expect(() =>
+      serializeDag(
+        dag(
+          { id: 'm' },
+          (d) => void d.map('x', { expand: { a: [1] }, partial: { f: () => 1 } }, async () => 1),
+        ),
+      ),
+    ).toThrow(/partial argument "f" must be JSON/);
   });
 });
 

@@ -1,12 +1,13 @@
 // Owns turning a DAG definition into its serialized form (plain JSON, no functions).
 import { z } from 'zod';
-import type { Dag, TaskDefaults, TaskDefinition } from './dag.ts';
+import type { Dag, TaskDefaults, TaskDefinition, TaskMapping } from './dag.ts';
 import { parseDuration } from './duration.ts';
 import {
   DAG_CALLBACKS,
   type JsonSchema,
   SERIALIZATION_VERSION,
   type SerializedDag,
+  type SerializedMapping,
   type SerializedTask,
   TASK_CALLBACKS,
 } from './serialized.ts';
@@ -94,7 +95,33 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     queue: o.queue ?? DEFAULTS.queue,
     callbacks: TASK_CALLBACKS.filter((name) => typeof task.options[name] === 'function'),
     doc: task.options.doc ?? null,
+    mapping: task.mapping ? serializeMapping(task.mapping, where) : null,
   };
+}
+
+function serializeMapping(mapping: TaskMapping, where: string): SerializedMapping {
+  for (const [key, value] of Object.entries(mapping.partial)) {
+    if (!isJson(value))
+      throw new TypeError(
+        `${where}: partial argument "${key}" must be JSON (strings, numbers, booleans, arrays, objects)`,
+      );
+  }
+  for (const [key, source] of Object.entries(mapping.expand)) {
+    if (source.kind === 'literal' && !isJson(source.values))
+      throw new TypeError(`${where}: expand.${key} must be a JSON list`);
+  }
+  return { expand: { ...mapping.expand }, partial: { ...mapping.partial } };
+}
+
+function isJson(value: unknown): boolean {
+  try {
+    return (
+      JSON.stringify(value) !== undefined &&
+      JSON.stringify(JSON.parse(JSON.stringify(value))) === JSON.stringify(value)
+    );
+  } catch {
+    return false;
+  }
 }
 
 function badWeight(where: string): never {

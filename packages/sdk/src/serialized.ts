@@ -53,6 +53,20 @@ export interface SerializedTask {
   /** Which callbacks the task defines (they run in a worker, never in the scheduler). */
   readonly callbacks: readonly TaskCallbackName[];
   readonly doc: string | null;
+  /** Set for a mapped task (`d.map`): one task instance per element of the expansion. */
+  readonly mapping: SerializedMapping | null;
+}
+
+/** Where each expanded argument comes from: an upstream task's array output, or a literal list. */
+export type ExpandSource =
+  | { readonly kind: 'upstream'; readonly taskId: string }
+  | { readonly kind: 'literal'; readonly values: readonly unknown[] };
+
+export interface SerializedMapping {
+  /** In argument order; several arguments expand to their cross product (last varies fastest). */
+  readonly expand: Readonly<Record<string, ExpandSource>>;
+  /** Fixed arguments given to every mapped instance. */
+  readonly partial: Readonly<Record<string, unknown>>;
 }
 
 /** A JSON Schema (draft 2020-12) object, as produced by zod's toJSONSchema. */
