@@ -5,6 +5,7 @@ import { registerComponentCommands } from './commands/components.ts';
 import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerHealthCommand } from './commands/health.ts';
+import { registerPoolsCommands } from './commands/pools.ts';
 import { registerStandaloneCommand } from './commands/standalone.ts';
 import { registerTasksCommands } from './commands/tasks.ts';
 import { registerWebCommand } from './commands/web.ts';
@@ -21,6 +22,7 @@ registerWebCommand(program);
 registerComponentCommands(program);
 registerDagsCommands(program);
 registerTasksCommands(program);
+registerPoolsCommands(program);
 registerDbCommands(program);
 registerHealthCommand(program);
 

@@ -1,0 +1,79 @@
+// Owns `weir pools …`: named pools of slots that cap how many tasks using them run at once.
+import { loadConfig } from '@weir/config';
+import type { Command } from 'commander';
+import { CliError } from '../errors.ts';
+import { openRuntime } from '../runtime.ts';
+import { printTable } from './dags.ts';
+
+const NAME = /^[A-Za-z0-9_.-]{1,250}$/;
+
+export function registerPoolsCommands(program: Command): void {
+  const pools = program.command('pools').description('list, create, resize and delete pools');
+
+  pools
+    .command('list')
+    .description('pools with their slots, and how many are in use')
+    .option('--json', 'print a JSON array of { name, slots, used, description }')
+    .action(async (opts: { json?: boolean }) => {
+      const runtime = await openRuntime(loadConfig());
+      try {
+        const rows = await runtime.db.pool.findMany({ orderBy: { name: 'asc' } });
+        const used = await runtime.db.taskInstance.groupBy({
+          by: ['pool'],
+          where: { state: { in: ['queued', 'running'] } },
+          _sum: { poolSlots: true },
+        });
+        const list = rows.map((p) => ({
+          name: p.name,
+          slots: p.slots,
+          used: used.find((u) => u.pool === p.name)?._sum.poolSlots ?? 0,
+          description: p.description,
+        }));
+        if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        else printTable(['pool', 'slots', 'used', 'description'], list.map((p) => [p.name, String(p.slots), String(p.used), p.description ?? '']));
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  pools
+    .command('set')
+    .description('create a pool, or change its slots')
+    .argument('<name>')
+    .argument('<slots>')
+    .option('--description <text>')
+    .action(async (name: string, slotsText: string, opts: { description?: string }) => {
+      if (!NAME.test(name)) throw new CliError(`pool name "${name}" is invalid: use letters, digits, '_', '-' or '.'`, 2);
+      const slots = Number(slotsText);
+      if (!Number.isInteger(slots) || slots < 0) throw new CliError(`slots must be a whole number ≥ 0, got "${slotsText}"`, 2);
+      const runtime = await openRuntime(loadConfig());
+      try {
+        await runtime.db.pool.upsert({
+          where: { name },
+          create: { name, slots, description: opts.description ?? null },
+          update: { slots, ...(opts.description !== undefined ? { description: opts.description } : {}) },
+        });
+        process.stdout.write(`pool ${name} has ${slots} slots\n`);
+      } finally {
+        await runtime.close();
+      }
+    });
+
+  pools
+    .command('delete')
+    .description('delete a pool (not the default pool, nor one that running tasks use)')
+    .argument('<name>')
+    .action(async (name: string) => {
+      if (name === 'default') throw new CliError('the default pool cannot be deleted; resize it with `weir pools set default <slots>`');
+      const runtime = await openRuntime(loadConfig());
+      try {
+        const busy = await runtime.db.taskInstance.count({ where: { pool: name, state: { in: ['queued', 'running'] } } });
+        if (busy > 0) throw new CliError(`pool "${name}" has ${busy} queued or running task(s); wait for them or resize the pool instead`);
+        const deleted = await runtime.db.pool.deleteMany({ where: { name } });
+        if (deleted.count === 0) throw new CliError(`pool "${name}" not found`);
+        process.stdout.write(`pool ${name} deleted\n`);
+      } finally {
+        await runtime.close();
+      }
+    });
+}
