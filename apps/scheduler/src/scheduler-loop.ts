@@ -2,18 +2,23 @@
 // (in the worker that finished them); this loop handles cron, retries that fall due, run starts,
 // timeouts and recovery.
 import type { Logger } from '@weir/config';
-import type { Engine } from '@weir/engine';
+import type { Engine, RecoveryOptions } from '@weir/engine';
 import { type Periodic, runPeriodically } from './periodic.ts';
 
-export function runSchedulerLoop(engine: Engine, tickMs: number, logger?: Logger): Periodic {
+export function runSchedulerLoop(
+  engine: Engine,
+  tickMs: number,
+  logger?: Logger,
+  recovery: RecoveryOptions = {},
+): Periodic {
   let failing = false;
   return runPeriodically(async () => {
     const started = performance.now();
     try {
-      const report = await engine.tick();
+      const report = await engine.tick(recovery);
       if (failing) logger?.info('scheduler tick recovered');
       failing = false;
-      if (report.createdRuns || report.startedRuns || report.requeuedTries) {
+      if (report.createdRuns || report.startedRuns || report.requeuedTries || report.recoveredTries) {
         logger?.info({ ...report, ms: Math.round(performance.now() - started) }, 'scheduler tick');
       }
     } catch (error) {

@@ -91,6 +91,9 @@ export const envSchema = z.object({
   WEIR_WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
   WEIR_XCOM_MAX_BYTES: positiveInt.default(1_048_576),
   WEIR_MAX_MAP_LENGTH: positiveInt.default(1024),
+  WEIR_HEARTBEAT_MS: positiveInt.default(5_000),
+  WEIR_ZOMBIE_THRESHOLD_MS: positiveInt.default(30_000),
+  WEIR_TASK_QUEUED_TIMEOUT_MS: positiveInt.default(600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -126,7 +129,11 @@ export interface WeirConfig {
   readonly web: { readonly host: string; readonly port: number };
   readonly logLevel: Env['WEIR_LOG_LEVEL'];
   readonly connectTimeoutMs: number;
-  readonly scheduler: { readonly tickMs: number };
+  readonly scheduler: {
+    readonly tickMs: number;
+    readonly zombieThresholdMs: number;
+    readonly queuedTimeoutMs: number;
+  };
   readonly dagProcessor: { readonly importTimeoutMs: number; readonly pollMs: number };
   /** Most instances one mapped task may expand to. */
   readonly maxMapLength: number;
@@ -135,6 +142,7 @@ export interface WeirConfig {
     readonly queues: readonly string[];
     readonly shutdownGraceMs: number;
     readonly xcomMaxBytes: number;
+    readonly heartbeatMs: number;
   };
 }
 
@@ -188,7 +196,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     web: { host: e.WEIR_WEB_HOST, port: e.WEIR_WEB_PORT },
     logLevel: e.WEIR_LOG_LEVEL,
     connectTimeoutMs: e.WEIR_CONNECT_TIMEOUT_MS,
-    scheduler: { tickMs: e.WEIR_SCHEDULER_TICK_MS },
+    scheduler: {
+      tickMs: e.WEIR_SCHEDULER_TICK_MS,
+      zombieThresholdMs: e.WEIR_ZOMBIE_THRESHOLD_MS,
+      queuedTimeoutMs: e.WEIR_TASK_QUEUED_TIMEOUT_MS,
+    },
     dagProcessor: { importTimeoutMs: e.WEIR_DAG_IMPORT_TIMEOUT_MS, pollMs: e.WEIR_DAG_POLL_MS },
     maxMapLength: e.WEIR_MAX_MAP_LENGTH,
     worker: {
@@ -196,6 +208,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       queues: e.WEIR_WORKER_QUEUES,
       shutdownGraceMs: e.WEIR_WORKER_SHUTDOWN_GRACE_MS,
       xcomMaxBytes: e.WEIR_XCOM_MAX_BYTES,
+      heartbeatMs: e.WEIR_HEARTBEAT_MS,
     },
   };
 }

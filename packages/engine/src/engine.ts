@@ -5,6 +5,7 @@ import type { TaskQueue } from '@weir/queue';
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
 import { type CreatedRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
+import { recoverStuckQueued, recoverZombies } from './recovery.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
 import { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
 
@@ -26,6 +27,18 @@ export interface TickReport {
   readonly examinedRuns: number;
   readonly queuedTries: number;
   readonly requeuedTries: number;
+  readonly recoveredTries: number;
+}
+
+export interface RecoveryOptions {
+  /** A running try whose worker has not heartbeated for this long is lost. Default 30 s. */
+  readonly zombieThresholdMs?: number;
+  /** A queued try whose job is missing from Redis after this long gets its job back. Default 5 s. */
+  readonly requeueAfterMs?: number;
+  /** A try queued for this long is retried or failed. Default 10 min. */
+  readonly queuedTimeoutMs?: number;
+  /** A running run no event touched for this long is examined again. Default 5 s. */
+  readonly staleAfterMs?: number;
 }
 
 export class Engine {
@@ -74,22 +87,28 @@ export class Engine {
   }
 
   /** The scheduler's periodic pass: cron runs, run starts, retries due, recovery. */
-  async tick(options: { staleAfterMs?: number; requeueAfterMs?: number } = {}): Promise<TickReport> {
+  async tick(options: RecoveryOptions = {}): Promise<TickReport> {
     const created = await createDueScheduledRuns(this.db, this.catalog, this.clock);
     const started = await startQueuedRuns(this.db, this.catalog, this.clock);
+    const recovered = [
+      ...(await recoverZombies(this.db, this.catalog, this.clock, options.zombieThresholdMs ?? 30_000)),
+      ...(await recoverStuckQueued(this.db, this.clock, options.queuedTimeoutMs ?? 600_000)),
+    ];
     const toExamine = new Set([
       ...started,
+      ...recovered.map((r) => r.dagRunId),
       ...(await runsToExamine(this.db, this.clock, options.staleAfterMs ?? 5_000)),
     ]);
     let queuedTries = 0;
     for (const id of toExamine) queuedTries += (await this.schedule(id)).jobs.length;
-    const requeued = await this.requeueLostJobs(options.requeueAfterMs ?? 30_000);
+    const requeued = await this.requeueLostJobs(options.requeueAfterMs ?? 5_000);
     return {
       createdRuns: created.length,
       startedRuns: started.length,
       examinedRuns: toExamine.size,
       queuedTries,
       requeuedTries: requeued,
+      recoveredTries: recovered.length,
     };
   }
 

@@ -10,8 +10,9 @@ export {
   type TriggerRequest,
 } from './dag-runs.ts';
 export { type FileParseOutcome, removeDagFile, type SyncResult, syncDagFile } from './dag-sync.ts';
-export { Engine, type EngineDeps, type TickReport } from './engine.ts';
+export { Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
+export { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
 export { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
 export { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
 export {

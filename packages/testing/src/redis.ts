@@ -10,8 +10,8 @@ export interface TestRedis {
   cleanup(): Promise<void>;
 }
 
-export function createTestRedis(): TestRedis {
-  const url = testRedisUrl();
+/** A private key prefix on the test Redis (or on `url`, for tests that run their own server). */
+export function createTestRedis(url: string = testRedisUrl()): TestRedis {
   const prefix = `weirtest:${process.pid}:${randomBytes(4).toString('hex')}`;
   return {
     url,

@@ -30,7 +30,10 @@ export function registerComponentCommands(program: Command): void {
             logger,
           )
         : undefined;
-      const loop = runSchedulerLoop(runtime.engine, config.scheduler.tickMs, logger);
+      const loop = runSchedulerLoop(runtime.engine, config.scheduler.tickMs, logger, {
+        zombieThresholdMs: config.scheduler.zombieThresholdMs,
+        queuedTimeoutMs: config.scheduler.queuedTimeoutMs,
+      });
       logger.info({ tickMs: config.scheduler.tickMs, dagProcessor: opts.dagProcessor }, 'scheduler started');
       await untilSignal();
       await loop.stop();
@@ -87,6 +90,7 @@ export function registerComponentCommands(program: Command): void {
         concurrency,
         xcomMaxBytes: config.worker.xcomMaxBytes,
         shutdownGraceMs: config.worker.shutdownGraceMs,
+        heartbeatMs: config.worker.heartbeatMs,
       });
       logger.info({ queues, concurrency }, 'worker started');
       const signal = await untilSignal();

@@ -30,7 +30,11 @@ export function registerPoolsCommands(program: Command): void {
           description: p.description,
         }));
         if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
-        else printTable(['pool', 'slots', 'used', 'description'], list.map((p) => [p.name, String(p.slots), String(p.used), p.description ?? '']));
+        else
+          printTable(
+            ['pool', 'slots', 'used', 'description'],
+            list.map((p) => [p.name, String(p.slots), String(p.used), p.description ?? '']),
+          );
       } finally {
         await runtime.close();
       }
@@ -43,9 +47,11 @@ export function registerPoolsCommands(program: Command): void {
     .argument('<slots>')
     .option('--description <text>')
     .action(async (name: string, slotsText: string, opts: { description?: string }) => {
-      if (!NAME.test(name)) throw new CliError(`pool name "${name}" is invalid: use letters, digits, '_', '-' or '.'`, 2);
+      if (!NAME.test(name))
+        throw new CliError(`pool name "${name}" is invalid: use letters, digits, '_', '-' or '.'`, 2);
       const slots = Number(slotsText);
-      if (!Number.isInteger(slots) || slots < 0) throw new CliError(`slots must be a whole number ≥ 0, got "${slotsText}"`, 2);
+      if (!Number.isInteger(slots) || slots < 0)
+        throw new CliError(`slots must be a whole number ≥ 0, got "${slotsText}"`, 2);
       const runtime = await openRuntime(loadConfig());
       try {
         await runtime.db.pool.upsert({
@@ -64,11 +70,19 @@ export function registerPoolsCommands(program: Command): void {
     .description('delete a pool (not the default pool, nor one that running tasks use)')
     .argument('<name>')
     .action(async (name: string) => {
-      if (name === 'default') throw new CliError('the default pool cannot be deleted; resize it with `weir pools set default <slots>`');
+      if (name === 'default')
+        throw new CliError(
+          'the default pool cannot be deleted; resize it with `weir pools set default <slots>`',
+        );
       const runtime = await openRuntime(loadConfig());
       try {
-        const busy = await runtime.db.taskInstance.count({ where: { pool: name, state: { in: ['queued', 'running'] } } });
-        if (busy > 0) throw new CliError(`pool "${name}" has ${busy} queued or running task(s); wait for them or resize the pool instead`);
+        const busy = await runtime.db.taskInstance.count({
+          where: { pool: name, state: { in: ['queued', 'running'] } },
+        });
+        if (busy > 0)
+          throw new CliError(
+            `pool "${name}" has ${busy} queued or running task(s); wait for them or resize the pool instead`,
+          );
         const deleted = await runtime.db.pool.deleteMany({ where: { name } });
         if (deleted.count === 0) throw new CliError(`pool "${name}" not found`);
         process.stdout.write(`pool ${name} deleted\n`);

@@ -34,7 +34,7 @@ export interface Harness {
 
 export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const database = await createTestDatabase();
-  const redis = createTestRedis();
+  const redis = createTestRedis(env.REDIS_URL);
   const dir = mkdtempSync(join(tmpdir(), 'weir-dags-'));
   chmodSync(dir, 0o755);
   const fullEnv = {
@@ -98,7 +98,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
         children.map(
           ({ child }) =>
             new Promise<void>((resolve) => {
-              if (child.exitCode !== null) return resolve();
+              if (child.exitCode !== null || child.signalCode !== null) return resolve();
               child.once('exit', () => resolve());
               child.kill('SIGTERM');
               setTimeout(() => child.kill('SIGKILL'), 15_000).unref();

@@ -34,7 +34,9 @@ describe('pools and priority', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
-    expect((await runWeir(['pools', 'set', 'narrow', '2', '--description', 'two at a time'], h.env)).stdout).toBe('pool narrow has 2 slots\n');
+    expect(
+      (await runWeir(['pools', 'set', 'narrow', '2', '--description', 'two at a time'], h.env)).stdout,
+    ).toBe('pool narrow has 2 slots\n');
     expect((await runWeir(['pools', 'set', 'single', '1'], h.env)).code).toBe(0);
     h.writeDag('pooled.ts', pooled(h.dir));
     h.writeDag('prioritized.ts', prioritized(h.dir));
@@ -49,7 +51,10 @@ describe('pools and priority', () => {
       h.start('scheduler');
       h.start('worker', '--concurrency', '8');
     }
-    const runs = [await h.engine.trigger({ dagId: 'pooled', runId: 'p1' }), await h.engine.trigger({ dagId: 'pooled', runId: 'p2' })];
+    const runs = [
+      await h.engine.trigger({ dagId: 'pooled', runId: 'p1' }),
+      await h.engine.trigger({ dagId: 'pooled', runId: 'p2' }),
+    ];
     for (const run of runs) expect(await h.waitForRun(run.id)).toBe('success');
     let running = 0;
     let peak = 0;
@@ -65,7 +70,13 @@ describe('pools and priority', () => {
   it('queues higher priority weights first when slots are short', async () => {
     const run = await h.engine.trigger({ dagId: 'prioritized' });
     expect(await h.waitForRun(run.id)).toBe('success');
-    expect(readFileSync(`${h.dir}/priority.log`, 'utf8').trim().split('\n')).toEqual(['5', '4', '3', '2', '1']);
+    expect(readFileSync(`${h.dir}/priority.log`, 'utf8').trim().split('\n')).toEqual([
+      '5',
+      '4',
+      '3',
+      '2',
+      '1',
+    ]);
   }, 60_000);
 
   it('weir pools list, and delete refuses the default pool', async () => {

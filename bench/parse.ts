@@ -1,0 +1,140 @@
+// Measures definitions at scale: 1,000 small hourly DAG files parsed by the dag processor in one
+// full pass, and the scheduler's periodic tick once those 1,000 DAGs are active. Both run in this
+// process on the bench's database, through the same classes `weir scheduler` uses.
+import { discoverDagFiles, parseDagFiles } from '@weir/dag-loader';
+import { createDb } from '@weir/db';
+import { Engine, type TickReport } from '@weir/engine';
+import { createRedis, TaskQueue } from '@weir/queue';
+import { DagProcessor } from '@weir/scheduler';
+import { writeScaleDags } from './lib/dag-files.ts';
+import type { BenchEnvironment } from './lib/environment.ts';
+import { median, percentile } from './lib/stats.ts';
+import { sleep } from './lib/timeout.ts';
+
+export interface ParseResult {
+  readonly dags: number;
+  /** One DagProcessor.processOnce() over the fresh folder: import every file, store every DAG. */
+  readonly full_parse_ms: number;
+  /** Importing the same files in the parse child processes alone, without PostgreSQL. */
+  readonly import_only_ms: number;
+  /** A second pass with no file changed (what every WEIR_DAG_POLL_MS costs). */
+  readonly unchanged_pass_ms: number;
+  readonly active_dags: number;
+  readonly import_errors: number;
+  /** Median of the measured ticks. */
+  readonly scheduler_tick_ms: number | null;
+  readonly ticks: TickSummary;
+}
+
+export interface TickSummary {
+  readonly count: number;
+  readonly first_ms: number | null;
+  readonly p90_ms: number | null;
+  readonly max_ms: number | null;
+  /** Ticks that created scheduled runs, and the others. */
+  readonly creating_median_ms: number | null;
+  readonly creating_ticks: number;
+  readonly other_median_ms: number | null;
+  readonly runs_created: number;
+  readonly runs_examined: number;
+  readonly tries_queued: number;
+}
+
+const TICK_MS = 1_000;
+
+export async function measureParse(
+  env: BenchEnvironment,
+  count: number,
+  signal: AbortSignal,
+  maxTicks = 30,
+): Promise<ParseResult> {
+  const folder = env.tempFolder('scale');
+  writeScaleDags(folder, count);
+  const db = createDb(env.databaseUrl);
+  const redis = createRedis(env.redisUrl);
+  const queue = new TaskQueue({ connection: redis, prefix: env.prefix });
+  try {
+    const processor = new DagProcessor({ db, folder, importTimeoutMs: 30_000, concurrency: 2 });
+    let started = performance.now();
+    const report = await processor.processOnce();
+    const fullParseMs = performance.now() - started;
+    started = performance.now();
+    await processor.processOnce();
+    const unchangedMs = performance.now() - started;
+    signal.throwIfAborted();
+
+    started = performance.now();
+    await parseDagFiles(discoverDagFiles(folder), { timeoutMs: 30_000, concurrency: 2 });
+    const importOnlyMs = performance.now() - started;
+    signal.throwIfAborted();
+
+    const active = await env.pool.query<{ n: number }>(
+      `SELECT COUNT(*)::int AS n FROM dag WHERE is_active AND dag_id LIKE 'bench_scale_%'`,
+    );
+    const engine = new Engine({ db, queue });
+    const ticks = await measureTicks(engine, maxTicks, signal);
+    return {
+      dags: count,
+      full_parse_ms: fullParseMs,
+      import_only_ms: importOnlyMs,
+      unchanged_pass_ms: unchangedMs,
+      active_dags: active.rows[0]?.n ?? 0,
+      import_errors: report.parsed.filter((p) => p.importError !== null).length,
+      scheduler_tick_ms: median(ticks.map((t) => t.ms)),
+      ticks: summarize(ticks),
+    };
+  } finally {
+    await queue.close();
+    redis.disconnect();
+    await db.$disconnect();
+  }
+}
+
+interface Tick {
+  readonly ms: number;
+  readonly report: TickReport;
+}
+
+/**
+ * Ticks as `weir scheduler` does (start to start every WEIR_SCHEDULER_TICK_MS, at once when a
+ * tick overran) until every DAG has had its first run created and three more ticks have run, or
+ * `maxTicks`. No worker runs meanwhile, so the created runs stay running.
+ */
+async function measureTicks(engine: Engine, maxTicks: number, signal: AbortSignal): Promise<Tick[]> {
+  const ticks: Tick[] = [];
+  let quiet = 0;
+  while (ticks.length < maxTicks && quiet < 3) {
+    signal.throwIfAborted();
+    const started = performance.now();
+    const report = await engine.tick();
+    const ms = performance.now() - started;
+    ticks.push({ ms, report });
+    quiet = report.createdRuns === 0 ? quiet + 1 : 0;
+    await sleep(Math.max(0, TICK_MS - ms), signal);
+  }
+  return ticks;
+}
+
+function summarize(ticks: readonly Tick[]): TickSummary {
+  const creating = ticks.filter((t) => t.report.createdRuns > 0);
+  const other = ticks.filter((t) => t.report.createdRuns === 0);
+  const sum = (f: (r: TickReport) => number) => ticks.reduce((n, t) => n + f(t.report), 0);
+  return {
+    count: ticks.length,
+    first_ms: ticks[0]?.ms ?? null,
+    p90_ms: percentile(
+      ticks.map((t) => t.ms),
+      90,
+    ),
+    max_ms: percentile(
+      ticks.map((t) => t.ms),
+      100,
+    ),
+    creating_median_ms: median(creating.map((t) => t.ms)),
+    creating_ticks: creating.length,
+    other_median_ms: median(other.map((t) => t.ms)),
+    runs_created: sum((r) => r.createdRuns),
+    runs_examined: sum((r) => r.examinedRuns),
+    tries_queued: sum((r) => r.queuedTries),
+  };
+}

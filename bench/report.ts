@@ -1,0 +1,157 @@
+// Owns the bench's output: results/latest.json (the keys other tools read, with details beside
+// them) and a table on stdout comparing each figure with its target.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { round } from './lib/stats.ts';
+
+export const TARGETS = {
+  hop_p50_ms: 3,
+  hop_p99_ms: 20,
+  chain40_total_ms: 200,
+  tasks_per_s: 3_000,
+  throughput_ratio: 0.2,
+  full_parse_ms: 20_000,
+  scheduler_tick_ms: 100,
+} as const;
+
+export interface BenchResults {
+  readonly machine: string;
+  readonly at: string;
+  readonly hop: Record<string, unknown> & {
+    p50_ms: number | null;
+    p99_ms: number | null;
+    chain40_total_ms: number | null;
+    baseline_p50_ms: number | null;
+    ratio_p50: number | null;
+  };
+  readonly throughput: Record<string, unknown> & {
+    tasks_per_s: number | null;
+    baseline_jobs_per_s: number | null;
+    ratio: number | null;
+  };
+  readonly parse: Record<string, unknown> & {
+    dags: number;
+    full_parse_ms: number | null;
+    scheduler_tick_ms: number | null;
+  };
+  readonly [key: string]: unknown;
+}
+
+export function describeMachine(): string {
+  const list = cpus();
+  const model = list[0]?.model.trim() ?? 'unknown CPU';
+  const gib = (totalmem() / 1024 ** 3).toFixed(1);
+  return `${model} × ${list.length}, ${gib} GiB RAM, Node ${process.version}`;
+}
+
+/** Rounds every number in a JSON-like value, for a readable results file. */
+export function rounded<T>(value: T): T {
+  if (typeof value === 'number') return round(value) as T;
+  if (Array.isArray(value)) return value.map((v) => rounded(v)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, rounded(v)])) as T;
+  }
+  return value;
+}
+
+export function writeResults(results: BenchResults, file: URL): void {
+  mkdirSync(new URL('.', file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(rounded(results), null, 2)}\n`);
+}
+
+type Row = [
+  measure: string,
+  weir: number | null,
+  baseline: number | null,
+  target: string,
+  met: boolean | null,
+];
+
+export function printTable(results: BenchResults): void {
+  const { hop, throughput, parse } = results;
+  const precise = (hop.precise ?? {}) as { p50_ms?: number | null; p99_ms?: number | null };
+  const baselineChain = (hop.baseline as { chain40_total_ms?: number | null } | undefined)?.chain40_total_ms;
+  const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
+  const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
+  const rows: Row[] = [
+    [
+      'hop p50, ms (PostgreSQL timestamps)',
+      hop.p50_ms,
+      hop.baseline_p50_ms,
+      `≤ ${TARGETS.hop_p50_ms}`,
+      atMost(hop.p50_ms, TARGETS.hop_p50_ms),
+    ],
+    [
+      'hop p99, ms (PostgreSQL timestamps)',
+      hop.p99_ms,
+      (hop.baseline_p99_ms as number | null) ?? null,
+      `≤ ${TARGETS.hop_p99_ms}`,
+      atMost(hop.p99_ms, TARGETS.hop_p99_ms),
+    ],
+    ['hop p50, ms (task functions, XCom)', precise.p50_ms ?? null, null, '', null],
+    ['hop p99, ms (task functions, XCom)', precise.p99_ms ?? null, null, '', null],
+    [
+      'chain of 40, total ms (median of runs)',
+      hop.chain40_total_ms,
+      baselineChain ?? null,
+      `≤ ${TARGETS.chain40_total_ms}`,
+      atMost(hop.chain40_total_ms, TARGETS.chain40_total_ms),
+    ],
+    [
+      'throughput, tasks/s (10,000 mapped)',
+      throughput.tasks_per_s,
+      throughput.baseline_jobs_per_s,
+      `≥ ${TARGETS.tasks_per_s}`,
+      atLeast(throughput.tasks_per_s, TARGETS.tasks_per_s),
+    ],
+    [
+      'throughput ÷ raw BullMQ',
+      throughput.ratio,
+      null,
+      `≥ ${TARGETS.throughput_ratio}`,
+      atLeast(throughput.ratio, TARGETS.throughput_ratio),
+    ],
+    [
+      `parse ${parse.dags} DAG files, ms`,
+      parse.full_parse_ms,
+      null,
+      `< ${TARGETS.full_parse_ms}`,
+      parse.full_parse_ms === null ? null : parse.full_parse_ms < TARGETS.full_parse_ms,
+    ],
+    [
+      `scheduler tick, ${parse.dags} DAGs, ms (median)`,
+      parse.scheduler_tick_ms,
+      null,
+      `< ${TARGETS.scheduler_tick_ms}`,
+      parse.scheduler_tick_ms === null ? null : parse.scheduler_tick_ms < TARGETS.scheduler_tick_ms,
+    ],
+  ];
+  const cells = rows.map(([measure, weir, baseline, target, met]) => [
+    measure,
+    format(weir),
+    format(baseline),
+    target,
+    met === null ? (target ? 'n/a' : '') : met ? 'met' : 'MISSED',
+  ]);
+  const header = ['measure', 'weir', 'raw BullMQ', 'target', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
+  const line = (c: readonly string[]) =>
+    c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
+  process.stdout.write(`\nWeir bench, ${results.machine}\n\n${line(header)}\n`);
+  process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
+  for (const c of cells) process.stdout.write(`${line(c)}\n`);
+  for (const [part, value] of [
+    ['hop', hop],
+    ['throughput', throughput],
+    ['parse', parse],
+  ] as const) {
+    if (typeof value.skipped === 'string') process.stdout.write(`\n${part} skipped: ${value.skipped}`);
+  }
+  process.stdout.write('\n');
+}
+
+function format(value: number | null): string {
+  if (value === null) return '–';
+  if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
+  return value.toFixed(Math.abs(value) < 10 ? 2 : 1);
+}
