@@ -6,6 +6,7 @@ import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerHealthCommand } from './commands/health.ts';
 import { registerPoolsCommands } from './commands/pools.ts';
+import { registerRunOperationCommands } from './commands/run-ops.ts';
 import { registerStandaloneCommand } from './commands/standalone.ts';
 import { registerTasksCommands } from './commands/tasks.ts';
 import { registerWebCommand } from './commands/web.ts';
@@ -23,6 +24,7 @@ registerComponentCommands(program);
 registerDagsCommands(program);
 registerTasksCommands(program);
 registerPoolsCommands(program);
+registerRunOperationCommands(program);
 registerDbCommands(program);
 registerHealthCommand(program);
 

@@ -2,10 +2,19 @@
 // workers, the CLI and the web all change run state through this class.
 import type { Db } from '@weir/db';
 import type { TaskQueue } from '@weir/queue';
+import { type BackfillRequest, type BackfillResult, createBackfill } from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
 import { type CreatedRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
 import { recoverStuckQueued, recoverZombies } from './recovery.ts';
+import {
+  type ClearRequest,
+  type ClearResult,
+  clearTaskInstances,
+  type MarkState,
+  markDagRun,
+  markTaskInstances,
+} from './run-commands.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
 import { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
 
@@ -79,6 +88,37 @@ export class Engine {
     );
     for (const id of started) await this.schedule(id);
     return run;
+  }
+
+  async clear(request: ClearRequest): Promise<ClearResult> {
+    const result = await clearTaskInstances(this.db, this.catalog, request);
+    await this.schedule(result.dagRunId);
+    return result;
+  }
+
+  async markTasks(request: Parameters<typeof markTaskInstances>[2]): Promise<number> {
+    const result = await markTaskInstances(this.db, this.catalog, request);
+    await this.schedule(result.dagRunId);
+    return result.marked;
+  }
+
+  async markRun(request: { dagId: string; runId: string; state: MarkState }): Promise<void> {
+    await markDagRun(this.db, this.catalog, request);
+  }
+
+  /** Plans (dry run) or creates a backfill; the scheduler starts its runs. */
+  async backfill(request: BackfillRequest): Promise<BackfillResult> {
+    const result = await createBackfill(this.db, this.catalog, request);
+    if (result.backfillId !== null) {
+      for (const id of await startQueuedRuns(this.db, this.catalog, this.clock, request.dagId))
+        await this.schedule(id);
+      const reprocessed = await this.db.dagRun.findMany({
+        where: { backfillId: result.backfillId, state: 'running' },
+        select: { id: true },
+      });
+      for (const run of reprocessed) await this.schedule(run.id);
+    }
+    return result;
   }
 
   async setPaused(dagId: string, paused: boolean): Promise<boolean> {

@@ -1,3 +1,11 @@
+export {
+  type BackfillPlanEntry,
+  type BackfillRequest,
+  type BackfillResult,
+  cancelBackfill,
+  createBackfill,
+  type Reprocess,
+} from './backfill.ts';
 export { type Clock, systemClock } from './clock.ts';
 export { resolveConf } from './conf.ts';
 export { type CatalogDag, DagCatalog } from './dag-catalog.ts';
@@ -13,6 +21,15 @@ export { type FileParseOutcome, removeDagFile, type SyncResult, syncDagFile } fr
 export { Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
 export { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
+export {
+  type ClearRequest,
+  type ClearResult,
+  clearTaskInstances,
+  downstreamOf,
+  type MarkState,
+  markDagRun,
+  markTaskInstances,
+} from './run-commands.ts';
 export { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
 export { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
 export {

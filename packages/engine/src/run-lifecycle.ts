@@ -81,8 +81,17 @@ export async function startQueuedRuns(
       if (room <= 0) return [];
       const rows = await tx.$queryRaw<{ id: number }[]>`
         UPDATE dag_run SET state = 'running', started_at = ${now}, updated_at = ${now}
-        WHERE id IN (SELECT id FROM dag_run WHERE dag_id = ${id} AND state = 'queued'
-                     ORDER BY logical_date, id LIMIT ${room})
+        WHERE id IN (
+          -- Oldest first; a backfill's runs also stay within the backfill's own maxActiveRuns.
+          SELECT c.id FROM (
+            SELECT q.id, q.logical_date, q.backfill_id,
+                   row_number() OVER (PARTITION BY q.backfill_id ORDER BY q.logical_date, q.id) AS n,
+                   b.max_active_runs - (SELECT COUNT(*) FROM dag_run r2 WHERE r2.backfill_id = q.backfill_id AND r2.state = 'running') AS backfill_room
+            FROM dag_run q LEFT JOIN backfill b ON b.id = q.backfill_id
+            WHERE q.dag_id = ${id} AND q.state = 'queued' AND (b.id IS NULL OR b.cancelled_at IS NULL)
+          ) c
+          WHERE c.backfill_id IS NULL OR c.n <= c.backfill_room
+          ORDER BY c.logical_date, c.id LIMIT ${room})
         RETURNING id`;
       return rows.map((r) => r.id);
     });

@@ -1,0 +1,169 @@
+// Owns the operator commands on existing runs: `weir dags backfill`, `weir backfills cancel`,
+// `weir tasks clear`, `weir tasks mark` and `weir dags mark`.
+import { loadConfig } from '@weir/config';
+import { cancelBackfill, EngineError, type MarkState, type Reprocess } from '@weir/engine';
+import type { Command } from 'commander';
+import { CliError } from '../errors.ts';
+import { openRuntime } from '../runtime.ts';
+import { printTable } from './dags.ts';
+
+export function registerRunOperationCommands(program: Command): void {
+  const dags = program.commands.find((c) => c.name() === 'dags') as Command;
+  const tasks = program.commands.find((c) => c.name() === 'tasks') as Command;
+
+  dags
+    .command('backfill')
+    .description('create runs for every interval from --from to --to (the scheduler executes them)')
+    .argument('<dagId>')
+    .requiredOption('--from <date>', 'first logical date (ISO)')
+    .requiredOption('--to <date>', 'last logical date (ISO)')
+    .option('--reprocess <which>', 'existing finished runs to run again: none, failed or completed', 'none')
+    .option('--max-active-runs <n>', 'runs of this backfill at once', '10')
+    .option('--dry-run', 'print what would happen, change nothing')
+    .action(
+      async (
+        dagId: string,
+        opts: { from: string; to: string; reprocess: string; maxActiveRuns: string; dryRun?: boolean },
+      ) => {
+        if (!['none', 'failed', 'completed'].includes(opts.reprocess)) {
+          throw new CliError(`--reprocess must be none, failed or completed, got "${opts.reprocess}"`, 2);
+        }
+        const maxActiveRuns = Number(opts.maxActiveRuns);
+        if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1)
+          throw new CliError('--max-active-runs must be a positive whole number', 2);
+        await withEngine(async (runtime) => {
+          const result = await runtime.engine.backfill({
+            dagId,
+            from: date(opts.from, '--from'),
+            to: date(opts.to, '--to'),
+            reprocess: opts.reprocess as Reprocess,
+            maxActiveRuns,
+            dryRun: opts.dryRun ?? false,
+            createdBy: 'cli',
+          });
+          printTable(
+            ['logical_date', 'action', 'reason'],
+            result.plan.map((p) => [p.logicalDate.toISOString(), p.action, p.reason]),
+          );
+          process.stdout.write(
+            result.backfillId === null
+              ? 'dry run: nothing was changed\n'
+              : `backfill ${result.backfillId} created; cancel it with \`weir backfills cancel ${result.backfillId}\`\n`,
+          );
+        });
+      },
+    );
+
+  program
+    .command('backfills')
+    .description('manage backfills')
+    .command('cancel')
+    .description('cancel a backfill: runs not yet started are marked failed, running ones finish')
+    .argument('<backfillId>')
+    .action(async (id: string) => {
+      await withEngine(async (runtime) => {
+        const { cancelledRuns } = await cancelBackfill(runtime.db, Number(id));
+        process.stdout.write(
+          `backfill ${id} cancelled; ${cancelledRuns} run(s) not started were marked failed\n`,
+        );
+      });
+    });
+
+  tasks
+    .command('clear')
+    .description('reset task instances of a run so they run again (with a new try)')
+    .argument('<dagId>')
+    .argument('<runId>')
+    .option('--task <ids>', 'comma-separated task ids (default: all)')
+    .option('--downstream', 'also clear everything downstream of them')
+    .option('--only-failed', 'only failed and upstream_failed task instances')
+    .action(
+      async (
+        dagId: string,
+        runId: string,
+        opts: { task?: string; downstream?: boolean; onlyFailed?: boolean },
+      ) => {
+        await withEngine(async (runtime) => {
+          const result = await runtime.engine.clear({
+            dagId,
+            runId,
+            ...(opts.task ? { taskIds: opts.task.split(',').map((t) => t.trim()) } : {}),
+            downstream: opts.downstream ?? false,
+            onlyFailed: opts.onlyFailed ?? false,
+          });
+          process.stdout.write(
+            `cleared ${result.cleared.length} task instance(s): ${result.cleared.map((c) => c.taskId).join(', ') || '-'}\n`,
+          );
+        });
+      },
+    );
+
+  tasks
+    .command('mark')
+    .description('mark task instances of a run success or failed')
+    .argument('<dagId>')
+    .argument('<runId>')
+    .argument('<taskIds...>')
+    .requiredOption('--state <state>', 'success or failed')
+    .option('--downstream', 'also mark everything downstream of them')
+    .action(
+      async (
+        dagId: string,
+        runId: string,
+        taskIds: string[],
+        opts: { state: string; downstream?: boolean },
+      ) => {
+        const state = markState(opts.state);
+        await withEngine(async (runtime) => {
+          const marked = await runtime.engine.markTasks({
+            dagId,
+            runId,
+            taskIds,
+            state,
+            downstream: opts.downstream ?? false,
+          });
+          process.stdout.write(`marked ${marked} task instance(s) ${state}\n`);
+        });
+      },
+    );
+
+  dags
+    .command('mark')
+    .description('mark a whole run success or failed (its unfinished tasks too)')
+    .argument('<dagId>')
+    .argument('<runId>')
+    .requiredOption('--state <state>', 'success or failed')
+    .action(async (dagId: string, runId: string, opts: { state: string }) => {
+      const state = markState(opts.state);
+      await withEngine(async (runtime) => {
+        await runtime.engine.markRun({ dagId, runId, state });
+        process.stdout.write(`run ${runId} of ${dagId} marked ${state}\n`);
+      });
+    });
+}
+
+async function withEngine(
+  fn: (runtime: Awaited<ReturnType<typeof openRuntime>>) => Promise<void>,
+): Promise<void> {
+  const runtime = await openRuntime(loadConfig());
+  try {
+    await fn(runtime);
+  } catch (error) {
+    throw error instanceof EngineError ? new CliError(error.message) : error;
+  } finally {
+    await runtime.close();
+  }
+}
+
+function markState(value: string): MarkState {
+  if (value !== 'success' && value !== 'failed')
+    throw new CliError(`--state must be success or failed, got "${value}"`, 2);
+  return value;
+}
+
+function date(text: string, option: string): Date {
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime()))
+    throw new CliError(`${option} "${text}" is not an ISO date such as 2026-01-01`, 2);
+  return d;
+}
