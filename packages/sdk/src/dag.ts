@@ -3,6 +3,7 @@
 // the task function's arguments.
 import type { z } from 'zod';
 import type { CallbackContext, DagRunContext, TaskContext } from './context.ts';
+import type { DeadlineOptions } from './deadline.ts';
 import type { Duration } from './duration.ts';
 import type { TaskKind, TriggerRule, WeightRule } from './serialized.ts';
 
@@ -52,6 +53,8 @@ export interface TaskOptions<P, I extends readonly TaskHandle<unknown>[] = reado
   /** Upstream tasks that must finish first but pass nothing. */
   readonly after?: readonly TaskHandle<unknown>[];
   readonly doc?: string;
+  /** This task must succeed by the deadline, or an alert fires at once. */
+  readonly deadline?: DeadlineOptions;
   readonly onSuccess?: TaskCallback<P>;
   readonly onFailure?: TaskCallback<P>;
   readonly onRetry?: TaskCallback<P>;
@@ -82,6 +85,8 @@ export interface DagOptions<S extends z.ZodType | undefined = undefined> {
   readonly owner?: string;
   readonly description?: string;
   readonly defaults?: TaskDefaults;
+  /** Deadlines (SLA monitors) for each run: an alert fires as soon as one passes unmet. */
+  readonly deadlines?: readonly DeadlineOptions[];
   readonly onSuccess?: (ctx: DagRunContext<ParamsOf<S>>) => void | Promise<void>;
   readonly onFailure?: (ctx: DagRunContext<ParamsOf<S>>) => void | Promise<void>;
 }

@@ -21,6 +21,7 @@ export {
   type TaskMapping,
   type TaskOptions,
 } from './dag.ts';
+export { type DeadlineOptions, type DeadlineReference, type SerializedDeadline, serializeDeadline } from './deadline.ts';
 export { type Duration, parseDuration } from './duration.ts';
 export {
   classifyThrown,

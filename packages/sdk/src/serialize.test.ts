@@ -36,6 +36,16 @@ describe('DAG fields round-trip through serialization', () => {
     ['owner', { owner: 'data-eng' }, { owner: 'data-eng' }],
     ['description', { description: 'Loads events' }, { description: 'Loads events' }],
     ['callbacks', { onSuccess: () => {}, onFailure: () => {} }, { callbacks: ['onSuccess', 'onFailure'] }],
+    [
+      'deadlines',
+      { deadlines: [{ reference: 'dataIntervalEnd', interval: '45m' }, { id: 'morning', reference: { timeOfDay: '06:30' }, interval: 0 }] },
+      {
+        deadlines: [
+          { id: 'dataIntervalEnd+45m', reference: { kind: 'dataIntervalEnd' }, intervalMs: 2_700_000 },
+          { id: 'morning', reference: { kind: 'timeOfDay', hour: 6, minute: 30 }, intervalMs: 0 },
+        ],
+      },
+    ],
   ])('%s', (_, options, expected) => {
     expect(serializeWith(options)).toMatchObject(expected);
   });
@@ -88,6 +98,11 @@ describe('task fields round-trip through serialization', () => {
     ['queue', { queue: 'heavy' }, { queue: 'heavy' }],
     ['doc', { doc: 'Counts rows' }, { doc: 'Counts rows' }],
     [
+      'deadline',
+      { deadline: { reference: 'queuedAt', interval: '10m' } },
+      { deadline: { id: 'queuedAt+10m', reference: { kind: 'queuedAt' }, intervalMs: 600_000 } },
+    ],
+    [
       'callbacks',
       { onSuccess: () => {}, onFailure: () => {}, onRetry: () => {}, onSkipped: () => {} },
       { callbacks: ['onSuccess', 'onFailure', 'onRetry', 'onSkipped'] },
@@ -116,6 +131,7 @@ describe('task fields round-trip through serialization', () => {
       callbacks: [],
       doc: null,
       mapping: null,
+      deadline: null,
     });
     const s = serializeDag(
       dag({ id: 'd', defaults: { retries: 2, queue: 'q1' } }, (d) => {

@@ -1,6 +1,7 @@
 // Owns turning a DAG definition into its serialized form (plain JSON, no functions).
 import { z } from 'zod';
 import type { Dag, TaskDefaults, TaskDefinition, TaskMapping } from './dag.ts';
+import { serializeDeadline } from './deadline.ts';
 import { parseDuration } from './duration.ts';
 import {
   DAG_CALLBACKS,
@@ -55,6 +56,7 @@ export function serializeDag(dag: Dag): SerializedDag {
     maxActiveTasks: positiveInt(o.maxActiveTasks, 'maxActiveTasks', DEFAULTS.maxActiveTasks),
     params: o.params ? serializeParams(o.params, where) : null,
     callbacks: DAG_CALLBACKS.filter((name) => typeof o[name] === 'function'),
+    deadlines: (o.deadlines ?? []).map((d) => serializeDeadline(d, where)),
     tasks: [...dag.tasks.values()].map((task) => serializeTask(task, o.defaults ?? {}, where)),
   };
 }
@@ -96,6 +98,7 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     callbacks: TASK_CALLBACKS.filter((name) => typeof task.options[name] === 'function'),
     doc: task.options.doc ?? null,
     mapping: task.mapping ? serializeMapping(task.mapping, where) : null,
+    deadline: task.options.deadline ? serializeDeadline(task.options.deadline, where) : null,
   };
 }
 

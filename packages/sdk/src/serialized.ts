@@ -2,6 +2,8 @@
 // scheduler and web read. It carries every option but no user code. Bump the version on any
 // incompatible change.
 
+import type { SerializedDeadline } from './deadline.ts';
+
 export const SERIALIZATION_VERSION = 1 as const;
 
 /** Airflow's trigger rules: when a task may run, given its upstreams' states. */
@@ -55,6 +57,7 @@ export interface SerializedTask {
   readonly doc: string | null;
   /** Set for a mapped task (`d.map`): one task instance per element of the expansion. */
   readonly mapping: SerializedMapping | null;
+  readonly deadline: SerializedDeadline | null;
 }
 
 /** Where each expanded argument comes from: an upstream task's array output, or a literal list. */
@@ -94,6 +97,7 @@ export interface SerializedDag {
     readonly defaults: Readonly<Record<string, unknown>>;
   } | null;
   readonly callbacks: readonly DagCallbackName[];
+  readonly deadlines: readonly SerializedDeadline[];
   /** In definition order. */
   readonly tasks: readonly SerializedTask[];
 }
