@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerComponentCommands } from './commands/components.ts';
 import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
+import { registerDeadlineCommands } from './commands/deadlines.ts';
 import { registerHealthCommand } from './commands/health.ts';
 import { registerPoolsCommands } from './commands/pools.ts';
 import { registerRunOperationCommands } from './commands/run-ops.ts';
@@ -25,6 +26,7 @@ registerDagsCommands(program);
 registerTasksCommands(program);
 registerPoolsCommands(program);
 registerRunOperationCommands(program);
+registerDeadlineCommands(program);
 registerDbCommands(program);
 registerHealthCommand(program);
 

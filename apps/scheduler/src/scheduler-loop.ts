@@ -18,7 +18,7 @@ export function runSchedulerLoop(
       const report = await engine.tick(recovery);
       if (failing) logger?.info('scheduler tick recovered');
       failing = false;
-      if (report.createdRuns || report.startedRuns || report.requeuedTries || report.recoveredTries) {
+      if (report.createdRuns || report.startedRuns || report.requeuedTries || report.recoveredTries || report.deadlineMisses) {
         logger?.info({ ...report, ms: Math.round(performance.now() - started) }, 'scheduler tick');
       }
     } catch (error) {

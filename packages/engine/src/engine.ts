@@ -6,6 +6,7 @@ import { type BackfillRequest, type BackfillResult, createBackfill } from './bac
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
 import { type CreatedRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
+import { detectDeadlineMisses } from './deadlines.ts';
 import { recoverStuckQueued, recoverZombies } from './recovery.ts';
 import {
   type ClearRequest,
@@ -37,6 +38,7 @@ export interface TickReport {
   readonly queuedTries: number;
   readonly requeuedTries: number;
   readonly recoveredTries: number;
+  readonly deadlineMisses: number;
 }
 
 export interface RecoveryOptions {
@@ -142,6 +144,7 @@ export class Engine {
     let queuedTries = 0;
     for (const id of toExamine) queuedTries += (await this.schedule(id)).jobs.length;
     const requeued = await this.requeueLostJobs(options.requeueAfterMs ?? 5_000);
+    const misses = await detectDeadlineMisses(this.db, this.catalog, this.clock);
     return {
       createdRuns: created.length,
       startedRuns: started.length,
@@ -149,6 +152,7 @@ export class Engine {
       queuedTries,
       requeuedTries: requeued,
       recoveredTries: recovered.length,
+      deadlineMisses: misses.length,
     };
   }
 

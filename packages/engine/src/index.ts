@@ -40,3 +40,4 @@ export {
   finishTry,
   type TryOutcome,
 } from './task-tries.ts';
+export { deadlineAt, type DeadlineMissed, detectDeadlineMisses } from './deadlines.ts';
