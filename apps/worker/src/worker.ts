@@ -3,8 +3,10 @@
 import { hostname } from 'node:os';
 import type { ClaimedTry, Engine } from '@weir/engine';
 import type { RedisConnection } from '@weir/queue';
-import { startTaskWorker, type TaskWorkerHandle } from '@weir/queue';
+import { CALLBACK_QUEUE, type RunCallbackJobData, startTaskWorker, type TaskWorkerHandle } from '@weir/queue';
+import type { TaskLogger } from '@weir/sdk';
 import { DagFunctions } from './dag-functions.ts';
+import { runDagCallback } from './run-callbacks.ts';
 import { runTry } from './task-runner.ts';
 
 export interface WorkerOptions {
@@ -42,6 +44,16 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       queue,
       concurrency: options.concurrency,
       process: (data, signal) => runTry(runner, data, signal),
+    }),
+  );
+  const callbackLog = consoleLogger();
+  workers.push(
+    startTaskWorker<RunCallbackJobData>({
+      connection: options.connection,
+      prefix: options.prefix,
+      queue: CALLBACK_QUEUE,
+      concurrency: 4,
+      process: (data) => runDagCallback(options.engine, functions, data, callbackLog),
     }),
   );
   const heartbeat = setInterval(() => {
@@ -99,4 +111,11 @@ async function handBack(engine: Engine, tries: readonly ClaimedTry[]): Promise<n
     await engine.schedule(t.dagRunId);
   }
   return count;
+}
+
+/** DAG callbacks have no task try to log to; their lines go to the worker's output. */
+function consoleLogger(): TaskLogger {
+  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    process.stderr.write(`${JSON.stringify({ level, name: 'worker', msg: message, ...fields })}\n`);
+  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

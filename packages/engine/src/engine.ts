@@ -74,7 +74,15 @@ export class Engine {
       maxMapLength: this.maxMapLength,
     });
     if (outcome.jobs.length > 0) await this.queue.enqueue(outcome.jobs);
-    if (outcome.finished) this.deps.onRunFinished?.(outcome.finished);
+    if (outcome.finished) {
+      const { state, dagId } = outcome.finished;
+      const callbacks = (await this.catalog.get(dagId))?.dag.callbacks ?? [];
+      // DAG callbacks run in a worker, never here.
+      if (callbacks.includes(state === 'success' ? 'onSuccess' : 'onFailure')) {
+        await this.queue.enqueueRunCallback({ dagRunId: outcome.finished.dagRunId, state });
+      }
+      this.deps.onRunFinished?.(outcome.finished);
+    }
     return outcome;
   }
 

@@ -37,6 +37,7 @@ export interface ScheduleOutcome {
   /** Set when this call finished the run. */
   readonly finished: {
     readonly state: 'success' | 'failed';
+    readonly dagRunId: number;
     readonly dagId: string;
     readonly runId: string;
   } | null;
@@ -97,7 +98,7 @@ export async function scheduleDagRun(
     const jobs = await queueRunnable(tx, entry.dag, [...runnable.values()], now);
     const finished = await finishRunIfDone(tx, entry.dag, dagRunId, now);
     await tx.$executeRaw`UPDATE dag_run SET last_scheduling_decision = ${now} WHERE id = ${dagRunId}`;
-    return { jobs, finished: finished ? { state: finished, dagId: run.dagId, runId } : null };
+    return { jobs, finished: finished ? { state: finished, dagRunId, dagId: run.dagId, runId } : null };
   });
 }
 

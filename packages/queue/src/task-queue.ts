@@ -9,6 +9,15 @@ export interface TaskJobData {
   readonly tryNumber: number;
 }
 
+/** A DAG-level callback (onSuccess / onFailure) to run in a worker once a run has finished. */
+export interface RunCallbackJobData {
+  readonly dagRunId: number;
+  readonly state: 'success' | 'failed';
+}
+
+/** Every worker serves this queue as well as its task queues. */
+export const CALLBACK_QUEUE = '_callbacks';
+
 export interface TaskJob {
   readonly queue: string;
   readonly data: TaskJobData;
@@ -48,6 +57,15 @@ export class TaskQueue {
     );
   }
 
+  /** One job per run and final state, so a repeated add is a no-op. */
+  async enqueueRunCallback(data: RunCallbackJobData): Promise<void> {
+    await this.queue(CALLBACK_QUEUE).add('run-callback', data, {
+      jobId: `run-${data.dagRunId}-${data.state}`,
+      removeOnComplete: true,
+      removeOnFail: true,
+    });
+  }
+
   /** Whether the job for this try is still waiting, delayed or active in Redis. */
   async exists(queue: string, data: TaskJobData): Promise<boolean> {
     const job = await this.queue(queue).getJob(taskJobId(data));
@@ -72,14 +90,14 @@ export class TaskQueue {
   }
 }
 
-export interface TaskWorkerOptions {
+export interface TaskWorkerOptions<D = TaskJobData> {
   readonly connection: Redis;
   readonly prefix: string;
   readonly queue: string;
   readonly concurrency: number;
   /** How long a job may go without its lock being renewed before BullMQ calls it stalled. */
   readonly lockDurationMs?: number;
-  readonly process: (data: TaskJobData, signal: AbortSignal) => Promise<void>;
+  readonly process: (data: D, signal: AbortSignal) => Promise<void>;
 }
 
 export interface TaskWorkerHandle {
@@ -87,10 +105,10 @@ export interface TaskWorkerHandle {
   close(force?: boolean): Promise<void>;
 }
 
-export function startTaskWorker(options: TaskWorkerOptions): TaskWorkerHandle {
-  const worker = new Worker<TaskJobData>(
+export function startTaskWorker<D = TaskJobData>(options: TaskWorkerOptions<D>): TaskWorkerHandle {
+  const worker = new Worker<D>(
     queueName(options.queue),
-    async (job: Job<TaskJobData>, _token?: string, signal?: AbortSignal) => {
+    async (job: Job<D>, _token?: string, signal?: AbortSignal) => {
       await options.process(job.data, signal ?? new AbortController().signal);
     },
     {
