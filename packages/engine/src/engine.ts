@@ -133,6 +133,7 @@ export class Engine {
 
   async setPaused(dagId: string, paused: boolean): Promise<boolean> {
     const result = await this.db.dag.updateMany({ where: { dagId }, data: { isPaused: paused } });
+    this.catalog.invalidate(dagId);
     return result.count > 0;
   }
 
