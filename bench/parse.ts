@@ -8,6 +8,7 @@ import { createRedis, TaskQueue } from '@weir/queue';
 import { DagProcessor } from '@weir/scheduler';
 import { writeScaleDags } from './lib/dag-files.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
+import { StatementCounter } from './lib/statement-counter.ts';
 import { median, percentile } from './lib/stats.ts';
 import { sleep } from './lib/timeout.ts';
 
@@ -15,6 +16,8 @@ export interface ParseResult {
   readonly dags: number;
   /** One DagProcessor.processOnce() over the fresh folder: import every file, store every DAG. */
   readonly full_parse_ms: number;
+  /** PostgreSQL statements the full pass sent (storing the DAGs; parsing itself sends none). */
+  readonly full_parse_statements: number;
   /** Importing the same files in the parse child processes alone, without PostgreSQL. */
   readonly import_only_ms: number;
   /** A second pass with no file changed (what every WEIR_DAG_POLL_MS costs). */
@@ -38,6 +41,9 @@ export interface TickSummary {
   readonly runs_created: number;
   readonly runs_examined: number;
   readonly tries_queued: number;
+  /** PostgreSQL statements per tick (median), and per tick that created runs. */
+  readonly statements_median: number | null;
+  readonly creating_statements_median: number | null;
 }
 
 const TICK_MS = 1_000;
@@ -53,11 +59,14 @@ export async function measureParse(
   const db = createDb(env.databaseUrl);
   const redis = createRedis(env.redisUrl);
   const queue = new TaskQueue({ connection: redis, prefix: env.prefix });
+  const counter = new StatementCounter();
+  counter.install();
   try {
     const processor = new DagProcessor({ db, folder, importTimeoutMs: 30_000, concurrency: 2 });
     let started = performance.now();
     const report = await processor.processOnce();
     const fullParseMs = performance.now() - started;
+    const fullParseStatements = counter.value;
     started = performance.now();
     await processor.processOnce();
     const unchangedMs = performance.now() - started;
@@ -72,10 +81,11 @@ export async function measureParse(
       `SELECT COUNT(*)::int AS n FROM dag WHERE is_active AND dag_id LIKE 'bench_scale_%'`,
     );
     const engine = new Engine({ db, queue });
-    const ticks = await measureTicks(engine, maxTicks, signal);
+    const ticks = await measureTicks(engine, counter, maxTicks, signal);
     return {
       dags: count,
       full_parse_ms: fullParseMs,
+      full_parse_statements: fullParseStatements,
       import_only_ms: importOnlyMs,
       unchanged_pass_ms: unchangedMs,
       active_dags: active.rows[0]?.n ?? 0,
@@ -84,6 +94,7 @@ export async function measureParse(
       ticks: summarize(ticks),
     };
   } finally {
+    counter.uninstall();
     await queue.close();
     redis.disconnect();
     await db.$disconnect();
@@ -92,6 +103,7 @@ export async function measureParse(
 
 interface Tick {
   readonly ms: number;
+  readonly statements: number;
   readonly report: TickReport;
 }
 
@@ -100,15 +112,21 @@ interface Tick {
  * tick overran) until every DAG has had its first run created and three more ticks have run, or
  * `maxTicks`. No worker runs meanwhile, so the created runs stay running.
  */
-async function measureTicks(engine: Engine, maxTicks: number, signal: AbortSignal): Promise<Tick[]> {
+async function measureTicks(
+  engine: Engine,
+  counter: StatementCounter,
+  maxTicks: number,
+  signal: AbortSignal,
+): Promise<Tick[]> {
   const ticks: Tick[] = [];
   let quiet = 0;
   while (ticks.length < maxTicks && quiet < 3) {
     signal.throwIfAborted();
+    const before = counter.value;
     const started = performance.now();
     const report = await engine.tick();
     const ms = performance.now() - started;
-    ticks.push({ ms, report });
+    ticks.push({ ms, statements: counter.value - before, report });
     quiet = report.createdRuns === 0 ? quiet + 1 : 0;
     await sleep(Math.max(0, TICK_MS - ms), signal);
   }
@@ -136,5 +154,7 @@ function summarize(ticks: readonly Tick[]): TickSummary {
     runs_created: sum((r) => r.createdRuns),
     runs_examined: sum((r) => r.examinedRuns),
     tries_queued: sum((r) => r.queuedTries),
+    statements_median: median(ticks.map((t) => t.statements)),
+    creating_statements_median: median(creating.map((t) => t.statements)),
   };
 }

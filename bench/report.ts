@@ -70,7 +70,9 @@ type Row = [
 export function printTable(results: BenchResults): void {
   const { hop, throughput, parse } = results;
   const precise = (hop.precise ?? {}) as { p50_ms?: number | null; p99_ms?: number | null };
-  const baselineChain = (hop.baseline as { chain40_total_ms?: number | null } | undefined)?.chain40_total_ms;
+  const baseline = hop.baseline as Record<string, unknown> | undefined;
+  const baselineChain = (baseline?.chain40_total_ms as number | null | undefined) ?? null;
+  const anatomy = hop.anatomy as { sum_p50_ms?: number; statements_per_hop?: number } | undefined;
   const atMost = (v: number | null, t: number) => (v === null ? null : v <= t);
   const atLeast = (v: number | null, t: number) => (v === null ? null : v >= t);
   const rows: Row[] = [
@@ -88,8 +90,16 @@ export function printTable(results: BenchResults): void {
       `≤ ${TARGETS.hop_p99_ms}`,
       atMost(hop.p99_ms, TARGETS.hop_p99_ms),
     ],
-    ['hop p50, ms (task functions, XCom)', precise.p50_ms ?? null, null, '', null],
+    [
+      'hop p50, ms (task functions, XCom)',
+      precise.p50_ms ?? null,
+      (baseline?.processor_p50_ms as number | null) ?? null,
+      '',
+      null,
+    ],
     ['hop p99, ms (task functions, XCom)', precise.p99_ms ?? null, null, '', null],
+    ['hop floor, ms (engine steps in one process)', anatomy?.sum_p50_ms ?? null, null, '', null],
+    ['  PostgreSQL statements per hop', anatomy?.statements_per_hop ?? null, null, '', null],
     [
       'chain of 40, total ms (median of runs)',
       hop.chain40_total_ms,
@@ -137,7 +147,9 @@ export function printTable(results: BenchResults): void {
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: readonly string[]) =>
     c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
-  process.stdout.write(`\nWeir bench, ${results.machine}\n\n${line(header)}\n`);
+  const load = (results.load_average as { at_start?: number[] } | undefined)?.at_start ?? [];
+  process.stdout.write(`\nWeir bench, ${results.machine}, load average at start ${load.join(' ')}\n\n`);
+  process.stdout.write(`${line(header)}\n`);
   process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
   for (const c of cells) process.stdout.write(`${line(c)}\n`);
   for (const [part, value] of [

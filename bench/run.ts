@@ -3,6 +3,7 @@
 // scale against raw BullMQ baselines, prints a table and writes results/latest.json. Every part
 // is bounded in time; a part that cannot run reports null and why. Not part of `npm test`.
 import { execFileSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import {
   type BaselineHop,
   type BaselineThroughput,
@@ -10,6 +11,7 @@ import {
   baselineThroughput,
 } from './baseline-bullmq.ts';
 import { type HopResult, measureHops } from './hop.ts';
+import { type HopAnatomy, measureHopAnatomy } from './hop-anatomy.ts';
 import {
   CHAIN_DAG,
   CHAIN_LENGTH,
@@ -25,7 +27,14 @@ import { ratio } from './lib/stats.ts';
 import { type Bounded, Budget, withTimeout } from './lib/timeout.ts';
 import { measureParse, type ParseResult } from './parse.ts';
 import { type BenchResults, describeMachine, printTable, writeResults } from './report.ts';
-import { measureThroughput, partialThroughput, sdkHasMap, type ThroughputResult } from './throughput.ts';
+import { measureRoundTrips, type RoundTrips } from './round-trip.ts';
+import {
+  measureSchedulePass,
+  measureThroughput,
+  partialThroughput,
+  sdkHasMap,
+  type ThroughputResult,
+} from './throughput.ts';
 
 const HOP_RUNS = 5;
 const MAP_ITEMS = 10_000;
@@ -33,7 +42,12 @@ const WORKER_CONCURRENCY = 50;
 const SCALE_DAGS = 1_000;
 const RESULTS = new URL('./results/latest.json', import.meta.url);
 
+type Part = 'hop' | 'throughput' | 'parse';
+const ALL_PARTS: readonly Part[] = ['hop', 'throughput', 'parse'];
+/** `npm run bench -- --only=hop,parse` runs some parts (for iterating on the engine). */
+const parts = selectedParts(process.argv.slice(2));
 const startedAt = new Date();
+const loadAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
 const budget = new Budget(9.5 * 60_000);
 let env: BenchEnvironment | undefined;
 
@@ -48,74 +62,102 @@ const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const failure = (r: Bounded<unknown>) => (r.ok ? undefined : r.reason);
 
 async function main(): Promise<number> {
+  if ((loadAtStart[0] ?? 0) > cpus().length) {
+    log(`warning: load average ${loadAtStart.join(' ')} on ${cpus().length} cores; figures will be noisy`);
+  }
   log('creating database and Redis prefix');
   const bench = await BenchEnvironment.open();
   env = bench;
   const extra: Record<string, unknown> = { database: bench.databaseName, redis_prefix: bench.prefix };
-  let hop: Bounded<HopResult> = { ok: false, reason: 'not run' };
-  let baseHop: Bounded<BaselineHop> = { ok: false, reason: 'not run' };
-  let throughput: Bounded<ThroughputResult> = { ok: false, reason: 'not run' };
+  const notRun = (part: Part): Bounded<never> => ({
+    ok: false,
+    reason: parts.has(part) ? 'not run' : 'not selected (--only)',
+  });
+  let hop: Bounded<HopResult> = notRun('hop');
+  let baseHop: Bounded<BaselineHop> = notRun('hop');
+  let throughput: Bounded<ThroughputResult> = notRun('throughput');
   let partial: Record<string, unknown> = {};
-  let baseThroughput: Bounded<BaselineThroughput> = { ok: false, reason: 'not run' };
-  let parse: Bounded<ParseResult> = { ok: false, reason: 'not run' };
+  const progress: { runId?: string } = {};
+  let baseThroughput: Bounded<BaselineThroughput> = notRun('throughput');
+  let parse: Bounded<ParseResult> = notRun('parse');
+  let roundTrips: Bounded<RoundTrips> = notRun('hop');
+  let anatomy: Bounded<HopAnatomy> = notRun('hop');
   const cleanup: string[] = [];
   try {
     extra.default_pool_raised_with = await bench.raiseDefaultPool(100_000);
 
     // Baselines first, while no Weir process competes for the two cores.
-    log('baseline: raw BullMQ chain of 40');
-    baseHop = await withTimeout('raw BullMQ chain', 60_000, (s) =>
-      baselineHop(bench.redisUrl, bench.prefix, HOP_RUNS, CHAIN_LENGTH, s),
-    );
-    log('baseline: raw BullMQ addBulk of 10,000');
-    baseThroughput = await withTimeout('raw BullMQ addBulk', 90_000, (s) =>
-      baselineThroughput(bench.redisUrl, bench.prefix, MAP_ITEMS, WORKER_CONCURRENCY, s),
-    );
-
-    const hasMap = sdkHasMap();
-    const dagIds = [writeChainDag(bench.dagsFolder, false), writeChainDag(bench.dagsFolder, true)];
-    if (hasMap) dagIds.push(writeMapDag(bench.dagsFolder, MAP_ITEMS));
-    log(`starting weir scheduler and weir worker --concurrency ${WORKER_CONCURRENCY}`);
-    const { scheduler, worker } = bench.startComponents({
-      workerConcurrency: WORKER_CONCURRENCY,
-      maxMapLength: MAP_ITEMS,
-    });
-    const watch = [scheduler, worker];
-    const ready = await withTimeout('waiting for the scheduler to parse the DAGs', 90_000, (s) =>
-      waitForDags(bench, dagIds, watch, s),
-    );
-
-    if (ready.ok) {
-      log(`hop latency: ${CHAIN_DAG} and ${TIMED_CHAIN_DAG}, ${HOP_RUNS} runs each after a warm-up run`);
-      hop = await withTimeout('hop latency', budget.timeoutFor(150_000, 360_000), (s) =>
-        measureHops(bench, watch, HOP_RUNS, s),
+    if (parts.has('hop')) {
+      log('baseline: raw BullMQ chain of 40');
+      baseHop = await withTimeout('raw BullMQ chain', 60_000, (s) =>
+        baselineHop(bench.redisUrl, bench.prefix, HOP_RUNS, CHAIN_LENGTH, s),
       );
-    } else hop = ready;
-
-    if (!hasMap) {
-      throughput = { ok: false, reason: 'the SDK has no d.map yet (mapped tasks are being written)' };
-    } else if (!ready.ok) {
-      throughput = ready;
-    } else {
-      log(`throughput: ${MAP_DAG}, ${MAP_ITEMS.toLocaleString('en-US')} mapped instances`);
-      const progress: { runId?: string } = {};
-      throughput = await withTimeout('throughput', budget.timeoutFor(240_000, 130_000), (s) =>
-        measureThroughput(bench, watch, MAP_ITEMS, WORKER_CONCURRENCY, s, progress),
+      log('unit costs: PostgreSQL and Redis round trips');
+      roundTrips = await withTimeout('round trips', 30_000, () =>
+        measureRoundTrips(bench.databaseUrl, bench.redisUrl),
       );
-      if (!throughput.ok && progress.runId) partial = await partialThroughput(bench, progress.runId);
     }
-    for (const p of watch) if (p.exited) extra[`${p.name}_exit`] = `${p.exited}: ${p.tail(5)}`;
+    const hasMap = sdkHasMap();
+    if (parts.has('throughput')) {
+      log('baseline: raw BullMQ addBulk of 10,000');
+      baseThroughput = await withTimeout('raw BullMQ addBulk', 90_000, (s) =>
+        baselineThroughput(bench.redisUrl, bench.prefix, MAP_ITEMS, WORKER_CONCURRENCY, s),
+      );
+      if (!hasMap)
+        throughput = { ok: false, reason: 'the SDK has no d.map yet (mapped tasks are being written)' };
+    }
 
-    log('stopping weir processes');
-    await bench.stopComponents();
+    if (parts.has('hop') || (parts.has('throughput') && hasMap)) {
+      const dagIds = [writeChainDag(bench.dagsFolder, false), writeChainDag(bench.dagsFolder, true)];
+      if (hasMap) dagIds.push(writeMapDag(bench.dagsFolder, MAP_ITEMS));
+      log(`starting weir scheduler and weir worker --concurrency ${WORKER_CONCURRENCY}`);
+      const { scheduler, worker } = bench.startComponents({
+        workerConcurrency: WORKER_CONCURRENCY,
+        maxMapLength: MAP_ITEMS,
+      });
+      const watch = [scheduler, worker];
+      const ready = await withTimeout('waiting for the scheduler to parse the DAGs', 90_000, (s) =>
+        waitForDags(bench, dagIds, watch, s),
+      );
+      if (parts.has('hop')) {
+        log(`hop latency: ${CHAIN_DAG} and ${TIMED_CHAIN_DAG}, ${HOP_RUNS} runs each after a warm-up run`);
+        hop = ready.ok
+          ? await withTimeout('hop latency', budget.timeoutFor(150_000, 360_000), (s) =>
+              measureHops(bench, watch, HOP_RUNS, s),
+            )
+          : ready;
+      }
+      if (parts.has('throughput') && hasMap) {
+        log(`throughput: ${MAP_DAG}, ${MAP_ITEMS.toLocaleString('en-US')} mapped instances`);
+        throughput = ready.ok
+          ? await withTimeout('throughput', budget.timeoutFor(240_000, 130_000), (s) =>
+              measureThroughput(bench, watch, MAP_ITEMS, WORKER_CONCURRENCY, s, progress),
+            )
+          : ready;
+      }
+      for (const p of watch) if (p.exited) extra[`${p.name}_exit`] = `${p.exited}: ${p.tail(5)}`;
+      log('stopping weir processes');
+      await bench.stopComponents();
+    }
+
+    if (!throughput.ok && progress.runId) {
+      partial = await partialThroughput(bench, progress.runId);
+      partial.schedule_pass_ms = await measureSchedulePass(bench, progress.runId);
+    }
     // A run left unfinished by a timed-out part would otherwise weigh on every tick measured next.
     await bench.pool.query(
       `UPDATE dag_run SET state = 'failed', ended_at = now() AT TIME ZONE 'UTC' WHERE state IN ('queued', 'running')`,
     );
-    log(`definitions at scale: ${SCALE_DAGS} DAG files, then scheduler ticks`);
-    parse = await withTimeout('definitions at scale', budget.timeoutFor(200_000, 15_000), (s) =>
-      measureParse(bench, SCALE_DAGS, s),
-    );
+    if (parts.has('hop')) {
+      log('hop anatomy: the chain driven step by step in this process');
+      anatomy = await withTimeout('hop anatomy', 60_000, (s) => measureHopAnatomy(bench, 3, s));
+    }
+    if (parts.has('parse')) {
+      log(`definitions at scale: ${SCALE_DAGS} DAG files, then scheduler ticks`);
+      parse = await withTimeout('definitions at scale', budget.timeoutFor(200_000, 15_000), (s) =>
+        measureParse(bench, SCALE_DAGS, s),
+      );
+    }
   } finally {
     log('cleaning up');
     cleanup.push(...(await bench.close()));
@@ -136,14 +178,20 @@ async function main(): Promise<number> {
       baseline_p50_ms: baseHopValue?.p50_ms ?? null,
       ratio_p50: ratio(hopValue?.p50_ms ?? null, baseHopValue?.p50_ms ?? null),
       baseline_p99_ms: baseHopValue?.p99_ms ?? null,
-      ...(hopValue ? { detail: hopValue, precise: hopValue.precise } : { skipped: failure(hop) }),
+      ...(hopValue
+        ? { precise: hopValue.precise, detail: { ...hopValue, precise: undefined } }
+        : { skipped: failure(hop) }),
+      anatomy: anatomy.ok ? anatomy.value : { skipped: anatomy.reason },
+      round_trips: roundTrips.ok ? roundTrips.value : { skipped: roundTrips.reason },
       baseline: baseHopValue ?? { skipped: failure(baseHop) },
     },
     throughput: {
       tasks_per_s: tpValue?.tasks_per_s ?? null,
       baseline_jobs_per_s: baseTpValue?.jobs_per_s ?? null,
       ratio: ratio(tpValue?.tasks_per_s ?? null, baseTpValue?.jobs_per_s ?? null),
-      ...(tpValue ? { detail: tpValue } : { skipped: failure(throughput), partial }),
+      ...(tpValue
+        ? { detail: tpValue }
+        : { skipped: failure(throughput), ...(Object.keys(partial).length > 0 ? { partial } : {}) }),
       baseline: baseTpValue ?? { skipped: failure(baseThroughput) },
     },
     parse: {
@@ -153,6 +201,7 @@ async function main(): Promise<number> {
       ...(parseValue ? { detail: parseValue } : { skipped: failure(parse) }),
     },
     commit: gitDescribe(),
+    load_average: { at_start: loadAtStart, at_end: loadavg().map((n) => Math.round(n * 100) / 100) },
     duration_s: (Date.now() - startedAt.getTime()) / 1000,
     ...extra,
     ...(cleanup.length > 0 ? { cleanup_problems: cleanup } : {}),
@@ -161,6 +210,20 @@ async function main(): Promise<number> {
   printTable(results);
   log(`results written to ${RESULTS.pathname}`);
   return 0;
+}
+
+function selectedParts(args: readonly string[]): Set<Part> {
+  const index = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
+  if (index === -1) return new Set(ALL_PARTS);
+  const arg = args[index] as string;
+  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[index + 1] ?? '');
+  const chosen = value.split(',').filter(Boolean);
+  const unknown = chosen.filter((p) => !ALL_PARTS.includes(p as Part));
+  if (unknown.length > 0 || chosen.length === 0) {
+    process.stderr.write(`bench: --only takes a comma-separated list of ${ALL_PARTS.join(', ')}\n`);
+    process.exit(2);
+  }
+  return new Set(chosen as Part[]);
 }
 
 function gitDescribe(): string | null {

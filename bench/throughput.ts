@@ -1,6 +1,9 @@
 // Measures throughput: one task mapped over 10,000 no-op items, run by one worker at concurrency
 // 50, in tasks per second from the first mapped instance starting to the run's success. Mapping
 // is new in the SDK; when `d.map` is missing, the part says so instead of failing the bench.
+import { createDb } from '@weir/db';
+import { Engine } from '@weir/engine';
+import { createRedis, TaskQueue } from '@weir/queue';
 import { dag } from '@weir/sdk';
 import { MAP_DAG, MAP_TASK } from './lib/dag-files.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
@@ -58,17 +61,59 @@ export async function measureThroughput(
   };
 }
 
-/** How far a run got: for a part that timed out, the rate so far. */
+/** How far a run got: for a part that timed out, the rate so far and any failed instances. */
 export async function partialThroughput(
   env: BenchEnvironment,
   runId: string,
-): Promise<{ completed: number; tasks_per_s_so_far: number | null }> {
+): Promise<Record<string, unknown>> {
   const t = await mapTimings(env, runId);
   const elapsed = t.now - t.firstStart;
+  const failed = await env.pool.query<{ n: number; error: string | null }>(
+    `SELECT COUNT(*)::int AS n, MIN(a.error) AS error
+     FROM task_instance t LEFT JOIN task_attempt a ON a.task_instance_id = t.id AND a.try_number = t.try_number
+     WHERE t.dag_id = $1 AND t.run_id = $2 AND t.state IN ('failed', 'up_for_retry')`,
+    [MAP_DAG, runId],
+  );
   return {
     completed: t.completed,
     tasks_per_s_so_far: Number.isFinite(elapsed) && elapsed > 0 ? t.completed / (elapsed / 1000) : null,
+    failed: failed.rows[0]?.n ?? 0,
+    failed_reason: failed.rows[0]?.error ?? null,
   };
+}
+
+/**
+ * The time of one scheduling pass over the unfinished mapped run (what every completed instance
+ * costs, serialized on the run's row lock), measured in this process with no worker running.
+ */
+export async function measureSchedulePass(
+  env: BenchEnvironment,
+  runId: string,
+  passes = 3,
+): Promise<number[]> {
+  const db = createDb(env.databaseUrl);
+  const redis = createRedis(env.redisUrl);
+  const queue = new TaskQueue({ connection: redis, prefix: env.prefix });
+  try {
+    const run = await env.pool.query<{ id: number; state: string }>(
+      'SELECT id, state::text AS state FROM dag_run WHERE dag_id = $1 AND run_id = $2',
+      [MAP_DAG, runId],
+    );
+    const row = run.rows[0];
+    if (row?.state !== 'running') return [];
+    const engine = new Engine({ db, queue, maxMapLength: 100_000 });
+    const times: number[] = [];
+    for (let i = 0; i < passes; i++) {
+      const started = performance.now();
+      await engine.schedule(row.id);
+      times.push(performance.now() - started);
+    }
+    return times;
+  } finally {
+    await queue.close();
+    redis.disconnect();
+    await db.$disconnect();
+  }
 }
 
 async function mapTimings(env: BenchEnvironment, runId: string) {

@@ -76,7 +76,6 @@ export class BenchEnvironment {
     const env = this.weirEnv({
       WEIR_MAX_MAP_LENGTH: String(options.maxMapLength),
       WEIR_SCHEDULER_TICK_MS: '1000',
-      WEIR_DAG_POLL_MS: '1000',
       WEIR_WORKER_SHUTDOWN_GRACE_MS: '2000',
     });
     const scheduler = new WeirProcess('scheduler', ['scheduler'], env);
@@ -122,9 +121,7 @@ export class BenchEnvironment {
     await attempt('stopping processes', () => this.stopComponents());
     await attempt('closing the pg pool', () => this.pool.end());
     if (this.databaseCreated) {
-      await attempt('dropping the database', () =>
-        withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${this.databaseName} WITH (FORCE)`)),
-      );
+      await attempt('dropping the database', () => dropDatabase(this.databaseName));
     }
     await attempt('deleting Redis keys', () => deleteKeys(this.redisUrl, `${this.prefix}:*`));
     for (const folder of this.folders) rmSync(folder, { recursive: true, force: true });
@@ -147,6 +144,34 @@ async function withAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
     return await fn(admin);
   } finally {
     await admin.end();
+  }
+}
+
+/**
+ * Gives clients that are closing (Prisma disconnects without waiting for its pool) a moment to
+ * go, then forces the rest. A pooled connection the force terminates reports error 57P01 from
+ * its pool; that is expected here and must not crash the bench.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  const terminated = (error: Error & { code?: string }) => {
+    if (error.code !== '57P01') throw error;
+  };
+  process.on('uncaughtException', terminated);
+  try {
+    await withAdmin(async (admin) => {
+      for (let i = 0; i < 25; i++) {
+        const open = await admin.query<{ n: number }>(
+          'SELECT COUNT(*)::int AS n FROM pg_stat_activity WHERE datname = $1',
+          [name],
+        );
+        if ((open.rows[0]?.n ?? 0) === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  } finally {
+    process.off('uncaughtException', terminated);
   }
 }
 

@@ -18,7 +18,13 @@ export function runSchedulerLoop(
       const report = await engine.tick(recovery);
       if (failing) logger?.info('scheduler tick recovered');
       failing = false;
-      if (report.createdRuns || report.startedRuns || report.requeuedTries || report.recoveredTries || report.deadlineMisses) {
+      if (
+        report.createdRuns ||
+        report.startedRuns ||
+        report.requeuedTries ||
+        report.recoveredTries ||
+        report.deadlineMisses
+      ) {
         logger?.info({ ...report, ms: Math.round(performance.now() - started) }, 'scheduler tick');
       }
     } catch (error) {

@@ -15,6 +15,7 @@ import {
   type TaskDefinition,
 } from '@weir/sdk';
 import type { DagFunctions } from './dag-functions.ts';
+import { pokeUntilDone, scheduleAfterReschedule, sensorOutcome, wakeWhenDue } from './sensor-runner.ts';
 import { TaskLogSink } from './task-log.ts';
 
 export interface RunnerOptions {
@@ -65,8 +66,9 @@ export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: A
     try {
       ({ task: definition } = await options.functions.task(entry.fileloc, claimed.dagId, claimed.taskId));
       const args = await argumentsFor(engine, entry.dag, serializedTask, claimed);
+      const sensor = serializedTask.kind === 'sensor' ? serializedTask.sensor : null;
       outcome = await execute(
-        definition,
+        sensor ? { ...definition, fn: pokeUntilDone(engine, claimed, sensor, definition.fn) } : definition,
         contextFor(claimed, log),
         args,
         serializedTask.executionTimeoutMs,
@@ -79,6 +81,8 @@ export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: A
     }
     if (outcome.kind === 'failed') log.logger.error(outcome.error.stack ?? outcome.error.message);
     const state = await record(options, claimed, serializedTask, outcome, log);
+    if (state === 'up_for_reschedule' && outcome.kind === 'up_for_reschedule')
+      wakeWhenDue(engine, claimed, serializedTask.queue, outcome.rescheduleAt);
     if (state && definition) await runCallback(definition, state, claimed, outcome, log);
   } finally {
     options.inFlight.delete(claimed.taskInstanceId);
@@ -153,7 +157,7 @@ async function record(
   const { engine } = options;
   const result = await finishTry(engine.db, claimed, policy, outcome, engine.clock());
   if (result.kind !== 'recorded') return undefined;
-  await engine.schedule(claimed.dagRunId);
+  if (scheduleAfterReschedule(outcome, engine.clock())) await engine.schedule(claimed.dagRunId);
   return result.state;
 }
 
@@ -199,6 +203,8 @@ async function execute(
     }
     return { kind: 'success', output, outputJson: json };
   } catch (error) {
+    const sensorEnded = sensorOutcome(error);
+    if (sensorEnded) return sensorEnded;
     if (error instanceof TimeoutError) return { ...failed(error, true), attemptOutcome: 'timed_out' };
     const thrown = classifyThrown(error);
     switch (thrown.kind) {

@@ -18,6 +18,7 @@ export {
   type TriggerRequest,
 } from './dag-runs.ts';
 export { type FileParseOutcome, removeDagFile, type SyncResult, syncDagFile } from './dag-sync.ts';
+export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';
 export { Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
 export { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
@@ -31,6 +32,13 @@ export {
   markTaskInstances,
 } from './run-commands.ts';
 export { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+export {
+  type PokeRecord,
+  pokeDelayMs,
+  recordPoke,
+  SENSOR_POKES_KEY,
+  wakeDueReschedules,
+} from './sensors.ts';
 export { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
 export {
   type ClaimedTry,
@@ -40,4 +48,3 @@ export {
   finishTry,
   type TryOutcome,
 } from './task-tries.ts';
-export { deadlineAt, type DeadlineMissed, detectDeadlineMisses } from './deadlines.ts';

@@ -113,7 +113,8 @@ export async function runsToExamine(
     SELECT r.id FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
     WHERE r.state = 'running' AND NOT d.is_paused AND (
       r.last_scheduling_decision IS NULL OR r.last_scheduling_decision < ${stale}
-      OR EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = r.id AND t.state = 'up_for_retry' AND t.next_retry_at <= ${now}))
+      OR EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = r.id AND t.state = 'up_for_retry' AND t.next_retry_at <= ${now})
+      OR EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = r.id AND t.state = 'up_for_reschedule' AND t.reschedule_at <= ${now}))
     ORDER BY r.last_scheduling_decision NULLS FIRST, r.id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }

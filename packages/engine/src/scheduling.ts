@@ -25,6 +25,7 @@ interface TiRow {
   state: TaskInstanceState;
   try_number: number;
   next_retry_at: Date | null;
+  reschedule_at: Date | null;
   pool: string;
   pool_slots: number;
   queue: string;
@@ -76,7 +77,7 @@ export async function scheduleDagRun(
     // decide again until nothing more settles.
     for (let settledByExpansion = true; settledByExpansion; ) {
       const tis = await tx.$queryRaw<TiRow[]>`
-        SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, pool, pool_slots, queue, priority_weight
+        SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, reschedule_at, pool, pool_slots, queue, priority_weight
         FROM task_instance WHERE dag_run_id = ${dagRunId}`;
       const decisions = decide(entry.dag, tis, now);
       const settledBefore = [...decisions.finalStates.values()].flat().length;
@@ -91,7 +92,7 @@ export async function scheduleDagRun(
       for (const [state, ids] of decisions.finalStates) {
         await tx.$executeRaw`
           UPDATE task_instance SET state = ${state}::"TaskInstanceState", ended_at = ${now}, updated_at = ${now}
-          WHERE id = ANY(${ids}) AND state IN ('none', 'scheduled', 'up_for_retry')`;
+          WHERE id = ANY(${ids}) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')`;
       }
       for (const ti of [...decisions.runnable, ...expanded]) runnable.set(ti.id, ti);
     }
@@ -186,7 +187,7 @@ async function expandMappedTasks(
     }
     created.push(
       ...(await tx.$queryRaw<TiRow[]>`
-        SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, pool, pool_slots, queue, priority_weight
+        SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, reschedule_at, pool, pool_slots, queue, priority_weight
         FROM task_instance WHERE dag_run_id = ${dagRunId} AND task_id = ${ti.task_id} AND state = 'none' ORDER BY map_index`),
     );
   }
@@ -195,6 +196,8 @@ async function expandMappedTasks(
 
 function isCandidate(ti: TiRow, now: Date): boolean {
   if (ti.state === 'none' || ti.state === 'scheduled') return true;
+  // A reschedule-mode sensor pokes again once its wait is over (Airflow's ReadyToRescheduleDep).
+  if (ti.state === 'up_for_reschedule') return ti.reschedule_at === null || ti.reschedule_at <= now;
   return ti.state === 'up_for_retry' && (ti.next_retry_at === null || ti.next_retry_at <= now);
 }
 
@@ -243,14 +246,14 @@ async function queueRunnable(
   }
   if (toWait.length > 0) {
     await tx.$executeRaw`
-      UPDATE task_instance SET state = 'scheduled', updated_at = ${now}
-      WHERE id = ANY(${toWait}) AND state IN ('none', 'up_for_retry')`;
+      UPDATE task_instance SET state = 'scheduled', reschedule_at = NULL, updated_at = ${now}
+      WHERE id = ANY(${toWait}) AND state IN ('none', 'up_for_retry', 'up_for_reschedule')`;
   }
   if (toQueue.length === 0) return [];
   const queued = await tx.$queryRaw<{ id: number; try_number: number; queue: string }[]>`
     UPDATE task_instance
-    SET state = 'queued', try_number = try_number + 1, queued_at = ${now}, next_retry_at = NULL, updated_at = ${now}
-    WHERE id = ANY(${toQueue}) AND state IN ('none', 'scheduled', 'up_for_retry')
+    SET state = 'queued', try_number = try_number + 1, queued_at = ${now}, next_retry_at = NULL, reschedule_at = NULL, updated_at = ${now}
+    WHERE id = ANY(${toQueue}) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')
     RETURNING id, try_number, queue`;
   return queued.map((row) => ({
     queue: row.queue,

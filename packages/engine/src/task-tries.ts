@@ -51,7 +51,10 @@ export async function claimTry(
     ), attempt AS (
       INSERT INTO task_attempt (task_instance_id, try_number, started_at, hostname, pid)
       SELECT id, ${job.tryNumber}, ${now}, ${worker.hostname}, ${worker.pid} FROM claimed
-      ON CONFLICT (task_instance_id, try_number) DO UPDATE SET started_at = EXCLUDED.started_at
+      -- A sensor resuming after a reschedule continues its try: keep when the try started.
+      ON CONFLICT (task_instance_id, try_number) DO UPDATE
+      SET started_at = CASE WHEN task_attempt.outcome = 'up_for_reschedule' THEN task_attempt.started_at ELSE EXCLUDED.started_at END,
+          ended_at = NULL, outcome = NULL, hostname = EXCLUDED.hostname, pid = EXCLUDED.pid
     )
     SELECT c.dag_run_id, c.dag_id, c.run_id, c.task_id, c.map_index, c.max_tries,
            r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
@@ -92,10 +95,16 @@ export type TryOutcome =
       retryable: boolean;
       retryAfterMs?: number;
       attemptOutcome?: 'failed' | 'timed_out' | 'lost' | 'cancelled';
-    };
+    }
+  /** A reschedule-mode sensor's poke came back falsy: free the slot, poke again at `rescheduleAt`. */
+  | { kind: 'up_for_reschedule'; rescheduleAt: Date };
 
 export type FinishResult =
-  | { kind: 'recorded'; state: 'success' | 'skipped' | 'failed' | 'up_for_retry'; nextRetryAt: Date | null }
+  | {
+      kind: 'recorded';
+      state: 'success' | 'skipped' | 'failed' | 'up_for_retry' | 'up_for_reschedule';
+      nextRetryAt: Date | null;
+    }
   | { kind: 'not_running' };
 
 /** running → its outcome for exactly this try; retries follow the task's policy. */
@@ -106,6 +115,7 @@ export async function finishTry(
   outcome: TryOutcome,
   now: Date,
 ): Promise<FinishResult> {
+  if (outcome.kind === 'up_for_reschedule') return rescheduleTry(db, claimed, outcome.rescheduleAt, now);
   let state: 'success' | 'skipped' | 'failed' | 'up_for_retry';
   let nextRetryAt: Date | null = null;
   let attemptOutcome: string;
@@ -158,5 +168,30 @@ export async function finishTry(
         DO UPDATE SET value = EXCLUDED.value, size_bytes = EXCLUDED.size_bytes, task_instance_id = EXCLUDED.task_instance_id`;
     }
     return { kind: 'recorded', state, nextRetryAt } as const;
+  });
+}
+
+/**
+ * running → up_for_reschedule for exactly this try. As in Airflow, a reschedule does not use up a
+ * try: the try number goes back by one, so queueing it again (try_number + 1) resumes the same
+ * try, under the same TaskAttempt row.
+ */
+async function rescheduleTry(
+  db: Db,
+  claimed: Pick<ClaimedTry, 'taskInstanceId' | 'tryNumber'>,
+  rescheduleAt: Date,
+  now: Date,
+): Promise<FinishResult> {
+  return db.$transaction(async (tx) => {
+    const changed = await tx.$executeRaw`
+      UPDATE task_instance
+      SET state = 'up_for_reschedule', try_number = try_number - 1, reschedule_at = ${rescheduleAt},
+          ended_at = ${now}, updated_at = ${now}, duration = EXTRACT(EPOCH FROM (${now}::timestamp - started_at))
+      WHERE id = ${claimed.taskInstanceId} AND state = 'running' AND try_number = ${claimed.tryNumber}`;
+    if (changed === 0) return { kind: 'not_running' } as const;
+    await tx.$executeRaw`
+      UPDATE task_attempt SET ended_at = ${now}, outcome = 'up_for_reschedule', error = NULL, error_stack = NULL
+      WHERE task_instance_id = ${claimed.taskInstanceId} AND try_number = ${claimed.tryNumber}`;
+    return { kind: 'recorded', state: 'up_for_reschedule', nextRetryAt: null } as const;
   });
 }

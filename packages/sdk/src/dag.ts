@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { CallbackContext, DagRunContext, TaskContext } from './context.ts';
 import type { DeadlineOptions } from './deadline.ts';
 import type { Duration } from './duration.ts';
+import type { SensorOutput, SensorSettings } from './sensor.ts';
 import type { TaskKind, TriggerRule, WeightRule } from './serialized.ts';
 
 const DAG_BRAND = Symbol.for('weir.dag');
@@ -60,6 +61,11 @@ export interface TaskOptions<P, I extends readonly TaskHandle<unknown>[] = reado
   readonly onRetry?: TaskCallback<P>;
   readonly onSkipped?: TaskCallback<P>;
 }
+
+/** A sensor's options: its own settings plus every task option. */
+export interface SensorOptions<P, I extends readonly TaskHandle<unknown>[] = readonly []>
+  extends TaskOptions<P, I>,
+    SensorSettings {}
 
 export type TaskFn<P, I extends readonly TaskHandle<unknown>[], R> = (
   ctx: TaskContext<P>,
@@ -142,6 +148,8 @@ export interface TaskDefinition {
   /** For a mapped task the first argument after ctx is the expanded arguments object. */
   readonly fn: (ctx: TaskContext<unknown>, ...inputs: unknown[]) => unknown;
   readonly mapping: TaskMapping | null;
+  /** Set for a sensor (`d.sensor`). */
+  readonly sensor: SensorSettings | null;
 }
 
 /** The value a DAG file exports. */
@@ -169,6 +177,16 @@ export interface DagBuilder<P> {
     X extends Record<string, unknown> = Record<never, never>,
     R = unknown,
   >(taskId: string, options: MapOptions<P, E, X, I>, fn: MapFn<P, E, X, I, R>): TaskHandle<Awaited<R>[]>;
+  /**
+   * A sensor (Airflow's BaseSensorOperator): the function is poked until it returns a truthy
+   * value, which becomes the output; false, null or undefined mean "not yet". See SensorSettings.
+   */
+  sensor<R>(taskId: string, fn: TaskFn<P, readonly [], R>): TaskHandle<SensorOutput<R>>;
+  sensor<const I extends readonly TaskHandle<unknown>[], R>(
+    taskId: string,
+    options: SensorOptions<P, I>,
+    fn: TaskFn<P, I, R>,
+  ): TaskHandle<SensorOutput<R>>;
 }
 
 const ID = /^[A-Za-z0-9_.-]{1,250}$/;
@@ -183,7 +201,7 @@ export function dag<S extends z.ZodType | undefined = undefined>(
   }
   const tasks = new Map<string, TaskDefinition>();
   const where = (taskId: string) => `task "${taskId}" in DAG "${options.id}"`;
-  const define = (taskId: string, a: unknown, b: unknown, mapped: boolean) => {
+  const define = (taskId: string, a: unknown, b: unknown, mapped: boolean, sensor = false) => {
     const [opts, fn] = (typeof a === 'function' ? [{}, a] : [a, b]) as [
       MapOptions<
         unknown,
@@ -222,18 +240,20 @@ export function dag<S extends z.ZodType | undefined = undefined>(
     }
     tasks.set(taskId, {
       taskId,
-      kind: 'task',
+      kind: sensor ? 'sensor' : 'task',
       inputs: refs(opts.inputs, 'inputs'),
       after,
       options: opts,
       fn: fn as TaskDefinition['fn'],
       mapping,
+      sensor: sensor ? sensorSettings(opts as SensorSettings) : null,
     });
     return { taskId, [HANDLE_BRAND]: true } as TaskHandle<never>;
   };
   const builder: DagBuilder<ParamsOf<S>> = {
     task: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, false),
     map: (taskId: string, a: unknown, b: unknown) => define(taskId, a, b, true),
+    sensor: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, false, true),
   } as DagBuilder<ParamsOf<S>>;
   build(builder);
   return {
@@ -242,6 +262,11 @@ export function dag<S extends z.ZodType | undefined = undefined>(
     options: options as DagOptions<z.ZodType | undefined>,
     tasks,
   };
+}
+
+function sensorSettings(options: SensorSettings): SensorSettings {
+  const { mode, pokeInterval, timeout, softFail, exponentialBackoff, maxWait } = options;
+  return { mode, pokeInterval, timeout, softFail, exponentialBackoff, maxWait };
 }
 
 export function isDag(value: unknown): value is Dag {

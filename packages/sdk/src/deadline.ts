@@ -3,7 +3,11 @@
 import { type Duration, parseDuration } from './duration.ts';
 
 /** What a deadline counts from. `timeOfDay` is a wall-clock time ('06:00') in the DAG's time zone, on the run's logical date. */
-export type DeadlineReference = 'dataIntervalEnd' | 'queuedAt' | 'logicalDate' | { readonly timeOfDay: string };
+export type DeadlineReference =
+  | 'dataIntervalEnd'
+  | 'queuedAt'
+  | 'logicalDate'
+  | { readonly timeOfDay: string };
 
 export interface DeadlineOptions {
   /** Names the deadline in alerts; default `<reference>+<interval>`. */
@@ -29,7 +33,9 @@ export function serializeDeadline(deadline: DeadlineOptions, where: string): Ser
   let label: string;
   if (typeof ref === 'string') {
     if (!['dataIntervalEnd', 'queuedAt', 'logicalDate'].includes(ref)) {
-      throw new TypeError(`${where}: deadline reference "${ref}" must be dataIntervalEnd, queuedAt, logicalDate or { timeOfDay: 'HH:MM' }`);
+      throw new TypeError(
+        `${where}: deadline reference "${ref}" must be dataIntervalEnd, queuedAt, logicalDate or { timeOfDay: 'HH:MM' }`,
+      );
     }
     reference = { kind: ref };
     label = ref;
@@ -39,5 +45,11 @@ export function serializeDeadline(deadline: DeadlineOptions, where: string): Ser
     reference = { kind: 'timeOfDay', hour: Number(m[1]), minute: Number(m[2]) };
     label = `timeOfDay(${ref.timeOfDay})`;
   }
-  return { id: deadline.id ?? `${label}+${typeof deadline.interval === 'number' ? `${deadline.interval}s` : deadline.interval}`, reference, intervalMs };
+  return {
+    id:
+      deadline.id ??
+      `${label}+${typeof deadline.interval === 'number' ? `${deadline.interval}s` : deadline.interval}`,
+    reference,
+    intervalMs,
+  };
 }

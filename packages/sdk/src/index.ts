@@ -14,6 +14,7 @@ export {
   type MapOptions,
   type OutputsOf,
   type ParamsOf,
+  type SensorOptions,
   type TaskDefaults,
   type TaskDefinition,
   type TaskFn,
@@ -21,7 +22,12 @@ export {
   type TaskMapping,
   type TaskOptions,
 } from './dag.ts';
-export { type DeadlineOptions, type DeadlineReference, type SerializedDeadline, serializeDeadline } from './deadline.ts';
+export {
+  type DeadlineOptions,
+  type DeadlineReference,
+  type SerializedDeadline,
+  serializeDeadline,
+} from './deadline.ts';
 export { type Duration, parseDuration } from './duration.ts';
 export {
   classifyThrown,
@@ -30,6 +36,13 @@ export {
   SkipTask,
   type ThrownOutcome,
 } from './errors.ts';
+export {
+  isPokeDone,
+  SENSOR_DEFAULTS,
+  type SensorOutput,
+  type SensorSettings,
+  serializeSensor,
+} from './sensor.ts';
 export { DEFAULTS, serializeDag } from './serialize.ts';
 export * from './serialized.ts';
 export { isValidTimeZone, toInstant } from './zoned-time.ts';

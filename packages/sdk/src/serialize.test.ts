@@ -1,6 +1,14 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { type DagOptions, dag, serializeDag, type TaskHandle, type TaskOptions, z } from './index.ts';
-import type { SerializedDag, SerializedTask } from './serialized.ts';
+import {
+  type DagOptions,
+  dag,
+  type SensorOptions,
+  serializeDag,
+  type TaskHandle,
+  type TaskOptions,
+  z,
+} from './index.ts';
+import type { SerializedDag, SerializedSensor, SerializedTask } from './serialized.ts';
 
 const roundTrip = (value: SerializedDag): SerializedDag => JSON.parse(JSON.stringify(value)) as SerializedDag;
 
@@ -38,7 +46,12 @@ describe('DAG fields round-trip through serialization', () => {
     ['callbacks', { onSuccess: () => {}, onFailure: () => {} }, { callbacks: ['onSuccess', 'onFailure'] }],
     [
       'deadlines',
-      { deadlines: [{ reference: 'dataIntervalEnd', interval: '45m' }, { id: 'morning', reference: { timeOfDay: '06:30' }, interval: 0 }] },
+      {
+        deadlines: [
+          { reference: 'dataIntervalEnd', interval: '45m' },
+          { id: 'morning', reference: { timeOfDay: '06:30' }, interval: 0 },
+        ],
+      },
       {
         deadlines: [
           { id: 'dataIntervalEnd+45m', reference: { kind: 'dataIntervalEnd' }, intervalMs: 2_700_000 },
@@ -132,6 +145,7 @@ describe('task fields round-trip through serialization', () => {
       doc: null,
       mapping: null,
       deadline: null,
+      sensor: null,
     });
     const s = serializeDag(
       dag({ id: 'd', defaults: { retries: 2, queue: 'q1' } }, (d) => {
@@ -155,6 +169,80 @@ describe('task fields round-trip through serialization', () => {
       }),
     );
     expect(s.tasks[3]).toMatchObject({ upstreams: ['a', 'b', 'c'], inputs: ['b', 'a'] });
+  });
+});
+
+function serializeSensorWith(options: SensorOptions<unknown>): SerializedTask {
+  const serialized = serializeDag(dag({ id: 'd' }, (d) => void d.sensor('s', options, async () => true)));
+  expect(roundTrip(serialized)).toEqual(serialized);
+  return serialized.tasks[0] as SerializedTask;
+}
+
+describe('sensors', () => {
+  it.each<[string, SensorOptions<unknown>, Partial<SerializedSensor>]>([
+    ['mode', { mode: 'reschedule' }, { mode: 'reschedule' }],
+    ['pokeInterval', { pokeInterval: '5m' }, { pokeIntervalMs: 300_000 }],
+    ['pokeInterval in seconds', { pokeInterval: 0.2 }, { pokeIntervalMs: 200 }],
+    ['timeout', { timeout: '2h' }, { timeoutMs: 7_200_000 }],
+    ['softFail', { softFail: true }, { softFail: true }],
+    ['exponentialBackoff', { exponentialBackoff: true }, { exponentialBackoff: true }],
+    ['maxWait', { maxWait: '10m' }, { maxWaitMs: 600_000 }],
+  ])('%s round-trips', (_, options, expected) => {
+    expect(serializeSensorWith(options).sensor).toMatchObject(expected);
+  });
+
+  it('defaults as Airflow: poke mode, every 60 s, for 7 days; task options still apply', () => {
+    expect(serializeSensorWith({ retries: 2, queue: 'sensors' })).toMatchObject({
+      taskId: 's',
+      kind: 'sensor',
+      retries: 2,
+      queue: 'sensors',
+      mapping: null,
+      sensor: {
+        mode: 'poke',
+        pokeIntervalMs: 60_000,
+        timeoutMs: 604_800_000,
+        softFail: false,
+        exponentialBackoff: false,
+        maxWaitMs: null,
+      },
+    });
+  });
+
+  it('type their output as the non-falsy return value, and pass inputs like a task', () => {
+    const s = serializeDag(
+      dag({ id: 'sensed' }, (d) => {
+        const path = d.task('path', async () => '/tmp/x');
+        const exists = d.sensor('exists', { inputs: [path], mode: 'reschedule' }, async (_ctx, p) => {
+          expectTypeOf(p).toEqualTypeOf<string>();
+          return p.length > 3;
+        });
+        expectTypeOf(exists).toEqualTypeOf<TaskHandle<true>>();
+        const rows = d.sensor('rows', async () => (Math.random() > 0.5 ? { rows: 3 } : null));
+        expectTypeOf(rows).toEqualTypeOf<TaskHandle<{ rows: number }>>();
+        d.task('use', { inputs: [rows, exists] }, async (_ctx, r, e) => {
+          expectTypeOf(r).toEqualTypeOf<{ rows: number }>();
+          expectTypeOf(e).toEqualTypeOf<true>();
+          return r.rows;
+        });
+      }),
+    );
+    expect(s.tasks.map((t) => [t.taskId, t.kind, t.upstreams])).toEqual([
+      ['path', 'task', []],
+      ['exists', 'sensor', ['path']],
+      ['rows', 'sensor', []],
+      ['use', 'task', ['exists', 'rows']],
+    ]);
+  });
+
+  it('refuse an unknown mode and a bad duration, naming the task and the field', () => {
+    expect(() => serializeSensorWith({ mode: 'wait' as 'poke' })).toThrow(
+      /task "s": mode must be 'poke' or 'reschedule', got "wait"/,
+    );
+    expect(() => serializeSensorWith({ pokeInterval: 'often' })).toThrow(
+      /task "s": pokeInterval "often" is not a duration/,
+    );
+    expect(() => serializeSensorWith({ timeout: -1 })).toThrow(/task "s": timeout must be a non-negative/);
   });
 });
 

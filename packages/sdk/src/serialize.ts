@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Dag, TaskDefaults, TaskDefinition, TaskMapping } from './dag.ts';
 import { serializeDeadline } from './deadline.ts';
 import { parseDuration } from './duration.ts';
+import { serializeSensor } from './sensor.ts';
 import {
   DAG_CALLBACKS,
   type JsonSchema,
@@ -99,6 +100,7 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     doc: task.options.doc ?? null,
     mapping: task.mapping ? serializeMapping(task.mapping, where) : null,
     deadline: task.options.deadline ? serializeDeadline(task.options.deadline, where) : null,
+    sensor: task.kind === 'sensor' ? serializeSensor(task.sensor ?? {}, where) : null,
   };
 }
 

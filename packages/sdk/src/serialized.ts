@@ -25,6 +25,19 @@ export type TriggerRule = (typeof TRIGGER_RULES)[number];
 
 export type TaskKind = 'task' | 'sensor';
 
+export type SensorMode = 'poke' | 'reschedule';
+
+/** A sensor's settings (`d.sensor`); see sensor.ts for their meaning. */
+export interface SerializedSensor {
+  readonly mode: SensorMode;
+  readonly pokeIntervalMs: number;
+  /** Counted from the first poke, across reschedules and retries. */
+  readonly timeoutMs: number;
+  readonly softFail: boolean;
+  readonly exponentialBackoff: boolean;
+  readonly maxWaitMs: number | null;
+}
+
 /** How a task's effective priority is computed from its own and its relatives' weights. */
 export type WeightRule = 'downstream' | 'upstream' | 'absolute';
 
@@ -58,6 +71,8 @@ export interface SerializedTask {
   /** Set for a mapped task (`d.map`): one task instance per element of the expansion. */
   readonly mapping: SerializedMapping | null;
   readonly deadline: SerializedDeadline | null;
+  /** Set for a sensor (`kind: 'sensor'`), null for other tasks. */
+  readonly sensor: SerializedSensor | null;
 }
 
 /** Where each expanded argument comes from: an upstream task's array output, or a literal list. */
