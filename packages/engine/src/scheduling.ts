@@ -68,18 +68,19 @@ export async function scheduleDagRun(
   // As in Airflow, a paused DAG's runs make no progress until it is unpaused.
   if (!entry || (entry.isPaused && !ignorePause)) return NOTHING;
   return db.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ state: string; run_id: string }[]>`
-      SELECT state::text, run_id FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
+    const locked = await tx.$queryRaw<{ state: string; run_id: string; logical_date: Date }[]>`
+      SELECT state::text, run_id, logical_date FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
     if (locked[0]?.state !== 'running') return NOTHING;
     const runId = locked[0].run_id;
     const runnable = new Map<number, TiRow>();
     // An expansion that settles a mapped task (empty, or failed) can decide its downstream tasks:
     // decide again until nothing more settles.
+    const previous = await previousRunStates(tx, entry.dag, locked[0].logical_date);
     for (let settledByExpansion = true; settledByExpansion; ) {
       const tis = await tx.$queryRaw<TiRow[]>`
         SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, reschedule_at, pool, pool_slots, queue, priority_weight
         FROM task_instance WHERE dag_run_id = ${dagRunId}`;
-      const decisions = decide(entry.dag, tis, now);
+      const decisions = decide(entry.dag, tis, now, previous);
       const settledBefore = [...decisions.finalStates.values()].flat().length;
       const expanded = await expandMappedTasks(
         tx,
@@ -103,6 +104,33 @@ export async function scheduleDagRun(
   });
 }
 
+/** For dependsOnPast: the states of those tasks in the DAG's previous run, or null for a first run. */
+type PreviousRun = Map<string, TaskInstanceState[]> | null;
+
+async function previousRunStates(tx: DbOrTx, dag: SerializedDag, logicalDate: Date): Promise<PreviousRun> {
+  const taskIds = dag.tasks.filter((t) => t.dependsOnPast).map((t) => t.taskId);
+  if (taskIds.length === 0) return null;
+  const rows = await tx.$queryRaw<
+    { run: number | null; task_id: string | null; state: TaskInstanceState | null }[]
+  >`
+    WITH prev AS (SELECT id FROM dag_run WHERE dag_id = ${dag.dagId} AND logical_date < ${logicalDate} ORDER BY logical_date DESC LIMIT 1)
+    SELECT prev.id AS run, t.task_id, t.state::text AS state
+    FROM prev LEFT JOIN task_instance t ON t.dag_run_id = prev.id AND t.task_id = ANY(${taskIds})`;
+  if (rows.length === 0) return null;
+  const states = new Map<string, TaskInstanceState[]>();
+  for (const row of rows)
+    if (row.task_id && row.state) states.set(row.task_id, [...(states.get(row.task_id) ?? []), row.state]);
+  return states;
+}
+
+/** Airflow's depends_on_past: the same task succeeded or was skipped in the previous run. */
+function pastAllows(previous: PreviousRun, taskId: string): boolean {
+  if (previous === null) return true; // the DAG's first run is exempt
+  const states = previous.get(taskId);
+  if (!states) return true; // the task did not exist in the previous run
+  return states.every((s) => s === 'success' || s === 'skipped');
+}
+
 interface Decisions {
   readonly finalStates: Map<'skipped' | 'upstream_failed' | 'failed', number[]>;
   readonly runnable: TiRow[];
@@ -111,7 +139,7 @@ interface Decisions {
 }
 
 /** Pure: trigger rules over the run's snapshot, cascading skips and upstream failures. */
-function decide(dag: SerializedDag, tis: TiRow[], now: Date): Decisions {
+function decide(dag: SerializedDag, tis: TiRow[], now: Date, previous: PreviousRun): Decisions {
   const tasks = new Map<string, SerializedTask>(dag.tasks.map((t) => [t.taskId, t]));
   const stateOf = new Map<string, TaskInstanceState[]>();
   for (const ti of tis) stateOf.set(ti.task_id, [...(stateOf.get(ti.task_id) ?? []), ti.state]);
@@ -126,6 +154,7 @@ function decide(dag: SerializedDag, tis: TiRow[], now: Date): Decisions {
       if (settled.has(ti.id) || !isCandidate(ti, now)) continue;
       const task = tasks.get(ti.task_id);
       if (!task) continue;
+      if (task.dependsOnPast && !pastAllows(previous, task.taskId)) continue;
       const upstreamStates = task.upstreams.flatMap((id) => stateOf.get(id) ?? []);
       const decision = evaluateTriggerRule(task.triggerRule, summarizeUpstreams(upstreamStates));
       if (decision.kind === 'wait') continue;

@@ -46,6 +46,8 @@ export interface TaskDefaults {
   readonly weightRule?: WeightRule;
   /** Default 'default'; `weir worker --queues` chooses which queues a worker serves. */
   readonly queue?: string;
+  /** Run only if this task succeeded (or was skipped) in the DAG's previous run. Default false. */
+  readonly dependsOnPast?: boolean;
 }
 
 export interface TaskOptions<P, I extends readonly TaskHandle<unknown>[] = readonly []> extends TaskDefaults {

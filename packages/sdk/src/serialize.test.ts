@@ -109,6 +109,7 @@ describe('task fields round-trip through serialization', () => {
     ['priorityWeight', { priorityWeight: 7 }, { priorityWeight: 7 }],
     ['weightRule', { weightRule: 'absolute' }, { weightRule: 'absolute' }],
     ['queue', { queue: 'heavy' }, { queue: 'heavy' }],
+    ['dependsOnPast', { dependsOnPast: true }, { dependsOnPast: true }],
     ['doc', { doc: 'Counts rows' }, { doc: 'Counts rows' }],
     [
       'deadline',
@@ -141,6 +142,7 @@ describe('task fields round-trip through serialization', () => {
       priorityWeight: 1,
       weightRule: 'downstream',
       queue: 'default',
+      dependsOnPast: false,
       callbacks: [],
       doc: null,
       mapping: null,

@@ -96,6 +96,7 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     priorityWeight: Number.isInteger(o.priorityWeight ?? 1) ? (o.priorityWeight ?? 1) : badWeight(where),
     weightRule: o.weightRule ?? 'downstream',
     queue: o.queue ?? DEFAULTS.queue,
+    dependsOnPast: o.dependsOnPast ?? false,
     callbacks: TASK_CALLBACKS.filter((name) => typeof task.options[name] === 'function'),
     doc: task.options.doc ?? null,
     mapping: task.mapping ? serializeMapping(task.mapping, where) : null,

@@ -65,6 +65,7 @@ export interface SerializedTask {
   readonly priorityWeight: number;
   readonly weightRule: WeightRule;
   readonly queue: string;
+  readonly dependsOnPast: boolean;
   /** Which callbacks the task defines (they run in a worker, never in the scheduler). */
   readonly callbacks: readonly TaskCallbackName[];
   readonly doc: string | null;
