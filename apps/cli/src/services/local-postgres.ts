@@ -67,6 +67,7 @@ export async function findRunningEmbeddedPostgres(home: string): Promise<string 
 export async function startEmbeddedPostgres(
   home: string,
   onLog: (line: string) => void,
+  requestedPort?: number,
 ): Promise<EmbeddedPostgresHandle> {
   const binaries = await embeddedBinaries();
   const root = join(home, 'postgres');
@@ -94,7 +95,7 @@ export async function startEmbeddedPostgres(
       );
     });
   }
-  const port = (await isPortFree(54329)) ? 54329 : await freePort();
+  const port = requestedPort ?? ((await isPortFree(54329)) ? 54329 : await freePort());
   const server = spawn(
     binaries.postgres,
     ['-D', dataDir, '-p', String(port), '-h', '127.0.0.1', '-k', socketDir, '-c', 'max_connections=200'],
