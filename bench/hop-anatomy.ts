@@ -2,10 +2,9 @@
 // worker calls (claim, DAG lookup, finish, schedule, enqueue), one task at a time with nothing
 // else running, and records each step's time and PostgreSQL statements. The sum is what a hop
 // costs before any contention, process hand-off or BullMQ delivery.
-import { createDb } from '@weir/db';
-import { claimTry, Engine, finishTry, scheduleDagRun } from '@weir/engine';
-import { createRedis, TaskQueue } from '@weir/queue';
+import { claimTry, finishTry, scheduleDagRun } from '@weir/engine';
 import { CHAIN_DAG, CHAIN_LENGTH } from './lib/dag-files.ts';
+import { openEngine } from './lib/engine-runtime.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
 import { StatementCounter } from './lib/statement-counter.ts';
 import { median, percentile } from './lib/stats.ts';
@@ -34,10 +33,11 @@ export async function measureHopAnatomy(
   runs: number,
   signal: AbortSignal,
 ): Promise<HopAnatomy> {
-  const db = createDb(env.databaseUrl);
-  const redis = createRedis(env.redisUrl);
-  const queue = new TaskQueue({ connection: redis, prefix: env.prefix });
-  const engine = new Engine({ db, queue });
+  const opened = openEngine(env.databaseUrl, env.redisUrl, env.prefix);
+  const { engine } = opened;
+  // The same SQL handle the worker's runTry passes to claimTry and finishTry.
+  const sql = opened.hotPath as Parameters<typeof claimTry>[0] & Parameters<typeof finishTry>[0];
+  const scheduleSql = opened.hotPath as Parameters<typeof scheduleDagRun>[0];
   const counter = new StatementCounter();
   const samples = new Map<Step, { ms: number[]; statements: number[] }>(
     STEPS.map((s) => [s, { ms: [], statements: [] }]),
@@ -61,14 +61,14 @@ export async function measureHopAnatomy(
           signal.throwIfAborted();
           const queued = await queuedTry(env, run.id);
           const claim = await step('claim', () =>
-            claimTry(db, queued, { hostname: 'bench', pid: process.pid }, engine.clock()),
+            claimTry(sql, queued, { hostname: 'bench', pid: process.pid }, engine.clock()),
           );
           if (claim.kind !== 'claimed')
             throw new Error(`could not claim task instance ${queued.taskInstanceId}`);
           await step('catalog', () => engine.catalog.get(CHAIN_DAG));
           await step('finish', () =>
             finishTry(
-              db,
+              sql,
               claim.try,
               NO_RETRY,
               { kind: 'success', output: undefined, outputJson: undefined },
@@ -76,9 +76,9 @@ export async function measureHopAnatomy(
             ),
           );
           const outcome = await step('schedule', () =>
-            scheduleDagRun(db, engine.catalog, run.id, engine.clock()),
+            scheduleDagRun(scheduleSql, engine.catalog, run.id, engine.clock()),
           );
-          await step('enqueue', () => queue.enqueue(outcome.jobs));
+          await step('enqueue', () => engine.queue.enqueue(outcome.jobs));
         }
       } finally {
         counter.uninstall();
@@ -86,9 +86,7 @@ export async function measureHopAnatomy(
     }
   } finally {
     counter.uninstall();
-    await queue.close();
-    redis.disconnect();
-    await db.$disconnect();
+    await opened.close();
   }
   const steps = Object.fromEntries(
     STEPS.map((s) => {

@@ -2,11 +2,10 @@
 // full pass, and the scheduler's periodic tick once those 1,000 DAGs are active. Both run in this
 // process on the bench's database, through the same classes `weir scheduler` uses.
 import { discoverDagFiles, parseDagFiles } from '@weir/dag-loader';
-import { createDb } from '@weir/db';
-import { Engine, type TickReport } from '@weir/engine';
-import { createRedis, TaskQueue } from '@weir/queue';
+import type { Engine, TickReport } from '@weir/engine';
 import { DagProcessor } from '@weir/scheduler';
 import { writeScaleDags } from './lib/dag-files.ts';
+import { openEngine } from './lib/engine-runtime.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
 import { StatementCounter } from './lib/statement-counter.ts';
 import { median, percentile } from './lib/stats.ts';
@@ -61,9 +60,9 @@ export async function measureParse(
 ): Promise<ParseResult> {
   const folder = env.tempFolder('scale');
   writeScaleDags(folder, count);
-  const db = createDb(env.databaseUrl);
-  const redis = createRedis(env.redisUrl);
-  const queue = new TaskQueue({ connection: redis, prefix: env.prefix });
+  // The DAG processor gets Prisma alone, as in `weir scheduler`; the engine its usual wiring.
+  const opened = openEngine(env.databaseUrl, env.redisUrl, env.prefix);
+  const { db } = opened;
   const counter = new StatementCounter();
   counter.install();
   try {
@@ -85,7 +84,7 @@ export async function measureParse(
     const active = await env.pool.query<{ n: number }>(
       `SELECT COUNT(*)::int AS n FROM dag WHERE is_active AND dag_id LIKE 'bench_scale_%'`,
     );
-    const engine = new Engine({ db, queue });
+    const { engine } = opened;
     const ticks = await measureTicks(engine, counter, maxTicks, signal);
     // Finish the created runs by hand (no worker ran them) to see a tick with nothing to do.
     await env.pool.query(
@@ -115,9 +114,7 @@ export async function measureParse(
     };
   } finally {
     counter.uninstall();
-    await queue.close();
-    redis.disconnect();
-    await db.$disconnect();
+    await opened.close();
   }
 }
 

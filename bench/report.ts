@@ -98,7 +98,7 @@ export function printTable(results: BenchResults): void {
       null,
     ],
     ['hop p99, ms (task functions, XCom)', precise.p99_ms ?? null, null, '', null],
-    ['hop floor, ms (engine steps in one process)', anatomy?.sum_p50_ms ?? null, null, '', null],
+    ['hop, engine steps alone (in-process), ms', anatomy?.sum_p50_ms ?? null, null, '', null],
     ['  PostgreSQL statements per hop', anatomy?.statements_per_hop ?? null, null, '', null],
     [
       'chain of 40, total ms (median of runs)',
@@ -164,6 +164,7 @@ export function printTable(results: BenchResults): void {
 
 function format(value: number | null): string {
   if (value === null) return '–';
+  if (Number.isInteger(value) && Math.abs(value) < 100) return String(value);
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(Math.abs(value) < 10 ? 2 : 1);
 }

@@ -1,11 +1,9 @@
 // Measures throughput: one task mapped over 10,000 no-op items, run by one worker at concurrency
 // 50, in tasks per second from the first mapped instance starting to the run's success. Mapping
 // is new in the SDK; when `d.map` is missing, the part says so instead of failing the bench.
-import { createDb } from '@weir/db';
-import { Engine } from '@weir/engine';
-import { createRedis, TaskQueue } from '@weir/queue';
 import { dag } from '@weir/sdk';
 import { MAP_DAG, MAP_TASK } from './lib/dag-files.ts';
+import { openEngine } from './lib/engine-runtime.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
 import type { WeirProcess } from './lib/processes.ts';
 import { describeFailure, triggerAndWait } from './lib/runs.ts';
@@ -91,9 +89,7 @@ export async function measureSchedulePass(
   runId: string,
   passes = 3,
 ): Promise<number[]> {
-  const db = createDb(env.databaseUrl);
-  const redis = createRedis(env.redisUrl);
-  const queue = new TaskQueue({ connection: redis, prefix: env.prefix });
+  const opened = openEngine(env.databaseUrl, env.redisUrl, env.prefix, 100_000);
   try {
     const run = await env.pool.query<{ id: number; state: string }>(
       'SELECT id, state::text AS state FROM dag_run WHERE dag_id = $1 AND run_id = $2',
@@ -101,7 +97,7 @@ export async function measureSchedulePass(
     );
     const row = run.rows[0];
     if (row?.state !== 'running') return [];
-    const engine = new Engine({ db, queue, maxMapLength: 100_000 });
+    const { engine } = opened;
     const times: number[] = [];
     for (let i = 0; i < passes; i++) {
       const started = performance.now();
@@ -110,9 +106,7 @@ export async function measureSchedulePass(
     }
     return times;
   } finally {
-    await queue.close();
-    redis.disconnect();
-    await db.$disconnect();
+    await opened.close();
   }
 }
 

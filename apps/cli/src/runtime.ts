@@ -1,7 +1,7 @@
 // Owns opening what engine commands need (database, Redis, task queue, engine) from the
 // configuration, and closing it all again.
 import type { WeirConfig } from '@weir/config';
-import { createDb, type Db } from '@weir/db';
+import { createDb, createRawSql, type Db } from '@weir/db';
 import { Engine, type EngineDeps } from '@weir/engine';
 import { createRedis, type RedisConnection, TaskQueue } from '@weir/queue';
 import { requireDatabase, requireRedis } from './services/connect.ts';
@@ -22,10 +22,11 @@ export async function openRuntime(
   const databaseUrl = await requireDatabase(config);
   const redisUrl = await requireRedis(config);
   const db = createDb(databaseUrl);
+  const sql = createRawSql(databaseUrl);
   const redis = createRedis(redisUrl);
   const prefix = options.prefix ?? config.queuePrefix;
   const queue = new TaskQueue({ connection: redis, prefix });
-  const engine = new Engine({ db, queue, maxMapLength: config.maxMapLength, ...options.engine });
+  const engine = new Engine({ db, sql, queue, maxMapLength: config.maxMapLength, ...options.engine });
   return {
     db,
     redis,
@@ -35,6 +36,7 @@ export async function openRuntime(
     async close() {
       await queue.close();
       redis.disconnect();
+      await sql.end();
       await db.$disconnect();
     },
   };

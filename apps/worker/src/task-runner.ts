@@ -39,7 +39,7 @@ class TimeoutError extends Error {
 export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: AbortSignal): Promise<void> {
   const { engine } = options;
   const claim = await claimTry(
-    engine.db,
+    engine.sql,
     job,
     { hostname: options.hostname, pid: options.pid },
     engine.clock(),
@@ -99,7 +99,7 @@ async function argumentsFor(
   claimed: ClaimedTry,
 ): Promise<unknown[]> {
   const sources = task.mapping ? expandSources(task.mapping) : [];
-  const outputs = await taskOutputs(engine.db, claimed.dagRunId, dag, [
+  const outputs = await taskOutputs(engine.sql, claimed.dagRunId, dag, [
     ...new Set([...task.inputs, ...sources]),
   ]);
   const inputs = task.inputs.map((id) => outputs.get(id));
@@ -155,7 +155,7 @@ async function record(
 ): Promise<string | undefined> {
   await log.flush();
   const { engine } = options;
-  const result = await finishTry(engine.db, claimed, policy, outcome, engine.clock());
+  const result = await finishTry(engine.sql, claimed, policy, outcome, engine.clock());
   if (result.kind !== 'recorded') return undefined;
   if (scheduleAfterReschedule(outcome, engine.clock())) await engine.schedule(claimed.dagRunId);
   return result.state;

@@ -3,3 +3,4 @@
 export { createDb, type Db, type DbOptions } from './client.ts';
 export * from './generated/prisma/enums.ts';
 export { databaseAddress, describeConnectError, type PingResult, pingDatabase } from './ping.ts';
+export { createRawSql, type RawSql, type RawSqlPool } from './raw-sql.ts';

@@ -1,6 +1,6 @@
 // Owns wiring the engine's parts to one database, one task queue and one clock. Schedulers,
 // workers, the CLI and the web all change run state through this class.
-import type { Db } from '@weir/db';
+import type { Db, RawSql } from '@weir/db';
 import type { TaskQueue } from '@weir/queue';
 import { type BackfillRequest, type BackfillResult, createBackfill } from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -21,6 +21,8 @@ import { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
 
 export interface EngineDeps {
   readonly db: Db;
+  /** Raw SQL for the hot path (claim, finish, schedule); defaults to Prisma's raw queries. */
+  readonly sql?: RawSql;
   readonly queue: TaskQueue;
   readonly clock?: Clock;
   /** Called when a run reaches its final state (for DAG callbacks and alerts). */
@@ -54,6 +56,7 @@ export interface RecoveryOptions {
 
 export class Engine {
   readonly db: Db;
+  readonly sql: RawSql;
   readonly queue: TaskQueue;
   readonly clock: Clock;
   readonly catalog: DagCatalog;
@@ -61,6 +64,7 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {
     this.db = deps.db;
+    this.sql = deps.sql ?? deps.db;
     this.queue = deps.queue;
     this.clock = deps.clock ?? systemClock;
     this.catalog = new DagCatalog(deps.db);
@@ -69,7 +73,7 @@ export class Engine {
 
   /** Decides what can run next in a run and hands those tries to workers. */
   async schedule(dagRunId: number): Promise<ScheduleOutcome> {
-    const outcome = await scheduleDagRun(this.db, this.catalog, dagRunId, this.clock(), {
+    const outcome = await scheduleDagRun(this.sql, this.catalog, dagRunId, this.clock(), {
       ignorePause: this.deps.ignorePause ?? false,
       maxMapLength: this.maxMapLength,
     });
@@ -142,7 +146,7 @@ export class Engine {
     const created = await createDueScheduledRuns(this.db, this.catalog, this.clock);
     const started = await startQueuedRuns(this.db, this.catalog, this.clock);
     const recovered = [
-      ...(await recoverZombies(this.db, this.catalog, this.clock, options.zombieThresholdMs ?? 30_000)),
+      ...(await recoverZombies(this.sql, this.catalog, this.clock, options.zombieThresholdMs ?? 30_000)),
       ...(await recoverStuckQueued(this.db, this.clock, options.queuedTimeoutMs ?? 600_000)),
     ];
     const toExamine = new Set([

@@ -1,7 +1,7 @@
 // Owns finding tries that can no longer finish on their own: running tries whose worker stopped
 // heartbeating (killed, crashed, partitioned) and tries queued for too long. Each goes to retry,
 // or to failed when no tries remain, with its TaskAttempt recorded as lost and the reason.
-import type { Db } from '@weir/db';
+import type { Db, RawSql } from '@weir/db';
 import type { Clock } from './clock.ts';
 import type { DagCatalog } from './dag-catalog.ts';
 import { finishTry } from './task-tries.ts';
@@ -26,7 +26,7 @@ interface StaleRow {
 
 /** Running tries whose worker has not heartbeated for `thresholdMs`. */
 export async function recoverZombies(
-  db: Db,
+  db: RawSql,
   catalog: DagCatalog,
   clock: Clock,
   thresholdMs: number,

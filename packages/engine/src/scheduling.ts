@@ -3,7 +3,7 @@
 // concurrent schedulers and workers decide one at a time; every TaskInstance change is a
 // compare-and-set on its previous state. Pool slots and maxActiveTasks are checked in the same
 // transaction that moves TaskInstances to `queued`.
-import type { Db } from '@weir/db';
+import type { RawSql } from '@weir/db';
 import {
   decideDagRunState,
   evaluateTriggerRule,
@@ -15,7 +15,6 @@ import {
 import type { TaskJob } from '@weir/queue';
 import type { SerializedDag, SerializedTask } from '@weir/sdk';
 import type { DagCatalog } from './dag-catalog.ts';
-import type { DbOrTx } from './schedule-spec.ts';
 import { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
 
 interface TiRow {
@@ -55,32 +54,35 @@ export interface ScheduleOptions {
 }
 
 export async function scheduleDagRun(
-  db: Db,
+  db: RawSql,
   catalog: DagCatalog,
   dagRunId: number,
   now: Date,
   options: ScheduleOptions = {},
 ): Promise<ScheduleOutcome> {
   const ignorePause = options.ignorePause ?? false;
-  const run = await db.dagRun.findUnique({ where: { id: dagRunId }, select: { dagId: true, state: true } });
-  if (!run || run.state !== 'running') return NOTHING;
-  const entry = await catalog.get(run.dagId);
-  // As in Airflow, a paused DAG's runs make no progress until it is unpaused.
-  if (!entry || (entry.isPaused && !ignorePause)) return NOTHING;
   return db.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ state: string; run_id: string; logical_date: Date }[]>`
-      SELECT state::text, run_id, logical_date FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
-    if (locked[0]?.state !== 'running') return NOTHING;
-    const runId = locked[0].run_id;
+    // One statement takes the run's row lock and stamps when it was last examined.
+    const locked = await tx.$queryRaw<{ dag_id: string; run_id: string; logical_date: Date }[]>`
+      UPDATE dag_run SET last_scheduling_decision = ${now}
+      WHERE id = ${dagRunId} AND state = 'running'
+      RETURNING dag_id, run_id, logical_date`;
+    const run = locked[0];
+    if (!run) return NOTHING;
+    const entry = await catalog.get(run.dag_id);
+    // As in Airflow, a paused DAG's runs make no progress until it is unpaused.
+    if (!entry || (entry.isPaused && !ignorePause)) return NOTHING;
     const runnable = new Map<number, TiRow>();
+    const previous = await previousRunStates(tx, entry.dag, run.logical_date);
+    let snapshot: TiRow[] = [];
+    const settled = new Map<number, TaskInstanceState>();
     // An expansion that settles a mapped task (empty, or failed) can decide its downstream tasks:
     // decide again until nothing more settles.
-    const previous = await previousRunStates(tx, entry.dag, locked[0].logical_date);
     for (let settledByExpansion = true; settledByExpansion; ) {
-      const tis = await tx.$queryRaw<TiRow[]>`
+      snapshot = await tx.$queryRaw<TiRow[]>`
         SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, reschedule_at, pool, pool_slots, queue, priority_weight
         FROM task_instance WHERE dag_run_id = ${dagRunId}`;
-      const decisions = decide(entry.dag, tis, now, previous);
+      const decisions = decide(entry.dag, snapshot, now, previous);
       const settledBefore = [...decisions.finalStates.values()].flat().length;
       const expanded = await expandMappedTasks(
         tx,
@@ -94,20 +96,26 @@ export async function scheduleDagRun(
         await tx.$executeRaw`
           UPDATE task_instance SET state = ${state}::"TaskInstanceState", ended_at = ${now}, updated_at = ${now}
           WHERE id = ANY(${ids}) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')`;
+        for (const id of ids) settled.set(id, state);
       }
       for (const ti of [...decisions.runnable, ...expanded]) runnable.set(ti.id, ti);
     }
     const jobs = await queueRunnable(tx, entry.dag, [...runnable.values()], now);
-    const finished = await finishRunIfDone(tx, entry.dag, dagRunId, now);
-    await tx.$executeRaw`UPDATE dag_run SET last_scheduling_decision = ${now} WHERE id = ${dagRunId}`;
-    return { jobs, finished: finished ? { state: finished, dagRunId, dagId: run.dagId, runId } : null };
+    // Only a run whose every task instance looks finished is worth checking for its end.
+    const mayBeDone =
+      runnable.size === 0 && snapshot.every((ti) => isFinished(settled.get(ti.id) ?? ti.state));
+    const finished = mayBeDone ? await finishRunIfDone(tx, entry.dag, dagRunId, now) : null;
+    return {
+      jobs,
+      finished: finished ? { state: finished, dagRunId, dagId: run.dag_id, runId: run.run_id } : null,
+    };
   });
 }
 
 /** For dependsOnPast: the states of those tasks in the DAG's previous run, or null for a first run. */
 type PreviousRun = Map<string, TaskInstanceState[]> | null;
 
-async function previousRunStates(tx: DbOrTx, dag: SerializedDag, logicalDate: Date): Promise<PreviousRun> {
+async function previousRunStates(tx: RawSql, dag: SerializedDag, logicalDate: Date): Promise<PreviousRun> {
   const taskIds = dag.tasks.filter((t) => t.dependsOnPast).map((t) => t.taskId);
   if (taskIds.length === 0) return null;
   const rows = await tx.$queryRaw<
@@ -180,7 +188,7 @@ function decide(dag: SerializedDag, tis: TiRow[], now: Date, previous: PreviousR
  * (an upstream that returned no list, or too many elements) fails it.
  */
 async function expandMappedTasks(
-  tx: DbOrTx,
+  tx: RawSql,
   dag: SerializedDag,
   dagRunId: number,
   decisions: Decisions,
@@ -235,25 +243,26 @@ function isCandidate(ti: TiRow, now: Date): boolean {
  * maxActiveTasks and the pools' slots allow; the rest wait in `scheduled`.
  */
 async function queueRunnable(
-  tx: DbOrTx,
+  tx: RawSql,
   dag: SerializedDag,
   runnable: TiRow[],
   now: Date,
 ): Promise<TaskJob[]> {
   if (runnable.length === 0) return [];
-  // Locks serialize everyone who could take the same DAG's task slots or the same pools' slots.
-  await tx.$queryRaw`SELECT 1 FROM dag WHERE dag_id = ${dag.dagId} FOR UPDATE`;
+  // Locks serialize everyone who could take the same DAG's task slots or the same pools' slots
+  // (the DAG row first, then pools by name, always in that order).
   const poolNames = [...new Set(runnable.map((ti) => ti.pool))].sort();
   const pools = await tx.$queryRaw<{ name: string; slots: number }[]>`
-    SELECT name, slots FROM pool WHERE name = ANY(${poolNames}) ORDER BY name FOR UPDATE`;
-  const used = await tx.$queryRaw<{ pool: string; used: number }[]>`
-    SELECT pool, COALESCE(SUM(pool_slots), 0)::int AS used FROM task_instance
-    WHERE pool = ANY(${poolNames}) AND state IN ('queued', 'running') GROUP BY pool`;
-  const active = await tx.$queryRaw<{ n: number }[]>`
-    SELECT COUNT(*)::int AS n FROM task_instance WHERE dag_id = ${dag.dagId} AND state IN ('queued', 'running')`;
-  const free = new Map(
-    pools.map((p) => [p.name, p.slots - (used.find((u) => u.pool === p.name)?.used ?? 0)]),
-  );
+    WITH locked_dag AS (SELECT dag_id FROM dag WHERE dag_id = ${dag.dagId} FOR UPDATE)
+    SELECT p.name, p.slots FROM pool p, locked_dag WHERE p.name = ANY(${poolNames}) ORDER BY p.name FOR UPDATE OF p`;
+  const usage = await tx.$queryRaw<{ active: number; used: Record<string, number> | null }[]>`
+    SELECT (SELECT COUNT(*)::int FROM task_instance WHERE dag_id = ${dag.dagId} AND state IN ('queued', 'running')) AS active,
+           (SELECT json_object_agg(pool, used) FROM (
+              SELECT pool, SUM(pool_slots)::int AS used FROM task_instance
+              WHERE pool = ANY(${poolNames}) AND state IN ('queued', 'running') GROUP BY pool) u) AS used`;
+  const active = [{ n: usage[0]?.active ?? 0 }];
+  const usedBy = usage[0]?.used ?? {};
+  const free = new Map(pools.map((p) => [p.name, p.slots - (usedBy[p.name] ?? 0)]));
   let activeTasks = active[0]?.n ?? 0;
   const toQueue: number[] = [];
   const toWait: number[] = [];
@@ -292,7 +301,7 @@ async function queueRunnable(
 
 /** When every TaskInstance has finished, the run takes its final state from its leaves. */
 async function finishRunIfDone(
-  tx: DbOrTx,
+  tx: RawSql,
   dag: SerializedDag,
   dagRunId: number,
   now: Date,

@@ -1,11 +1,12 @@
 // Owns reading task outputs (XCom) as downstream tasks see them: an unmapped task's output, or
 // a mapped task's outputs as a list in map index order (null where an instance returned nothing).
+
+import type { RawSql } from '@weir/db';
 import type { Expansion } from '@weir/domain';
 import type { SerializedDag, SerializedMapping } from '@weir/sdk';
-import type { DbOrTx } from './schedule-spec.ts';
 
 export async function taskOutputs(
-  db: DbOrTx,
+  db: Pick<RawSql, '$queryRaw'>,
   dagRunId: number,
   dag: SerializedDag,
   taskIds: readonly string[],

@@ -1,7 +1,7 @@
 // Owns one try of a TaskInstance as a worker sees it: claiming it (queued → running), the data
 // its function needs (run dates, conf, upstream outputs), and recording how it ended. Every
 // transition is a compare-and-set on (state, tryNumber); a lost race is a typed result.
-import type { Db } from '@weir/db';
+import type { RawSql } from '@weir/db';
 import { retryDelayMs } from '@weir/domain';
 import type { SerializedTask } from '@weir/sdk';
 
@@ -37,7 +37,7 @@ interface ClaimRow {
 
 /** queued → running for exactly this try, and its TaskAttempt row, in one round trip. */
 export async function claimTry(
-  db: Db,
+  db: RawSql,
   job: { taskInstanceId: number; tryNumber: number },
   worker: { hostname: string; pid: number },
   now: Date,
@@ -61,11 +61,9 @@ export async function claimTry(
     FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`;
   const row = rows[0];
   if (!row) {
-    const current = await db.taskInstance.findUnique({
-      where: { id: job.taskInstanceId },
-      select: { state: true },
-    });
-    return { kind: 'not_queued', state: current?.state ?? null };
+    const current = await db.$queryRaw<{ state: string }[]>`
+      SELECT state::text FROM task_instance WHERE id = ${job.taskInstanceId}`;
+    return { kind: 'not_queued', state: current[0]?.state ?? null };
   }
   return {
     kind: 'claimed',
@@ -109,7 +107,7 @@ export type FinishResult =
 
 /** running → its outcome for exactly this try; retries follow the task's policy. */
 export async function finishTry(
-  db: Db,
+  db: RawSql,
   claimed: Pick<ClaimedTry, 'taskInstanceId' | 'tryNumber' | 'maxTries' | 'dagId' | 'taskId' | 'logicalDate'>,
   task: Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>,
   outcome: TryOutcome,
@@ -177,7 +175,7 @@ export async function finishTry(
  * try, under the same TaskAttempt row.
  */
 async function rescheduleTry(
-  db: Db,
+  db: RawSql,
   claimed: Pick<ClaimedTry, 'taskInstanceId' | 'tryNumber'>,
   rescheduleAt: Date,
   now: Date,

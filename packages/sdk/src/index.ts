@@ -43,6 +43,24 @@ export {
   type SensorSettings,
   serializeSensor,
 } from './sensor.ts';
+export {
+  type DateTimeSensorOptions,
+  EXTERNAL_RUN_STATES,
+  EXTERNAL_TASK_STATES,
+  type ExternalRunState,
+  type ExternalTaskOptions,
+  type ExternalTaskState,
+  type FromContext,
+  LAKE_PREFIX_MAX_KEYS,
+  type LakeKeyOptions,
+  type LakePrefixOptions,
+  SensorError,
+  type SensorErrorCode,
+  type SensorPoke,
+  type SqlSensorOptions,
+  sensors,
+  type TimeDeltaSensorOptions,
+} from './sensors/index.ts';
 export { DEFAULTS, serializeDag } from './serialize.ts';
 export * from './serialized.ts';
 export { isValidTimeZone, toInstant } from './zoned-time.ts';
