@@ -21,6 +21,9 @@ export async function openRuntime(
 ): Promise<Runtime> {
   const databaseUrl = await requireDatabase(config);
   const redisUrl = await requireRedis(config);
+  // Task code (built-in SQL and external-task sensors) reads DATABASE_URL: give it the one found.
+  process.env.DATABASE_URL ??= databaseUrl;
+  process.env.REDIS_URL ??= redisUrl;
   const db = createDb(databaseUrl);
   const sql = createRawSql(databaseUrl);
   const redis = createRedis(redisUrl);
