@@ -47,6 +47,7 @@ const ALL_PARTS: readonly Part[] = ['hop', 'throughput', 'parse'];
 /** `npm run bench -- --only=hop,parse` runs some parts (for iterating on the engine). */
 const parts = selectedParts(process.argv.slice(2));
 const startedAt = new Date();
+const commit = gitDescribe();
 const loadAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
 const budget = new Budget(9.5 * 60_000);
 let env: BenchEnvironment | undefined;
@@ -57,6 +58,18 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void (env?.close() ?? Promise.resolve()).finally(() => process.exit(130));
   });
 }
+
+// Anything unexpected still ends with the processes stopped and the database dropped. Error
+// 57P01 is a pooled connection the final DROP DATABASE terminated: expected, not a failure.
+const crash = (error: unknown) => {
+  if ((error as { code?: string } | null)?.code === '57P01') return;
+  process.stderr.write(
+    `bench crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  void (env?.close() ?? Promise.resolve()).finally(() => process.exit(1));
+};
+process.on('uncaughtException', crash);
+process.on('unhandledRejection', crash);
 
 const log = (message: string) => process.stderr.write(`bench: ${message}\n`);
 const failure = (r: Bounded<unknown>) => (r.ok ? undefined : r.reason);
@@ -200,7 +213,7 @@ async function main(): Promise<number> {
       scheduler_tick_ms: parseValue?.scheduler_tick_ms ?? null,
       ...(parseValue ? { detail: parseValue } : { skipped: failure(parse) }),
     },
-    commit: gitDescribe(),
+    commit,
     load_average: { at_start: loadAtStart, at_end: loadavg().map((n) => Math.round(n * 100) / 100) },
     duration_s: (Date.now() - startedAt.getTime()) / 1000,
     ...extra,

@@ -154,7 +154,8 @@ async function withAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
  */
 async function dropDatabase(name: string): Promise<void> {
   const terminated = (error: Error & { code?: string }) => {
-    if (error.code !== '57P01') throw error;
+    // Anything else is someone else's to report; crash only when nobody else listens.
+    if (error.code !== '57P01' && process.listenerCount('uncaughtException') === 1) throw error;
   };
   process.on('uncaughtException', terminated);
   try {

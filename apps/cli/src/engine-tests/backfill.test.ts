@@ -1,8 +1,8 @@
 // Backfill, reprocessing failed runs, clear and mark, through the CLI and the real engine.
 import { writeFileSync } from 'node:fs';
 import { runWeir } from '@weir/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 
 const daily = (dir: string) => `
 import { existsSync } from 'node:fs';
@@ -18,16 +18,9 @@ export default dag({ id: 'daily', schedule: '@daily', startDate: '2026-01-01', c
 `;
 
 describe('backfill, clear and mark', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-    h.writeDag('daily.ts', daily(h.dir));
-    await h.processor.processOnce();
-    h.start('scheduler');
-    h.start('worker');
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
+  const h = useHarness({
+    dags: (dir) => ({ 'daily.ts': daily(dir) }),
+    components: [['scheduler'], ['worker']],
   });
 
   const backfillRuns = () =>

@@ -1,7 +1,7 @@
 // DAG-level callbacks run in a worker after the run ends; one that throws changes nothing.
 import { existsSync, readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 
 const DAGS = (dir: string) => `
 import { appendFileSync } from 'node:fs';
@@ -13,16 +13,9 @@ export const bad = dag({ id: 'cb_bad', onFailure: (ctx) => { appendFileSync('${d
 `;
 
 describe('DAG callbacks', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-    h.writeDag('callbacks.ts', DAGS(h.dir));
-    await h.processor.processOnce();
-    h.start('scheduler');
-    h.start('worker');
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
+  const h = useHarness({
+    dags: (dir) => ({ 'callbacks.ts': DAGS(dir) }),
+    components: [['scheduler'], ['worker']],
   });
 
   it('runs onSuccess and onFailure in a worker once the run has ended', async () => {

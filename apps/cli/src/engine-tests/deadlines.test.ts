@@ -1,7 +1,7 @@
 // Deadlines fire while the run is still running, once per run, deadline and task, with an alert.
 import { runWeir } from '@weir/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 
 const DAG = `
 import { dag } from '@weir/sdk';
@@ -14,16 +14,9 @@ export default dag({ id: 'late', deadlines: [{ id: 'fast-run', reference: 'queue
 `;
 
 describe('deadlines', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-    h.writeDag('late.ts', DAG);
-    await h.processor.processOnce();
-    h.start('scheduler');
-    h.start('worker');
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
+  const h = useHarness({
+    dags: (_dir) => ({ 'late.ts': DAG }),
+    components: [['scheduler'], ['worker']],
   });
 
   it('records the miss while the run is still running, once, and raises an alert', async () => {

@@ -1,8 +1,8 @@
 // dependsOnPast: a task waits until the same task succeeded (or was skipped) in the previous run.
 import { writeFileSync } from 'node:fs';
 import { runWeir } from '@weir/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 
 const DAG = (dir: string) => `
 import { existsSync } from 'node:fs';
@@ -16,16 +16,9 @@ export default dag({ id: 'sequential' }, (d) => {
 `;
 
 describe('dependsOnPast', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-    h.writeDag('sequential.ts', DAG(h.dir));
-    await h.processor.processOnce();
-    h.start('scheduler');
-    h.start('worker');
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
+  const h = useHarness({
+    dags: (dir) => ({ 'sequential.ts': DAG(dir) }),
+    components: [['scheduler'], ['worker']],
   });
 
   it('exempts the first run, holds the next until the previous one succeeded', async () => {

@@ -15,6 +15,7 @@ import {
   type TestDatabase,
   type TestRedis,
 } from '@weir/testing';
+import { afterAll, beforeAll } from 'vitest';
 
 export interface Harness {
   readonly dir: string;
@@ -112,4 +113,36 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface HarnessSetup {
+  readonly env?: Record<string, string>;
+  /** DAG files by name; sources may use the harness folder (for marker files). */
+  readonly dags: (dir: string) => Record<string, string>;
+  /** Processes to start once the DAGs are parsed, e.g. [['scheduler'], ['worker', '--concurrency', '8']]. */
+  readonly components?: readonly (readonly ['worker' | 'scheduler', ...string[]])[];
+}
+
+/**
+ * Starts a harness in beforeAll (DAGs written and parsed, components running) and closes it in
+ * afterAll. The returned value stands for the harness once started.
+ */
+export function useHarness(setup: HarnessSetup): Harness {
+  let current: Harness | undefined;
+  beforeAll(async () => {
+    current = await startHarness(setup.env);
+    for (const [name, source] of Object.entries(setup.dags(current.dir))) current.writeDag(name, source);
+    await current.processor.processOnce();
+    for (const [component, ...args] of setup.components ?? [['scheduler'], ['worker']])
+      current.start(component, ...args);
+  }, 60_000);
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as Harness, {
+    get: (_, key) => {
+      if (!current) throw new Error('the harness is not started yet (use it inside tests)');
+      return current[key as keyof Harness];
+    },
+  });
 }

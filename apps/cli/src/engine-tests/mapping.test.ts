@@ -1,7 +1,7 @@
 // Dynamic task mapping through the engine: expansion sizes 0, 1, many and over the limit;
 // reduce order; one failed instance retried alone; cross product with partial arguments.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { useHarness } from './harness.ts';
 
 const MAPPING = `
 import { dag, z } from '@weir/sdk';
@@ -28,17 +28,9 @@ export default dag({ id: 'cross' }, (d) => {
 `;
 
 describe('dynamic task mapping', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness();
-    h.writeDag('mapping.ts', MAPPING);
-    h.writeDag('cross.ts', CROSS);
-    await h.processor.processOnce();
-    h.start('scheduler');
-    h.start('worker', '--concurrency', '16');
-  }, 60_000);
-  afterAll(async () => {
-    await h?.close();
+  const h = useHarness({
+    dags: (_dir) => ({ 'mapping.ts': MAPPING, 'cross.ts': CROSS }),
+    components: [['scheduler'], ['worker', '--concurrency', '16']],
   });
 
   const instances = (dagRunId: number, taskId: string) =>
