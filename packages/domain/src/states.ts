@@ -1,23 +1,9 @@
 // Owns the TaskInstance and DagRun states (Airflow's names) and every predicate over them, so no
 // other module re-derives "is this finished?" with its own list.
 
-export const TASK_INSTANCE_STATES = [
-  'none',
-  'scheduled',
-  'queued',
-  'running',
-  'success',
-  'failed',
-  'skipped',
-  'upstream_failed',
-  'up_for_retry',
-  'up_for_reschedule',
-  'removed',
-] as const;
-export type TaskInstanceState = (typeof TASK_INSTANCE_STATES)[number];
+import type { DagRunState, TaskInstanceState } from '@weir/sdk';
 
-export const DAG_RUN_STATES = ['queued', 'running', 'success', 'failed'] as const;
-export type DagRunState = (typeof DAG_RUN_STATES)[number];
+export { DAG_RUN_STATES, type DagRunState, TASK_INSTANCE_STATES, type TaskInstanceState } from '@weir/sdk';
 
 /** For the `default` of a switch that has handled every case: a compile error if one is missing. */
 export function assertNever(value: never): never {

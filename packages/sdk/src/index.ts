@@ -63,4 +63,5 @@ export {
 } from './sensors/index.ts';
 export { DEFAULTS, serializeDag } from './serialize.ts';
 export * from './serialized.ts';
+export { DAG_RUN_STATES, type DagRunState, TASK_INSTANCE_STATES, type TaskInstanceState } from './states.ts';
 export { isValidTimeZone, toInstant } from './zoned-time.ts';

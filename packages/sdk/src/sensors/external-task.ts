@@ -3,30 +3,20 @@
 // date `logicalDate(ctx)` gives). It reads Weir's own tables through DATABASE_URL, which every
 // Weir process has; the SDK imports nothing else of Weir, so the queries below name the tables
 // and columns of prisma/schema.prisma directly.
+
 import type { TaskContext } from '../context.ts';
+import { DAG_RUN_STATES, type DagRunState, TASK_INSTANCE_STATES, type TaskInstanceState } from '../states.ts';
 import type { SensorPoke } from './from-context.ts';
 import { databaseUrlFromEnv, queryPostgres } from './postgres-pool.ts';
 import { SensorError } from './sensor-error.ts';
 
 /** A task instance's states (the TaskInstanceState enum). */
-export const EXTERNAL_TASK_STATES = [
-  'none',
-  'scheduled',
-  'queued',
-  'running',
-  'success',
-  'failed',
-  'skipped',
-  'upstream_failed',
-  'up_for_retry',
-  'up_for_reschedule',
-  'removed',
-] as const;
-export type ExternalTaskState = (typeof EXTERNAL_TASK_STATES)[number];
+export const EXTERNAL_TASK_STATES = TASK_INSTANCE_STATES;
+export type ExternalTaskState = TaskInstanceState;
 
 /** A DAG run's states (the DagRunState enum), for a sensor without `taskId`. */
-export const EXTERNAL_RUN_STATES = ['queued', 'running', 'success', 'failed'] as const;
-export type ExternalRunState = (typeof EXTERNAL_RUN_STATES)[number];
+export const EXTERNAL_RUN_STATES = DAG_RUN_STATES;
+export type ExternalRunState = DagRunState;
 
 export interface ExternalTaskOptions<P = Record<string, unknown>> {
   readonly dagId: string;
