@@ -2,7 +2,6 @@
 // `weir scheduler` and `weir worker`), measures hop latency, throughput and definitions at
 // scale against raw BullMQ baselines, prints a table and writes results/latest.json. Every part
 // is bounded in time; a part that cannot run reports null and why. Not part of `npm test`.
-import { execFileSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import {
   type BaselineHop,
@@ -21,7 +20,7 @@ import {
   writeMapDag,
 } from './lib/dag-files.ts';
 import { BenchEnvironment } from './lib/environment.ts';
-import { repoRoot } from './lib/processes.ts';
+import { gitDescribe, type Part, selectedParts } from './lib/run-options.ts';
 import { waitForDags } from './lib/runs.ts';
 import { ratio } from './lib/stats.ts';
 import { type Bounded, Budget, withTimeout } from './lib/timeout.ts';
@@ -42,9 +41,6 @@ const WORKER_CONCURRENCY = 50;
 const SCALE_DAGS = 1_000;
 const RESULTS = new URL('./results/latest.json', import.meta.url);
 
-type Part = 'hop' | 'throughput' | 'parse';
-const ALL_PARTS: readonly Part[] = ['hop', 'throughput', 'parse'];
-/** `npm run bench -- --only=hop,parse` runs some parts (for iterating on the engine). */
 const parts = selectedParts(process.argv.slice(2));
 const startedAt = new Date();
 const commit = gitDescribe();
@@ -157,10 +153,7 @@ async function main(): Promise<number> {
       partial = await partialThroughput(bench, progress.runId);
       partial.schedule_pass_ms = await measureSchedulePass(bench, progress.runId);
     }
-    // A run left unfinished by a timed-out part would otherwise weigh on every tick measured next.
-    await bench.pool.query(
-      `UPDATE dag_run SET state = 'failed', ended_at = now() AT TIME ZONE 'UTC' WHERE state IN ('queued', 'running')`,
-    );
+    await bench.retireUnfinished();
     if (parts.has('hop')) {
       log('hop anatomy: the chain driven step by step in this process');
       anatomy = await withTimeout('hop anatomy', 60_000, (s) => measureHopAnatomy(bench, 3, s));
@@ -223,32 +216,6 @@ async function main(): Promise<number> {
   printTable(results);
   log(`results written to ${RESULTS.pathname}`);
   return 0;
-}
-
-function selectedParts(args: readonly string[]): Set<Part> {
-  const index = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
-  if (index === -1) return new Set(ALL_PARTS);
-  const arg = args[index] as string;
-  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : (args[index + 1] ?? '');
-  const chosen = value.split(',').filter(Boolean);
-  const unknown = chosen.filter((p) => !ALL_PARTS.includes(p as Part));
-  if (unknown.length > 0 || chosen.length === 0) {
-    process.stderr.write(`bench: --only takes a comma-separated list of ${ALL_PARTS.join(', ')}\n`);
-    process.exit(2);
-  }
-  return new Set(chosen as Part[]);
-}
-
-function gitDescribe(): string | null {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repoRoot }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: repoRoot })
-      .toString()
-      .trim();
-    return dirty ? `${head} (with uncommitted changes)` : head;
-  } catch {
-    return null;
-  }
 }
 
 main().then(

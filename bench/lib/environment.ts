@@ -103,6 +103,21 @@ export class BenchEnvironment {
     return 'sql';
   }
 
+  /**
+   * Fails whatever a timed-out part left unfinished. Thousands of queued task instances would
+   * otherwise weigh on every later measurement: each scheduling pass sums pool usage over all
+   * queued and running instances, and each tick looks for their jobs in Redis.
+   */
+  async retireUnfinished(): Promise<void> {
+    await this.pool.query(
+      `UPDATE task_instance SET state = 'failed', ended_at = now() AT TIME ZONE 'UTC'
+       WHERE state IN ('none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule')`,
+    );
+    await this.pool.query(
+      `UPDATE dag_run SET state = 'failed', ended_at = now() AT TIME ZONE 'UTC' WHERE state IN ('queued', 'running')`,
+    );
+  }
+
   /** Stops every process, drops the database, deletes the Redis keys and the folders. Once. */
   close(): Promise<string[]> {
     this.closing ??= this.release();

@@ -71,8 +71,40 @@ export class Engine {
     this.maxMapLength = deps.maxMapLength ?? 1024;
   }
 
-  /** Decides what can run next in a run and hands those tries to workers. */
-  async schedule(dagRunId: number): Promise<ScheduleOutcome> {
+  private readonly passes = new Map<
+    number,
+    { running: Promise<ScheduleOutcome>; next?: Promise<ScheduleOutcome> }
+  >();
+
+  /**
+   * Decides what can run next in a run and hands those tries to workers. Requests for the same
+   * run coalesce within this process: while a pass runs, every new request shares the one pass
+   * that starts after it (and so sees their changes). Many tasks of one run finishing at once
+   * (a mapped task) then cost two passes, not one each, since passes of a run are serialized by
+   * its row lock anyway.
+   */
+  schedule(dagRunId: number): Promise<ScheduleOutcome> {
+    const current = this.passes.get(dagRunId);
+    if (!current) {
+      const running = this.schedulePass(dagRunId).finally(() => this.advance(dagRunId));
+      this.passes.set(dagRunId, { running });
+      return running;
+    }
+    current.next ??= current.running.catch(() => undefined).then(() => this.schedulePass(dagRunId));
+    return current.next;
+  }
+
+  private advance(dagRunId: number): void {
+    const current = this.passes.get(dagRunId);
+    if (!current?.next) {
+      this.passes.delete(dagRunId);
+      return;
+    }
+    const running = current.next.finally(() => this.advance(dagRunId));
+    this.passes.set(dagRunId, { running });
+  }
+
+  private async schedulePass(dagRunId: number): Promise<ScheduleOutcome> {
     const outcome = await scheduleDagRun(this.sql, this.catalog, dagRunId, this.clock(), {
       ignorePause: this.deps.ignorePause ?? false,
       maxMapLength: this.maxMapLength,
