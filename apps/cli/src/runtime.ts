@@ -1,9 +1,11 @@
 // Owns opening what engine commands need (database, Redis, task queue, engine) from the
 // configuration, and closing it all again.
 import type { WeirConfig } from '@weir/config';
+import { loadConfig } from '@weir/config';
 import { createDb, createRawSql, type Db } from '@weir/db';
-import { Engine, type EngineDeps } from '@weir/engine';
+import { Engine, type EngineDeps, EngineError } from '@weir/engine';
 import { createRedis, type RedisConnection, TaskQueue } from '@weir/queue';
+import { CliError } from './errors.ts';
 import { requireDatabase, requireRedis } from './services/connect.ts';
 
 export interface Runtime {
@@ -56,4 +58,24 @@ export function untilSignal(): Promise<NodeJS.Signals> {
     process.on('SIGINT', on);
     process.on('SIGTERM', on);
   });
+}
+
+/**
+ * Opens the runtime from the environment for one command, always closes it, and turns the
+ * engine's errors (unknown DAG, invalid conf …) into one-line CLI errors.
+ */
+export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const runtime = await openRuntime(loadConfig());
+  try {
+    return await fn(runtime);
+  } catch (error) {
+    throw asCliError(error);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** An engine error becomes a one-line CLI error; anything else is left as it is. */
+export function asCliError(error: unknown): unknown {
+  return error instanceof EngineError ? new CliError(error.message) : error;
 }

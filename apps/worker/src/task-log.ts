@@ -1,6 +1,6 @@
 // Owns a try's log: lines go to PostgreSQL in small batches, so the UI can show them while the
 // task runs, and always before the try's outcome is recorded.
-import type { Db } from '@weir/db';
+import type { RawSql } from '@weir/db';
 import type { TaskLogger } from '@weir/sdk';
 
 const FLUSH_MS = 200;
@@ -11,7 +11,7 @@ export class TaskLogSink {
   private flushing: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly db: Db,
+    private readonly sql: RawSql,
     private readonly taskInstanceId: number,
     private readonly tryNumber: number,
   ) {}
@@ -36,17 +36,13 @@ export class TaskLogSink {
     const lines = this.buffer;
     this.buffer = [];
     if (lines.length > 0) {
+      // One multi-row INSERT per batch, on the same raw SQL as the rest of the per-task path.
       this.flushing = this.flushing.then(() =>
-        this.db.taskLog
-          .createMany({
-            data: lines.map((l) => ({
-              taskInstanceId: this.taskInstanceId,
-              tryNumber: this.tryNumber,
-              at: l.at,
-              level: l.level,
-              message: l.message,
-            })),
-          })
+        this.sql.$executeRaw`
+          INSERT INTO task_log (task_instance_id, try_number, at, level, message)
+          SELECT ${this.taskInstanceId}, ${this.tryNumber}, at, level, message
+          FROM unnest(${lines.map((l) => l.at.toISOString())}::timestamp[], ${lines.map((l) => l.level)}::text[],
+                      ${lines.map((l) => l.message)}::text[]) AS t(at, level, message)`
           .then(() => undefined)
           .catch(() => undefined),
       );

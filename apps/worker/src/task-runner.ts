@@ -47,7 +47,7 @@ export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: A
   if (claim.kind !== 'claimed') return; // another worker has it, or it was cleared meanwhile
   const claimed = claim.try;
   options.inFlight.set(claimed.taskInstanceId, claimed);
-  const log = new TaskLogSink(engine.db, claimed.taskInstanceId, claimed.tryNumber);
+  const log = new TaskLogSink(engine.sql, claimed.taskInstanceId, claimed.tryNumber);
   try {
     const entry = await engine.catalog.get(claimed.dagId);
     const serializedTask = entry?.dag.tasks.find((t) => t.taskId === claimed.taskId);

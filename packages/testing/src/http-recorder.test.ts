@@ -1,27 +1,7 @@
-// Tests for the HTTP recorder fixture: real HTTP requests (fetch, and Slack's WebClient when installed).
-import { createRequire } from 'node:module';
+// Tests for the HTTP recorder fixture: real HTTP requests. A real Slack WebClient against it comes
+// with the alerting work, which adds @slack/web-api.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HttpRecorderHandle, startHttpRecorder } from './http-recorder.ts';
-
-/** The part of @slack/web-api used here; the package is optional. */
-interface SlackModule {
-  WebClient: new (
-    token: string,
-    options: { slackApiUrl: string },
-  ) => { chat: { postMessage(args: { channel: string; text: string }): Promise<{ ok?: boolean }> } };
-}
-
-function isInstalled(name: string): boolean {
-  try {
-    createRequire(import.meta.url).resolve(name);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const SLACK_PACKAGE = '@slack/web-api';
-const slackInstalled = isInstalled(SLACK_PACKAGE);
 
 describe('startHttpRecorder', () => {
   let recorder: HttpRecorderHandle;
@@ -116,25 +96,5 @@ describe('startHttpRecorder', () => {
     await expect(recorder.waitForRequests(2, 50)).rejects.toThrow(
       'expected 2 request(s) within 50 ms, 1 arrived (GET /only-one)',
     );
-  });
-
-  it('does not need @slack/web-api to be installed', () => {
-    // The recorder only speaks HTTP; this file loads without the Slack SDK.
-    expect(typeof startHttpRecorder).toBe('function');
-  });
-
-  it.skipIf(!slackInstalled)("receives a real Slack WebClient's chat.postMessage", async () => {
-    recorder.clear();
-    const { WebClient } = (await import(/* @vite-ignore */ SLACK_PACKAGE)) as SlackModule;
-    const slack = new WebClient('xoxb-test', { slackApiUrl: `${recorder.url}/api/` });
-    const result = await slack.chat.postMessage({ channel: 'C123', text: 'DAG nightly failed' });
-    expect(result.ok).toBe(true);
-
-    const [req] = await recorder.waitForRequests(1);
-    // WebClient sends form fields; accept JSON too in case a later version switches.
-    const fields = req?.form ?? (req?.json as Partial<Record<string, unknown>> | undefined) ?? {};
-    expect(req?.path).toBe('/api/chat.postMessage');
-    expect(fields.channel).toBe('C123');
-    expect(fields.text).toBe('DAG nightly failed');
   });
 });

@@ -1,9 +1,8 @@
 // Owns `weir dags …`: list, trigger, pause, unpause and test DAGs.
 import { loadConfig } from '@weir/config';
-import { EngineError } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
-import { openRuntime } from '../runtime.ts';
+import { asCliError, withRuntime } from '../runtime.ts';
 import { testDag } from './dags-test.ts';
 
 export function registerDagsCommands(program: Command): void {
@@ -14,8 +13,7 @@ export function registerDagsCommands(program: Command): void {
     .description('DAGs with schedule, paused state and import errors')
     .option('--json', 'print a JSON array of { dagId, schedule, paused, fileloc }')
     .action(async (opts: { json?: boolean }) => {
-      const runtime = await openRuntime(loadConfig());
-      try {
+      await withRuntime(async (runtime) => {
         const rows = await runtime.db.dag.findMany({
           where: { isActive: true },
           orderBy: { dagId: 'asc' },
@@ -40,9 +38,7 @@ export function registerDagsCommands(program: Command): void {
           process.stdout.write(`\nimport errors (${errors.length}):\n`);
           for (const e of errors) process.stdout.write(`  ${e.message}\n`);
         }
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 
   dags
@@ -52,8 +48,7 @@ export function registerDagsCommands(program: Command): void {
     .option('--conf <json>', 'run configuration, validated against the DAG params')
     .option('--logical-date <iso>', 'logical date (default: now)')
     .action(async (dagId: string, opts: { conf?: string; logicalDate?: string }) => {
-      const runtime = await openRuntime(loadConfig());
-      try {
+      await withRuntime(async (runtime) => {
         const run = await runtime.engine.trigger({
           dagId,
           conf: parseConf(opts.conf),
@@ -61,11 +56,7 @@ export function registerDagsCommands(program: Command): void {
           triggeredBy: 'cli',
         });
         process.stdout.write(`created run ${run.runId} of DAG ${dagId}\n`);
-      } catch (error) {
-        throw asCliError(error);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 
   for (const [name, paused] of [
@@ -77,14 +68,11 @@ export function registerDagsCommands(program: Command): void {
       .description(paused ? 'stop creating and advancing runs of a DAG' : 'resume a paused DAG')
       .argument('<dagId>')
       .action(async (dagId: string) => {
-        const runtime = await openRuntime(loadConfig());
-        try {
+        await withRuntime(async (runtime) => {
           if (!(await runtime.engine.setPaused(dagId, paused)))
             throw new CliError(`DAG "${dagId}" not found`);
           process.stdout.write(`DAG ${dagId} is ${paused ? 'paused' : 'unpaused'}\n`);
-        } finally {
-          await runtime.close();
-        }
+        });
       });
   }
 
@@ -143,10 +131,6 @@ function parseDate(text: string, option: string): Date {
   if (Number.isNaN(date.getTime()))
     throw new CliError(`${option} "${text}" is not an ISO date such as 2026-01-01T00:00:00Z`, 2);
   return date;
-}
-
-function asCliError(error: unknown): unknown {
-  return error instanceof EngineError ? new CliError(error.message) : error;
 }
 
 export function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {

@@ -1,7 +1,6 @@
 // Owns `weir deadlines list`: recorded deadline misses, newest first.
-import { loadConfig } from '@weir/config';
 import type { Command } from 'commander';
-import { openRuntime } from '../runtime.ts';
+import { withRuntime } from '../runtime.ts';
 import { printTable } from './dags.ts';
 
 export function registerDeadlineCommands(program: Command): void {
@@ -13,8 +12,7 @@ export function registerDeadlineCommands(program: Command): void {
     .option('--dag <dagId>', 'only this DAG')
     .option('--json', 'print a JSON array')
     .action(async (opts: { dag?: string; json?: boolean }) => {
-      const runtime = await openRuntime(loadConfig());
-      try {
+      await withRuntime(async (runtime) => {
         const misses = await runtime.db.deadlineMiss.findMany({
           where: opts.dag ? { dagId: opts.dag } : {},
           orderBy: { detectedAt: 'desc' },
@@ -36,8 +34,6 @@ export function registerDeadlineCommands(program: Command): void {
             ['dag_id', 'run_id', 'task_id', 'deadline', 'due', 'detected'],
             rows.map((r) => [r.dagId, r.runId, r.taskId ?? '', r.deadlineId, r.deadlineAt, r.detectedAt]),
           );
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 }

@@ -1,8 +1,7 @@
 // Owns `weir pools …`: named pools of slots that cap how many tasks using them run at once.
-import { loadConfig } from '@weir/config';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
-import { openRuntime } from '../runtime.ts';
+import { withRuntime } from '../runtime.ts';
 import { printTable } from './dags.ts';
 
 const NAME = /^[A-Za-z0-9_.-]{1,250}$/;
@@ -15,8 +14,7 @@ export function registerPoolsCommands(program: Command): void {
     .description('pools with their slots, and how many are in use')
     .option('--json', 'print a JSON array of { name, slots, used, description }')
     .action(async (opts: { json?: boolean }) => {
-      const runtime = await openRuntime(loadConfig());
-      try {
+      await withRuntime(async (runtime) => {
         const rows = await runtime.db.pool.findMany({ orderBy: { name: 'asc' } });
         const used = await runtime.db.taskInstance.groupBy({
           by: ['pool'],
@@ -35,9 +33,7 @@ export function registerPoolsCommands(program: Command): void {
             ['pool', 'slots', 'used', 'description'],
             list.map((p) => [p.name, String(p.slots), String(p.used), p.description ?? '']),
           );
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 
   pools
@@ -52,17 +48,14 @@ export function registerPoolsCommands(program: Command): void {
       const slots = Number(slotsText);
       if (!Number.isInteger(slots) || slots < 0)
         throw new CliError(`slots must be a whole number ≥ 0, got "${slotsText}"`, 2);
-      const runtime = await openRuntime(loadConfig());
-      try {
+      await withRuntime(async (runtime) => {
         await runtime.db.pool.upsert({
           where: { name },
           create: { name, slots, description: opts.description ?? null },
           update: { slots, ...(opts.description !== undefined ? { description: opts.description } : {}) },
         });
         process.stdout.write(`pool ${name} has ${slots} slots\n`);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 
   pools
@@ -74,8 +67,7 @@ export function registerPoolsCommands(program: Command): void {
         throw new CliError(
           'the default pool cannot be deleted; resize it with `weir pools set default <slots>`',
         );
-      const runtime = await openRuntime(loadConfig());
-      try {
+      await withRuntime(async (runtime) => {
         const busy = await runtime.db.taskInstance.count({
           where: { pool: name, state: { in: ['queued', 'running'] } },
         });
@@ -86,8 +78,6 @@ export function registerPoolsCommands(program: Command): void {
         const deleted = await runtime.db.pool.deleteMany({ where: { name } });
         if (deleted.count === 0) throw new CliError(`pool "${name}" not found`);
         process.stdout.write(`pool ${name} deleted\n`);
-      } finally {
-        await runtime.close();
-      }
+      });
     });
 }

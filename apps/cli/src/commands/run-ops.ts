@@ -1,10 +1,9 @@
 // Owns the operator commands on existing runs: `weir dags backfill`, `weir backfills cancel`,
 // `weir tasks clear`, `weir tasks mark` and `weir dags mark`.
-import { loadConfig } from '@weir/config';
-import { cancelBackfill, EngineError, type MarkState, type Reprocess } from '@weir/engine';
+import { cancelBackfill, type MarkState, type Reprocess } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
-import { openRuntime } from '../runtime.ts';
+import { withRuntime } from '../runtime.ts';
 import { printTable } from './dags.ts';
 
 export function registerRunOperationCommands(program: Command): void {
@@ -31,7 +30,7 @@ export function registerRunOperationCommands(program: Command): void {
         const maxActiveRuns = Number(opts.maxActiveRuns);
         if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1)
           throw new CliError('--max-active-runs must be a positive whole number', 2);
-        await withEngine(async (runtime) => {
+        await withRuntime(async (runtime) => {
           const result = await runtime.engine.backfill({
             dagId,
             from: date(opts.from, '--from'),
@@ -61,7 +60,7 @@ export function registerRunOperationCommands(program: Command): void {
     .description('cancel a backfill: runs not yet started are marked failed, running ones finish')
     .argument('<backfillId>')
     .action(async (id: string) => {
-      await withEngine(async (runtime) => {
+      await withRuntime(async (runtime) => {
         const { cancelledRuns } = await cancelBackfill(runtime.db, Number(id));
         process.stdout.write(
           `backfill ${id} cancelled; ${cancelledRuns} run(s) not started were marked failed\n`,
@@ -83,7 +82,7 @@ export function registerRunOperationCommands(program: Command): void {
         runId: string,
         opts: { task?: string; downstream?: boolean; onlyFailed?: boolean },
       ) => {
-        await withEngine(async (runtime) => {
+        await withRuntime(async (runtime) => {
           const result = await runtime.engine.clear({
             dagId,
             runId,
@@ -114,7 +113,7 @@ export function registerRunOperationCommands(program: Command): void {
         opts: { state: string; downstream?: boolean },
       ) => {
         const state = markState(opts.state);
-        await withEngine(async (runtime) => {
+        await withRuntime(async (runtime) => {
           const marked = await runtime.engine.markTasks({
             dagId,
             runId,
@@ -135,24 +134,11 @@ export function registerRunOperationCommands(program: Command): void {
     .requiredOption('--state <state>', 'success or failed')
     .action(async (dagId: string, runId: string, opts: { state: string }) => {
       const state = markState(opts.state);
-      await withEngine(async (runtime) => {
+      await withRuntime(async (runtime) => {
         await runtime.engine.markRun({ dagId, runId, state });
         process.stdout.write(`run ${runId} of ${dagId} marked ${state}\n`);
       });
     });
-}
-
-async function withEngine(
-  fn: (runtime: Awaited<ReturnType<typeof openRuntime>>) => Promise<void>,
-): Promise<void> {
-  const runtime = await openRuntime(loadConfig());
-  try {
-    await fn(runtime);
-  } catch (error) {
-    throw error instanceof EngineError ? new CliError(error.message) : error;
-  } finally {
-    await runtime.close();
-  }
 }
 
 function markState(value: string): MarkState {
