@@ -1,9 +1,8 @@
 // Owns running one try: claim it, run the task function with its context and inputs under its
 // execution timeout, record the outcome, and schedule what the outcome unblocks at once.
 
-import { argumentsAt } from '@weir/domain';
 import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
-import { claimTry, expandSources, expansionOf, finishTry, taskOutputs } from '@weir/engine';
+import { claimTry, expandSources, finishTry, mappedArgumentsAt, taskOutputs } from '@weir/engine';
 import type { TaskJobData } from '@weir/queue';
 import {
   type CallbackContext,
@@ -98,15 +97,12 @@ async function argumentsFor(
   task: SerializedTask,
   claimed: ClaimedTry,
 ): Promise<unknown[]> {
-  const sources = task.mapping ? expandSources(task.mapping) : [];
-  const outputs = await taskOutputs(engine.sql, claimed.dagRunId, dag, [
-    ...new Set([...task.inputs, ...sources]),
-  ]);
+  const outputs = await taskOutputs(engine.sql, claimed.dagRunId, dag, task.inputs);
   const inputs = task.inputs.map((id) => outputs.get(id));
   if (!task.mapping) return inputs;
-  const expansion = expansionOf(task.mapping, outputs);
-  if ('error' in expansion) throw new NonRetryableError(expansion.error);
-  return [{ ...argumentsAt(expansion, claimed.mapIndex), ...task.mapping.partial }, ...inputs];
+  const mapped = await mappedArgumentsAt(engine.sql, claimed.dagRunId, dag, task.mapping, claimed.mapIndex);
+  if ('error' in mapped) throw new NonRetryableError(mapped.error);
+  return [{ ...mapped.args, ...task.mapping.partial }, ...inputs];
 }
 
 /**
@@ -157,7 +153,14 @@ async function record(
   const { engine } = options;
   const result = await finishTry(engine.sql, claimed, policy, outcome, engine.clock());
   if (result.kind !== 'recorded') return undefined;
-  if (scheduleAfterReschedule(outcome, engine.clock())) await engine.schedule(claimed.dagRunId);
+  if (scheduleAfterReschedule(outcome, engine.clock())) {
+    await engine.tryFinished(claimed.dagId, {
+      dagRunId: claimed.dagRunId,
+      taskId: claimed.taskId,
+      mapIndex: claimed.mapIndex,
+      state: result.state,
+    });
+  }
   return result.state;
 }
 

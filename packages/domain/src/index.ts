@@ -41,7 +41,9 @@ export {
   type TaskInstanceState,
 } from './states.ts';
 export {
+  decidesBeforeAllDone,
   evaluateTriggerRule,
+  summarizeUpstreamCounts,
   summarizeUpstreams,
   type TriggerDecision,
   type UpstreamSummary,

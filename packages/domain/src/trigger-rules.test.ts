@@ -5,7 +5,14 @@ import type { TriggerRule } from '@weir/sdk';
 import { TRIGGER_RULES } from '@weir/sdk';
 import { describe, expect, it } from 'vitest';
 import type { TaskInstanceState } from './states.ts';
-import { evaluateTriggerRule, summarizeUpstreams, type TriggerDecision } from './trigger-rules.ts';
+import { TASK_INSTANCE_STATES } from './states.ts';
+import {
+  decidesBeforeAllDone,
+  evaluateTriggerRule,
+  summarizeUpstreamCounts,
+  summarizeUpstreams,
+  type TriggerDecision,
+} from './trigger-rules.ts';
 
 type Kind = TriggerDecision['kind'];
 
@@ -209,6 +216,56 @@ describe('summarizeUpstreams', () => {
       removed: 1,
       done: 5,
     });
+  });
+});
+
+describe('summarizeUpstreamCounts', () => {
+  it('gives the summary of the expanded list', () => {
+    const states: TaskInstanceState[] = [S, S, S, F, X, N, N, R];
+    expect(
+      summarizeUpstreamCounts([
+        [S, 3],
+        [F, 1],
+        [X, 1],
+        [N, 2],
+        [R, 1],
+      ]),
+    ).toEqual(summarizeUpstreams(states));
+  });
+});
+
+describe('decidesBeforeAllDone', () => {
+  it('is false for success under rules that need every upstream done, true where one success decides', () => {
+    expect(decidesBeforeAllDone('all_success', S)).toBe(false);
+    expect(decidesBeforeAllDone('all_done', S)).toBe(false);
+    expect(decidesBeforeAllDone('none_failed', S)).toBe(false);
+    expect(decidesBeforeAllDone('one_success', S)).toBe(true);
+    expect(decidesBeforeAllDone('all_failed', S)).toBe(true);
+    expect(decidesBeforeAllDone('all_success', F)).toBe(true);
+    expect(decidesBeforeAllDone('all_success', K)).toBe(true);
+  });
+
+  // Soundness over every rule, every ending state and every mix of up to three other upstream
+  // instances: whenever one instance ending (with a sibling still unfinished) turns a waiting
+  // rule into a decision, decidesBeforeAllDone must have said so.
+  it('never misses a decision that one instance ending can cause', () => {
+    const mixes: TaskInstanceState[][] = [[]];
+    for (let size = 1; size <= 3; size++)
+      for (const mix of mixes.filter((m) => m.length === size - 1))
+        for (const state of TASK_INSTANCE_STATES) mixes.push([...mix, state]);
+    let checked = 0;
+    for (const rule of TRIGGER_RULES)
+      for (const ending of TASK_INSTANCE_STATES)
+        for (const others of mixes) {
+          const before = evaluateTriggerRule(rule, summarizeUpstreams([...others, X, X]));
+          const after = evaluateTriggerRule(rule, summarizeUpstreams([...others, ending, X]));
+          checked++;
+          if (before.kind === 'wait' && after.kind !== 'wait')
+            expect({ rule, ending, others, early: decidesBeforeAllDone(rule, ending) }).toMatchObject({
+              early: true,
+            });
+        }
+    expect(checked).toBeGreaterThan(10_000);
   });
 });
 

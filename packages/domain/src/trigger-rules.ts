@@ -30,27 +30,39 @@ export type TriggerDecision =
   | { readonly kind: 'upstream_failed'; readonly reason: string };
 
 export function summarizeUpstreams(states: readonly TaskInstanceState[]): UpstreamSummary {
+  return summarizeUpstreamCounts(states.map((state) => [state, 1] as const));
+}
+
+/**
+ * The same summary from (state, count) pairs, as a GROUP BY over task instances returns them:
+ * a mapped upstream of 10,000 instances costs one pair per state, not one entry per instance.
+ */
+export function summarizeUpstreamCounts(
+  counts: Iterable<readonly [TaskInstanceState, number]>,
+): UpstreamSummary {
+  let total = 0;
   let success = 0;
   let skipped = 0;
   let failed = 0;
   let upstreamFailed = 0;
   let removed = 0;
-  for (const state of states) {
+  for (const [state, n] of counts) {
+    total += n;
     switch (state) {
       case 'success':
-        success++;
+        success += n;
         break;
       case 'skipped':
-        skipped++;
+        skipped += n;
         break;
       case 'failed':
-        failed++;
+        failed += n;
         break;
       case 'upstream_failed':
-        upstreamFailed++;
+        upstreamFailed += n;
         break;
       case 'removed':
-        removed++;
+        removed += n;
         break;
       case 'none':
       case 'scheduled':
@@ -64,7 +76,20 @@ export function summarizeUpstreams(states: readonly TaskInstanceState[]): Upstre
     }
   }
   const done = success + skipped + failed + upstreamFailed + removed;
-  return { total: states.length, success, skipped, failed, upstreamFailed, removed, done };
+  return { total, success, skipped, failed, upstreamFailed, removed, done };
+}
+
+/**
+ * Whether one upstream instance ending in `state` can decide a task under `rule` while other
+ * instances of the same upstream are still unfinished. Every rule decides early only on a
+ * condition of the form "some upstream is in state X" (a failure, a skip, a success); the
+ * conditions that need every upstream done cannot hold while one is unfinished. So evaluating
+ * the rule over {state, running} answers for any mix of other upstreams. When no downstream
+ * rule decides early, a mapped instance that is not the last of its task to finish cannot
+ * unblock anything, and its completion needs no scheduling pass.
+ */
+export function decidesBeforeAllDone(rule: TriggerRule, state: TaskInstanceState): boolean {
+  return evaluateTriggerRule(rule, summarizeUpstreams([state, 'running'])).kind !== 'wait';
 }
 
 const RUN: TriggerDecision = { kind: 'run' };

@@ -2,6 +2,7 @@
 // workers, the CLI and the web all change run state through this class.
 import type { Db, RawSql } from '@weir/db';
 import type { TaskQueue } from '@weir/queue';
+import { type FinishedTry, needsSchedulingPass } from './after-try.ts';
 import { type BackfillRequest, type BackfillResult, createBackfill } from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
@@ -102,6 +103,15 @@ export class Engine {
     }
     const running = current.next.finally(() => this.advance(dagRunId));
     this.passes.set(dagRunId, { running });
+  }
+
+  /**
+   * Call after a try's end is recorded: schedules the run unless the end cannot change anything
+   * (after-try.ts), which spares a mapped task's instances one pass each.
+   */
+  async tryFinished(dagId: string, finished: FinishedTry): Promise<void> {
+    const entry = await this.catalog.get(dagId);
+    if (await needsSchedulingPass(this.sql, entry?.dag, finished)) await this.schedule(finished.dagRunId);
   }
 
   private async schedulePass(dagRunId: number): Promise<ScheduleOutcome> {

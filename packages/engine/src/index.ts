@@ -1,3 +1,4 @@
+export { type FinishedTry, needsSchedulingPass } from './after-try.ts';
 export {
   type BackfillPlanEntry,
   type BackfillRequest,
@@ -39,7 +40,7 @@ export {
   SENSOR_POKES_KEY,
   wakeDueReschedules,
 } from './sensors.ts';
-export { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
+export { expandSources, expansionOf, mappedArgumentsAt, taskOutputs } from './task-outputs.ts';
 export {
   type ClaimedTry,
   type ClaimResult,

@@ -1,35 +1,25 @@
-// Owns deciding, for one DagRun, which TaskInstances may run now, which are skipped or
-// upstream_failed, and whether the run has finished. It runs under a row lock on the run, so
-// concurrent schedulers and workers decide one at a time; every TaskInstance change is a
-// compare-and-set on its previous state. Pool slots and maxActiveTasks are checked in the same
-// transaction that moves TaskInstances to `queued`.
+// Owns one scheduling pass over a DagRun: which TaskInstances may run now, which are skipped or
+// upstream_failed, which mapped tasks expand, and whether the run has finished. It runs under a
+// row lock on the run, so concurrent schedulers and workers decide one at a time; every
+// TaskInstance change is a compare-and-set on its previous state. A pass reads per-task state
+// counts and only the instances that could change (never every row of a mapped run); pool slots
+// and maxActiveTasks are checked where TaskInstances move to `queued` (queue-runnable.ts).
 import type { RawSql } from '@weir/db';
-import {
-  decideDagRunState,
-  evaluateTriggerRule,
-  expansionLength,
-  isFinished,
-  summarizeUpstreams,
-  type TaskInstanceState,
-} from '@weir/domain';
+import { decideDagRunState, expansionLength, isFinished, type TaskInstanceState } from '@weir/domain';
 import type { TaskJob } from '@weir/queue';
-import type { SerializedDag, SerializedTask } from '@weir/sdk';
+import type { SerializedDag } from '@weir/sdk';
 import type { DagCatalog } from './dag-catalog.ts';
+import { queueRunnable } from './queue-runnable.ts';
+import {
+  countStates,
+  type Decisions,
+  decide,
+  type PreviousRun,
+  type StateCounts,
+  settle,
+  type TiRow,
+} from './run-decisions.ts';
 import { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
-
-interface TiRow {
-  id: number;
-  task_id: string;
-  map_index: number;
-  state: TaskInstanceState;
-  try_number: number;
-  next_retry_at: Date | null;
-  reschedule_at: Date | null;
-  pool: string;
-  pool_slots: number;
-  queue: string;
-  priority_weight: number;
-}
 
 export interface ScheduleOutcome {
   /** Tries to hand to workers, after the transaction commits. */
@@ -72,18 +62,15 @@ export async function scheduleDagRun(
     const entry = await catalog.get(run.dag_id);
     // As in Airflow, a paused DAG's runs make no progress until it is unpaused.
     if (!entry || (entry.isPaused && !ignorePause)) return NOTHING;
-    const runnable = new Map<number, TiRow>();
+    const ready = new Map<number, TiRow>();
     const previous = await previousRunStates(tx, entry.dag, run.logical_date);
-    let snapshot: TiRow[] = [];
-    const settled = new Map<number, TaskInstanceState>();
+    let counts: StateCounts = new Map();
     // An expansion that settles a mapped task (empty, or failed) can decide its downstream tasks:
     // decide again until nothing more settles.
     for (let settledByExpansion = true; settledByExpansion; ) {
-      snapshot = await tx.$queryRaw<TiRow[]>`
-        SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, reschedule_at, pool, pool_slots, queue, priority_weight
-        FROM task_instance WHERE dag_run_id = ${dagRunId}`;
-      const decisions = decide(entry.dag, snapshot, now, previous);
-      const settledBefore = [...decisions.finalStates.values()].flat().length;
+      const snapshot = await readRun(tx, dagRunId, now);
+      counts = snapshot.counts;
+      const decisions = decide(entry.dag, counts, snapshot.candidates, previous);
       const expanded = await expandMappedTasks(
         tx,
         entry.dag,
@@ -91,19 +78,18 @@ export async function scheduleDagRun(
         decisions,
         options.maxMapLength ?? 1024,
       );
-      settledByExpansion = [...decisions.finalStates.values()].flat().length > settledBefore;
+      settledByExpansion = expanded.settled;
       for (const [state, ids] of decisions.finalStates) {
         await tx.$executeRaw`
           UPDATE task_instance SET state = ${state}::"TaskInstanceState", ended_at = ${now}, updated_at = ${now}
           WHERE id = ANY(${ids}) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')`;
-        for (const id of ids) settled.set(id, state);
       }
-      for (const ti of [...decisions.runnable, ...expanded]) runnable.set(ti.id, ti);
+      for (const ti of [...decisions.runnable, ...expanded.created]) ready.set(ti.id, ti);
     }
-    const jobs = await queueRunnable(tx, entry.dag, [...runnable.values()], now);
+    const hasBacklog = (count(counts, 'scheduled') ?? 0) > 0;
+    const jobs = await queueRunnable(tx, entry.dag, dagRunId, [...ready.values()], hasBacklog, now);
     // Only a run whose every task instance looks finished is worth checking for its end.
-    const mayBeDone =
-      runnable.size === 0 && snapshot.every((ti) => isFinished(settled.get(ti.id) ?? ti.state));
+    const mayBeDone = ready.size === 0 && allFinished(counts);
     const finished = mayBeDone ? await finishRunIfDone(tx, entry.dag, dagRunId, now) : null;
     return {
       jobs,
@@ -112,8 +98,47 @@ export async function scheduleDagRun(
   });
 }
 
-/** For dependsOnPast: the states of those tasks in the DAG's previous run, or null for a first run. */
-type PreviousRun = Map<string, TaskInstanceState[]> | null;
+/**
+ * One statement: how many instances of each task are in each state, and the instances a pass
+ * may decide (in `none`, or whose retry or reschedule wait is over). `scheduled` instances were
+ * decided already; queue-runnable takes them in priority order.
+ */
+async function readRun(
+  tx: RawSql,
+  dagRunId: number,
+  now: Date,
+): Promise<{ counts: StateCounts; candidates: TiRow[] }> {
+  const rows = await tx.$queryRaw<(Omit<TiRow, 'id'> & { id: number | null; n: number })[]>`
+    SELECT NULL::int AS id, task_id, NULL::int AS map_index, state::text AS state, COUNT(*)::int AS n, NULL::int AS try_number,
+           NULL::text AS pool, NULL::int AS pool_slots, NULL::text AS queue, NULL::int AS priority_weight
+    FROM task_instance WHERE dag_run_id = ${dagRunId} GROUP BY task_id, state
+    UNION ALL
+    SELECT id, task_id, map_index, state::text, 1, try_number, pool, pool_slots, queue, priority_weight
+    FROM task_instance
+    WHERE dag_run_id = ${dagRunId} AND (state = 'none'
+      -- A retry whose delay is over; a reschedule-mode sensor whose wait is over (Airflow's ReadyToRescheduleDep).
+      OR (state = 'up_for_retry' AND (next_retry_at IS NULL OR next_retry_at <= ${now}))
+      OR (state = 'up_for_reschedule' AND (reschedule_at IS NULL OR reschedule_at <= ${now})))`;
+  const candidates: TiRow[] = [];
+  const summary: { task_id: string; state: TaskInstanceState; n: number }[] = [];
+  for (const row of rows) {
+    if (row.id === null) summary.push(row);
+    else candidates.push(row as TiRow);
+  }
+  return { counts: countStates(summary), candidates };
+}
+
+function count(counts: StateCounts, state: TaskInstanceState): number {
+  let n = 0;
+  for (const byState of counts.values()) n += byState.get(state) ?? 0;
+  return n;
+}
+
+function allFinished(counts: StateCounts): boolean {
+  for (const byState of counts.values())
+    for (const [state, n] of byState) if (n > 0 && !isFinished(state)) return false;
+  return true;
+}
 
 async function previousRunStates(tx: RawSql, dag: SerializedDag, logicalDate: Date): Promise<PreviousRun> {
   const taskIds = dag.tasks.filter((t) => t.dependsOnPast).map((t) => t.taskId);
@@ -126,60 +151,13 @@ async function previousRunStates(tx: RawSql, dag: SerializedDag, logicalDate: Da
     FROM prev LEFT JOIN task_instance t ON t.dag_run_id = prev.id AND t.task_id = ANY(${taskIds})`;
   if (rows.length === 0) return null;
   const states = new Map<string, TaskInstanceState[]>();
-  for (const row of rows)
-    if (row.task_id && row.state) states.set(row.task_id, [...(states.get(row.task_id) ?? []), row.state]);
-  return states;
-}
-
-/** Airflow's depends_on_past: the same task succeeded or was skipped in the previous run. */
-function pastAllows(previous: PreviousRun, taskId: string): boolean {
-  if (previous === null) return true; // the DAG's first run is exempt
-  const states = previous.get(taskId);
-  if (!states) return true; // the task did not exist in the previous run
-  return states.every((s) => s === 'success' || s === 'skipped');
-}
-
-interface Decisions {
-  readonly finalStates: Map<'skipped' | 'upstream_failed' | 'failed', number[]>;
-  readonly runnable: TiRow[];
-  /** Mapped tasks' placeholders (map index -1) whose upstreams allow them to expand now. */
-  readonly toExpand: TiRow[];
-}
-
-/** Pure: trigger rules over the run's snapshot, cascading skips and upstream failures. */
-function decide(dag: SerializedDag, tis: TiRow[], now: Date, previous: PreviousRun): Decisions {
-  const tasks = new Map<string, SerializedTask>(dag.tasks.map((t) => [t.taskId, t]));
-  const stateOf = new Map<string, TaskInstanceState[]>();
-  for (const ti of tis) stateOf.set(ti.task_id, [...(stateOf.get(ti.task_id) ?? []), ti.state]);
-  const finalStates = new Map<'skipped' | 'upstream_failed' | 'failed', number[]>();
-  const runnable: TiRow[] = [];
-  const toExpand: TiRow[] = [];
-  const settled = new Set<number>();
-  // A skip or upstream failure can unblock (and decide) downstream tasks in the same pass.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const ti of tis) {
-      if (settled.has(ti.id) || !isCandidate(ti, now)) continue;
-      const task = tasks.get(ti.task_id);
-      if (!task) continue;
-      if (task.dependsOnPast && !pastAllows(previous, task.taskId)) continue;
-      const upstreamStates = task.upstreams.flatMap((id) => stateOf.get(id) ?? []);
-      const decision = evaluateTriggerRule(task.triggerRule, summarizeUpstreams(upstreamStates));
-      if (decision.kind === 'wait') continue;
-      settled.add(ti.id);
-      if (decision.kind === 'run') {
-        if (task.mapping && ti.map_index === -1) toExpand.push(ti);
-        else runnable.push(ti);
-        continue;
-      }
-      const state = decision.kind === 'skip' ? 'skipped' : 'upstream_failed';
-      finalStates.set(state, [...(finalStates.get(state) ?? []), ti.id]);
-      const states = stateOf.get(ti.task_id) ?? [];
-      states[states.indexOf(ti.state)] = state;
-      changed = true;
-    }
+  for (const row of rows) {
+    if (!row.task_id || !row.state) continue;
+    const list = states.get(row.task_id);
+    if (list) list.push(row.state);
+    else states.set(row.task_id, [row.state]);
   }
-  return { finalStates, runnable, toExpand };
+  return states;
 }
 
 /**
@@ -193,25 +171,17 @@ async function expandMappedTasks(
   dagRunId: number,
   decisions: Decisions,
   maxMapLength: number,
-): Promise<TiRow[]> {
+): Promise<{ created: TiRow[]; settled: boolean }> {
   const created: TiRow[] = [];
-  const settle = (state: 'skipped' | 'failed', id: number) =>
-    decisions.finalStates.set(state, [...(decisions.finalStates.get(state) ?? []), id]);
+  let settled = false;
   for (const ti of decisions.toExpand) {
     const mapping = dag.tasks.find((t) => t.taskId === ti.task_id)?.mapping;
     if (!mapping) continue;
     const expansion = expansionOf(mapping, await taskOutputs(tx, dagRunId, dag, expandSources(mapping)));
-    if ('error' in expansion) {
-      settle('failed', ti.id);
-      continue;
-    }
-    const n = expansionLength(expansion);
-    if (n === 0) {
-      settle('skipped', ti.id);
-      continue;
-    }
-    if (n > maxMapLength) {
-      settle('failed', ti.id);
+    const n = 'error' in expansion ? -1 : expansionLength(expansion);
+    if (n === 0 || n === -1 || n > maxMapLength) {
+      settle(decisions, n === 0 ? 'skipped' : 'failed', ti.id);
+      settled = true;
       continue;
     }
     await tx.$executeRaw`UPDATE task_instance SET map_index = 0 WHERE id = ${ti.id} AND map_index = -1 AND state = 'none'`;
@@ -222,81 +192,12 @@ async function expandMappedTasks(
         SELECT dag_run_id, dag_id, run_id, task_id, g, 'none', 0, max_tries, pool, pool_slots, queue, priority_weight, now()
         FROM task_instance, generate_series(1, ${n - 1}::int) AS g WHERE id = ${ti.id}`;
     }
-    created.push(
-      ...(await tx.$queryRaw<TiRow[]>`
-        SELECT id, task_id, map_index, state::text AS state, try_number, next_retry_at, reschedule_at, pool, pool_slots, queue, priority_weight
-        FROM task_instance WHERE dag_run_id = ${dagRunId} AND task_id = ${ti.task_id} AND state = 'none' ORDER BY map_index`),
-    );
+    const instances = await tx.$queryRaw<TiRow[]>`
+      SELECT id, task_id, map_index, state::text AS state, try_number, pool, pool_slots, queue, priority_weight
+      FROM task_instance WHERE dag_run_id = ${dagRunId} AND task_id = ${ti.task_id} AND state = 'none' ORDER BY map_index`;
+    for (const instance of instances) created.push(instance);
   }
-  return created;
-}
-
-function isCandidate(ti: TiRow, now: Date): boolean {
-  if (ti.state === 'none' || ti.state === 'scheduled') return true;
-  // A reschedule-mode sensor pokes again once its wait is over (Airflow's ReadyToRescheduleDep).
-  if (ti.state === 'up_for_reschedule') return ti.reschedule_at === null || ti.reschedule_at <= now;
-  return ti.state === 'up_for_retry' && (ti.next_retry_at === null || ti.next_retry_at <= now);
-}
-
-/**
- * Moves runnable TaskInstances to `queued` (highest priority first) while the DAG's
- * maxActiveTasks and the pools' slots allow; the rest wait in `scheduled`.
- */
-async function queueRunnable(
-  tx: RawSql,
-  dag: SerializedDag,
-  runnable: TiRow[],
-  now: Date,
-): Promise<TaskJob[]> {
-  if (runnable.length === 0) return [];
-  // Locks serialize everyone who could take the same DAG's task slots or the same pools' slots
-  // (the DAG row first, then pools by name, always in that order).
-  const poolNames = [...new Set(runnable.map((ti) => ti.pool))].sort();
-  const pools = await tx.$queryRaw<{ name: string; slots: number }[]>`
-    WITH locked_dag AS (SELECT dag_id FROM dag WHERE dag_id = ${dag.dagId} FOR UPDATE)
-    SELECT p.name, p.slots FROM pool p, locked_dag WHERE p.name = ANY(${poolNames}) ORDER BY p.name FOR UPDATE OF p`;
-  const usage = await tx.$queryRaw<{ active: number; used: Record<string, number> | null }[]>`
-    SELECT (SELECT COUNT(*)::int FROM task_instance WHERE dag_id = ${dag.dagId} AND state IN ('queued', 'running')) AS active,
-           (SELECT json_object_agg(pool, used) FROM (
-              SELECT pool, SUM(pool_slots)::int AS used FROM task_instance
-              WHERE pool = ANY(${poolNames}) AND state IN ('queued', 'running') GROUP BY pool) u) AS used`;
-  const active = [{ n: usage[0]?.active ?? 0 }];
-  const usedBy = usage[0]?.used ?? {};
-  const free = new Map(pools.map((p) => [p.name, p.slots - (usedBy[p.name] ?? 0)]));
-  let activeTasks = active[0]?.n ?? 0;
-  const toQueue: number[] = [];
-  const toWait: number[] = [];
-  const ordered = [...runnable].sort(
-    (a, b) =>
-      b.priority_weight - a.priority_weight ||
-      a.task_id.localeCompare(b.task_id) ||
-      a.map_index - b.map_index,
-  );
-  for (const ti of ordered) {
-    const slots = free.get(ti.pool);
-    if (activeTasks < dag.maxActiveTasks && slots !== undefined && slots >= ti.pool_slots) {
-      toQueue.push(ti.id);
-      free.set(ti.pool, slots - ti.pool_slots);
-      activeTasks++;
-    } else if (ti.state !== 'scheduled') {
-      toWait.push(ti.id);
-    }
-  }
-  if (toWait.length > 0) {
-    await tx.$executeRaw`
-      UPDATE task_instance SET state = 'scheduled', reschedule_at = NULL, updated_at = ${now}
-      WHERE id = ANY(${toWait}) AND state IN ('none', 'up_for_retry', 'up_for_reschedule')`;
-  }
-  if (toQueue.length === 0) return [];
-  const queued = await tx.$queryRaw<{ id: number; try_number: number; queue: string }[]>`
-    UPDATE task_instance
-    SET state = 'queued', try_number = try_number + 1, queued_at = ${now}, next_retry_at = NULL, reschedule_at = NULL, updated_at = ${now}
-    WHERE id = ANY(${toQueue}) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')
-    RETURNING id, try_number, queue`;
-  return queued.map((row) => ({
-    queue: row.queue,
-    data: { taskInstanceId: row.id, tryNumber: row.try_number },
-  }));
+  return { created, settled };
 }
 
 /** When every TaskInstance has finished, the run takes its final state from its leaves. */

@@ -142,31 +142,30 @@ export async function finishTry(
     }
     attemptOutcome = outcome.attemptOutcome ?? (state === 'up_for_retry' ? 'up_for_retry' : 'failed');
   }
-  return db.$transaction(async (tx) => {
-    const updated = await tx.$queryRaw<
-      { dag_id: string; run_id: string; task_id: string; map_index: number }[]
-    >`
+  // One statement (no BEGIN/COMMIT round trips): the compare-and-set on the instance, its
+  // attempt row and its output, all or nothing.
+  const output = outcome.kind === 'success' ? (outcome.outputJson ?? null) : null;
+  const updated = await db.$queryRaw<{ dag_run_id: number; map_index: number }[]>`
+    WITH ti AS (
       UPDATE task_instance
       SET state = ${state}::"TaskInstanceState", ended_at = ${now}, next_retry_at = ${nextRetryAt}, updated_at = ${now},
           duration = EXTRACT(EPOCH FROM (${now}::timestamp - started_at))
       WHERE id = ${claimed.taskInstanceId} AND state = 'running' AND try_number = ${claimed.tryNumber}
-      RETURNING dag_id, run_id, task_id, map_index`;
-    const ti = updated[0];
-    if (!ti) return { kind: 'not_running' } as const;
-    await tx.$executeRaw`
+      RETURNING id, dag_run_id, dag_id, run_id, task_id, map_index
+    ), attempt AS (
       UPDATE task_attempt SET ended_at = ${now}, outcome = ${attemptOutcome}::"AttemptOutcome",
              error = ${error?.message ?? null}, error_stack = ${error?.stack ?? null}
-      WHERE task_instance_id = ${claimed.taskInstanceId} AND try_number = ${claimed.tryNumber}`;
-    if (outcome.kind === 'success' && outcome.outputJson !== undefined) {
-      await tx.$executeRaw`
-        INSERT INTO xcom (task_instance_id, dag_id, run_id, task_id, map_index, key, value, size_bytes)
-        VALUES (${claimed.taskInstanceId}, ${ti.dag_id}, ${ti.run_id}, ${ti.task_id}, ${ti.map_index}, 'return_value',
-                ${outcome.outputJson}::jsonb, ${Buffer.byteLength(outcome.outputJson)})
-        ON CONFLICT (dag_id, run_id, task_id, map_index, key)
-        DO UPDATE SET value = EXCLUDED.value, size_bytes = EXCLUDED.size_bytes, task_instance_id = EXCLUDED.task_instance_id`;
-    }
-    return { kind: 'recorded', state, nextRetryAt } as const;
-  });
+      WHERE task_instance_id = (SELECT id FROM ti) AND try_number = ${claimed.tryNumber}
+    ), output AS (
+      INSERT INTO xcom (task_instance_id, dag_id, run_id, task_id, map_index, key, value, size_bytes)
+      SELECT id, dag_id, run_id, task_id, map_index, 'return_value', ${output}::jsonb, ${output === null ? 0 : Buffer.byteLength(output)}::int
+      FROM ti WHERE ${output}::text IS NOT NULL
+      ON CONFLICT (dag_id, run_id, task_id, map_index, key)
+      DO UPDATE SET value = EXCLUDED.value, size_bytes = EXCLUDED.size_bytes, task_instance_id = EXCLUDED.task_instance_id
+    )
+    SELECT dag_run_id, map_index FROM ti`;
+  if (updated.length === 0) return { kind: 'not_running' };
+  return { kind: 'recorded', state, nextRetryAt };
 }
 
 /**
