@@ -31,8 +31,7 @@ export function countStates(
 ): StateCounts {
   const counts: StateCounts = new Map();
   for (const row of rows) {
-    let byState = counts.get(row.task_id);
-    if (!byState) counts.set(row.task_id, (byState = new Map()));
+    const byState = statesOf(counts, row.task_id);
     byState.set(row.state, (byState.get(row.state) ?? 0) + row.n);
   }
   return counts;
@@ -114,10 +113,17 @@ export function move(
   from: TaskInstanceState,
   to: TaskInstanceState,
 ): void {
-  let byState = counts.get(taskId);
-  if (!byState) counts.set(taskId, (byState = new Map()));
+  const byState = statesOf(counts, taskId);
   byState.set(from, (byState.get(from) ?? 0) - 1);
   byState.set(to, (byState.get(to) ?? 0) + 1);
+}
+
+function statesOf(counts: StateCounts, taskId: string): Map<TaskInstanceState, number> {
+  const existing = counts.get(taskId);
+  if (existing) return existing;
+  const created = new Map<TaskInstanceState, number>();
+  counts.set(taskId, created);
+  return created;
 }
 
 /** Airflow's depends_on_past: the same task succeeded or was skipped in the previous run. */

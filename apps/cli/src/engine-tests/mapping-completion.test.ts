@@ -86,8 +86,9 @@ describe('mapped instances finishing, with no scheduler', () => {
     });
     const first = rows.find((r) => r.taskId === 'first');
     const slowEnds = rows.filter((r) => r.taskId === 'work' && r.mapIndex > 0).map((r) => r.endedAt as Date);
-    expect(first?.startedAt).toBeInstanceOf(Date);
-    for (const end of slowEnds) expect((first?.startedAt as Date).getTime()).toBeLessThan(end.getTime());
+    const firstStart = first?.startedAt;
+    expect(firstStart).toBeInstanceOf(Date);
+    for (const end of slowEnds) expect(firstStart?.getTime()).toBeLessThan(end.getTime());
   }, 60_000);
 
   it('reads each instance its own elements of several upstream lists and a literal list', async () => {
