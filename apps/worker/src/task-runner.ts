@@ -100,7 +100,14 @@ async function argumentsFor(
   const outputs = await taskOutputs(engine.sql, claimed.dagRunId, dag, task.inputs);
   const inputs = task.inputs.map((id) => outputs.get(id));
   if (!task.mapping) return inputs;
-  const mapped = await mappedArgumentsAt(engine.sql, claimed.dagRunId, dag, task.mapping, claimed.mapIndex);
+  const mapped = await mappedArgumentsAt(
+    engine.sql,
+    engine.outputs,
+    claimed,
+    dag,
+    task.mapping,
+    claimed.mapIndex,
+  );
   if ('error' in mapped) throw new NonRetryableError(mapped.error);
   return [{ ...mapped.args, ...task.mapping.partial }, ...inputs];
 }

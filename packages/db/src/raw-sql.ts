@@ -23,27 +23,37 @@ const types = {
       : pg.types.getTypeParser(oid, format as 'text'),
 };
 
-function compile(
-  strings: TemplateStringsArray,
-  values: readonly unknown[],
-): { text: string; params: unknown[] } {
+interface Compiled {
+  /** Prepared-statement name: one per call site, so PostgreSQL parses and plans it once per connection. */
+  readonly name: string;
+  readonly text: string;
+  readonly values: unknown[];
+}
+
+// A tagged template's strings array is the same object at every call of one call site, so it
+// names the statement. Parsing and planning cost more than executing most hot-path statements.
+const statementNames = new WeakMap<TemplateStringsArray, string>();
+let statements = 0;
+
+function compile(strings: TemplateStringsArray, values: readonly unknown[]): Compiled {
+  let name = statementNames.get(strings);
+  if (name === undefined) {
+    name = `weir_${++statements}`;
+    statementNames.set(strings, name);
+  }
   let text = strings[0] ?? '';
   for (let i = 1; i < strings.length; i++) text += `$${i}${strings[i]}`;
   // Postgres ignores a zone given for a timestamp without time zone: send the UTC wall time.
-  return { text, params: values.map((v) => (v instanceof Date ? v.toISOString() : v)) };
+  return { name, text, values: values.map((v) => (v instanceof Date ? v.toISOString() : v)) };
 }
 
-function over(
-  run: (text: string, params: unknown[]) => Promise<pg.QueryResult>,
-): Omit<RawSql, '$transaction'> {
+function over(run: (query: Compiled) => Promise<pg.QueryResult>): Omit<RawSql, '$transaction'> {
   return {
     async $queryRaw<T>(strings: TemplateStringsArray, ...values: unknown[]) {
-      const { text, params } = compile(strings, values);
-      return (await run(text, params)).rows as T;
+      return (await run(compile(strings, values))).rows as T;
     },
     async $executeRaw(strings: TemplateStringsArray, ...values: unknown[]) {
-      const { text, params } = compile(strings, values);
-      return (await run(text, params)).rowCount ?? 0;
+      return (await run(compile(strings, values))).rowCount ?? 0;
     },
   };
 }
@@ -55,7 +65,7 @@ export function createRawSql(
   const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types });
   // A connection dropped by a PostgreSQL restart is discarded; the next query opens a new one.
   pool.on('error', () => {});
-  const base = over((text, params) => pool.query(text, params));
+  const base = over((query) => pool.query(query));
   return {
     ...base,
     async $transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
@@ -64,7 +74,7 @@ export function createRawSql(
       try {
         await client.query('BEGIN');
         const tx: RawSql = {
-          ...over((text, params) => client.query(text, params)),
+          ...over((query) => client.query(query)),
           $transaction: (inner) => inner(tx),
         };
         const result = await fn(tx);

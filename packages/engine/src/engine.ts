@@ -19,6 +19,7 @@ import {
 } from './run-commands.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
 import { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+import { OutputCache } from './task-outputs.ts';
 
 export interface EngineDeps {
   readonly db: Db;
@@ -62,6 +63,8 @@ export class Engine {
   readonly clock: Clock;
   readonly catalog: DagCatalog;
   readonly maxMapLength: number;
+  /** Upstream outputs that mapped instances run in this process read again and again. */
+  readonly outputs = new OutputCache();
 
   constructor(private readonly deps: EngineDeps) {
     this.db = deps.db;

@@ -40,7 +40,7 @@ export {
   SENSOR_POKES_KEY,
   wakeDueReschedules,
 } from './sensors.ts';
-export { expandSources, expansionOf, mappedArgumentsAt, taskOutputs } from './task-outputs.ts';
+export { expandSources, expansionOf, mappedArgumentsAt, OutputCache, taskOutputs } from './task-outputs.ts';
 export {
   type ClaimedTry,
   type ClaimResult,

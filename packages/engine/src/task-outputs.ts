@@ -3,7 +3,7 @@
 
 import type { RawSql } from '@weir/db';
 import { argumentsAt, type Expansion } from '@weir/domain';
-import type { ExpandSource, SerializedDag, SerializedMapping } from '@weir/sdk';
+import type { SerializedDag, SerializedMapping } from '@weir/sdk';
 
 export async function taskOutputs(
   db: Pick<RawSql, '$queryRaw'>,
@@ -63,86 +63,75 @@ function describe(value: unknown): string {
 }
 
 /**
- * The expanded arguments of one mapped instance. Reads only its elements (`value -> i` in
- * PostgreSQL), not the upstream's whole list: 10,000 instances over a 10,000-item list would
- * otherwise parse the list 10,000 times. Falls back to reading whole lists when an argument
- * comes from a mapped upstream or an upstream output is not a list (for the exact error).
+ * Unmapped tasks' outputs as a worker reads them again and again: each mapped instance of a task
+ * expanding over a 10,000-item list needs that list. Entries are checked against the XCom row's
+ * version (`xmin`, which changes whenever the row is written), so a cleared and re-run upstream
+ * is never served stale; only the check (one index probe, no value read) is paid per instance.
+ */
+export class OutputCache {
+  private readonly entries = new Map<number, { version: string; value: unknown }>();
+
+  constructor(private readonly maxEntries = 64) {}
+
+  async outputs(
+    db: Pick<RawSql, '$queryRaw'>,
+    run: { readonly dagId: string; readonly runId: string },
+    taskIds: readonly string[],
+  ): Promise<Map<string, unknown>> {
+    const outputs = new Map<string, unknown>(taskIds.map((id) => [id, undefined]));
+    if (taskIds.length === 0) return outputs;
+    const rows = await db.$queryRaw<{ task_id: string; id: number; version: string }[]>`
+      SELECT task_id, id, xmin::text AS version FROM xcom
+      WHERE dag_id = ${run.dagId} AND run_id = ${run.runId} AND task_id = ANY(${[...taskIds]})
+        AND map_index = -1 AND key = 'return_value'`;
+    const missing = rows.filter((r) => this.entries.get(r.id)?.version !== r.version).map((r) => r.id);
+    if (missing.length > 0) {
+      const fetched = await db.$queryRaw<{ id: number; version: string; value: unknown }[]>`
+        SELECT id, xmin::text AS version, value FROM xcom WHERE id = ANY(${missing})`;
+      for (const row of fetched) this.remember(row.id, { version: row.version, value: row.value });
+    }
+    for (const row of rows) {
+      const entry = this.entries.get(row.id);
+      if (!entry) continue;
+      this.entries.delete(row.id); // most recently used last
+      this.entries.set(row.id, entry);
+      outputs.set(row.task_id, entry.value);
+    }
+    return outputs;
+  }
+
+  private remember(id: number, entry: { version: string; value: unknown }): void {
+    this.entries.delete(id);
+    this.entries.set(id, entry);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(oldest);
+    }
+  }
+}
+
+/**
+ * The expanded arguments of one mapped instance. Lists from unmapped upstreams come through the
+ * worker's OutputCache; a list made of a mapped upstream's outputs is read whole.
  */
 export async function mappedArgumentsAt(
   db: Pick<RawSql, '$queryRaw'>,
-  dagRunId: number,
+  cache: OutputCache,
+  run: { readonly dagRunId: number; readonly dagId: string; readonly runId: string },
   dag: SerializedDag,
   mapping: SerializedMapping,
   mapIndex: number,
 ): Promise<{ args: Record<string, unknown> } | { error: string }> {
-  const keys = Object.keys(mapping.expand);
-  const sources = keys.map((key) => mapping.expand[key] as ExpandSource);
   const mappedTasks = new Set(dag.tasks.filter((t) => t.mapping).map((t) => t.taskId));
-  const fromMapped = sources.some((s) => s.kind === 'upstream' && mappedTasks.has(s.taskId));
-  const lengths: (number | null)[] = sources.map((s) => (s.kind === 'literal' ? s.values.length : null));
-  // The first key's length is not needed to place an index (it varies slowest).
-  const unknown = lengths.flatMap((n, k) => (n === null && k > 0 ? [k] : []));
-  if (!fromMapped && unknown.length > 0) {
-    const rows = await upstreamValues(
-      db,
-      dagRunId,
-      unknown.map((k) => (sources[k] as { taskId: string }).taskId),
-      unknown.map(() => 0),
-    );
-    for (const [i, k] of unknown.entries()) lengths[k] = rows[i]?.n ?? null;
-  }
-  if (!fromMapped && lengths.every((n, k) => k === 0 || (n !== null && n > 0))) {
-    const indexes = placeIndexes(lengths as number[], mapIndex);
-    const upstream = sources.flatMap((s, k) => (s.kind === 'upstream' ? [k] : []));
-    const rows = await upstreamValues(
-      db,
-      dagRunId,
-      upstream.map((k) => (sources[k] as { taskId: string }).taskId),
-      upstream.map((k) => indexes[k] as number),
-    );
-    const args: Record<string, unknown> = {};
-    let complete = true;
-    for (const [k, key] of keys.entries()) {
-      const source = sources[k] as ExpandSource;
-      if (source.kind === 'literal') args[key] = source.values[indexes[k] as number];
-      else {
-        const row = rows[upstream.indexOf(k)];
-        if (!row || row.n === null || (indexes[k] as number) >= row.n) complete = false;
-        else args[key] = row.element;
-      }
-    }
-    if (complete) return { args };
-  }
-  const expansion = expansionOf(mapping, await taskOutputs(db, dagRunId, dag, expandSources(mapping)));
+  const sources = [...new Set(expandSources(mapping))];
+  const fromMapped = sources.filter((id) => mappedTasks.has(id));
+  const outputs = await cache.outputs(
+    db,
+    run,
+    sources.filter((id) => !mappedTasks.has(id)),
+  );
+  if (fromMapped.length > 0)
+    for (const [id, value] of await taskOutputs(db, run.dagRunId, dag, fromMapped)) outputs.set(id, value);
+  const expansion = expansionOf(mapping, outputs);
   return 'error' in expansion ? expansion : { args: argumentsAt(expansion, mapIndex) };
-}
-
-/** The index into each list for one map index (last key varies fastest), as argumentsAt does. */
-function placeIndexes(lengths: readonly number[], mapIndex: number): number[] {
-  const indexes: number[] = [];
-  let rest = mapIndex;
-  for (let k = lengths.length - 1; k >= 0; k--) {
-    const n = lengths[k] as number;
-    indexes[k] = k === 0 ? rest : rest % n;
-    rest = Math.floor(rest / n);
-  }
-  return indexes;
-}
-
-/** Per (unmapped upstream, index): the list's length (null when not a list) and that element. */
-async function upstreamValues(
-  db: Pick<RawSql, '$queryRaw'>,
-  dagRunId: number,
-  taskIds: readonly string[],
-  indexes: readonly number[],
-): Promise<{ n: number | null; element: unknown }[]> {
-  if (taskIds.length === 0) return [];
-  const rows = await db.$queryRaw<{ ord: number; n: number | null; element: unknown }[]>`
-    SELECT s.ord, CASE WHEN jsonb_typeof(x.value) = 'array' THEN jsonb_array_length(x.value) END AS n,
-           x.value -> s.idx AS element
-    FROM unnest(${[...taskIds]}::text[], ${[...indexes]}::int[]) WITH ORDINALITY AS s(task_id, idx, ord)
-    LEFT JOIN task_instance t ON t.dag_run_id = ${dagRunId} AND t.task_id = s.task_id AND t.map_index = -1
-    LEFT JOIN xcom x ON x.task_instance_id = t.id AND x.key = 'return_value'
-    ORDER BY s.ord`;
-  return rows.map((r) => ({ n: r.n, element: r.element }));
 }

@@ -44,6 +44,15 @@ export default dag({ id: 'cross_upstream' }, (d) => {
 });
 `;
 
+const RERUN = `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'rerun' }, (d) => {
+  const items = d.task('items', async (ctx) => [1, 2, 3].map((i) => i * 10 ** ctx.tryNumber));
+  const work = d.map('work', { expand: { item: items } }, async (_ctx, { item }) => item);
+  d.task('collect', { inputs: [work] }, async (_ctx, all) => all);
+});
+`;
+
 describe('mapped instances finishing, with no scheduler', () => {
   const h = useHarness({
     dags: () => ({
@@ -51,6 +60,7 @@ describe('mapped instances finishing, with no scheduler', () => {
       'wide.ts': WIDE,
       'early.ts': EARLY,
       'cross-upstream.ts': CROSS_UPSTREAM,
+      'rerun.ts': RERUN,
     }),
     components: [['worker', '--concurrency', '8']],
   });
@@ -109,5 +119,15 @@ describe('mapped instances finishing, with no scheduler', () => {
       'y3!',
       'y3?',
     ]);
+  }, 60_000);
+
+  it('a cleared upstream that returns a new list is expanded anew, never from the old list', async () => {
+    const run = await h.engine.trigger({ dagId: 'rerun' });
+    expect(await h.waitForRun(run.id, 30_000)).toBe('success');
+    const collected = () => h.database.db.xCom.findFirst({ where: { runId: run.runId, taskId: 'collect' } });
+    expect((await collected())?.value).toEqual([10, 20, 30]);
+    await h.engine.clear({ dagId: 'rerun', runId: run.runId, taskIds: ['items'], downstream: true });
+    expect(await h.waitForRun(run.id, 30_000)).toBe('success');
+    expect((await collected())?.value).toEqual([100, 200, 300]);
   }, 60_000);
 });
