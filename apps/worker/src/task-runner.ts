@@ -2,7 +2,7 @@
 // execution timeout, record the outcome, and schedule what the outcome unblocks at once.
 
 import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
-import { claimTry, expandSources, finishTry, mappedArgumentsAt, taskOutputs } from '@weir/engine';
+import { expandSources, mappedArgumentsAt, taskOutputs } from '@weir/engine';
 import type { TaskJobData } from '@weir/queue';
 import {
   type CallbackContext,
@@ -37,12 +37,7 @@ class TimeoutError extends Error {
 
 export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: AbortSignal): Promise<void> {
   const { engine } = options;
-  const claim = await claimTry(
-    engine.sql,
-    job,
-    { hostname: options.hostname, pid: options.pid },
-    engine.clock(),
-  );
+  const claim = await engine.claimTry(job, { hostname: options.hostname, pid: options.pid });
   if (claim.kind !== 'claimed') return; // another worker has it, or it was cleared meanwhile
   const claimed = claim.try;
   options.inFlight.set(claimed.taskInstanceId, claimed);
@@ -158,7 +153,7 @@ async function record(
 ): Promise<string | undefined> {
   await log.flush();
   const { engine } = options;
-  const result = await finishTry(engine.sql, claimed, policy, outcome, engine.clock());
+  const result = await engine.finishTry(claimed, policy, outcome);
   if (result.kind !== 'recorded') return undefined;
   if (scheduleAfterReschedule(outcome, engine.clock())) {
     await engine.tryFinished(claimed.dagId, {

@@ -17,21 +17,31 @@ export interface FinishedTry {
   readonly state: TaskInstanceState;
 }
 
-export async function needsSchedulingPass(
-  sql: RawSql,
-  dag: SerializedDag | undefined,
-  finished: FinishedTry,
-): Promise<boolean> {
-  if (!dag || finished.mapIndex < 0) return true;
-  if (finished.state !== 'success' && finished.state !== 'skipped') return true;
+/**
+ * Whether the try's end certainly needs a pass ('pass'), or only if `checkSiblings` says so
+ * ('check'). Pure: from the serialized DAG alone.
+ */
+export function passNeed(dag: SerializedDag | undefined, finished: FinishedTry): 'pass' | 'check' {
+  if (!dag || finished.mapIndex < 0) return 'pass';
+  if (finished.state !== 'success' && finished.state !== 'skipped') return 'pass';
   const decidesEarly = dag.tasks.some(
     (t) => t.upstreams.includes(finished.taskId) && decidesBeforeAllDone(t.triggerRule, finished.state),
   );
-  if (decidesEarly) return true;
-  const rows = await sql.$queryRaw<{ siblings_left: boolean; backlog: boolean }[]>`
-    SELECT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = ${finished.dagRunId} AND task_id = ${finished.taskId}
-                     AND state IN ('none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule')) AS siblings_left,
-           EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = ${finished.dagRunId} AND state = 'scheduled') AS backlog`;
-  const row = rows[0];
-  return !row || !row.siblings_left || row.backlog;
+  return decidesEarly ? 'pass' : 'check';
+}
+
+/**
+ * For each finished mapped instance: true when a pass is needed because it was the last of its
+ * task to finish, or because its run has instances waiting in `scheduled` for the slot it freed.
+ * One statement for the batch; call it only after the ends have committed.
+ */
+export async function checkSiblings(sql: RawSql, finished: readonly FinishedTry[]): Promise<boolean[]> {
+  const rows = await sql.$queryRaw<{ ord: string; needed: boolean }[]>`
+    SELECT j.ord::text AS ord,
+           NOT EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = j.run AND t.task_id = j.task
+                         AND t.state IN ('none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule'))
+           OR EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = j.run AND t.state = 'scheduled') AS needed
+    FROM unnest(${finished.map((f) => f.dagRunId)}::int[], ${finished.map((f) => f.taskId)}::text[]) WITH ORDINALITY AS j(run, task, ord)`;
+  const needed = new Map(rows.map((r) => [Number(r.ord), r.needed]));
+  return finished.map((_, i) => needed.get(i + 1) ?? true);
 }

@@ -2,12 +2,13 @@
 // workers, the CLI and the web all change run state through this class.
 import type { Db, RawSql } from '@weir/db';
 import type { TaskQueue } from '@weir/queue';
-import { type FinishedTry, needsSchedulingPass } from './after-try.ts';
+import { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 import { type BackfillRequest, type BackfillResult, createBackfill } from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
 import { type CreatedRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
 import { detectDeadlineMisses } from './deadlines.ts';
+import { GroupBatcher } from './group-batcher.ts';
 import { recoverStuckQueued, recoverZombies } from './recovery.ts';
 import {
   type ClearRequest,
@@ -20,6 +21,14 @@ import {
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
 import { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
 import { OutputCache } from './task-outputs.ts';
+import {
+  type ClaimRequest,
+  type ClaimResult,
+  claimTries,
+  type FinishRequest,
+  type FinishResult,
+  finishTries,
+} from './task-tries.ts';
 
 export interface EngineDeps {
   readonly db: Db;
@@ -65,6 +74,10 @@ export class Engine {
   readonly maxMapLength: number;
   /** Upstream outputs that mapped instances run in this process read again and again. */
   readonly outputs = new OutputCache();
+  // Group commit for the statements every try sends (group-batcher.ts).
+  private readonly claims: GroupBatcher<ClaimRequest, ClaimResult>;
+  private readonly finishes: GroupBatcher<FinishRequest, FinishResult>;
+  private readonly siblingChecks: GroupBatcher<FinishedTry, boolean>;
 
   constructor(private readonly deps: EngineDeps) {
     this.db = deps.db;
@@ -73,6 +86,23 @@ export class Engine {
     this.clock = deps.clock ?? systemClock;
     this.catalog = new DagCatalog(deps.db);
     this.maxMapLength = deps.maxMapLength ?? 1024;
+    this.claims = new GroupBatcher((requests) => claimTries(this.sql, requests));
+    this.finishes = new GroupBatcher((requests) => finishTries(this.sql, requests));
+    this.siblingChecks = new GroupBatcher((finished) => checkSiblings(this.sql, finished));
+  }
+
+  /** queued → running for this try (task-tries.ts), batched with other tries claimed meanwhile. */
+  claimTry(job: ClaimRequest['job'], worker: ClaimRequest['worker']): Promise<ClaimResult> {
+    return this.claims.submit({ job, worker, now: this.clock() });
+  }
+
+  /** Records how a try ended (task-tries.ts), batched with other tries ending meanwhile. */
+  finishTry(
+    claimed: FinishRequest['claimed'],
+    task: FinishRequest['task'],
+    outcome: FinishRequest['outcome'],
+  ) {
+    return this.finishes.submit({ claimed, task, outcome, now: this.clock() });
   }
 
   private readonly passes = new Map<
@@ -114,7 +144,9 @@ export class Engine {
    */
   async tryFinished(dagId: string, finished: FinishedTry): Promise<void> {
     const entry = await this.catalog.get(dagId);
-    if (await needsSchedulingPass(this.sql, entry?.dag, finished)) await this.schedule(finished.dagRunId);
+    const need = passNeed(entry?.dag, finished);
+    if (need === 'pass' || (await this.siblingChecks.submit(finished)))
+      await this.schedule(finished.dagRunId);
   }
 
   private async schedulePass(dagRunId: number): Promise<ScheduleOutcome> {

@@ -1,4 +1,4 @@
-export { type FinishedTry, needsSchedulingPass } from './after-try.ts';
+export { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 export {
   type BackfillPlanEntry,
   type BackfillRequest,
@@ -44,8 +44,10 @@ export { expandSources, expansionOf, mappedArgumentsAt, OutputCache, taskOutputs
 export {
   type ClaimedTry,
   type ClaimResult,
+  claimTries,
   claimTry,
   type FinishResult,
+  finishTries,
   finishTry,
   type TryOutcome,
 } from './task-tries.ts';

@@ -23,6 +23,7 @@ export interface ClaimedTry {
 export type ClaimResult = { kind: 'claimed'; try: ClaimedTry } | { kind: 'not_queued'; state: string | null };
 
 interface ClaimRow {
+  id: number;
   dag_run_id: number;
   dag_id: string;
   run_id: string;
@@ -35,6 +36,12 @@ interface ClaimRow {
   conf: Record<string, unknown>;
 }
 
+export interface ClaimRequest {
+  readonly job: { readonly taskInstanceId: number; readonly tryNumber: number };
+  readonly worker: { readonly hostname: string; readonly pid: number };
+  readonly now: Date;
+}
+
 /** queued → running for exactly this try, and its TaskAttempt row, in one round trip. */
 export async function claimTry(
   db: RawSql,
@@ -42,46 +49,64 @@ export async function claimTry(
   worker: { hostname: string; pid: number },
   now: Date,
 ): Promise<ClaimResult> {
+  return (await claimTries(db, [{ job, worker, now }]))[0] as ClaimResult;
+}
+
+/** claimTry for many tries in one statement (one commit); results in request order. */
+export async function claimTries(db: RawSql, requests: readonly ClaimRequest[]): Promise<ClaimResult[]> {
   const rows = await db.$queryRaw<ClaimRow[]>`
-    WITH claimed AS (
-      UPDATE task_instance SET state = 'running', started_at = ${now}, ended_at = NULL, duration = NULL,
-             hostname = ${worker.hostname}, pid = ${worker.pid}, last_heartbeat_at = ${now}, updated_at = ${now}
-      WHERE id = ${job.taskInstanceId} AND state = 'queued' AND try_number = ${job.tryNumber}
-      RETURNING id, dag_run_id, dag_id, run_id, task_id, map_index, max_tries
+    WITH j AS (
+      SELECT * FROM unnest(${requests.map((r) => r.job.taskInstanceId)}::int[], ${requests.map((r) => r.job.tryNumber)}::int[],
+                           ${requests.map((r) => r.now.toISOString())}::timestamp[],
+                           ${requests.map((r) => r.worker.hostname)}::text[], ${requests.map((r) => r.worker.pid)}::int[])
+             AS j(id, try_number, at, hostname, pid)
+    ), claimed AS (
+      UPDATE task_instance t SET state = 'running', started_at = j.at, ended_at = NULL, duration = NULL,
+             hostname = j.hostname, pid = j.pid, last_heartbeat_at = j.at, updated_at = j.at
+      FROM j WHERE t.id = j.id AND t.state = 'queued' AND t.try_number = j.try_number
+      RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.max_tries, t.try_number, j.at, j.hostname, j.pid
     ), attempt AS (
       INSERT INTO task_attempt (task_instance_id, try_number, started_at, hostname, pid)
-      SELECT id, ${job.tryNumber}, ${now}, ${worker.hostname}, ${worker.pid} FROM claimed
+      SELECT id, try_number, at, hostname, pid FROM claimed
       -- A sensor resuming after a reschedule continues its try: keep when the try started.
       ON CONFLICT (task_instance_id, try_number) DO UPDATE
       SET started_at = CASE WHEN task_attempt.outcome = 'up_for_reschedule' THEN task_attempt.started_at ELSE EXCLUDED.started_at END,
           ended_at = NULL, outcome = NULL, hostname = EXCLUDED.hostname, pid = EXCLUDED.pid
     )
-    SELECT c.dag_run_id, c.dag_id, c.run_id, c.task_id, c.map_index, c.max_tries,
+    SELECT c.id, c.dag_run_id, c.dag_id, c.run_id, c.task_id, c.map_index, c.max_tries,
            r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
     FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`;
-  const row = rows[0];
-  if (!row) {
-    const current = await db.$queryRaw<{ state: string }[]>`
-      SELECT state::text FROM task_instance WHERE id = ${job.taskInstanceId}`;
-    return { kind: 'not_queued', state: current[0]?.state ?? null };
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const results: ClaimResult[] = [];
+  for (const { job } of requests) {
+    const row = byId.get(job.taskInstanceId);
+    // The same try twice in one batch: the first request has it.
+    byId.delete(job.taskInstanceId);
+    if (!row) {
+      const current = await db.$queryRaw<{ state: string }[]>`
+        SELECT state::text FROM task_instance WHERE id = ${job.taskInstanceId}`;
+      results.push({ kind: 'not_queued', state: current[0]?.state ?? null });
+      continue;
+    }
+    results.push({
+      kind: 'claimed',
+      try: {
+        taskInstanceId: job.taskInstanceId,
+        dagRunId: row.dag_run_id,
+        dagId: row.dag_id,
+        runId: row.run_id,
+        taskId: row.task_id,
+        mapIndex: row.map_index,
+        tryNumber: job.tryNumber,
+        maxTries: row.max_tries,
+        logicalDate: row.logical_date,
+        dataIntervalStart: row.data_interval_start,
+        dataIntervalEnd: row.data_interval_end,
+        conf: row.conf ?? {},
+      },
+    });
   }
-  return {
-    kind: 'claimed',
-    try: {
-      taskInstanceId: job.taskInstanceId,
-      dagRunId: row.dag_run_id,
-      dagId: row.dag_id,
-      runId: row.run_id,
-      taskId: row.task_id,
-      mapIndex: row.map_index,
-      tryNumber: job.tryNumber,
-      maxTries: row.max_tries,
-      logicalDate: row.logical_date,
-      dataIntervalStart: row.data_interval_start,
-      dataIntervalEnd: row.data_interval_end,
-      conf: row.conf ?? {},
-    },
-  };
+  return results;
 }
 
 export type TryOutcome =
@@ -105,67 +130,117 @@ export type FinishResult =
     }
   | { kind: 'not_running' };
 
+export interface FinishRequest {
+  readonly claimed: Pick<
+    ClaimedTry,
+    'taskInstanceId' | 'tryNumber' | 'maxTries' | 'dagId' | 'taskId' | 'logicalDate'
+  >;
+  readonly task: Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>;
+  readonly outcome: TryOutcome;
+  readonly now: Date;
+}
+
 /** running → its outcome for exactly this try; retries follow the task's policy. */
 export async function finishTry(
   db: RawSql,
-  claimed: Pick<ClaimedTry, 'taskInstanceId' | 'tryNumber' | 'maxTries' | 'dagId' | 'taskId' | 'logicalDate'>,
-  task: Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>,
+  claimed: FinishRequest['claimed'],
+  task: FinishRequest['task'],
   outcome: TryOutcome,
   now: Date,
 ): Promise<FinishResult> {
-  if (outcome.kind === 'up_for_reschedule') return rescheduleTry(db, claimed, outcome.rescheduleAt, now);
-  let state: 'success' | 'skipped' | 'failed' | 'up_for_retry';
-  let nextRetryAt: Date | null = null;
-  let attemptOutcome: string;
-  let error: { message: string; stack: string | null } | null = null;
-  if (outcome.kind === 'success') {
-    state = 'success';
-    attemptOutcome = 'success';
-  } else if (outcome.kind === 'skipped') {
-    state = 'skipped';
-    attemptOutcome = 'skipped';
-  } else {
-    error = outcome.error;
-    const triesLeft = claimed.tryNumber < claimed.maxTries;
-    if (outcome.retryable && triesLeft) {
-      state = 'up_for_retry';
-      const delay =
-        outcome.retryAfterMs ??
-        retryDelayMs(
-          task,
-          claimed.tryNumber,
-          `${claimed.dagId}#${claimed.taskId}#${claimed.logicalDate.toISOString()}#${claimed.tryNumber}`,
-        );
-      nextRetryAt = new Date(now.getTime() + delay);
-    } else {
-      state = 'failed';
-    }
-    attemptOutcome = outcome.attemptOutcome ?? (state === 'up_for_retry' ? 'up_for_retry' : 'failed');
+  return (await finishTries(db, [{ claimed, task, outcome, now }]))[0] as FinishResult;
+}
+
+interface Ending {
+  readonly state: 'success' | 'skipped' | 'failed' | 'up_for_retry';
+  readonly nextRetryAt: Date | null;
+  readonly attemptOutcome: string;
+  readonly error: { message: string; stack: string | null } | null;
+}
+
+/** The state a try's outcome leads to, by the task's retry policy. */
+function endingOf(request: FinishRequest): Ending {
+  const { claimed, task, outcome, now } = request;
+  if (outcome.kind === 'success')
+    return { state: 'success', nextRetryAt: null, attemptOutcome: 'success', error: null };
+  if (outcome.kind === 'skipped')
+    return { state: 'skipped', nextRetryAt: null, attemptOutcome: 'skipped', error: null };
+  if (outcome.kind !== 'failed') throw new Error(`a ${outcome.kind} outcome is recorded by rescheduleTry`);
+  const triesLeft = claimed.tryNumber < claimed.maxTries;
+  if (outcome.retryable && triesLeft) {
+    const delay =
+      outcome.retryAfterMs ??
+      retryDelayMs(
+        task,
+        claimed.tryNumber,
+        `${claimed.dagId}#${claimed.taskId}#${claimed.logicalDate.toISOString()}#${claimed.tryNumber}`,
+      );
+    return {
+      state: 'up_for_retry',
+      nextRetryAt: new Date(now.getTime() + delay),
+      attemptOutcome: outcome.attemptOutcome ?? 'up_for_retry',
+      error: outcome.error,
+    };
   }
-  // One statement (no BEGIN/COMMIT round trips): the compare-and-set on the instance, its
-  // attempt row and its output, all or nothing.
-  const output = outcome.kind === 'success' ? (outcome.outputJson ?? null) : null;
-  const updated = await db.$queryRaw<{ dag_run_id: number; map_index: number }[]>`
-    WITH ti AS (
-      UPDATE task_instance
-      SET state = ${state}::"TaskInstanceState", ended_at = ${now}, next_retry_at = ${nextRetryAt}, updated_at = ${now},
-          duration = EXTRACT(EPOCH FROM (${now}::timestamp - started_at))
-      WHERE id = ${claimed.taskInstanceId} AND state = 'running' AND try_number = ${claimed.tryNumber}
-      RETURNING id, dag_run_id, dag_id, run_id, task_id, map_index
+  return {
+    state: 'failed',
+    nextRetryAt: null,
+    attemptOutcome: outcome.attemptOutcome ?? 'failed',
+    error: outcome.error,
+  };
+}
+
+/**
+ * finishTry for many tries in one statement: the compare-and-set on each instance, its attempt
+ * row and its output, all or nothing, one commit. Results in request order.
+ */
+export async function finishTries(db: RawSql, requests: readonly FinishRequest[]): Promise<FinishResult[]> {
+  const results: (FinishResult | undefined)[] = [];
+  const ending: { request: FinishRequest; ending: Ending; index: number }[] = [];
+  for (const [index, request] of requests.entries()) {
+    if (request.outcome.kind === 'up_for_reschedule') {
+      results[index] = await rescheduleTry(db, request.claimed, request.outcome.rescheduleAt, request.now);
+    } else ending.push({ request, ending: endingOf(request), index });
+  }
+  if (ending.length === 0) return results as FinishResult[];
+  const column = <T>(pick: (e: (typeof ending)[number]) => T) => ending.map(pick);
+  const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+  const output = (e: (typeof ending)[number]) =>
+    e.request.outcome.kind === 'success' ? (e.request.outcome.outputJson ?? null) : null;
+  const updated = await db.$queryRaw<{ id: number }[]>`
+    WITH j AS (
+      SELECT * FROM unnest(
+        ${column((e) => e.request.claimed.taskInstanceId)}::int[], ${column((e) => e.request.claimed.tryNumber)}::int[],
+        ${column((e) => e.ending.state)}::text[], ${column((e) => iso(e.request.now))}::timestamp[],
+        ${column((e) => iso(e.ending.nextRetryAt))}::timestamp[], ${column((e) => e.ending.attemptOutcome)}::text[],
+        ${column((e) => e.ending.error?.message ?? null)}::text[], ${column((e) => e.ending.error?.stack ?? null)}::text[],
+        ${column(output)}::text[]
+      ) AS j(id, try_number, state, at, next_retry_at, outcome, error, error_stack, output)
+    ), ti AS (
+      UPDATE task_instance t
+      SET state = j.state::"TaskInstanceState", ended_at = j.at, next_retry_at = j.next_retry_at, updated_at = j.at,
+          duration = EXTRACT(EPOCH FROM (j.at - t.started_at))
+      FROM j WHERE t.id = j.id AND t.state = 'running' AND t.try_number = j.try_number
+      RETURNING t.id, t.dag_id, t.run_id, t.task_id, t.map_index, j.try_number, j.at, j.outcome, j.error, j.error_stack, j.output
     ), attempt AS (
-      UPDATE task_attempt SET ended_at = ${now}, outcome = ${attemptOutcome}::"AttemptOutcome",
-             error = ${error?.message ?? null}, error_stack = ${error?.stack ?? null}
-      WHERE task_instance_id = (SELECT id FROM ti) AND try_number = ${claimed.tryNumber}
+      UPDATE task_attempt a SET ended_at = ti.at, outcome = ti.outcome::"AttemptOutcome", error = ti.error, error_stack = ti.error_stack
+      FROM ti WHERE a.task_instance_id = ti.id AND a.try_number = ti.try_number
     ), output AS (
       INSERT INTO xcom (task_instance_id, dag_id, run_id, task_id, map_index, key, value, size_bytes)
-      SELECT id, dag_id, run_id, task_id, map_index, 'return_value', ${output}::jsonb, ${output === null ? 0 : Buffer.byteLength(output)}::int
-      FROM ti WHERE ${output}::text IS NOT NULL
+      SELECT id, dag_id, run_id, task_id, map_index, 'return_value', output::jsonb, octet_length(output)
+      FROM ti WHERE output IS NOT NULL
       ON CONFLICT (dag_id, run_id, task_id, map_index, key)
       DO UPDATE SET value = EXCLUDED.value, size_bytes = EXCLUDED.size_bytes, task_instance_id = EXCLUDED.task_instance_id
     )
-    SELECT dag_run_id, map_index FROM ti`;
-  if (updated.length === 0) return { kind: 'not_running' };
-  return { kind: 'recorded', state, nextRetryAt };
+    SELECT id FROM ti`;
+  const recorded = new Set(updated.map((r) => r.id));
+  for (const e of ending) {
+    const id = e.request.claimed.taskInstanceId;
+    results[e.index] = recorded.delete(id)
+      ? { kind: 'recorded', state: e.ending.state, nextRetryAt: e.ending.nextRetryAt }
+      : { kind: 'not_running' };
+  }
+  return results as FinishResult[];
 }
 
 /**
