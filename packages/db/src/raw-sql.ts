@@ -62,7 +62,15 @@ export function createRawSql(
   connectionString: string,
   options: { maxConnections?: number } = {},
 ): RawSqlPool {
-  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10, types });
+  // Hot-path statements are keyed by ids: a generic plan is as good as a custom one, and
+  // re-planning each execution (PostgreSQL's default for the first five, and whenever it
+  // guesses a custom plan is cheaper) cost more than executing a claim or finish batch.
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.maxConnections ?? 10,
+    types,
+    options: '-c plan_cache_mode=force_generic_plan',
+  });
   // A connection dropped by a PostgreSQL restart is discarded; the next query opens a new one.
   pool.on('error', () => {});
   const base = over((query) => pool.query(query));

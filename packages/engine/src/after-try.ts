@@ -33,15 +33,25 @@ export function passNeed(dag: SerializedDag | undefined, finished: FinishedTry):
 /**
  * For each finished mapped instance: true when a pass is needed because it was the last of its
  * task to finish, or because its run has instances waiting in `scheduled` for the slot it freed.
- * One statement for the batch; call it only after the ends have committed.
+ * Call it only after the ends have committed: then one check per (run, task) answers for every
+ * instance of the batch, however many ended together.
  */
 export async function checkSiblings(sql: RawSql, finished: readonly FinishedTry[]): Promise<boolean[]> {
+  const keyOf = (f: FinishedTry) => `${f.dagRunId}\u0000${f.taskId}`;
+  const distinct = [...new Map(finished.map((f) => [keyOf(f), f])).values()];
   const rows = await sql.$queryRaw<{ ord: string; needed: boolean }[]>`
     SELECT j.ord::text AS ord,
            NOT EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = j.run AND t.task_id = j.task
                          AND t.state IN ('none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule'))
            OR EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = j.run AND t.state = 'scheduled') AS needed
-    FROM unnest(${finished.map((f) => f.dagRunId)}::int[], ${finished.map((f) => f.taskId)}::text[]) WITH ORDINALITY AS j(run, task, ord)`;
-  const needed = new Map(rows.map((r) => [Number(r.ord), r.needed]));
-  return finished.map((_, i) => needed.get(i + 1) ?? true);
+    FROM unnest(${distinct.map((f) => f.dagRunId)}::int[], ${distinct.map((f) => f.taskId)}::text[]) WITH ORDINALITY AS j(run, task, ord)`;
+  const needed = new Map(rows.map((r) => [keyOf(distinct[Number(r.ord) - 1] as FinishedTry), r.needed]));
+  // Only the first instance of a (run, task) asks for the pass: the others would repeat it.
+  const asked = new Set<string>();
+  return finished.map((f) => {
+    const key = keyOf(f);
+    if (asked.has(key)) return false;
+    asked.add(key);
+    return needed.get(key) ?? true;
+  });
 }

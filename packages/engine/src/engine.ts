@@ -73,7 +73,7 @@ export class Engine {
   readonly catalog: DagCatalog;
   readonly maxMapLength: number;
   /** Upstream outputs that mapped instances run in this process read again and again. */
-  readonly outputs = new OutputCache();
+  readonly outputs: OutputCache;
   // Group commit for the statements every try sends (group-batcher.ts).
   private readonly claims: GroupBatcher<ClaimRequest, ClaimResult>;
   private readonly finishes: GroupBatcher<FinishRequest, FinishResult>;
@@ -86,9 +86,12 @@ export class Engine {
     this.clock = deps.clock ?? systemClock;
     this.catalog = new DagCatalog(deps.db);
     this.maxMapLength = deps.maxMapLength ?? 1024;
+    this.outputs = new OutputCache(this.sql);
     this.claims = new GroupBatcher((requests) => claimTries(this.sql, requests));
     this.finishes = new GroupBatcher((requests) => finishTries(this.sql, requests));
-    this.siblingChecks = new GroupBatcher((finished) => checkSiblings(this.sql, finished));
+    this.siblingChecks = new GroupBatcher((finished) => checkSiblings(this.sql, finished), {
+      maxInFlight: 1,
+    });
   }
 
   /** queued → running for this try (task-tries.ts), batched with other tries claimed meanwhile. */

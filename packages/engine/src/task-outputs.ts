@@ -4,6 +4,7 @@
 import type { RawSql } from '@weir/db';
 import { argumentsAt, type Expansion } from '@weir/domain';
 import type { SerializedDag, SerializedMapping } from '@weir/sdk';
+import { GroupBatcher } from './group-batcher.ts';
 
 export async function taskOutputs(
   db: Pick<RawSql, '$queryRaw'>,
@@ -62,42 +63,63 @@ function describe(value: unknown): string {
   return typeof value;
 }
 
+interface OutputsRequest {
+  readonly dagId: string;
+  readonly runId: string;
+  readonly taskIds: readonly string[];
+}
+
 /**
  * Unmapped tasks' outputs as a worker reads them again and again: each mapped instance of a task
  * expanding over a 10,000-item list needs that list. Entries are checked against the XCom row's
  * version (`xmin`, which changes whenever the row is written), so a cleared and re-run upstream
- * is never served stale; only the check (one index probe, no value read) is paid per instance.
+ * is never served stale. Only the check (an index probe, no value read) is paid per instance,
+ * and the checks of instances starting together share one statement.
  */
 export class OutputCache {
   private readonly entries = new Map<number, { version: string; value: unknown }>();
+  private readonly checks: GroupBatcher<OutputsRequest, Map<string, unknown>>;
 
-  constructor(private readonly maxEntries = 64) {}
+  constructor(
+    private readonly db: Pick<RawSql, '$queryRaw'>,
+    private readonly maxEntries = 64,
+  ) {
+    this.checks = new GroupBatcher((requests) => this.answer(requests), { maxInFlight: 1 });
+  }
 
-  async outputs(
-    db: Pick<RawSql, '$queryRaw'>,
-    run: { readonly dagId: string; readonly runId: string },
-    taskIds: readonly string[],
-  ): Promise<Map<string, unknown>> {
-    const outputs = new Map<string, unknown>(taskIds.map((id) => [id, undefined]));
-    if (taskIds.length === 0) return outputs;
-    const rows = await db.$queryRaw<{ task_id: string; id: number; version: string }[]>`
-      SELECT task_id, id, xmin::text AS version FROM xcom
-      WHERE dag_id = ${run.dagId} AND run_id = ${run.runId} AND task_id = ANY(${[...taskIds]})
-        AND map_index = -1 AND key = 'return_value'`;
+  outputs(run: { readonly dagId: string; readonly runId: string }, taskIds: readonly string[]) {
+    if (taskIds.length === 0) return Promise.resolve(new Map<string, unknown>());
+    return this.checks.submit({ dagId: run.dagId, runId: run.runId, taskIds });
+  }
+
+  private async answer(requests: readonly OutputsRequest[]): Promise<Map<string, unknown>[]> {
+    const keyOf = (dagId: string, runId: string, taskId: string) => JSON.stringify([dagId, runId, taskId]);
+    const wanted = new Map<string, [string, string, string]>();
+    for (const r of requests)
+      for (const t of r.taskIds) wanted.set(keyOf(r.dagId, r.runId, t), [r.dagId, r.runId, t]);
+    const triples = [...wanted.values()];
+    const rows = await this.db.$queryRaw<
+      { dag_id: string; run_id: string; task_id: string; id: number; version: string }[]
+    >`
+      SELECT x.dag_id, x.run_id, x.task_id, x.id, x.xmin::text AS version
+      FROM unnest(${triples.map((t) => t[0])}::text[], ${triples.map((t) => t[1])}::text[], ${triples.map((t) => t[2])}::text[])
+           AS s(dag_id, run_id, task_id)
+      JOIN xcom x ON x.dag_id = s.dag_id AND x.run_id = s.run_id AND x.task_id = s.task_id
+                 AND x.map_index = -1 AND x.key = 'return_value'`;
     const missing = rows.filter((r) => this.entries.get(r.id)?.version !== r.version).map((r) => r.id);
+    const found = new Map<string, unknown>();
     if (missing.length > 0) {
-      const fetched = await db.$queryRaw<{ id: number; version: string; value: unknown }[]>`
+      const fetched = await this.db.$queryRaw<{ id: number; version: string; value: unknown }[]>`
         SELECT id, xmin::text AS version, value FROM xcom WHERE id = ANY(${missing})`;
       for (const row of fetched) this.remember(row.id, { version: row.version, value: row.value });
     }
     for (const row of rows) {
       const entry = this.entries.get(row.id);
-      if (!entry) continue;
-      this.entries.delete(row.id); // most recently used last
-      this.entries.set(row.id, entry);
-      outputs.set(row.task_id, entry.value);
+      if (entry) found.set(keyOf(row.dag_id, row.run_id, row.task_id), entry.value);
     }
-    return outputs;
+    return requests.map(
+      (r) => new Map(r.taskIds.map((t) => [t, found.get(keyOf(r.dagId, r.runId, t))] as [string, unknown])),
+    );
   }
 
   private remember(id: number, entry: { version: string; value: unknown }): void {
@@ -126,7 +148,6 @@ export async function mappedArgumentsAt(
   const sources = [...new Set(expandSources(mapping))];
   const fromMapped = sources.filter((id) => mappedTasks.has(id));
   const outputs = await cache.outputs(
-    db,
     run,
     sources.filter((id) => !mappedTasks.has(id)),
   );

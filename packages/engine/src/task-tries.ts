@@ -63,7 +63,9 @@ export async function claimTries(db: RawSql, requests: readonly ClaimRequest[]):
     ), claimed AS (
       UPDATE task_instance t SET state = 'running', started_at = j.at, ended_at = NULL, duration = NULL,
              hostname = j.hostname, pid = j.pid, last_heartbeat_at = j.at, updated_at = j.at
-      FROM j WHERE t.id = j.id AND t.state = 'queued' AND t.try_number = j.try_number
+      -- state::text, not state: a generic plan would otherwise scan the state index and loop over
+      -- the batch; this way it probes the primary key once per try of the batch.
+      FROM j WHERE t.id = j.id AND t.try_number = j.try_number AND t.state::text = 'queued'
       RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.max_tries, t.try_number, j.at, j.hostname, j.pid
     ), attempt AS (
       INSERT INTO task_attempt (task_instance_id, try_number, started_at, hostname, pid)
@@ -220,7 +222,8 @@ export async function finishTries(db: RawSql, requests: readonly FinishRequest[]
       UPDATE task_instance t
       SET state = j.state::"TaskInstanceState", ended_at = j.at, next_retry_at = j.next_retry_at, updated_at = j.at,
           duration = EXTRACT(EPOCH FROM (j.at - t.started_at))
-      FROM j WHERE t.id = j.id AND t.state = 'running' AND t.try_number = j.try_number
+      -- state::text: see claimTries.
+      FROM j WHERE t.id = j.id AND t.try_number = j.try_number AND t.state::text = 'running'
       RETURNING t.id, t.dag_id, t.run_id, t.task_id, t.map_index, j.try_number, j.at, j.outcome, j.error, j.error_stack, j.output
     ), attempt AS (
       UPDATE task_attempt a SET ended_at = ti.at, outcome = ti.outcome::"AttemptOutcome", error = ti.error, error_stack = ti.error_stack
