@@ -3,7 +3,7 @@
 
 import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
 import { expandSources, mappedArgumentsAt, taskOutputs } from '@weir/engine';
-import type { TaskJobData } from '@weir/queue';
+import type { TaskJob, TaskJobData } from '@weir/queue';
 import {
   type CallbackContext,
   classifyThrown,
@@ -26,6 +26,8 @@ export interface RunnerOptions {
   readonly xcomMaxBytes: number;
   /** Tries in flight, so shutdown can hand them back. */
   readonly inFlight: Map<number, ClaimedTry>;
+  /** The task queues this worker serves: it may run tries of these queues eagerly. */
+  readonly queues: ReadonlySet<string>;
 }
 
 class TimeoutError extends Error {
@@ -35,10 +37,30 @@ class TimeoutError extends Error {
   }
 }
 
+/**
+ * Runs the job's try, then, while the try's end hands this slot one of the tries it unblocked
+ * (eager dispatch: a chain's next task), runs that one too, without a round through Redis.
+ */
 export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: AbortSignal): Promise<void> {
+  for (let next: TaskJobData | undefined = job; next; ) {
+    const eager: TaskJob | undefined = await runOneTry(options, next, cancel);
+    if (eager && cancel.aborted) {
+      // Shutting down: the unblocked try goes to Redis for another worker.
+      await options.engine.queue.enqueue([eager]);
+      return;
+    }
+    next = eager?.data;
+  }
+}
+
+async function runOneTry(
+  options: RunnerOptions,
+  job: TaskJobData,
+  cancel: AbortSignal,
+): Promise<TaskJob | undefined> {
   const { engine } = options;
   const claim = await engine.claimTry(job, { hostname: options.hostname, pid: options.pid });
-  if (claim.kind !== 'claimed') return; // another worker has it, or it was cleared meanwhile
+  if (claim.kind !== 'claimed') return undefined; // another worker has it, or it was cleared meanwhile
   const claimed = claim.try;
   options.inFlight.set(claimed.taskInstanceId, claimed);
   const log = new TaskLogSink(engine.sql, claimed.taskInstanceId, claimed.tryNumber);
@@ -46,14 +68,14 @@ export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: A
     const entry = await engine.catalog.get(claimed.dagId);
     const serializedTask = entry?.dag.tasks.find((t) => t.taskId === claimed.taskId);
     if (!entry || !serializedTask) {
-      await record(
+      const ended = await record(
         options,
         claimed,
         fallbackPolicy,
         failed(new Error(`DAG "${claimed.dagId}" or its task "${claimed.taskId}" no longer exists`), false),
         log,
       );
-      return;
+      return ended.eager;
     }
     let outcome: TryOutcome;
     let definition: TaskDefinition | undefined;
@@ -74,10 +96,11 @@ export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: A
       outcome = failed(error, true);
     }
     if (outcome.kind === 'failed') log.logger.error(outcome.error.stack ?? outcome.error.message);
-    const state = await record(options, claimed, serializedTask, outcome, log);
+    const { state, eager } = await record(options, claimed, serializedTask, outcome, log);
     if (state === 'up_for_reschedule' && outcome.kind === 'up_for_reschedule')
       wakeWhenDue(engine, claimed, serializedTask.queue, outcome.rescheduleAt);
     if (state && definition) await runCallback(definition, state, claimed, outcome, log);
+    return eager;
   } finally {
     options.inFlight.delete(claimed.taskInstanceId);
     await log.flush();
@@ -150,20 +173,20 @@ async function record(
   policy: RetryPolicy,
   outcome: TryOutcome,
   log: TaskLogSink,
-): Promise<string | undefined> {
+): Promise<{ state?: string; eager?: TaskJob }> {
   await log.flush();
   const { engine } = options;
   const result = await engine.finishTry(claimed, policy, outcome);
-  if (result.kind !== 'recorded') return undefined;
-  if (scheduleAfterReschedule(outcome, engine.clock())) {
-    await engine.tryFinished(claimed.dagId, {
-      dagRunId: claimed.dagRunId,
-      taskId: claimed.taskId,
-      mapIndex: claimed.mapIndex,
-      state: result.state,
-    });
-  }
-  return result.state;
+  if (result.kind !== 'recorded') return {};
+  if (!scheduleAfterReschedule(outcome, engine.clock())) return { state: result.state };
+  const finished = {
+    dagRunId: claimed.dagRunId,
+    taskId: claimed.taskId,
+    mapIndex: claimed.mapIndex,
+    state: result.state,
+  };
+  const eager = await engine.tryFinished(claimed.dagId, finished, (job) => options.queues.has(job.queue));
+  return eager ? { state: result.state, eager } : { state: result.state };
 }
 
 async function execute(

@@ -36,6 +36,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     pid: process.pid,
     xcomMaxBytes: options.xcomMaxBytes,
     inFlight,
+    queues: new Set(options.queues),
   };
   const workers: TaskWorkerHandle[] = options.queues.map((queue) =>
     startTaskWorker({
