@@ -28,6 +28,8 @@ export interface RunnerOptions {
   readonly inFlight: Map<number, ClaimedTry>;
   /** The task queues this worker serves: it may run tries of these queues eagerly. */
   readonly queues: ReadonlySet<string>;
+  /** False once shutdown has begun: then no try is claimed eagerly. */
+  readonly accepting: () => boolean;
 }
 
 class TimeoutError extends Error {
@@ -42,26 +44,20 @@ class TimeoutError extends Error {
  * (eager dispatch: a chain's next task), runs that one too, without a round through Redis.
  */
 export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: AbortSignal): Promise<void> {
-  for (let next: TaskJobData | undefined = job; next; ) {
-    const eager: TaskJob | undefined = await runOneTry(options, next, cancel);
-    if (eager && cancel.aborted) {
-      // Shutting down: the unblocked try goes to Redis for another worker.
-      await options.engine.queue.enqueue([eager]);
-      return;
-    }
-    next = eager?.data;
-  }
+  const claim = await options.engine.claimTry(job, { hostname: options.hostname, pid: options.pid });
+  if (claim.kind !== 'claimed') return; // another worker has it, or it was cleared meanwhile
+  // A try claimed for this slot by the pass that the previous try's end ran (eager dispatch).
+  // Shutting down, it still runs: it is already this worker's, and shutdown hands back what
+  // has not finished within the grace period.
+  for (let next: ClaimedTry | undefined = claim.try; next; ) next = await runClaimed(options, next, cancel);
 }
 
-async function runOneTry(
+async function runClaimed(
   options: RunnerOptions,
-  job: TaskJobData,
+  claimed: ClaimedTry,
   cancel: AbortSignal,
-): Promise<TaskJob | undefined> {
+): Promise<ClaimedTry | undefined> {
   const { engine } = options;
-  const claim = await engine.claimTry(job, { hostname: options.hostname, pid: options.pid });
-  if (claim.kind !== 'claimed') return undefined; // another worker has it, or it was cleared meanwhile
-  const claimed = claim.try;
   options.inFlight.set(claimed.taskInstanceId, claimed);
   const log = new TaskLogSink(engine.sql, claimed.taskInstanceId, claimed.tryNumber);
   try {
@@ -74,6 +70,7 @@ async function runOneTry(
         fallbackPolicy,
         failed(new Error(`DAG "${claimed.dagId}" or its task "${claimed.taskId}" no longer exists`), false),
         log,
+        cancel,
       );
       return ended.eager;
     }
@@ -96,7 +93,7 @@ async function runOneTry(
       outcome = failed(error, true);
     }
     if (outcome.kind === 'failed') log.logger.error(outcome.error.stack ?? outcome.error.message);
-    const { state, eager } = await record(options, claimed, serializedTask, outcome, log);
+    const { state, eager } = await record(options, claimed, serializedTask, outcome, log, cancel);
     if (state === 'up_for_reschedule' && outcome.kind === 'up_for_reschedule')
       wakeWhenDue(engine, claimed, serializedTask.queue, outcome.rescheduleAt);
     if (state && definition) await runCallback(definition, state, claimed, outcome, log);
@@ -173,7 +170,8 @@ async function record(
   policy: RetryPolicy,
   outcome: TryOutcome,
   log: TaskLogSink,
-): Promise<{ state?: string; eager?: TaskJob }> {
+  cancel: AbortSignal,
+): Promise<{ state?: string; eager?: ClaimedTry }> {
   await log.flush();
   const { engine } = options;
   const result = await engine.finishTry(claimed, policy, outcome);
@@ -185,8 +183,16 @@ async function record(
     mapIndex: claimed.mapIndex,
     state: result.state,
   };
-  const eager = await engine.tryFinished(claimed.dagId, finished, (job) => options.queues.has(job.queue));
-  return eager ? { state: result.state, eager } : { state: result.state };
+  // No eager try once shutdown has begun: it would only be handed back.
+  const eager =
+    cancel.aborted || !options.accepting()
+      ? undefined
+      : {
+          take: (job: TaskJob) => options.queues.has(job.queue),
+          worker: { hostname: options.hostname, pid: options.pid },
+        };
+  const next = await engine.tryFinished(claimed.dagId, finished, eager);
+  return next ? { state: result.state, eager: next } : { state: result.state };
 }
 
 async function execute(

@@ -28,6 +28,7 @@ export interface WorkerHandle {
 
 export function startWorker(options: WorkerOptions): WorkerHandle {
   const inFlight = new Map<number, ClaimedTry>();
+  let accepting = true;
   const functions = new DagFunctions();
   const runner = {
     engine: options.engine,
@@ -37,6 +38,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     xcomMaxBytes: options.xcomMaxBytes,
     inFlight,
     queues: new Set(options.queues),
+    accepting: () => accepting,
   };
   const workers: TaskWorkerHandle[] = options.queues.map((queue) =>
     startTaskWorker({
@@ -72,6 +74,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   return {
     inFlight,
     async stop() {
+      accepting = false;
       clearInterval(heartbeat);
       const graceful = Promise.all(workers.map((w) => w.close(false)));
       const timedOut = await Promise.race([

@@ -1,7 +1,7 @@
 // Owns wiring the engine's parts to one database, one task queue and one clock. Schedulers,
 // workers, the CLI and the web all change run state through this class.
 import type { Db, RawSql } from '@weir/db';
-import type { TaskJob, TaskQueue } from '@weir/queue';
+import type { TaskQueue } from '@weir/queue';
 import { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 import { type BackfillRequest, type BackfillResult, createBackfill } from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -19,9 +19,10 @@ import {
   markTaskInstances,
 } from './run-commands.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
-import { type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+import { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
 import { OutputCache } from './task-outputs.ts';
 import {
+  type ClaimedTry,
   type ClaimRequest,
   type ClaimResult,
   claimTries,
@@ -30,8 +31,8 @@ import {
   finishTries,
 } from './task-tries.ts';
 
-/** Chooses a try the caller will run itself instead of enqueueing it (eager dispatch). */
-export type JobTaker = (job: TaskJob) => boolean;
+/** A worker that will run one of the tries a pass queues itself (eager dispatch). */
+export type EagerClaim = NonNullable<ScheduleOptions['claimFor']>;
 
 export interface EngineDeps {
   readonly db: Db;
@@ -123,10 +124,10 @@ export class Engine {
    * (a mapped task) then cost two passes, not one each, since passes of a run are serialized by
    * its row lock anyway.
    */
-  schedule(dagRunId: number, take?: JobTaker): Promise<ScheduleOutcome> {
+  schedule(dagRunId: number, eager?: EagerClaim): Promise<ScheduleOutcome> {
     const current = this.passes.get(dagRunId);
     if (!current) {
-      const running = this.schedulePass(dagRunId, take).finally(() => this.advance(dagRunId));
+      const running = this.schedulePass(dagRunId, eager).finally(() => this.advance(dagRunId));
       this.passes.set(dagRunId, { running });
       return running;
     }
@@ -146,30 +147,32 @@ export class Engine {
 
   /**
    * Call after a try's end is recorded: schedules the run unless the end cannot change anything
-   * (after-try.ts), which spares a mapped task's instances one pass each. With `take`, a worker
-   * whose slot this try just freed may keep one of the tries the pass queued and run it at once
-   * (eager dispatch, as Temporal's eager activities): that try is not added to Redis, and if the
-   * worker dies before claiming it, the queued try is re-enqueued by reconciliation.
+   * (after-try.ts), which spares a mapped task's instances one pass each. With `eager`, the
+   * worker whose slot this try just freed gets one of the tries the pass queued, claimed for it
+   * in the pass's own transaction (eager dispatch, as Temporal's eager activities): no Redis
+   * job, no separate claim. A worker that dies with it is a zombie like any running try.
    */
-  async tryFinished(dagId: string, finished: FinishedTry, take?: JobTaker): Promise<TaskJob | undefined> {
+  async tryFinished(
+    dagId: string,
+    finished: FinishedTry,
+    eager?: EagerClaim,
+  ): Promise<ClaimedTry | undefined> {
     const entry = await this.catalog.get(dagId);
     const need = passNeed(entry?.dag, finished);
     if (need === 'check' && !(await this.siblingChecks.submit(finished))) return undefined;
     // Only a pass this call starts can hand a try over; a coalesced one serves many callers.
     const starts = !this.passes.has(finished.dagRunId);
-    const outcome = await this.schedule(finished.dagRunId, starts ? take : undefined);
-    return starts && take ? outcome.jobs.find((job) => take(job)) : undefined;
+    const outcome = await this.schedule(finished.dagRunId, starts ? eager : undefined);
+    return starts ? outcome.claimed : undefined;
   }
 
-  private async schedulePass(dagRunId: number, take?: JobTaker): Promise<ScheduleOutcome> {
+  private async schedulePass(dagRunId: number, eager?: EagerClaim): Promise<ScheduleOutcome> {
     const outcome = await scheduleDagRun(this.sql, this.catalog, dagRunId, this.clock(), {
       ignorePause: this.deps.ignorePause ?? false,
       maxMapLength: this.maxMapLength,
+      ...(eager ? { claimFor: eager } : {}),
     });
-    // Eager dispatch: the caller runs one of the tries itself, so that one skips Redis.
-    const taken = take ? outcome.jobs.find((job) => take(job)) : undefined;
-    const toEnqueue = taken ? outcome.jobs.filter((job) => job !== taken) : outcome.jobs;
-    if (toEnqueue.length > 0) await this.queue.enqueue(toEnqueue);
+    if (outcome.jobs.length > 0) await this.queue.enqueue(outcome.jobs);
     if (outcome.finished) {
       const { state, dagId } = outcome.finished;
       const callbacks = (await this.catalog.get(dagId))?.dag.callbacks ?? [];

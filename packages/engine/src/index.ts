@@ -20,7 +20,7 @@ export {
 } from './dag-runs.ts';
 export { type FileParseOutcome, removeDagFile, type SyncResult, syncDagFile } from './dag-sync.ts';
 export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';
-export { Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
+export { type EagerClaim, Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
 export { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
 export {

@@ -20,10 +20,13 @@ import {
   type TiRow,
 } from './run-decisions.ts';
 import { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
+import { type ClaimedTry, claimTries } from './task-tries.ts';
 
 export interface ScheduleOutcome {
   /** Tries to hand to workers, after the transaction commits. */
   readonly jobs: readonly TaskJob[];
+  /** The try claimed for the caller (ScheduleOptions.claimFor), already running. */
+  readonly claimed?: ClaimedTry;
   /** Set when this call finished the run. */
   readonly finished: {
     readonly state: 'success' | 'failed';
@@ -41,6 +44,14 @@ export interface ScheduleOptions {
   readonly ignorePause?: boolean;
   /** Most instances one mapped task may expand to (WEIR_MAX_MAP_LENGTH). */
   readonly maxMapLength?: number;
+  /**
+   * Eager dispatch: claim one of the queued tries for this worker in the same transaction (it
+   * goes queued → running at once, with no Redis job); it comes back as `claimed`.
+   */
+  readonly claimFor?: {
+    readonly take: (job: TaskJob) => boolean;
+    readonly worker: { readonly hostname: string; readonly pid: number };
+  };
 }
 
 export async function scheduleDagRun(
@@ -87,12 +98,20 @@ export async function scheduleDagRun(
       for (const ti of [...decisions.runnable, ...expanded.created]) ready.set(ti.id, ti);
     }
     const hasBacklog = (count(counts, 'scheduled') ?? 0) > 0;
-    const jobs = await queueRunnable(tx, entry.dag, dagRunId, [...ready.values()], hasBacklog, now);
+    const queued = await queueRunnable(tx, entry.dag, dagRunId, [...ready.values()], hasBacklog, now);
+    const eager = options.claimFor ? queued.find(options.claimFor.take) : undefined;
+    let claimed: ClaimedTry | undefined;
+    if (eager && options.claimFor) {
+      const [claim] = await claimTries(tx, [{ job: eager.data, worker: options.claimFor.worker, now }]);
+      if (claim?.kind === 'claimed') claimed = claim.try;
+    }
+    const jobs = claimed ? queued.filter((job) => job !== eager) : queued;
     // Only a run whose every task instance looks finished is worth checking for its end.
     const mayBeDone = ready.size === 0 && allFinished(counts);
     const finished = mayBeDone ? await finishRunIfDone(tx, entry.dag, dagRunId, now) : null;
     return {
       jobs,
+      ...(claimed ? { claimed } : {}),
       finished: finished ? { state: finished, dagRunId, dagId: run.dag_id, runId: run.run_id } : null,
     };
   });
