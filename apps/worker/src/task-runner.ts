@@ -174,15 +174,6 @@ async function record(
 ): Promise<{ state?: string; eager?: ClaimedTry }> {
   await log.flush();
   const { engine } = options;
-  const result = await engine.finishTry(claimed, policy, outcome);
-  if (result.kind !== 'recorded') return {};
-  if (!scheduleAfterReschedule(outcome, engine.clock())) return { state: result.state };
-  const finished = {
-    dagRunId: claimed.dagRunId,
-    taskId: claimed.taskId,
-    mapIndex: claimed.mapIndex,
-    state: result.state,
-  };
   // No eager try once shutdown has begun: it would only be handed back.
   const eager =
     cancel.aborted || !options.accepting()
@@ -190,8 +181,18 @@ async function record(
       : {
           take: (job: TaskJob) => options.queues.has(job.queue),
           worker: { hostname: options.hostname, pid: options.pid },
+          clock: engine.clock,
         };
-  const next = await engine.tryFinished(claimed.dagId, finished, eager);
+  if (outcome.kind === 'up_for_reschedule') {
+    const result = await engine.finishTry(claimed, policy, outcome);
+    if (result.kind !== 'recorded') return {};
+    // A short reschedule wakes through wakeWhenDue instead of a pass now.
+    if (scheduleAfterReschedule(outcome, engine.clock()))
+      await engine.tryFinished(claimed.dagId, { ...claimed, state: result.state });
+    return { state: result.state };
+  }
+  const { result, next } = await engine.finishAndSchedule(claimed, policy, outcome, eager);
+  if (result.kind !== 'recorded') return {};
   return next ? { state: result.state, eager: next } : { state: result.state };
 }
 

@@ -34,6 +34,9 @@ import {
 /** A worker that will run one of the tries a pass queues itself (eager dispatch). */
 export type EagerClaim = NonNullable<ScheduleOptions['claimFor']>;
 
+/** What a pass started by this caller may do besides scheduling. */
+type PassExtras = Pick<ScheduleOptions, 'claimFor' | 'finishFirst'>;
+
 export interface EngineDeps {
   readonly db: Db;
   /** Raw SQL for the hot path (claim, finish, schedule); defaults to Prisma's raw queries. */
@@ -124,10 +127,10 @@ export class Engine {
    * (a mapped task) then cost two passes, not one each, since passes of a run are serialized by
    * its row lock anyway.
    */
-  schedule(dagRunId: number, eager?: EagerClaim): Promise<ScheduleOutcome> {
+  schedule(dagRunId: number, extra: PassExtras = {}): Promise<ScheduleOutcome> {
     const current = this.passes.get(dagRunId);
     if (!current) {
-      const running = this.schedulePass(dagRunId, eager).finally(() => this.advance(dagRunId));
+      const running = this.schedulePass(dagRunId, extra).finally(() => this.advance(dagRunId));
       this.passes.set(dagRunId, { running });
       return running;
     }
@@ -162,15 +165,49 @@ export class Engine {
     if (need === 'check' && !(await this.siblingChecks.submit(finished))) return undefined;
     // Only a pass this call starts can hand a try over; a coalesced one serves many callers.
     const starts = !this.passes.has(finished.dagRunId);
-    const outcome = await this.schedule(finished.dagRunId, starts ? eager : undefined);
+    const outcome = await this.schedule(finished.dagRunId, starts && eager ? { claimFor: eager } : {});
     return starts ? outcome.claimed : undefined;
   }
 
-  private async schedulePass(dagRunId: number, eager?: EagerClaim): Promise<ScheduleOutcome> {
+  /**
+   * finishTry then tryFinished, for an unmapped task's try: when no pass of its run is under way
+   * in this process, the end is recorded inside the pass's transaction (one commit per hop).
+   */
+  async finishAndSchedule(
+    claimed: FinishRequest['claimed'] & { readonly dagRunId: number; readonly mapIndex: number },
+    task: FinishRequest['task'],
+    outcome: FinishRequest['outcome'],
+    eager?: EagerClaim,
+  ): Promise<{ result: FinishResult; next?: ClaimedTry }> {
+    if (this.passes.has(claimed.dagRunId) || claimed.mapIndex >= 0 || outcome.kind === 'up_for_reschedule') {
+      const result = await this.finishTry(claimed, task, outcome);
+      if (result.kind !== 'recorded') return { result };
+      const finished = { ...claimed, state: result.state };
+      const next = await this.tryFinished(claimed.dagId, finished, eager);
+      return next ? { result, next } : { result };
+    }
+    const now = this.clock();
+    let pass: ScheduleOutcome;
+    try {
+      pass = await this.schedule(claimed.dagRunId, {
+        finishFirst: { claimed, task, outcome, now },
+        ...(eager ? { claimFor: eager } : {}),
+      });
+    } catch {
+      // The pass failed and took the end with it: record the end alone, then schedule apart.
+      const result = (await finishTries(this.sql, [{ claimed, task, outcome, now }]))[0] as FinishResult;
+      if (result.kind === 'recorded') await this.tryFinished(claimed.dagId, { ...claimed, state: result.state });
+      return { result };
+    }
+    const result = pass.finish ?? { kind: 'not_running' };
+    return pass.claimed ? { result, next: pass.claimed } : { result };
+  }
+
+  private async schedulePass(dagRunId: number, extra: PassExtras = {}): Promise<ScheduleOutcome> {
     const outcome = await scheduleDagRun(this.sql, this.catalog, dagRunId, this.clock(), {
       ignorePause: this.deps.ignorePause ?? false,
       maxMapLength: this.maxMapLength,
-      ...(eager ? { claimFor: eager } : {}),
+      ...extra,
     });
     if (outcome.jobs.length > 0) await this.queue.enqueue(outcome.jobs);
     if (outcome.finished) {

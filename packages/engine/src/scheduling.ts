@@ -20,13 +20,21 @@ import {
   type TiRow,
 } from './run-decisions.ts';
 import { expandSources, expansionOf, taskOutputs } from './task-outputs.ts';
-import { type ClaimedTry, claimTries } from './task-tries.ts';
+import {
+  type ClaimedTry,
+  claimTries,
+  type FinishRequest,
+  type FinishResult,
+  finishTries,
+} from './task-tries.ts';
 
 export interface ScheduleOutcome {
   /** Tries to hand to workers, after the transaction commits. */
   readonly jobs: readonly TaskJob[];
   /** The try claimed for the caller (ScheduleOptions.claimFor), already running. */
   readonly claimed?: ClaimedTry;
+  /** How recording ScheduleOptions.finishFirst went. */
+  readonly finish?: FinishResult;
   /** Set when this call finished the run. */
   readonly finished: {
     readonly state: 'success' | 'failed';
@@ -51,7 +59,14 @@ export interface ScheduleOptions {
   readonly claimFor?: {
     readonly take: (job: TaskJob) => boolean;
     readonly worker: { readonly hostname: string; readonly pid: number };
+    /** When the claimed try starts (its started_at): read just before the claim. */
+    readonly clock: () => Date;
   };
+  /**
+   * Record this try's end in the same transaction, after the run's lock (the lock order every
+   * pass uses): one commit for a chain's hop instead of two. Its result comes back as `finish`.
+   */
+  readonly finishFirst?: FinishRequest;
 }
 
 export async function scheduleDagRun(
@@ -69,10 +84,12 @@ export async function scheduleDagRun(
       WHERE id = ${dagRunId} AND state = 'running'
       RETURNING dag_id, run_id, logical_date`;
     const run = locked[0];
-    if (!run) return NOTHING;
+    const finish = options.finishFirst ? (await finishTries(tx, [options.finishFirst]))[0] : undefined;
+    const nothing: ScheduleOutcome = finish ? { ...NOTHING, finish } : NOTHING;
+    if (!run || (finish && finish.kind !== 'recorded')) return nothing;
     const entry = await catalog.get(run.dag_id);
     // As in Airflow, a paused DAG's runs make no progress until it is unpaused.
-    if (!entry || (entry.isPaused && !ignorePause)) return NOTHING;
+    if (!entry || (entry.isPaused && !ignorePause)) return nothing;
     const ready = new Map<number, TiRow>();
     const previous = await previousRunStates(tx, entry.dag, run.logical_date);
     let counts: StateCounts = new Map();
@@ -102,7 +119,9 @@ export async function scheduleDagRun(
     const eager = options.claimFor ? queued.find(options.claimFor.take) : undefined;
     let claimed: ClaimedTry | undefined;
     if (eager && options.claimFor) {
-      const [claim] = await claimTries(tx, [{ job: eager.data, worker: options.claimFor.worker, now }]);
+      const [claim] = await claimTries(tx, [
+        { job: eager.data, worker: options.claimFor.worker, now: options.claimFor.clock() },
+      ]);
       if (claim?.kind === 'claimed') claimed = claim.try;
     }
     const jobs = claimed ? queued.filter((job) => job !== eager) : queued;
@@ -112,6 +131,7 @@ export async function scheduleDagRun(
     return {
       jobs,
       ...(claimed ? { claimed } : {}),
+      ...(finish ? { finish } : {}),
       finished: finished ? { state: finished, dagRunId, dagId: run.dag_id, runId: run.run_id } : null,
     };
   });
