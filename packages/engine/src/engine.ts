@@ -196,7 +196,8 @@ export class Engine {
     } catch {
       // The pass failed and took the end with it: record the end alone, then schedule apart.
       const result = (await finishTries(this.sql, [{ claimed, task, outcome, now }]))[0] as FinishResult;
-      if (result.kind === 'recorded') await this.tryFinished(claimed.dagId, { ...claimed, state: result.state });
+      if (result.kind === 'recorded')
+        await this.tryFinished(claimed.dagId, { ...claimed, state: result.state });
       return { result };
     }
     const result = pass.finish ?? { kind: 'not_running' };

@@ -61,7 +61,6 @@ export async function startQueuedRuns(
   dagId?: string,
   ignorePause = false,
 ): Promise<number[]> {
-  const now = clock();
   const dagIds = dagId
     ? [dagId]
     : (
@@ -75,12 +74,15 @@ export async function startQueuedRuns(
     if (!entry || (entry.isPaused && !ignorePause)) continue;
     const ids = await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM dag WHERE dag_id = ${id} FOR UPDATE`;
+      // Read the clock once the lock is held: a start stamped before waiting for it could
+      // predate the end of the run whose finish made the room.
+      const startedAt = clock();
       const running = await tx.$queryRaw<{ n: number }[]>`
         SELECT COUNT(*)::int AS n FROM dag_run WHERE dag_id = ${id} AND state = 'running'`;
       const room = entry.dag.maxActiveRuns - (running[0]?.n ?? 0);
       if (room <= 0) return [];
       const rows = await tx.$queryRaw<{ id: number }[]>`
-        UPDATE dag_run SET state = 'running', started_at = ${now}, updated_at = ${now}
+        UPDATE dag_run SET state = 'running', started_at = ${startedAt}, updated_at = ${startedAt}
         WHERE id IN (
           -- Oldest first; a backfill's runs also stay within the backfill's own maxActiveRuns.
           SELECT c.id FROM (
