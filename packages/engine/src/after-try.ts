@@ -7,8 +7,15 @@
 // end has committed, so of the last two instances to finish at the same time, the one that
 // checks later always sees the other finished and schedules the run.
 import type { RawSql } from '@weir/db';
-import { decidesBeforeAllDone, type TaskInstanceState } from '@weir/domain';
+import {
+  decidesBeforeAllDone,
+  isUnfinished,
+  TASK_INSTANCE_STATES,
+  type TaskInstanceState,
+} from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
+
+const UNFINISHED = TASK_INSTANCE_STATES.filter(isUnfinished);
 
 export interface FinishedTry {
   readonly dagRunId: number;
@@ -39,13 +46,13 @@ export function passNeed(dag: SerializedDag | undefined, finished: FinishedTry):
 export async function checkSiblings(sql: RawSql, finished: readonly FinishedTry[]): Promise<boolean[]> {
   const keyOf = (f: FinishedTry) => `${f.dagRunId}\u0000${f.taskId}`;
   const distinct = [...new Map(finished.map((f) => [keyOf(f), f])).values()];
-  const rows = await sql.$queryRaw<{ ord: string; needed: boolean }[]>`
-    SELECT j.ord::text AS ord,
+  const rows = await sql.$queryRaw<{ ord: number; needed: boolean }[]>`
+    SELECT j.ord::int AS ord,
            NOT EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = j.run AND t.task_id = j.task
-                         AND t.state IN ('none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule'))
+                         AND t.state = ANY(${UNFINISHED}::"TaskInstanceState"[]))
            OR EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = j.run AND t.state = 'scheduled') AS needed
     FROM unnest(${distinct.map((f) => f.dagRunId)}::int[], ${distinct.map((f) => f.taskId)}::text[]) WITH ORDINALITY AS j(run, task, ord)`;
-  const needed = new Map(rows.map((r) => [keyOf(distinct[Number(r.ord) - 1] as FinishedTry), r.needed]));
+  const needed = new Map(rows.map((r) => [keyOf(distinct[r.ord - 1] as FinishedTry), r.needed]));
   // Only the first instance of a (run, task) asks for the pass: the others would repeat it.
   const asked = new Set<string>();
   return finished.map((f) => {

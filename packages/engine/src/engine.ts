@@ -179,29 +179,29 @@ export class Engine {
     outcome: FinishRequest['outcome'],
     eager?: EagerClaim,
   ): Promise<{ result: FinishResult; next?: ClaimedTry }> {
-    if (this.passes.has(claimed.dagRunId) || claimed.mapIndex >= 0 || outcome.kind === 'up_for_reschedule') {
-      const result = await this.finishTry(claimed, task, outcome);
-      if (result.kind !== 'recorded') return { result };
-      const finished = { ...claimed, state: result.state };
-      const next = await this.tryFinished(claimed.dagId, finished, eager);
-      return next ? { result, next } : { result };
+    const request = { claimed, task, outcome, now: this.clock() };
+    const fuse =
+      !this.passes.has(claimed.dagRunId) && claimed.mapIndex < 0 && outcome.kind !== 'up_for_reschedule';
+    if (fuse) {
+      try {
+        const pass = await this.schedule(claimed.dagRunId, {
+          finishFirst: request,
+          ...(eager ? { claimFor: eager } : {}),
+        });
+        const result = pass.finish ?? { kind: 'not_running' };
+        return pass.claimed ? { result, next: pass.claimed } : { result };
+      } catch {
+        // The pass failed and took the end with it: record the end alone, then schedule apart.
+      }
     }
-    const now = this.clock();
-    let pass: ScheduleOutcome;
-    try {
-      pass = await this.schedule(claimed.dagRunId, {
-        finishFirst: { claimed, task, outcome, now },
-        ...(eager ? { claimFor: eager } : {}),
-      });
-    } catch {
-      // The pass failed and took the end with it: record the end alone, then schedule apart.
-      const result = (await finishTries(this.sql, [{ claimed, task, outcome, now }]))[0] as FinishResult;
-      if (result.kind === 'recorded')
-        await this.tryFinished(claimed.dagId, { ...claimed, state: result.state });
-      return { result };
-    }
-    const result = pass.finish ?? { kind: 'not_running' };
-    return pass.claimed ? { result, next: pass.claimed } : { result };
+    const result = await this.finishes.submit(request);
+    if (result.kind !== 'recorded') return { result };
+    const next = await this.tryFinished(
+      claimed.dagId,
+      { ...claimed, state: result.state },
+      fuse ? undefined : eager,
+    );
+    return next ? { result, next } : { result };
   }
 
   private async schedulePass(dagRunId: number, extra: PassExtras = {}): Promise<ScheduleOutcome> {

@@ -30,6 +30,11 @@ export class GroupBatcher<Req, Res> {
       this.run(batch.map((b) => b.request))
         .then(
           (results) => {
+            if (results.length !== batch.length) {
+              const error = new Error(`a batch of ${batch.length} got ${results.length} answers`);
+              for (const b of batch) b.reject(error);
+              return;
+            }
             for (const [i, b] of batch.entries()) b.resolve(results[i] as Res);
           },
           (error: unknown) => {

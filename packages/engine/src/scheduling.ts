@@ -114,7 +114,7 @@ export async function scheduleDagRun(
       }
       for (const ti of [...decisions.runnable, ...expanded.created]) ready.set(ti.id, ti);
     }
-    const hasBacklog = (count(counts, 'scheduled') ?? 0) > 0;
+    const hasBacklog = count(counts, 'scheduled') > 0;
     const queued = await queueRunnable(tx, entry.dag, dagRunId, [...ready.values()], hasBacklog, now);
     const eager = options.claimFor ? queued.find(options.claimFor.take) : undefined;
     let claimed: ClaimedTry | undefined;
