@@ -26,14 +26,27 @@ export class DagCatalog {
 
   /** The current serialized DAG, or undefined when no such DAG was ever parsed. */
   async get(dagId: string): Promise<CatalogDag | undefined> {
-    const fresh = this.cache.get(dagId);
-    if (fresh && performance.now() - (this.checkedAt.get(dagId) ?? 0) < this.freshnessMs) return fresh;
-    const entry = await this.load(dagId);
-    if (entry) {
+    return (await this.getMany([dagId])).get(dagId);
+  }
+
+  /** Several DAGs at once (two queries at most, whatever their number); missing ones are absent. */
+  async getMany(dagIds: readonly string[]): Promise<Map<string, CatalogDag>> {
+    const found = new Map<string, CatalogDag>();
+    const stale: string[] = [];
+    const now = performance.now();
+    for (const dagId of dagIds) {
+      const fresh = this.cache.get(dagId);
+      if (fresh && now - (this.checkedAt.get(dagId) ?? 0) < this.freshnessMs) found.set(dagId, fresh);
+      else stale.push(dagId);
+    }
+    if (stale.length === 0) return found;
+    for (const entry of await this.load(stale)) {
+      const dagId = entry.dag.dagId;
       this.cache.set(dagId, entry);
       this.checkedAt.set(dagId, performance.now());
+      found.set(dagId, entry);
     }
-    return entry;
+    return found;
   }
 
   /** Forgets what is cached, so the next lookup reads PostgreSQL (after pause, unpause, parse). */
@@ -41,27 +54,35 @@ export class DagCatalog {
     this.checkedAt.delete(dagId);
   }
 
-  private async load(dagId: string): Promise<CatalogDag | undefined> {
-    const row = await this.db.dag.findUnique({
-      where: { dagId },
-      select: { serializedHash: true, fileloc: true, isPaused: true, isActive: true },
+  private async load(dagIds: readonly string[]): Promise<CatalogDag[]> {
+    const rows = await this.db.dag.findMany({
+      where: { dagId: { in: [...dagIds] } },
+      select: { dagId: true, serializedHash: true, fileloc: true, isPaused: true, isActive: true },
     });
-    if (!row) return undefined;
-    const cached = this.cache.get(dagId);
-    if (cached && cached.hash === row.serializedHash) {
-      return { ...cached, fileloc: row.fileloc, isPaused: row.isPaused, isActive: row.isActive };
+    const changed = rows.filter((row) => this.cache.get(row.dagId)?.hash !== row.serializedHash);
+    const full =
+      changed.length === 0
+        ? []
+        : await this.db.dag.findMany({
+            where: { dagId: { in: changed.map((row) => row.dagId) } },
+            select: { dagId: true, serialized: true, serializedHash: true },
+          });
+    const definitions = new Map(full.map((f) => [f.dagId, f]));
+    const entries: CatalogDag[] = [];
+    for (const row of rows) {
+      const flags = { fileloc: row.fileloc, isPaused: row.isPaused, isActive: row.isActive };
+      const definition = definitions.get(row.dagId);
+      const cached = this.cache.get(row.dagId);
+      if (definition) {
+        entries.push({
+          dag: definition.serialized as unknown as SerializedDag,
+          hash: definition.serializedHash,
+          ...flags,
+        });
+      } else if (cached) {
+        entries.push({ ...cached, ...flags });
+      }
     }
-    const full = await this.db.dag.findUnique({
-      where: { dagId },
-      select: { serialized: true, serializedHash: true },
-    });
-    if (!full) return undefined;
-    return {
-      dag: full.serialized as unknown as SerializedDag,
-      hash: full.serializedHash,
-      fileloc: row.fileloc,
-      isPaused: row.isPaused,
-      isActive: row.isActive,
-    };
+    return entries;
   }
 }

@@ -1,13 +1,13 @@
 // Owns creating DagRuns and their TaskInstances. Unique constraints make a second creation of
 // the same run a no-op, so several schedulers never create a run twice.
-import type { Db } from '@weir/db';
+import type { Db, RawSql } from '@weir/db';
 import { type DataInterval, effectivePriorityWeights, manualRunInterval } from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 import { resolveConf } from './conf.ts';
 import type { DagCatalog } from './dag-catalog.ts';
 import { EngineError } from './errors.ts';
-import { type DbOrTx, scheduleSpec } from './schedule-spec.ts';
+import { scheduleSpec } from './schedule-spec.ts';
 
 export type RunType = 'scheduled' | 'manual' | 'backfill';
 
@@ -32,41 +32,65 @@ export function makeRunId(runType: RunType, logicalDate: Date): string {
   return `${runType}__${logicalDate.toISOString().replace('.000Z', '+00:00').replace('Z', '+00:00')}`;
 }
 
+/** A run to create, with the DAG version it is created from. */
+export interface PlannedRun {
+  readonly dag: SerializedDag;
+  readonly dagHash: string;
+  readonly run: NewDagRun;
+}
+
+type Statements = Pick<RawSql, '$queryRaw' | '$executeRaw'>;
+
 /** Inserts the run (state queued) and one TaskInstance per task; undefined when it exists. */
 export async function insertDagRun(
-  tx: DbOrTx,
+  tx: Statements,
   dag: SerializedDag,
   dagHash: string,
   run: NewDagRun,
 ): Promise<CreatedRun | undefined> {
-  const runId = run.runId ?? makeRunId(run.runType, run.logicalDate);
-  const inserted = await tx.$queryRaw<{ id: number }[]>`
+  return (await insertDagRuns(tx, [{ dag, dagHash, run }]))[0];
+}
+
+/**
+ * Inserts runs (state queued) and their TaskInstances in two statements, whatever their number.
+ * A run that exists already (same DAG, logical date and type) is left alone and not returned.
+ */
+export async function insertDagRuns(tx: Statements, planned: readonly PlannedRun[]): Promise<CreatedRun[]> {
+  if (planned.length === 0) return [];
+  const column = <T>(pick: (p: PlannedRun) => T) => planned.map(pick);
+  const iso = (date: Date | null | undefined) => date?.toISOString() ?? null;
+  const inserted = await tx.$queryRaw<CreatedRun[]>`
     INSERT INTO dag_run (dag_id, run_id, run_type, logical_date, data_interval_start, data_interval_end, conf, state,
                          dag_hash, triggered_by, backfill_id, updated_at)
-    VALUES (${dag.dagId}, ${runId}, ${run.runType}::"RunType", ${run.logicalDate}, ${run.dataInterval?.start ?? null},
-            ${run.dataInterval?.end ?? null}, ${JSON.stringify(run.conf)}::jsonb, 'queued', ${dagHash},
-            ${run.triggeredBy ?? null}, ${run.backfillId ?? null}, now())
+    SELECT u.dag_id, u.run_id, u.run_type::"RunType", u.logical_date, u.interval_start, u.interval_end, u.conf::jsonb,
+           'queued', u.dag_hash, u.triggered_by, u.backfill_id, now()
+    FROM unnest(${column((p) => p.dag.dagId)}::text[], ${column((p) => p.run.runId ?? makeRunId(p.run.runType, p.run.logicalDate))}::text[],
+                ${column((p) => p.run.runType)}::text[], ${column((p) => iso(p.run.logicalDate))}::timestamp[],
+                ${column((p) => iso(p.run.dataInterval?.start))}::timestamp[], ${column((p) => iso(p.run.dataInterval?.end))}::timestamp[],
+                ${column((p) => JSON.stringify(p.run.conf))}::text[], ${column((p) => p.dagHash)}::text[],
+                ${column((p) => p.run.triggeredBy ?? null)}::text[], ${column((p) => p.run.backfillId ?? null)}::int[])
+         AS u(dag_id, run_id, run_type, logical_date, interval_start, interval_end, conf, dag_hash, triggered_by, backfill_id)
     ON CONFLICT DO NOTHING
-    RETURNING id`;
-  const id = inserted[0]?.id;
-  if (id === undefined) return undefined;
-  const weights = effectivePriorityWeights(dag.tasks);
-  await tx.taskInstance.createMany({
-    data: dag.tasks.map((task) => ({
-      dagRunId: id,
-      dagId: dag.dagId,
-      runId,
-      taskId: task.taskId,
-      mapIndex: -1,
-      state: 'none' as const,
-      maxTries: task.retries + 1,
-      pool: task.pool,
-      poolSlots: task.poolSlots,
-      queue: task.queue,
-      priorityWeight: weights.get(task.taskId) ?? task.priorityWeight,
-    })),
+    RETURNING id, dag_id AS "dagId", run_id AS "runId"`;
+  const dagOf = new Map(planned.map((p) => [p.dag.dagId, p.dag]));
+  const rows = inserted.flatMap((run) => {
+    const dag = dagOf.get(run.dagId);
+    if (!dag) return [];
+    const weights = effectivePriorityWeights(dag.tasks);
+    return dag.tasks.map((task) => ({ run, task, weight: weights.get(task.taskId) ?? task.priorityWeight }));
   });
-  return { id, dagId: dag.dagId, runId };
+  if (rows.length > 0) {
+    const of = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
+    await tx.$executeRaw`
+      INSERT INTO task_instance (dag_run_id, dag_id, run_id, task_id, map_index, state, try_number, max_tries, pool,
+                                 pool_slots, queue, priority_weight, updated_at)
+      SELECT u.dag_run_id, u.dag_id, u.run_id, u.task_id, -1, 'none', 0, u.max_tries, u.pool, u.pool_slots, u.queue, u.priority_weight, now()
+      FROM unnest(${of((r) => r.run.id)}::int[], ${of((r) => r.run.dagId)}::text[], ${of((r) => r.run.runId)}::text[],
+                  ${of((r) => r.task.taskId)}::text[], ${of((r) => r.task.retries + 1)}::int[], ${of((r) => r.task.pool)}::text[],
+                  ${of((r) => r.task.poolSlots)}::int[], ${of((r) => r.task.queue)}::text[], ${of((r) => r.weight)}::int[])
+           AS u(dag_run_id, dag_id, run_id, task_id, max_tries, pool, pool_slots, queue, priority_weight)`;
+  }
+  return inserted;
 }
 
 export interface TriggerRequest {

@@ -1,7 +1,7 @@
 // Owns wiring the engine's parts to one database, one task queue and one clock. Schedulers,
 // workers, the CLI and the web all change run state through this class.
 import type { Db, RawSql } from '@weir/db';
-import type { TaskQueue } from '@weir/queue';
+import type { TaskJob, TaskQueue } from '@weir/queue';
 import { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 import { type BackfillRequest, type BackfillResult, createBackfill } from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -19,7 +19,14 @@ import {
   markTaskInstances,
 } from './run-commands.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
-import { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+import {
+  type FinishedRun,
+  type PassOptions,
+  type ScheduleOptions,
+  type ScheduleOutcome,
+  scheduleDagRun,
+  scheduleDagRuns,
+} from './scheduling.ts';
 import { OutputCache } from './task-outputs.ts';
 import {
   type ClaimedTry,
@@ -206,33 +213,62 @@ export class Engine {
 
   private async schedulePass(dagRunId: number, extra: PassExtras = {}): Promise<ScheduleOutcome> {
     const outcome = await scheduleDagRun(this.sql, this.catalog, dagRunId, this.clock(), {
-      ignorePause: this.deps.ignorePause ?? false,
-      maxMapLength: this.maxMapLength,
+      ...this.passOptions,
       ...extra,
     });
-    if (outcome.jobs.length > 0) await this.queue.enqueue(outcome.jobs);
-    if (outcome.finished) {
-      const { state, dagId } = outcome.finished;
-      const callbacks = (await this.catalog.get(dagId))?.dag.callbacks ?? [];
-      // DAG callbacks run in a worker, never here.
-      if (callbacks.includes(state === 'success' ? 'onSuccess' : 'onFailure')) {
-        await this.queue.enqueueRunCallback({ dagRunId: outcome.finished.dagRunId, state });
-      }
-      this.deps.onRunFinished?.(outcome.finished);
-    }
+    await this.afterPass(outcome.jobs, outcome.finished ? [outcome.finished] : []);
     return outcome;
+  }
+
+  /**
+   * One pass over many runs, in transactions of up to `chunk` runs (the tick's way). Runs that
+   * another pass holds are skipped: it is deciding them. Returns how many tries it queued.
+   */
+  async scheduleMany(
+    dagRunIds: readonly number[],
+    chunk = 50,
+  ): Promise<{ examined: number; queued: number }> {
+    let examined = 0;
+    let queued = 0;
+    for (let i = 0; i < dagRunIds.length; i += chunk) {
+      const outcome = await scheduleDagRuns(
+        this.sql,
+        this.catalog,
+        dagRunIds.slice(i, i + chunk),
+        this.clock(),
+        this.passOptions,
+      );
+      await this.afterPass(outcome.jobs, outcome.finished);
+      examined += outcome.examined;
+      queued += outcome.jobs.length;
+    }
+    return { examined, queued };
+  }
+
+  private get passOptions(): PassOptions {
+    return { ignorePause: this.deps.ignorePause ?? false, maxMapLength: this.maxMapLength };
+  }
+
+  /** After a pass commits: hand its tries to workers; a finished run's callbacks go to a worker. */
+  private async afterPass(jobs: readonly TaskJob[], finished: readonly FinishedRun[]): Promise<void> {
+    if (jobs.length > 0) await this.queue.enqueue(jobs);
+    for (const run of finished) {
+      const callbacks = (await this.catalog.get(run.dagId))?.dag.callbacks ?? [];
+      // DAG callbacks run in a worker, never here.
+      if (callbacks.includes(run.state === 'success' ? 'onSuccess' : 'onFailure')) {
+        await this.queue.enqueueRunCallback({ dagRunId: run.dagRunId, state: run.state });
+      }
+      this.deps.onRunFinished?.(run);
+    }
   }
 
   /** Creates a manual run, starts it if the DAG has room, and schedules its first tasks. */
   async trigger(request: TriggerRequest): Promise<CreatedRun> {
     const run = await triggerDagRun(this.db, this.catalog, this.clock, request);
-    const started = await startQueuedRuns(
-      this.db,
-      this.catalog,
-      this.clock,
-      run.dagId,
-      this.deps.ignorePause ?? false,
-    );
+    const started = await startQueuedRuns(this.sql, this.clock, {
+      dagId: run.dagId,
+      ignorePause: this.deps.ignorePause ?? false,
+    });
     for (const id of started) await this.schedule(id);
     return run;
   }
@@ -257,7 +293,7 @@ export class Engine {
   async backfill(request: BackfillRequest): Promise<BackfillResult> {
     const result = await createBackfill(this.db, this.catalog, request);
     if (result.backfillId !== null) {
-      for (const id of await startQueuedRuns(this.db, this.catalog, this.clock, request.dagId))
+      for (const id of await startQueuedRuns(this.sql, this.clock, { dagId: request.dagId }))
         await this.schedule(id);
       const reprocessed = await this.db.dagRun.findMany({
         where: { backfillId: result.backfillId, state: 'running' },
@@ -276,8 +312,8 @@ export class Engine {
 
   /** The scheduler's periodic pass: cron runs, run starts, retries due, recovery. */
   async tick(options: RecoveryOptions = {}): Promise<TickReport> {
-    const created = await createDueScheduledRuns(this.db, this.catalog, this.clock);
-    const started = await startQueuedRuns(this.db, this.catalog, this.clock);
+    const created = await createDueScheduledRuns(this.sql, this.catalog, this.clock);
+    const started = await startQueuedRuns(this.sql, this.clock);
     const recovered = [
       ...(await recoverZombies(this.sql, this.catalog, this.clock, options.zombieThresholdMs ?? 30_000)),
       ...(await recoverStuckQueued(this.db, this.clock, options.queuedTimeoutMs ?? 600_000)),
@@ -287,15 +323,14 @@ export class Engine {
       ...recovered.map((r) => r.dagRunId),
       ...(await runsToExamine(this.db, this.clock, options.staleAfterMs ?? 5_000)),
     ]);
-    let queuedTries = 0;
-    for (const id of toExamine) queuedTries += (await this.schedule(id)).jobs.length;
+    const examined = await this.scheduleMany([...toExamine]);
     const requeued = await this.requeueLostJobs(options.requeueAfterMs ?? 5_000);
     const misses = await detectDeadlineMisses(this.db, this.catalog, this.clock);
     return {
       createdRuns: created.length,
       startedRuns: started.length,
-      examinedRuns: toExamine.size,
-      queuedTries,
+      examinedRuns: examined.examined,
+      queuedTries: examined.queued,
       requeuedTries: requeued,
       recoveredTries: recovered.length,
       deadlineMisses: misses.length,
@@ -305,11 +340,12 @@ export class Engine {
   /** Postgres is the truth: a queued try whose job is gone from Redis gets its job back. */
   private async requeueLostJobs(olderThanMs: number): Promise<number> {
     const stale = await staleQueuedTries(this.db, this.clock, olderThanMs);
-    const lost = [];
-    for (const t of stale) {
-      const data = { taskInstanceId: t.taskInstanceId, tryNumber: t.tryNumber };
-      if (!(await this.queue.exists(t.queue, data))) lost.push({ queue: t.queue, data });
-    }
+    const jobs = stale.map((t) => ({
+      queue: t.queue,
+      data: { taskInstanceId: t.taskInstanceId, tryNumber: t.tryNumber },
+    }));
+    const present = await this.queue.existing(jobs);
+    const lost = jobs.filter((_, i) => !present[i]);
     if (lost.length > 0) await this.queue.enqueue(lost);
     return lost.length;
   }

@@ -1,7 +1,8 @@
-// Owns the critical section of a scheduling pass: moving a run's ready task instances to
-// `queued`, highest priority first, while the DAG's maxActiveTasks and the pools' slots allow
-// (Airflow's `_executable_task_instances_to_queued`). The DAG row and the pool rows are locked
-// (always in that order, pools by name) before slot use is read, so two schedulers can never
+// Owns the critical section of a scheduling pass: moving ready task instances to `queued`,
+// highest priority first, while each DAG's maxActiveTasks and the pools' slots allow (Airflow's
+// `_executable_task_instances_to_queued`). One call serves one run (a worker's pass) or many
+// (the scheduler's tick), with the same statements. The DAG rows and then the pool rows are
+// locked, each in name order, before slot use is read, so two schedulers can never
 // oversubscribe a pool. Instances that must wait go to `scheduled`; later passes take them from
 // there in priority order, fetching only as many as could run.
 import type { RawSql } from '@weir/db';
@@ -9,56 +10,84 @@ import type { TaskJob } from '@weir/queue';
 import type { SerializedDag } from '@weir/sdk';
 import type { TiRow } from './run-decisions.ts';
 
-export async function queueRunnable(
-  tx: RawSql,
-  dag: SerializedDag,
-  dagRunId: number,
-  ready: readonly TiRow[],
+/** One run's part of the critical section. */
+export interface RunnableRun {
+  readonly dag: SerializedDag;
+  readonly dagRunId: number;
+  /** Instances this pass decided may run now. */
+  readonly ready: readonly TiRow[];
   /** Whether the run has instances waiting in `scheduled` from earlier passes. */
-  hasBacklog: boolean,
-  now: Date,
-): Promise<TaskJob[]> {
-  if (ready.length === 0 && !hasBacklog) return [];
-  const readyPools = [...new Set(ready.map((ti) => ti.pool))];
+  readonly hasBacklog: boolean;
+}
+
+interface Candidate {
+  readonly ti: TiRow;
+  readonly dagRunId: number;
+  readonly dagId: string;
+}
+
+export async function queueRunnable(tx: RawSql, runs: readonly RunnableRun[], now: Date): Promise<TaskJob[]> {
+  const active = runs.filter((r) => r.ready.length > 0 || r.hasBacklog);
+  if (active.length === 0) return [];
+  const dags = new Map(active.map((r) => [r.dag.dagId, r.dag]));
+  const dagIds = [...dags.keys()].sort();
+  const readyPools = [...new Set(active.flatMap((r) => r.ready.map((ti) => ti.pool)))];
+  const backlogRuns = active.filter((r) => r.hasBacklog).map((r) => r.dagRunId);
+  // The InitPlan over the locked DAGs runs before the first pool row is read and locked.
   const pools = await tx.$queryRaw<{ name: string; slots: number }[]>`
-    WITH locked_dag AS (SELECT dag_id FROM dag WHERE dag_id = ${dag.dagId} FOR UPDATE)
-    SELECT p.name, p.slots FROM pool p, locked_dag
-    WHERE p.name = ANY(${readyPools})
-       OR (${hasBacklog} AND p.name IN (SELECT pool FROM task_instance WHERE dag_run_id = ${dagRunId} AND state = 'scheduled'))
+    WITH locked_dags AS MATERIALIZED (SELECT dag_id FROM dag WHERE dag_id = ANY(${dagIds}::text[]) ORDER BY dag_id FOR UPDATE)
+    SELECT p.name, p.slots FROM pool p
+    WHERE (SELECT COUNT(*) FROM locked_dags) > 0
+      AND (p.name = ANY(${readyPools}::text[])
+           OR p.name IN (SELECT pool FROM task_instance WHERE dag_run_id = ANY(${backlogRuns}::int[]) AND state = 'scheduled'))
     ORDER BY p.name FOR UPDATE OF p`;
   const poolNames = pools.map((p) => p.name);
-  const usage = await tx.$queryRaw<{ active: number; used: Record<string, number> | null }[]>`
-    SELECT (SELECT COUNT(*)::int FROM task_instance WHERE dag_id = ${dag.dagId} AND state IN ('queued', 'running')) AS active,
+  const usage = await tx.$queryRaw<
+    { active: Record<string, number> | null; used: Record<string, number> | null }[]
+  >`
+    SELECT (SELECT json_object_agg(dag_id, n) FROM (
+              SELECT dag_id, COUNT(*)::int AS n FROM task_instance
+              WHERE dag_id = ANY(${dagIds}::text[]) AND state IN ('queued', 'running') GROUP BY dag_id) a) AS active,
            (SELECT json_object_agg(pool, used) FROM (
               SELECT pool, SUM(pool_slots)::int AS used FROM task_instance
-              WHERE pool = ANY(${poolNames}) AND state IN ('queued', 'running') GROUP BY pool) u) AS used`;
+              WHERE pool = ANY(${poolNames}::text[]) AND state IN ('queued', 'running') GROUP BY pool) u) AS used`;
   const usedBy = usage[0]?.used ?? {};
   const free = new Map(pools.map((p) => [p.name, p.slots - (usedBy[p.name] ?? 0)]));
-  let activeTasks = usage[0]?.active ?? 0;
-  const room = dag.maxActiveTasks - activeTasks;
+  const activeTasks = new Map(dagIds.map((id) => [id, usage[0]?.active?.[id] ?? 0]));
+  const roomOf = (dagId: string) => (dags.get(dagId)?.maxActiveTasks ?? 0) - (activeTasks.get(dagId) ?? 0);
   const openPools = [...free].filter(([, slots]) => slots > 0).map(([name]) => name);
-  // Only as many of the backlog as could possibly run now, best first.
-  const backlog =
-    hasBacklog && room > 0 && openPools.length > 0
-      ? await tx.$queryRaw<TiRow[]>`
-          SELECT id, task_id, map_index, state::text AS state, try_number, pool, pool_slots, queue, priority_weight
-          FROM task_instance WHERE dag_run_id = ${dagRunId} AND state = 'scheduled' AND pool = ANY(${openPools})
-          ORDER BY priority_weight DESC, task_id, map_index LIMIT ${room}`
-      : [];
+  const candidates: Candidate[] = active.flatMap((r) =>
+    r.ready.map((ti) => ({ ti, dagRunId: r.dagRunId, dagId: r.dag.dagId })),
+  );
+  // Only as many of each backlog as could possibly run now, best first.
+  const fetchBacklog =
+    openPools.length > 0 ? active.filter((r) => r.hasBacklog && roomOf(r.dag.dagId) > 0) : [];
+  if (fetchBacklog.length > 0) {
+    const rows = await tx.$queryRaw<(TiRow & { dag_run_id: number })[]>`
+      SELECT b.* FROM unnest(${fetchBacklog.map((r) => r.dagRunId)}::int[], ${fetchBacklog.map((r) => roomOf(r.dag.dagId))}::int[]) AS r(run, room)
+      CROSS JOIN LATERAL (
+        SELECT id, dag_run_id, task_id, map_index, state::text AS state, try_number, pool, pool_slots, queue, priority_weight
+        FROM task_instance WHERE dag_run_id = r.run AND state = 'scheduled' AND pool = ANY(${openPools}::text[])
+        ORDER BY priority_weight DESC, task_id, map_index LIMIT r.room) b`;
+    const dagOf = new Map(fetchBacklog.map((r) => [r.dagRunId, r.dag.dagId]));
+    for (const { dag_run_id, ...ti } of rows)
+      candidates.push({ ti, dagRunId: dag_run_id, dagId: dagOf.get(dag_run_id) ?? '' });
+  }
+  candidates.sort(
+    (a, b) =>
+      b.ti.priority_weight - a.ti.priority_weight ||
+      a.dagRunId - b.dagRunId ||
+      a.ti.task_id.localeCompare(b.ti.task_id) ||
+      a.ti.map_index - b.ti.map_index,
+  );
   const toQueue: number[] = [];
   const toWait: number[] = [];
-  const ordered = [...ready, ...backlog].sort(
-    (a, b) =>
-      b.priority_weight - a.priority_weight ||
-      a.task_id.localeCompare(b.task_id) ||
-      a.map_index - b.map_index,
-  );
-  for (const ti of ordered) {
+  for (const { ti, dagId } of candidates) {
     const slots = free.get(ti.pool);
-    if (activeTasks < dag.maxActiveTasks && slots !== undefined && slots >= ti.pool_slots) {
+    if (roomOf(dagId) > 0 && slots !== undefined && slots >= ti.pool_slots) {
       toQueue.push(ti.id);
       free.set(ti.pool, slots - ti.pool_slots);
-      activeTasks++;
+      activeTasks.set(dagId, (activeTasks.get(dagId) ?? 0) + 1);
     } else if (ti.state !== 'scheduled') {
       toWait.push(ti.id);
     }
@@ -66,13 +95,13 @@ export async function queueRunnable(
   if (toWait.length > 0) {
     await tx.$executeRaw`
       UPDATE task_instance SET state = 'scheduled', reschedule_at = NULL, updated_at = ${now}
-      WHERE id = ANY(${toWait}) AND state IN ('none', 'up_for_retry', 'up_for_reschedule')`;
+      WHERE id = ANY(${toWait}::int[]) AND state IN ('none', 'up_for_retry', 'up_for_reschedule')`;
   }
   if (toQueue.length === 0) return [];
   const queued = await tx.$queryRaw<{ id: number; try_number: number; queue: string }[]>`
     UPDATE task_instance
     SET state = 'queued', try_number = try_number + 1, queued_at = ${now}, next_retry_at = NULL, reschedule_at = NULL, updated_at = ${now}
-    WHERE id = ANY(${toQueue}) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')
+    WHERE id = ANY(${toQueue}::int[]) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')
     RETURNING id, try_number, queue`;
   return queued.map((row) => ({
     queue: row.queue,

@@ -1,105 +1,133 @@
 // Owns the scheduler's periodic duties for runs: creating scheduled runs that are due, starting
 // queued runs within maxActiveRuns, and choosing which running runs to re-examine (retries that
 // fell due, and any run no event has touched lately).
-import type { Db } from '@weir/db';
+import type { Db, RawSql } from '@weir/db';
+import { type DataInterval, nextRunInfo } from '@weir/domain';
 import type { Clock } from './clock.ts';
 import type { DagCatalog } from './dag-catalog.ts';
-import { type CreatedRun, insertDagRun } from './dag-runs.ts';
-import { nextScheduledRun, refreshNextDagRun } from './schedule-spec.ts';
+import { type CreatedRun, insertDagRuns, type PlannedRun } from './dag-runs.ts';
+import { scheduleSpec } from './schedule-spec.ts';
 
-/** Creates every scheduled run that is due, oldest first, while maxActiveRuns allows. */
+/**
+ * Creates the scheduled runs that are due for up to `limit` DAGs, oldest first within each
+ * DAG's maxActiveRuns, and moves their next_dagrun_* on: one transaction and four statements
+ * whatever the number of DAGs. The due DAGs' rows stay locked until it commits.
+ */
 export async function createDueScheduledRuns(
-  db: Db,
+  sql: RawSql,
   catalog: DagCatalog,
   clock: Clock,
-  limit = 50,
+  limit = 100,
 ): Promise<CreatedRun[]> {
   const now = clock();
-  const due = await db.$queryRaw<{ dag_id: string }[]>`
-    SELECT dag_id FROM dag WHERE is_active AND NOT is_paused AND next_dagrun_create_after <= ${now}
-    ORDER BY next_dagrun_create_after, dag_id LIMIT ${limit}`;
-  const created: CreatedRun[] = [];
-  for (const { dag_id } of due) {
-    const entry = await catalog.get(dag_id);
-    if (!entry) continue;
-    const dag = entry.dag;
-    const runs = await db.$transaction(async (tx) => {
-      // SKIP LOCKED: another scheduler is creating this DAG's runs right now.
-      const locked = await tx.$queryRaw<
-        { n: number }[]
-      >`SELECT 1 AS n FROM dag WHERE dag_id = ${dag_id} FOR UPDATE SKIP LOCKED`;
-      if (locked.length === 0) return [];
-      const made: CreatedRun[] = [];
-      for (;;) {
-        const active = await tx.$queryRaw<{ n: number }[]>`
-          SELECT COUNT(*)::int AS n FROM dag_run WHERE dag_id = ${dag_id} AND state IN ('queued', 'running')`;
-        if ((active[0]?.n ?? 0) >= dag.maxActiveRuns) break;
-        const info = await nextScheduledRun(tx, dag, now);
+  return sql.$transaction(async (tx) => {
+    // SKIP LOCKED: another scheduler is creating those DAGs' runs right now.
+    const due = await tx.$queryRaw<DueDag[]>`
+      WITH due AS MATERIALIZED (
+        SELECT dag_id FROM dag WHERE is_active AND NOT is_paused AND next_dagrun_create_after <= ${now}
+        ORDER BY next_dagrun_create_after, dag_id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      SELECT due.dag_id,
+             (SELECT COUNT(*)::int FROM dag_run r WHERE r.dag_id = due.dag_id AND r.state IN ('queued', 'running')) AS active,
+             last.data_interval_start AS last_start, last.data_interval_end AS last_end, last.logical_date AS last_logical
+      FROM due LEFT JOIN LATERAL (
+        SELECT data_interval_start, data_interval_end, logical_date FROM dag_run r
+        WHERE r.dag_id = due.dag_id AND r.run_type = 'scheduled' ORDER BY r.logical_date DESC LIMIT 1) last ON true`;
+    if (due.length === 0) return [];
+    const entries = await catalog.getMany(due.map((d) => d.dag_id));
+    const planned: PlannedRun[] = [];
+    const next: { dagId: string; logicalDate: string | null; createAfter: string | null }[] = [];
+    for (const row of due) {
+      const entry = entries.get(row.dag_id);
+      if (!entry) continue;
+      const { dag } = entry;
+      const spec = scheduleSpec(dag);
+      let last: DataInterval | null =
+        row.last_logical === null
+          ? null
+          : { start: row.last_start ?? row.last_logical, end: row.last_end ?? row.last_logical };
+      for (let active = row.active; active < dag.maxActiveRuns; active++) {
+        const info = nextRunInfo(spec, last, now);
         if (!info || info.runAfter > now) break;
-        const run = await insertDagRun(tx, dag, entry.hash, {
-          runType: 'scheduled',
-          logicalDate: info.logicalDate,
-          dataInterval: info.dataInterval,
-          conf: { ...(dag.params?.defaults ?? {}) },
+        planned.push({
+          dag,
+          dagHash: entry.hash,
+          run: {
+            runType: 'scheduled',
+            logicalDate: info.logicalDate,
+            dataInterval: info.dataInterval,
+            conf: { ...(dag.params?.defaults ?? {}) },
+          },
         });
-        if (!run) break;
-        made.push(run);
+        last = info.dataInterval;
       }
-      await refreshNextDagRun(tx, dag, now);
-      return made;
-    });
-    created.push(...runs);
-  }
-  return created;
+      const info = nextRunInfo(spec, last, now);
+      next.push({
+        dagId: dag.dagId,
+        logicalDate: info?.logicalDate.toISOString() ?? null,
+        createAfter: info?.runAfter.toISOString() ?? null,
+      });
+    }
+    const created = await insertDagRuns(tx, planned);
+    if (next.length > 0) {
+      await tx.$executeRaw`
+        UPDATE dag d SET next_dagrun_logical_date = u.logical_date, next_dagrun_create_after = u.create_after
+        FROM unnest(${next.map((n) => n.dagId)}::text[], ${next.map((n) => n.logicalDate)}::timestamp[],
+                    ${next.map((n) => n.createAfter)}::timestamp[]) AS u(dag_id, logical_date, create_after)
+        WHERE d.dag_id = u.dag_id`;
+    }
+    return created;
+  });
 }
 
-/** queued → running for runs whose DAG has room under maxActiveRuns, oldest logical date first. */
+interface DueDag {
+  readonly dag_id: string;
+  /** Its runs queued or running now. */
+  readonly active: number;
+  readonly last_start: Date | null;
+  readonly last_end: Date | null;
+  readonly last_logical: Date | null;
+}
+
+/**
+ * queued → running for runs whose DAG has room under maxActiveRuns, oldest logical date first;
+ * a backfill's runs also stay within the backfill's own maxActiveRuns. One statement for every
+ * DAG (or only `dagId`'s), which locks the DAGs' rows in name order first.
+ */
 export async function startQueuedRuns(
-  db: Db,
-  catalog: DagCatalog,
+  sql: RawSql,
   clock: Clock,
-  dagId?: string,
-  ignorePause = false,
+  options: { readonly dagId?: string; readonly ignorePause?: boolean } = {},
 ): Promise<number[]> {
-  const dagIds = dagId
-    ? [dagId]
-    : (
-        await db.$queryRaw<{ dag_id: string }[]>`
-          SELECT DISTINCT r.dag_id FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
-          WHERE r.state = 'queued' AND NOT d.is_paused`
-      ).map((r) => r.dag_id);
-  const started: number[] = [];
-  for (const id of dagIds) {
-    const entry = await catalog.get(id);
-    if (!entry || (entry.isPaused && !ignorePause)) continue;
-    const ids = await db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT 1 FROM dag WHERE dag_id = ${id} FOR UPDATE`;
-      // Read the clock once the lock is held: a start stamped before waiting for it could
-      // predate the end of the run whose finish made the room.
-      const startedAt = clock();
-      const running = await tx.$queryRaw<{ n: number }[]>`
-        SELECT COUNT(*)::int AS n FROM dag_run WHERE dag_id = ${id} AND state = 'running'`;
-      const room = entry.dag.maxActiveRuns - (running[0]?.n ?? 0);
-      if (room <= 0) return [];
-      const rows = await tx.$queryRaw<{ id: number }[]>`
-        UPDATE dag_run SET state = 'running', started_at = ${startedAt}, updated_at = ${startedAt}
-        WHERE id IN (
-          -- Oldest first; a backfill's runs also stay within the backfill's own maxActiveRuns.
-          SELECT c.id FROM (
-            SELECT q.id, q.logical_date, q.backfill_id,
-                   row_number() OVER (PARTITION BY q.backfill_id ORDER BY q.logical_date, q.id) AS n,
+  return sql.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ dag_id: string }[]>`
+      SELECT dag_id FROM dag
+      WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE state = 'queued')
+        AND (${options.dagId ?? null}::text IS NULL OR dag_id = ${options.dagId ?? null}::text)
+        AND (${options.ignorePause ?? false}::boolean OR NOT is_paused)
+      ORDER BY dag_id FOR UPDATE`;
+    if (locked.length === 0) return [];
+    // Read the clock once the locks are held: a start stamped before waiting for them could
+    // predate the end of the run whose finish made the room.
+    const startedAt = clock();
+    const rows = await tx.$queryRaw<{ id: number }[]>`
+      UPDATE dag_run SET state = 'running', started_at = ${startedAt}, updated_at = ${startedAt}
+      WHERE id IN (
+        SELECT e.id FROM (
+          SELECT c.id, c.dag_id, row_number() OVER (PARTITION BY c.dag_id ORDER BY c.logical_date, c.id) AS n
+          FROM (
+            SELECT q.id, q.dag_id, q.logical_date, q.backfill_id,
+                   row_number() OVER (PARTITION BY q.backfill_id ORDER BY q.logical_date, q.id) AS bn,
                    b.max_active_runs - (SELECT COUNT(*) FROM dag_run r2 WHERE r2.backfill_id = q.backfill_id AND r2.state = 'running') AS backfill_room
             FROM dag_run q LEFT JOIN backfill b ON b.id = q.backfill_id
-            WHERE q.dag_id = ${id} AND q.state = 'queued' AND (b.id IS NULL OR b.cancelled_at IS NULL)
+            WHERE q.dag_id = ANY(${locked.map((d) => d.dag_id)}::text[]) AND q.state = 'queued'
+              AND (b.id IS NULL OR b.cancelled_at IS NULL)
           ) c
-          WHERE c.backfill_id IS NULL OR c.n <= c.backfill_room
-          ORDER BY c.logical_date, c.id LIMIT ${room})
-        RETURNING id`;
-      return rows.map((r) => r.id);
-    });
-    started.push(...ids);
-  }
-  return started;
+          WHERE c.backfill_id IS NULL OR c.bn <= c.backfill_room
+        ) e JOIN dag d ON d.dag_id = e.dag_id
+        WHERE e.n <= d.max_active_runs - (SELECT COUNT(*) FROM dag_run r3 WHERE r3.dag_id = e.dag_id AND r3.state = 'running'))
+      RETURNING id`;
+    return rows.map((r) => r.id);
+  });
 }
 
 /** Running runs worth re-examining: a retry fell due, or nothing has examined them lately. */

@@ -1,6 +1,8 @@
-// Owns one scheduling pass over a DagRun: which TaskInstances may run now, which are skipped or
-// upstream_failed, which mapped tasks expand, and whether the run has finished. It runs under a
-// row lock on the run, so concurrent schedulers and workers decide one at a time; every
+// Owns the scheduling pass over DagRuns: which TaskInstances may run now, which are skipped or
+// upstream_failed, which mapped tasks expand, and whether the run has finished. A worker passes
+// over the one run its try belongs to; the scheduler's tick over many runs in one transaction,
+// with the same statements. It runs under the runs' row locks, so concurrent schedulers and
+// workers decide a run one at a time; every
 // TaskInstance change is a compare-and-set on its previous state. A pass reads per-task state
 // counts and only the instances that could change (never every row of a mapped run); pool slots
 // and maxActiveTasks are checked where TaskInstances move to `queued` (queue-runnable.ts).
@@ -14,6 +16,7 @@ import {
   countStates,
   type Decisions,
   decide,
+  type FinalState,
   type PreviousRun,
   type StateCounts,
   settle,
@@ -28,6 +31,14 @@ import {
   finishTries,
 } from './task-tries.ts';
 
+/** A run a pass finished, with its final state. */
+export interface FinishedRun {
+  readonly state: 'success' | 'failed';
+  readonly dagRunId: number;
+  readonly dagId: string;
+  readonly runId: string;
+}
+
 export interface ScheduleOutcome {
   /** Tries to hand to workers, after the transaction commits. */
   readonly jobs: readonly TaskJob[];
@@ -36,22 +47,28 @@ export interface ScheduleOutcome {
   /** How recording ScheduleOptions.finishFirst went. */
   readonly finish?: FinishResult;
   /** Set when this call finished the run. */
-  readonly finished: {
-    readonly state: 'success' | 'failed';
-    readonly dagRunId: number;
-    readonly dagId: string;
-    readonly runId: string;
-  } | null;
+  readonly finished: FinishedRun | null;
+}
+
+/** What one pass over several runs did (scheduleDagRuns). */
+export interface BatchOutcome {
+  readonly jobs: readonly TaskJob[];
+  readonly finished: readonly FinishedRun[];
+  /** Runs the pass examined: those it could lock at once, still running. */
+  readonly examined: number;
 }
 
 const NOTHING: ScheduleOutcome = { jobs: [], finished: null };
 
-/** Decides what can happen next in the run. Call it after anything that may unblock a task. */
-export interface ScheduleOptions {
+export interface PassOptions {
   /** `weir dags test` advances runs of paused DAGs, as `airflow dags test` does. */
   readonly ignorePause?: boolean;
   /** Most instances one mapped task may expand to (WEIR_MAX_MAP_LENGTH). */
   readonly maxMapLength?: number;
+}
+
+/** Decides what can happen next in the run. Call it after anything that may unblock a task. */
+export interface ScheduleOptions extends PassOptions {
   /**
    * Eager dispatch: claim one of the queued tries for this worker in the same transaction (it
    * goes queued → running at once, with no Redis job); it comes back as `claimed`.
@@ -69,6 +86,14 @@ export interface ScheduleOptions {
   readonly finishFirst?: FinishRequest;
 }
 
+interface LockedRun {
+  readonly id: number;
+  readonly dag_id: string;
+  readonly run_id: string;
+  readonly logical_date: Date;
+}
+
+/** One run's pass, waiting for its row lock: what a worker runs after a try ends. */
 export async function scheduleDagRun(
   db: RawSql,
   catalog: DagCatalog,
@@ -76,47 +101,17 @@ export async function scheduleDagRun(
   now: Date,
   options: ScheduleOptions = {},
 ): Promise<ScheduleOutcome> {
-  const ignorePause = options.ignorePause ?? false;
   return db.$transaction(async (tx) => {
     // One statement takes the run's row lock and stamps when it was last examined.
-    const locked = await tx.$queryRaw<{ dag_id: string; run_id: string; logical_date: Date }[]>`
+    const locked = await tx.$queryRaw<LockedRun[]>`
       UPDATE dag_run SET last_scheduling_decision = ${now}
       WHERE id = ${dagRunId} AND state = 'running'
-      RETURNING dag_id, run_id, logical_date`;
-    const run = locked[0];
+      RETURNING id, dag_id, run_id, logical_date`;
     const finish = options.finishFirst ? (await finishTries(tx, [options.finishFirst]))[0] : undefined;
     const nothing: ScheduleOutcome = finish ? { ...NOTHING, finish } : NOTHING;
-    if (!run || (finish && finish.kind !== 'recorded')) return nothing;
-    const entry = await catalog.get(run.dag_id);
-    // As in Airflow, a paused DAG's runs make no progress until it is unpaused.
-    if (!entry || (entry.isPaused && !ignorePause)) return nothing;
-    const ready = new Map<number, TiRow>();
-    const previous = await previousRunStates(tx, entry.dag, run.logical_date);
-    let counts: StateCounts = new Map();
-    // An expansion that settles a mapped task (empty, or failed) can decide its downstream tasks:
-    // decide again until nothing more settles.
-    for (let settledByExpansion = true; settledByExpansion; ) {
-      const snapshot = await readRun(tx, dagRunId, now);
-      counts = snapshot.counts;
-      const decisions = decide(entry.dag, counts, snapshot.candidates, previous);
-      const expanded = await expandMappedTasks(
-        tx,
-        entry.dag,
-        dagRunId,
-        decisions,
-        options.maxMapLength ?? 1024,
-      );
-      settledByExpansion = expanded.settled;
-      for (const [state, ids] of decisions.finalStates) {
-        await tx.$executeRaw`
-          UPDATE task_instance SET state = ${state}::"TaskInstanceState", ended_at = ${now}, updated_at = ${now}
-          WHERE id = ANY(${ids}) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')`;
-      }
-      for (const ti of [...decisions.runnable, ...expanded.created]) ready.set(ti.id, ti);
-    }
-    const hasBacklog = count(counts, 'scheduled') > 0;
-    const queued = await queueRunnable(tx, entry.dag, dagRunId, [...ready.values()], hasBacklog, now);
-    const eager = options.claimFor ? queued.find(options.claimFor.take) : undefined;
+    if (locked.length === 0 || (finish && finish.kind !== 'recorded')) return nothing;
+    const pass = await advanceRuns(tx, catalog, locked, now, options);
+    const eager = options.claimFor ? pass.jobs.find(options.claimFor.take) : undefined;
     let claimed: ClaimedTry | undefined;
     if (eager && options.claimFor) {
       const [claim] = await claimTries(tx, [
@@ -124,47 +119,158 @@ export async function scheduleDagRun(
       ]);
       if (claim?.kind === 'claimed') claimed = claim.try;
     }
-    const jobs = claimed ? queued.filter((job) => job !== eager) : queued;
-    // Only a run whose every task instance looks finished is worth checking for its end.
-    const mayBeDone = ready.size === 0 && allFinished(counts);
-    const finished = mayBeDone ? await finishRunIfDone(tx, entry.dag, dagRunId, now) : null;
     return {
-      jobs,
+      jobs: claimed ? pass.jobs.filter((job) => job !== eager) : pass.jobs,
       ...(claimed ? { claimed } : {}),
       ...(finish ? { finish } : {}),
-      finished: finished ? { state: finished, dagRunId, dagId: run.dag_id, runId: run.run_id } : null,
+      finished: pass.finished[0] ?? null,
     };
   });
 }
 
 /**
- * One statement: how many instances of each task are in each state, and the instances a pass
- * may decide (in `none`, or whose retry or reschedule wait is over). `scheduled` instances were
- * decided already; queue-runnable takes them in priority order.
+ * One pass over several runs in one transaction (the scheduler's tick, as Airflow's loop
+ * schedules many runs then queues in one critical section). Runs another pass holds are
+ * skipped, not waited for: that pass is deciding them now.
  */
-async function readRun(
-  tx: RawSql,
-  dagRunId: number,
+export async function scheduleDagRuns(
+  db: RawSql,
+  catalog: DagCatalog,
+  dagRunIds: readonly number[],
   now: Date,
-): Promise<{ counts: StateCounts; candidates: TiRow[] }> {
-  const rows = await tx.$queryRaw<(Omit<TiRow, 'id'> & { id: number | null; n: number })[]>`
-    SELECT NULL::int AS id, task_id, NULL::int AS map_index, state::text AS state, COUNT(*)::int AS n, NULL::int AS try_number,
+  options: PassOptions = {},
+): Promise<BatchOutcome> {
+  if (dagRunIds.length === 0) return { jobs: [], finished: [], examined: 0 };
+  return db.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<LockedRun[]>`
+      UPDATE dag_run SET last_scheduling_decision = ${now}
+      WHERE id IN (SELECT id FROM dag_run WHERE id = ANY(${dagRunIds}::int[]) AND state = 'running'
+                   ORDER BY id FOR UPDATE SKIP LOCKED)
+      RETURNING id, dag_id, run_id, logical_date`;
+    const pass = await advanceRuns(tx, catalog, locked, now, options);
+    return { ...pass, examined: locked.length };
+  });
+}
+
+/** A run as the pass decides it: its DAG, what it found ready, its latest counts. */
+interface RunPass {
+  readonly run: LockedRun;
+  readonly dag: SerializedDag;
+  readonly previous: PreviousRun;
+  readonly ready: Map<number, TiRow>;
+  counts: StateCounts;
+}
+
+/** The pass proper, over runs whose row locks this transaction holds. */
+async function advanceRuns(
+  tx: RawSql,
+  catalog: DagCatalog,
+  locked: readonly LockedRun[],
+  now: Date,
+  options: PassOptions,
+): Promise<{ jobs: readonly TaskJob[]; finished: FinishedRun[] }> {
+  const entries = await catalog.getMany([...new Set(locked.map((r) => r.dag_id))]);
+  const passes: RunPass[] = [];
+  for (const run of locked) {
+    const entry = entries.get(run.dag_id);
+    // As in Airflow, a paused DAG's runs make no progress until it is unpaused.
+    if (!entry || (entry.isPaused && !options.ignorePause)) continue;
+    const previous = await previousRunStates(tx, entry.dag, run.logical_date);
+    passes.push({ run, dag: entry.dag, previous, ready: new Map(), counts: new Map() });
+  }
+  // An expansion that settles a mapped task (empty, or failed) can decide its downstream tasks:
+  // decide those runs again until nothing more settles.
+  for (let pending = passes; pending.length > 0; ) {
+    const snapshots = await readRuns(
+      tx,
+      pending.map((p) => p.run.id),
+      now,
+    );
+    const finalStates = new Map<FinalState, number[]>();
+    const settledAgain: RunPass[] = [];
+    for (const pass of pending) {
+      const snapshot = snapshots.get(pass.run.id) ?? { counts: new Map(), candidates: [] };
+      pass.counts = snapshot.counts;
+      const decisions = decide(pass.dag, snapshot.counts, snapshot.candidates, pass.previous);
+      const expanded = await expandMappedTasks(
+        tx,
+        pass.dag,
+        pass.run.id,
+        decisions,
+        options.maxMapLength ?? 1024,
+      );
+      if (expanded.settled) settledAgain.push(pass);
+      for (const [state, ids] of decisions.finalStates)
+        finalStates.set(state, [...(finalStates.get(state) ?? []), ...ids]);
+      for (const ti of [...decisions.runnable, ...expanded.created]) pass.ready.set(ti.id, ti);
+    }
+    for (const [state, ids] of finalStates) {
+      await tx.$executeRaw`
+        UPDATE task_instance SET state = ${state}::"TaskInstanceState", ended_at = ${now}, updated_at = ${now}
+        WHERE id = ANY(${ids}::int[]) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')`;
+    }
+    pending = settledAgain;
+  }
+  const jobs = await queueRunnable(
+    tx,
+    passes.map((p) => ({
+      dag: p.dag,
+      dagRunId: p.run.id,
+      ready: [...p.ready.values()],
+      hasBacklog: count(p.counts, 'scheduled') > 0,
+    })),
+    now,
+  );
+  const finished: FinishedRun[] = [];
+  for (const pass of passes) {
+    // Only a run whose every task instance looks finished is worth checking for its end.
+    if (pass.ready.size > 0 || !allFinished(pass.counts)) continue;
+    const state = await finishRunIfDone(tx, pass.dag, pass.run.id, now);
+    if (state)
+      finished.push({ state, dagRunId: pass.run.id, dagId: pass.run.dag_id, runId: pass.run.run_id });
+  }
+  return { jobs, finished };
+}
+
+/**
+ * One statement: per run, how many instances of each task are in each state, and the instances
+ * a pass may decide (in `none`, or whose retry or reschedule wait is over). `scheduled` instances
+ * were decided already; queue-runnable takes them in priority order.
+ */
+async function readRuns(
+  tx: RawSql,
+  dagRunIds: readonly number[],
+  now: Date,
+): Promise<Map<number, { counts: StateCounts; candidates: TiRow[] }>> {
+  const rows = await tx.$queryRaw<
+    (Omit<TiRow, 'id'> & { dag_run_id: number; id: number | null; n: number })[]
+  >`
+    SELECT dag_run_id, NULL::int AS id, task_id, NULL::int AS map_index, state::text AS state, COUNT(*)::int AS n, NULL::int AS try_number,
            NULL::text AS pool, NULL::int AS pool_slots, NULL::text AS queue, NULL::int AS priority_weight
-    FROM task_instance WHERE dag_run_id = ${dagRunId} GROUP BY task_id, state
+    FROM task_instance WHERE dag_run_id = ANY(${dagRunIds}::int[]) GROUP BY dag_run_id, task_id, state
     UNION ALL
-    SELECT id, task_id, map_index, state::text, 1, try_number, pool, pool_slots, queue, priority_weight
+    SELECT dag_run_id, id, task_id, map_index, state::text, 1, try_number, pool, pool_slots, queue, priority_weight
     FROM task_instance
-    WHERE dag_run_id = ${dagRunId} AND (state = 'none'
+    WHERE dag_run_id = ANY(${dagRunIds}::int[]) AND (state = 'none'
       -- A retry whose delay is over; a reschedule-mode sensor whose wait is over (Airflow's ReadyToRescheduleDep).
       OR (state = 'up_for_retry' AND (next_retry_at IS NULL OR next_retry_at <= ${now}))
       OR (state = 'up_for_reschedule' AND (reschedule_at IS NULL OR reschedule_at <= ${now})))`;
-  const candidates: TiRow[] = [];
-  const summary: { task_id: string; state: TaskInstanceState; n: number }[] = [];
-  for (const row of rows) {
-    if (row.id === null) summary.push(row);
-    else candidates.push(row as TiRow);
+  const byRun = new Map<
+    number,
+    { summary: { task_id: string; state: TaskInstanceState; n: number }[]; candidates: TiRow[] }
+  >();
+  for (const { dag_run_id, ...row } of rows) {
+    let run = byRun.get(dag_run_id);
+    if (!run) {
+      run = { summary: [], candidates: [] };
+      byRun.set(dag_run_id, run);
+    }
+    if (row.id === null) run.summary.push(row);
+    else run.candidates.push(row as TiRow);
   }
-  return { counts: countStates(summary), candidates };
+  return new Map(
+    [...byRun].map(([id, run]) => [id, { counts: countStates(run.summary), candidates: run.candidates }]),
+  );
 }
 
 function count(counts: StateCounts, state: TaskInstanceState): number {

@@ -68,8 +68,17 @@ export class TaskQueue {
 
   /** Whether the job for this try is still waiting, delayed or active in Redis. */
   async exists(queue: string, data: TaskJobData): Promise<boolean> {
-    const job = await this.queue(queue).getJob(taskJobId(data));
-    return job !== undefined && job !== null;
+    return (await this.existing([{ queue, data }]))[0] ?? false;
+  }
+
+  /** `exists` for many jobs at once: the lookups go out together, not one round trip each. */
+  async existing(jobs: readonly TaskJob[]): Promise<boolean[]> {
+    return Promise.all(
+      jobs.map(async (job) => {
+        const found = await this.queue(job.queue).getJob(taskJobId(job.data));
+        return found !== undefined && found !== null;
+      }),
+    );
   }
 
   private queue(name: string): Queue {
