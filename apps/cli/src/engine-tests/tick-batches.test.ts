@@ -90,9 +90,9 @@ describe('one pass over many runs', () => {
 
   const statesOf = async () =>
     Object.fromEntries(
-      (
-        await h.database.db.taskInstance.findMany({ select: { dagId: true, taskId: true, state: true } })
-      ).map((t) => [`${t.dagId}.${t.taskId}`, t.state]),
+      (await h.database.db.taskInstance.findMany({ select: { dagId: true, taskId: true, state: true } })).map(
+        (t) => [`${t.dagId}.${t.taskId}`, t.state],
+      ),
     );
 
   it("shares a pool across runs of different DAGs in priority order, and keeps each DAG's maxActiveTasks", async () => {
