@@ -1,81 +1,159 @@
-// Owns writing what the dag processor found in a DAG file to PostgreSQL: serialized DAGs, the
-// file's source, its import error, and which DAGs went away.
-import { createHash } from 'node:crypto';
-import type { Db } from '@weir/db';
-import { validateSchedule } from '@weir/domain';
-import type { SerializedDag } from '@weir/sdk';
+// Owns writing what the dag processor found in DAG files to PostgreSQL: serialized DAGs, the
+// files' sources, their import errors, and which DAGs went away. planDagSync decides what
+// changes; this reads what it needs and writes it, a batch of files in one transaction of a few
+// multi-row statements, whatever the batch's size. What is unchanged is not written again.
+import type { Db, RawSql } from '@weir/db';
+import type { RunInfo } from '@weir/domain';
 import type { Clock } from './clock.ts';
-import { refreshNextDagRun } from './schedule-spec.ts';
+import {
+  type ChangedDag,
+  type DagSource,
+  type FileImportError,
+  type ParsedDagFile,
+  planDagSync,
+  type StoredDag,
+  type SyncResult,
+} from './dag-sync-plan.ts';
+import { nextScheduledRuns } from './schedule-spec.ts';
 
-export type FileParseOutcome =
-  | { readonly ok: true; readonly dags: readonly SerializedDag[] }
-  | { readonly ok: false; readonly message: string; readonly stack: string | null };
+/** Bounds one transaction's statements (sources and serialized DAGs travel in them). */
+const FILES_PER_TRANSACTION = 500;
 
-export interface SyncResult {
-  readonly fileloc: string;
-  readonly dagIds: readonly string[];
-  readonly importError: string | null;
+type Sql = Pick<RawSql, '$queryRaw' | '$executeRaw'>;
+
+/** Stores the parse of each file; results in path order. */
+export async function syncDagFiles(
+  sql: RawSql,
+  files: readonly ParsedDagFile[],
+  clock: Clock,
+): Promise<SyncResult[]> {
+  // Path order decides which of two new files defining the same DAG id keeps it; each
+  // transaction sees what the ones before it stored.
+  const ordered = [...files].sort((a, b) => a.fileloc.localeCompare(b.fileloc));
+  const results: SyncResult[] = [];
+  for (let i = 0; i < ordered.length; i += FILES_PER_TRANSACTION) {
+    const batch = ordered.slice(i, i + FILES_PER_TRANSACTION);
+    results.push(...(await syncBatch(sql, batch, clock())));
+  }
+  return results;
 }
 
-export async function syncDagFile(
-  db: Db,
-  fileloc: string,
-  source: string,
-  outcome: FileParseOutcome,
-  clock: Clock,
-): Promise<SyncResult> {
-  const now = clock();
-  const problem = outcome.ok ? await definitionProblem(db, fileloc, outcome.dags) : outcome.message;
-  return db.$transaction(async (tx) => {
-    const sourceHash = sha256(source);
-    await tx.dagCode.upsert({
-      where: { fileloc },
-      create: { fileloc, source, sourceHash },
-      update: { source, sourceHash },
-    });
-    if (problem !== null || !outcome.ok) {
-      const message = `DAG file ${fileloc} failed to import: ${problem}`;
-      const stackTrace = outcome.ok ? null : outcome.stack;
-      await tx.importError.upsert({
-        where: { fileloc },
-        create: { fileloc, message, stackTrace },
-        update: { message, stackTrace, createdAt: now },
-      });
-      // The DAGs it defined before keep their last good version, as in Airflow.
-      return { fileloc, dagIds: [], importError: message };
-    }
-    await tx.importError.deleteMany({ where: { fileloc } });
-    for (const dag of outcome.dags) {
-      const serializedHash = sha256(JSON.stringify(dag));
-      const existing = await tx.dag.findUnique({
-        where: { dagId: dag.dagId },
-        select: { serializedHash: true, isActive: true },
-      });
-      const fields = {
-        fileloc,
-        isActive: true,
-        schedule: dag.schedule,
-        timezone: dag.timezone,
-        description: dag.description,
-        owner: dag.owner,
-        tags: [...dag.tags],
-        maxActiveRuns: dag.maxActiveRuns,
-        maxActiveTasks: dag.maxActiveTasks,
-        serialized: dag as object,
-        serializedHash,
-        lastParsedAt: now,
-      };
-      if (!existing) await tx.dag.create({ data: { dagId: dag.dagId, ...fields } });
-      else await tx.dag.update({ where: { dagId: dag.dagId }, data: fields });
-      if (!existing || existing.serializedHash !== serializedHash || !existing.isActive)
-        await refreshNextDagRun(tx, dag, now);
-    }
-    await tx.dag.updateMany({
-      where: { fileloc, dagId: { notIn: outcome.dags.map((d) => d.dagId) }, isActive: true },
-      data: { isActive: false, nextDagRunCreateAfter: null, nextDagRunLogicalDate: null },
-    });
-    return { fileloc, dagIds: outcome.dags.map((d) => d.dagId), importError: null };
+async function syncBatch(sql: RawSql, files: readonly ParsedDagFile[], now: Date): Promise<SyncResult[]> {
+  return sql.$transaction(async (tx) => {
+    const plan = planDagSync(files, await storedDags(tx, files));
+    const nextRuns = await nextScheduledRuns(
+      tx,
+      plan.changedDags.map((changed) => changed.dag),
+      now,
+    );
+    await storeSources(tx, plan.sources, now);
+    await storeImportErrors(tx, plan.importErrors, now);
+    await clearImportErrors(tx, plan.cleanFiles);
+    await storeDags(tx, plan.changedDags, nextRuns, now);
+    await markParsed(tx, plan.unchangedDagIds, now);
+    await deactivateDags(tx, plan.deactivatedDagIds, now);
+    return [...plan.results];
   });
+}
+
+/** The DAGs the files define, and the active DAGs the files defined before. */
+async function storedDags(sql: Sql, files: readonly ParsedDagFile[]): Promise<StoredDag[]> {
+  const dagIds = files.flatMap(({ outcome }) => (outcome.ok ? outcome.dags.map((dag) => dag.dagId) : []));
+  return sql.$queryRaw<StoredDag[]>`
+    SELECT dag_id AS "dagId", fileloc, is_active AS "isActive", serialized_hash AS "serializedHash"
+    FROM dag
+    WHERE dag_id = ANY(${dagIds}::text[])
+       OR (fileloc = ANY(${files.map((file) => file.fileloc)}::text[]) AND is_active)`;
+}
+
+/** The code view's copy of each file; a source whose hash is unchanged is not rewritten. */
+async function storeSources(sql: Sql, sources: readonly DagSource[], now: Date): Promise<void> {
+  if (sources.length === 0) return;
+  await sql.$executeRaw`
+    INSERT INTO dag_code (fileloc, source, source_hash, updated_at)
+    SELECT fileloc, source, source_hash, ${now}::timestamp
+    FROM unnest(${sources.map((s) => s.fileloc)}::text[], ${sources.map((s) => s.source)}::text[],
+                ${sources.map((s) => s.sourceHash)}::text[]) AS s(fileloc, source, source_hash)
+    ON CONFLICT (fileloc) DO UPDATE
+    SET source = EXCLUDED.source, source_hash = EXCLUDED.source_hash, updated_at = EXCLUDED.updated_at
+    WHERE dag_code.source_hash <> EXCLUDED.source_hash`;
+}
+
+async function storeImportErrors(sql: Sql, errors: readonly FileImportError[], now: Date): Promise<void> {
+  if (errors.length === 0) return;
+  await sql.$executeRaw`
+    INSERT INTO import_error (fileloc, message, stack_trace, created_at)
+    SELECT fileloc, message, stack_trace, ${now}::timestamp
+    FROM unnest(${errors.map((e) => e.fileloc)}::text[], ${errors.map((e) => e.message)}::text[],
+                ${errors.map((e) => e.stackTrace)}::text[]) AS e(fileloc, message, stack_trace)
+    ON CONFLICT (fileloc) DO UPDATE
+    SET message = EXCLUDED.message, stack_trace = EXCLUDED.stack_trace, created_at = EXCLUDED.created_at`;
+}
+
+async function clearImportErrors(sql: Sql, filelocs: readonly string[]): Promise<void> {
+  if (filelocs.length === 0) return;
+  await sql.$executeRaw`DELETE FROM import_error WHERE fileloc = ANY(${filelocs}::text[])`;
+}
+
+/** New, changed and re-activated DAGs, in full, with when their next scheduled run is due. */
+async function storeDags(
+  sql: Sql,
+  changed: readonly ChangedDag[],
+  nextRuns: ReadonlyMap<string, RunInfo | null>,
+  now: Date,
+): Promise<void> {
+  if (changed.length === 0) return;
+  const rows = changed.map(({ fileloc, dag, serializedHash }) => ({
+    dag_id: dag.dagId,
+    fileloc,
+    schedule: dag.schedule,
+    timezone: dag.timezone,
+    description: dag.description,
+    owner: dag.owner,
+    tags: dag.tags,
+    max_active_runs: dag.maxActiveRuns,
+    max_active_tasks: dag.maxActiveTasks,
+    serialized: dag,
+    serialized_hash: serializedHash,
+    next_dagrun_logical_date: nextRuns.get(dag.dagId)?.logicalDate ?? null,
+    next_dagrun_create_after: nextRuns.get(dag.dagId)?.runAfter ?? null,
+  }));
+  // One JSON document rather than unnest arrays: tags are an array per row and unnest would
+  // flatten an array of arrays. Timestamps travel as ISO strings in UTC, as they are stored.
+  await sql.$executeRaw`
+    INSERT INTO dag (dag_id, fileloc, is_active, schedule, timezone, description, owner, tags,
+                     max_active_runs, max_active_tasks, serialized, serialized_hash,
+                     next_dagrun_logical_date, next_dagrun_create_after, last_parsed_at, created_at, updated_at)
+    SELECT dag_id, fileloc, true, schedule, timezone, description, owner, tags,
+           max_active_runs, max_active_tasks, serialized, serialized_hash,
+           next_dagrun_logical_date, next_dagrun_create_after, ${now}::timestamp, ${now}::timestamp, ${now}::timestamp
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS d(
+      dag_id text, fileloc text, schedule text, timezone text, description text, owner text, tags text[],
+      max_active_runs int, max_active_tasks int, serialized jsonb, serialized_hash text,
+      next_dagrun_logical_date timestamp, next_dagrun_create_after timestamp)
+    ON CONFLICT (dag_id) DO UPDATE
+    SET fileloc = EXCLUDED.fileloc, is_active = true, schedule = EXCLUDED.schedule,
+        timezone = EXCLUDED.timezone, description = EXCLUDED.description, owner = EXCLUDED.owner,
+        tags = EXCLUDED.tags, max_active_runs = EXCLUDED.max_active_runs,
+        max_active_tasks = EXCLUDED.max_active_tasks, serialized = EXCLUDED.serialized,
+        serialized_hash = EXCLUDED.serialized_hash,
+        next_dagrun_logical_date = EXCLUDED.next_dagrun_logical_date,
+        next_dagrun_create_after = EXCLUDED.next_dagrun_create_after,
+        last_parsed_at = EXCLUDED.last_parsed_at, updated_at = EXCLUDED.updated_at`;
+}
+
+/** DAGs parsed again exactly as stored. */
+async function markParsed(sql: Sql, dagIds: readonly string[], now: Date): Promise<void> {
+  if (dagIds.length === 0) return;
+  await sql.$executeRaw`UPDATE dag SET last_parsed_at = ${now}::timestamp WHERE dag_id = ANY(${dagIds}::text[])`;
+}
+
+async function deactivateDags(sql: Sql, dagIds: readonly string[], now: Date): Promise<void> {
+  if (dagIds.length === 0) return;
+  await sql.$executeRaw`
+    UPDATE dag SET is_active = false, next_dagrun_create_after = NULL, next_dagrun_logical_date = NULL,
+                   updated_at = ${now}::timestamp
+    WHERE dag_id = ANY(${dagIds}::text[]) AND is_active`;
 }
 
 /** A file that disappeared: its DAGs become inactive (kept for history), its error goes away. */
@@ -88,30 +166,4 @@ export async function removeDagFile(db: Db, fileloc: string): Promise<void> {
     db.importError.deleteMany({ where: { fileloc } }),
     db.dagCode.deleteMany({ where: { fileloc } }),
   ]);
-}
-
-/** Why the file's DAGs cannot be accepted (duplicate ids, bad schedules), or null. */
-async function definitionProblem(
-  db: Db,
-  fileloc: string,
-  dags: readonly SerializedDag[],
-): Promise<string | null> {
-  if (dags.length === 0) return null;
-  const ids = dags.map((d) => d.dagId);
-  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (repeated) return `it defines DAG id "${repeated}" more than once`;
-  const taken = await db.dag.findFirst({
-    where: { dagId: { in: ids }, isActive: true, fileloc: { not: fileloc } },
-    select: { dagId: true, fileloc: true },
-  });
-  if (taken) return `DAG id "${taken.dagId}" is already defined in ${taken.fileloc}`;
-  for (const dag of dags) {
-    const error = validateSchedule(dag.schedule, dag.timezone);
-    if (error) return `DAG "${dag.dagId}": ${error}`;
-  }
-  return null;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }

@@ -18,7 +18,8 @@ export {
   type RunType,
   type TriggerRequest,
 } from './dag-runs.ts';
-export { type FileParseOutcome, removeDagFile, type SyncResult, syncDagFile } from './dag-sync.ts';
+export { removeDagFile, syncDagFiles } from './dag-sync.ts';
+export type { FileParseOutcome, ParsedDagFile, SyncResult } from './dag-sync-plan.ts';
 export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';
 export { type EagerClaim, Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';

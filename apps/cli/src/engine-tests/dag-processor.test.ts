@@ -88,4 +88,58 @@ describe('dag processor', () => {
       await h.database.db.importError.findUnique({ where: { fileloc: `${h.dir}/hangs.ts` } }),
     ).toBeNull();
   }, 60_000);
+
+  it('writes nothing for a file parsed again unchanged, but keeps its DAG active and marks it parsed', async () => {
+    const { db } = h.database;
+    // Were the DAG stored again, its next run would be recomputed over this.
+    const marker = new Date('2030-01-01T00:00:00Z');
+    await db.dag.update({ where: { dagId: 'good_one' }, data: { nextDagRunCreateAfter: marker } });
+    const before = await db.dag.findUniqueOrThrow({ where: { dagId: 'good_one' } });
+    const code = await db.dagCode.findUniqueOrThrow({ where: { fileloc: `${h.dir}/good_one.ts` } });
+    // A new processor parses every file again, as after a restart.
+    await new DagProcessor({ db, folder: h.dir, importTimeoutMs: 3_000 }).processOnce();
+    const after = await db.dag.findUniqueOrThrow({ where: { dagId: 'good_one' } });
+    expect(after).toMatchObject({
+      isActive: true,
+      nextDagRunCreateAfter: marker,
+      updatedAt: before.updatedAt,
+    });
+    expect(after.lastParsedAt.getTime()).toBeGreaterThan(before.lastParsedAt.getTime());
+    const codeAfter = await db.dagCode.findUniqueOrThrow({ where: { fileloc: `${h.dir}/good_one.ts` } });
+    expect(codeAfter.updatedAt).toEqual(code.updatedAt);
+  }, 60_000);
+
+  it('hands a DAG id over between files in one pass and schedules it after its last scheduled run', async () => {
+    const { db } = h.database;
+    const day = (d: number) => new Date(Date.UTC(2026, 0, d));
+    h.writeDag('mover_a.ts', good('mover', ', catchup: true'));
+    const processor = new DagProcessor({ db, folder: h.dir, importTimeoutMs: 3_000 });
+    await processor.processOnce();
+    const run = { dagId: 'mover', state: 'success' as const };
+    await db.dagRun.create({
+      data: {
+        ...run,
+        runId: 'scheduled__5',
+        runType: 'scheduled',
+        logicalDate: day(5),
+        dataIntervalStart: day(5),
+        dataIntervalEnd: day(6),
+      },
+    });
+    await db.dagRun.create({
+      data: { ...run, runId: 'manual__20', runType: 'manual', logicalDate: day(20) },
+    });
+    // mover_a.ts comes first in path order: it lets go of the id before mover_b.ts asks for it.
+    writeFileSync(`${h.dir}/mover_a.ts`, good('mover_stays'));
+    h.writeDag('mover_b.ts', good('mover', ', catchup: true'));
+    const report = await processor.processOnce();
+    expect(report.parsed.filter((p) => p.importError)).toEqual([]);
+    expect(await db.dag.findUnique({ where: { dagId: 'mover' } })).toMatchObject({
+      fileloc: `${h.dir}/mover_b.ts`,
+      isActive: true,
+      nextDagRunLogicalDate: day(6),
+      nextDagRunCreateAfter: day(7),
+    });
+    expect((await db.dag.findUnique({ where: { dagId: 'mover_stays' } }))?.isActive).toBe(true);
+  }, 60_000);
 });
