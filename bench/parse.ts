@@ -31,6 +31,11 @@ export interface ParseResult {
    * existing (median of three).
    */
   readonly idle_tick_ms: number | null;
+  /**
+   * Ticks with the 1,000 created runs still running and untouched for longer than the stale
+   * threshold (5 s), so each tick re-examines its share of them (median of three).
+   */
+  readonly stale_tick_ms: number | null;
 }
 
 export interface TickSummary {
@@ -43,6 +48,11 @@ export interface TickSummary {
   readonly creating_ticks: number;
   readonly other_median_ms: number | null;
   readonly runs_created: number;
+  /**
+   * From the first tick's start to the end of the last tick that created a run: how long the
+   * scheduler took to create every due DAG's run and queue its first task.
+   */
+  readonly all_created_ms: number | null;
   readonly runs_examined: number;
   readonly tries_queued: number;
   /** PostgreSQL statements per tick (median), and per tick that created runs. */
@@ -51,12 +61,24 @@ export interface TickSummary {
 }
 
 const TICK_MS = 1_000;
+/** The engine's default staleAfterMs: a running run no event touched for this long is examined. */
+const STALE_AFTER_MS = 5_000;
+
+async function timeTicks(engine: Engine, count: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const started = performance.now();
+    await engine.tick();
+    times.push(performance.now() - started);
+  }
+  return times;
+}
 
 export async function measureParse(
   env: BenchEnvironment,
   count: number,
   signal: AbortSignal,
-  maxTicks = 30,
+  maxTicks = 40,
 ): Promise<ParseResult> {
   const folder = env.tempFolder('scale');
   writeScaleDags(folder, count);
@@ -86,6 +108,8 @@ export async function measureParse(
     );
     const { engine } = opened;
     const ticks = await measureTicks(engine, counter, maxTicks, signal);
+    await sleep(STALE_AFTER_MS, signal);
+    const stale = await timeTicks(engine, 3);
     // Finish the created runs by hand (no worker ran them) to see a tick with nothing to do.
     await env.pool.query(
       `UPDATE task_instance SET state = 'success', ended_at = now() AT TIME ZONE 'UTC'
@@ -94,12 +118,7 @@ export async function measureParse(
     await env.pool.query(
       `UPDATE dag_run SET state = 'success', ended_at = now() AT TIME ZONE 'UTC' WHERE state IN ('queued', 'running')`,
     );
-    const idle: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      await engine.tick();
-      idle.push(performance.now() - started);
-    }
+    const idle = await timeTicks(engine, 3);
     return {
       dags: count,
       full_parse_ms: fullParseMs,
@@ -111,6 +130,7 @@ export async function measureParse(
       scheduler_tick_ms: median(ticks.map((t) => t.ms)),
       ticks: summarize(ticks),
       idle_tick_ms: median(idle),
+      stale_tick_ms: median(stale),
     };
   } finally {
     counter.uninstall();
@@ -119,6 +139,8 @@ export async function measureParse(
 }
 
 interface Tick {
+  /** When it ended, from the first tick's start. */
+  readonly endedAt: number;
   readonly ms: number;
   readonly statements: number;
   readonly report: TickReport;
@@ -126,7 +148,7 @@ interface Tick {
 
 /**
  * Ticks as `weir scheduler` does (start to start every WEIR_SCHEDULER_TICK_MS, at once when a
- * tick overran) until every DAG has had its first run created and three more ticks have run, or
+ * tick overran or reached its limit of runs to create) until every DAG has had its first run created and three more ticks have run, or
  * `maxTicks`. No worker runs meanwhile, so the created runs stay running.
  */
 async function measureTicks(
@@ -137,15 +159,16 @@ async function measureTicks(
 ): Promise<Tick[]> {
   const ticks: Tick[] = [];
   let quiet = 0;
+  const first = performance.now();
   while (ticks.length < maxTicks && quiet < 3) {
     signal.throwIfAborted();
     const before = counter.value;
     const started = performance.now();
     const report = await engine.tick();
     const ms = performance.now() - started;
-    ticks.push({ ms, statements: counter.value - before, report });
+    ticks.push({ endedAt: performance.now() - first, ms, statements: counter.value - before, report });
     quiet = report.createdRuns === 0 ? quiet + 1 : 0;
-    await sleep(Math.max(0, TICK_MS - ms), signal);
+    if (!report.moreDue) await sleep(Math.max(0, TICK_MS - ms), signal);
   }
   return ticks;
 }
@@ -169,6 +192,7 @@ function summarize(ticks: readonly Tick[]): TickSummary {
     creating_ticks: creating.length,
     other_median_ms: median(other.map((t) => t.ms)),
     runs_created: sum((r) => r.createdRuns),
+    all_created_ms: creating.at(-1)?.endedAt ?? null,
     runs_examined: sum((r) => r.examinedRuns),
     tries_queued: sum((r) => r.queuedTries),
     statements_median: median(ticks.map((t) => t.statements)),

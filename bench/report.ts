@@ -69,6 +69,13 @@ type Row = [
 
 export function printTable(results: BenchResults): void {
   const { hop, throughput, parse } = results;
+  const detail = parse.detail as
+    | {
+        stale_tick_ms?: number | null;
+        ticks?: { p90_ms?: number | null; all_created_ms?: number | null };
+      }
+    | undefined;
+  const ticks = detail?.ticks;
   const precise = (hop.precise ?? {}) as { p50_ms?: number | null; p99_ms?: number | null };
   const baseline = hop.baseline as Record<string, unknown> | undefined;
   const baselineChain = (baseline?.chain40_total_ms as number | null | undefined) ?? null;
@@ -135,6 +142,9 @@ export function printTable(results: BenchResults): void {
       `< ${TARGETS.scheduler_tick_ms}`,
       parse.scheduler_tick_ms === null ? null : parse.scheduler_tick_ms < TARGETS.scheduler_tick_ms,
     ],
+    ['  scheduler tick p90, ms', ticks?.p90_ms ?? null, null, '', null],
+    [`  every DAG's first run created, ms`, ticks?.all_created_ms ?? null, null, '', null],
+    [`  tick, ${parse.dags} runs running and stale, ms`, detail?.stale_tick_ms ?? null, null, '', null],
   ];
   const cells = rows.map(([measure, weir, baseline, target, met]) => [
     measure,

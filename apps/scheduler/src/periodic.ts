@@ -1,20 +1,25 @@
 // Owns running a pass again and again, `intervalMs` apart (start to start), never two at once,
-// and stopping after the pass under way.
+// and stopping after the pass under way. A pass that says it left work behind (returns true)
+// runs again at once, as Airflow's scheduler loop does while it is busy.
 
 export interface Periodic {
   stop(): Promise<void>;
 }
 
-export function runPeriodically(pass: () => Promise<void>, intervalMs: number): Periodic {
+export function runPeriodically(
+  pass: () => Promise<boolean | undefined | void>,
+  intervalMs: number,
+): Periodic {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let current: Promise<void> = Promise.resolve();
+  let current: Promise<unknown> = Promise.resolve();
   const loop = async () => {
     if (stopped) return;
     const started = performance.now();
     current = pass();
-    await current;
-    if (!stopped) timer = setTimeout(loop, Math.max(0, intervalMs - (performance.now() - started)));
+    const busy = (await current) === true;
+    const wait = busy ? 0 : Math.max(0, intervalMs - (performance.now() - started));
+    if (!stopped) timer = setTimeout(loop, wait);
   };
   void loop();
   return {

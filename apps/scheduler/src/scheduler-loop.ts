@@ -27,11 +27,13 @@ export function runSchedulerLoop(
       ) {
         logger?.info({ ...report, ms: Math.round(performance.now() - started) }, 'scheduler tick');
       }
+      return report.moreDue;
     } catch (error) {
       // PostgreSQL or Redis may be restarting; the clients reconnect, the next tick retries.
       if (!failing)
         logger?.error({ err: error }, 'scheduler tick failed; retrying every tick until it succeeds');
       failing = true;
+      return false;
     }
   }, tickMs);
 }

@@ -90,7 +90,27 @@ export function cronTicks(expression: string, timeZone: string): CronTicks {
   };
 
   return {
-    next: (instant) => constantOffsetStep(instant, false) ?? scan(instant, false),
-    prev: (instant) => constantOffsetStep(instant, true) ?? scan(instant, true),
+    next: memoized((instant) => constantOffsetStep(instant, false) ?? scan(instant, false)),
+    prev: memoized((instant) => constantOffsetStep(instant, true) ?? scan(instant, true)),
+  };
+}
+
+const MEMO_LIMIT = 1024;
+
+/**
+ * Ticks are a pure function of the instant, and the scheduler asks the same questions for every
+ * DAG sharing a schedule (1,000 hourly DAGs: the same `now` and the same hour boundaries), so
+ * recent answers are kept.
+ */
+function memoized(step: (instant: number) => number): (instant: number) => number {
+  const answers = new Map<number, number>();
+  return (instant) => {
+    let answer = answers.get(instant);
+    if (answer === undefined) {
+      answer = step(instant);
+      if (answers.size >= MEMO_LIMIT) answers.clear();
+      answers.set(instant, answer);
+    }
+    return answer;
   };
 }

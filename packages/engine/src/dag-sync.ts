@@ -115,6 +115,7 @@ async function storeDags(
     max_active_tasks: dag.maxActiveTasks,
     serialized: dag,
     serialized_hash: serializedHash,
+    has_deadlines: dag.deadlines.length > 0 || dag.tasks.some((t) => t.deadline),
     next_dagrun_logical_date: nextRuns.get(dag.dagId)?.logicalDate ?? null,
     next_dagrun_create_after: nextRuns.get(dag.dagId)?.runAfter ?? null,
   }));
@@ -122,21 +123,21 @@ async function storeDags(
   // flatten an array of arrays. Timestamps travel as ISO strings in UTC, as they are stored.
   await sql.$executeRaw`
     INSERT INTO dag (dag_id, fileloc, is_active, schedule, timezone, description, owner, tags,
-                     max_active_runs, max_active_tasks, serialized, serialized_hash,
+                     max_active_runs, max_active_tasks, serialized, serialized_hash, has_deadlines,
                      next_dagrun_logical_date, next_dagrun_create_after, last_parsed_at, created_at, updated_at)
     SELECT dag_id, fileloc, true, schedule, timezone, description, owner, tags,
-           max_active_runs, max_active_tasks, serialized, serialized_hash,
+           max_active_runs, max_active_tasks, serialized, serialized_hash, has_deadlines,
            next_dagrun_logical_date, next_dagrun_create_after, ${now}::timestamp, ${now}::timestamp, ${now}::timestamp
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS d(
       dag_id text, fileloc text, schedule text, timezone text, description text, owner text, tags text[],
-      max_active_runs int, max_active_tasks int, serialized jsonb, serialized_hash text,
+      max_active_runs int, max_active_tasks int, serialized jsonb, serialized_hash text, has_deadlines boolean,
       next_dagrun_logical_date timestamp, next_dagrun_create_after timestamp)
     ON CONFLICT (dag_id) DO UPDATE
     SET fileloc = EXCLUDED.fileloc, is_active = true, schedule = EXCLUDED.schedule,
         timezone = EXCLUDED.timezone, description = EXCLUDED.description, owner = EXCLUDED.owner,
         tags = EXCLUDED.tags, max_active_runs = EXCLUDED.max_active_runs,
         max_active_tasks = EXCLUDED.max_active_tasks, serialized = EXCLUDED.serialized,
-        serialized_hash = EXCLUDED.serialized_hash,
+        serialized_hash = EXCLUDED.serialized_hash, has_deadlines = EXCLUDED.has_deadlines,
         next_dagrun_logical_date = EXCLUDED.next_dagrun_logical_date,
         next_dagrun_create_after = EXCLUDED.next_dagrun_create_after,
         last_parsed_at = EXCLUDED.last_parsed_at, updated_at = EXCLUDED.updated_at`;

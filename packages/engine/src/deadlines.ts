@@ -70,9 +70,8 @@ export async function detectDeadlineMisses(
   const runs = await db.$queryRaw<RunRow[]>`
     SELECT r.id, r.dag_id, r.run_id, r.state::text AS state, r.logical_date, r.data_interval_end, r.queued_at
     FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
-    WHERE (r.state IN ('queued', 'running') OR (r.state = 'failed' AND r.ended_at > ${new Date(now.getTime() - 86_400_000)}))
-      AND (jsonb_array_length(COALESCE(d.serialized->'deadlines', '[]'::jsonb)) > 0
-           OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.serialized->'tasks') t WHERE t->'deadline' IS NOT NULL AND t->'deadline' <> 'null'::jsonb))`;
+    WHERE d.has_deadlines
+      AND (r.state IN ('queued', 'running') OR (r.state = 'failed' AND r.ended_at > ${new Date(now.getTime() - 86_400_000)}))`;
   const missed: DeadlineMissed[] = [];
   for (const run of runs) {
     const dag = (await catalog.get(run.dag_id))?.dag;

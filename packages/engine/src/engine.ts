@@ -66,6 +66,8 @@ export interface TickReport {
   readonly requeuedTries: number;
   readonly recoveredTries: number;
   readonly deadlineMisses: number;
+  /** The tick stopped at its limit of runs to create: tick again at once. */
+  readonly moreDue: boolean;
 }
 
 export interface RecoveryOptions {
@@ -222,7 +224,8 @@ export class Engine {
 
   /**
    * One pass over many runs, in transactions of up to `chunk` runs (the tick's way). Runs that
-   * another pass holds are skipped: it is deciding them. Returns how many tries it queued.
+   * another pass holds are skipped: it is deciding them. A chunk's tries go to Redis while the
+   * next chunk is decided. Returns how many runs it examined and tries it queued.
    */
   async scheduleMany(
     dagRunIds: readonly number[],
@@ -230,17 +233,23 @@ export class Engine {
   ): Promise<{ examined: number; queued: number }> {
     let examined = 0;
     let queued = 0;
-    for (let i = 0; i < dagRunIds.length; i += chunk) {
-      const outcome = await scheduleDagRuns(
-        this.sql,
-        this.catalog,
-        dagRunIds.slice(i, i + chunk),
-        this.clock(),
-        this.passOptions,
-      );
-      await this.afterPass(outcome.jobs, outcome.finished);
-      examined += outcome.examined;
-      queued += outcome.jobs.length;
+    const handoffs: Promise<void>[] = [];
+    try {
+      for (let i = 0; i < dagRunIds.length; i += chunk) {
+        const outcome = await scheduleDagRuns(
+          this.sql,
+          this.catalog,
+          dagRunIds.slice(i, i + chunk),
+          this.clock(),
+          this.passOptions,
+        );
+        handoffs.push(this.afterPass(outcome.jobs, outcome.finished));
+        examined += outcome.examined;
+        queued += outcome.jobs.length;
+      }
+    } finally {
+      const failed = (await Promise.allSettled(handoffs)).find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
     }
     return { examined, queued };
   }
@@ -312,7 +321,7 @@ export class Engine {
 
   /** The scheduler's periodic pass: cron runs, run starts, retries due, recovery. */
   async tick(options: RecoveryOptions = {}): Promise<TickReport> {
-    const created = await createDueScheduledRuns(this.sql, this.catalog, this.clock);
+    const { created, moreDue } = await createDueScheduledRuns(this.sql, this.catalog, this.clock);
     const started = await startQueuedRuns(this.sql, this.clock);
     const recovered = [
       ...(await recoverZombies(this.sql, this.catalog, this.clock, options.zombieThresholdMs ?? 30_000)),
@@ -334,6 +343,7 @@ export class Engine {
       requeuedTries: requeued,
       recoveredTries: recovered.length,
       deadlineMisses: misses.length,
+      moreDue,
     };
   }
 

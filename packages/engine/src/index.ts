@@ -13,8 +13,10 @@ export { type CatalogDag, DagCatalog } from './dag-catalog.ts';
 export {
   type CreatedRun,
   insertDagRun,
+  insertDagRuns,
   makeRunId,
   type NewDagRun,
+  type PlannedRun,
   type RunType,
   type TriggerRequest,
 } from './dag-runs.ts';
@@ -33,7 +35,16 @@ export {
   markDagRun,
   markTaskInstances,
 } from './run-commands.ts';
-export { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
+export { createDueScheduledRuns, DAGS_TO_CREATE_PER_TICK, startQueuedRuns } from './run-lifecycle.ts';
+export {
+  type BatchOutcome,
+  type FinishedRun,
+  type PassOptions,
+  type ScheduleOptions,
+  type ScheduleOutcome,
+  scheduleDagRun,
+  scheduleDagRuns,
+} from './scheduling.ts';
 export {
   type PokeRecord,
   pokeDelayMs,

@@ -8,31 +8,37 @@ import type { DagCatalog } from './dag-catalog.ts';
 import { type CreatedRun, insertDagRuns, type PlannedRun } from './dag-runs.ts';
 import { scheduleSpec } from './schedule-spec.ts';
 
+/** Most DAGs one tick creates runs for; a tick that reaches it asks for another at once. */
+export const DAGS_TO_CREATE_PER_TICK = 50;
+
 /**
  * Creates the scheduled runs that are due for up to `limit` DAGs, oldest first within each
  * DAG's maxActiveRuns, and moves their next_dagrun_* on: one transaction and four statements
- * whatever the number of DAGs. The due DAGs' rows stay locked until it commits.
+ * whatever the number of DAGs. The due DAGs' rows stay locked until it commits. A DAG already
+ * at its maxActiveRuns is not due (Airflow's dags_needing_dagruns), so DAGs waiting for room
+ * never crowd out the others. `moreDue`: the limit was reached, more DAGs may be due.
  */
 export async function createDueScheduledRuns(
   sql: RawSql,
   catalog: DagCatalog,
   clock: Clock,
-  limit = 100,
-): Promise<CreatedRun[]> {
+  limit = DAGS_TO_CREATE_PER_TICK,
+): Promise<{ created: CreatedRun[]; moreDue: boolean }> {
   const now = clock();
   return sql.$transaction(async (tx) => {
     // SKIP LOCKED: another scheduler is creating those DAGs' runs right now.
     const due = await tx.$queryRaw<DueDag[]>`
       WITH due AS MATERIALIZED (
-        SELECT dag_id FROM dag WHERE is_active AND NOT is_paused AND next_dagrun_create_after <= ${now}
-        ORDER BY next_dagrun_create_after, dag_id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
-      SELECT due.dag_id,
-             (SELECT COUNT(*)::int FROM dag_run r WHERE r.dag_id = due.dag_id AND r.state IN ('queued', 'running')) AS active,
+        SELECT d.dag_id, a.n AS active FROM dag d
+        CROSS JOIN LATERAL (SELECT COUNT(*)::int AS n FROM dag_run r WHERE r.dag_id = d.dag_id AND r.state IN ('queued', 'running')) a
+        WHERE d.is_active AND NOT d.is_paused AND d.next_dagrun_create_after <= ${now} AND a.n < d.max_active_runs
+        ORDER BY d.next_dagrun_create_after, d.dag_id LIMIT ${limit} FOR UPDATE OF d SKIP LOCKED)
+      SELECT due.dag_id, due.active,
              last.data_interval_start AS last_start, last.data_interval_end AS last_end, last.logical_date AS last_logical
       FROM due LEFT JOIN LATERAL (
         SELECT data_interval_start, data_interval_end, logical_date FROM dag_run r
         WHERE r.dag_id = due.dag_id AND r.run_type = 'scheduled' ORDER BY r.logical_date DESC LIMIT 1) last ON true`;
-    if (due.length === 0) return [];
+    if (due.length === 0) return { created: [], moreDue: false };
     const entries = await catalog.getMany(due.map((d) => d.dag_id));
     const planned: PlannedRun[] = [];
     const next: { dagId: string; logicalDate: string | null; createAfter: string | null }[] = [];
@@ -75,7 +81,7 @@ export async function createDueScheduledRuns(
                     ${next.map((n) => n.createAfter)}::timestamp[]) AS u(dag_id, logical_date, create_after)
         WHERE d.dag_id = u.dag_id`;
     }
-    return created;
+    return { created, moreDue: due.length === limit };
   });
 }
 
@@ -117,7 +123,9 @@ export async function startQueuedRuns(
           FROM (
             SELECT q.id, q.dag_id, q.logical_date, q.backfill_id,
                    row_number() OVER (PARTITION BY q.backfill_id ORDER BY q.logical_date, q.id) AS bn,
-                   b.max_active_runs - (SELECT COUNT(*) FROM dag_run r2 WHERE r2.backfill_id = q.backfill_id AND r2.state = 'running') AS backfill_room
+                   CASE WHEN q.backfill_id IS NOT NULL THEN
+                     b.max_active_runs - (SELECT COUNT(*) FROM dag_run r2 WHERE r2.backfill_id = q.backfill_id AND r2.state = 'running')
+                   END AS backfill_room
             FROM dag_run q LEFT JOIN backfill b ON b.id = q.backfill_id
             WHERE q.dag_id = ANY(${locked.map((d) => d.dag_id)}::text[]) AND q.state = 'queued'
               AND (b.id IS NULL OR b.cancelled_at IS NULL)
@@ -135,7 +143,7 @@ export async function runsToExamine(
   db: Db,
   clock: Clock,
   staleAfterMs: number,
-  limit = 100,
+  limit = 50,
 ): Promise<number[]> {
   const now = clock();
   const stale = new Date(now.getTime() - staleAfterMs);

@@ -71,14 +71,17 @@ export class TaskQueue {
     return (await this.existing([{ queue, data }]))[0] ?? false;
   }
 
-  /** `exists` for many jobs at once: the lookups go out together, not one round trip each. */
+  /** `exists` for many jobs at once: one pipeline of EXISTS on the jobs' keys. */
   async existing(jobs: readonly TaskJob[]): Promise<boolean[]> {
-    return Promise.all(
-      jobs.map(async (job) => {
-        const found = await this.queue(job.queue).getJob(taskJobId(job.data));
-        return found !== undefined && found !== null;
-      }),
-    );
+    if (jobs.length === 0) return [];
+    const pipeline = this.options.connection.pipeline();
+    for (const job of jobs) pipeline.exists(this.queue(job.queue).toKey(taskJobId(job.data)));
+    const replies = (await pipeline.exec()) ?? [];
+    return jobs.map((_, i) => {
+      const [error, found] = replies[i] ?? [new Error('no reply')];
+      if (error) throw error;
+      return found === 1;
+    });
   }
 
   private queue(name: string): Queue {
