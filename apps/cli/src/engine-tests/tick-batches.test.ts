@@ -2,6 +2,7 @@
 // one transaction, and schedules the runs it examines in one pass whose critical section shares
 // pools and maxActiveTasks across them, in priority order (as Airflow's loop does). No worker
 // or scheduler process runs here: the test calls the tick and reads PostgreSQL.
+import { createDueScheduledRuns } from '@weir/engine';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from './harness.ts';
 
@@ -64,6 +65,29 @@ describe('the tick over many DAGs and runs', () => {
     expect(next.latest_only).toBe((latest[0]?.logicalDate.getTime() ?? 0) + HOUR);
     // A second tick creates nothing: every DAG is at its maxActiveRuns or not due.
     expect((await h.engine.tick()).createdRuns).toBe(0);
+  }, 60_000);
+
+  it('does not let DAGs at their maxActiveRuns crowd out due DAGs behind them', async () => {
+    // catchup_two waits for room since the first test, and is due since the oldest interval.
+    await h.engine.setPaused('catchup_three', true);
+    await h.database.db.dag.update({
+      where: { dagId: 'latest_only' },
+      data: { nextDagRunCreateAfter: new Date(Date.now() - 1000) },
+    });
+    // As if latest_only never ran: its latest interval is due, behind catchup_two's.
+    await h.database.db.dagRun.deleteMany({ where: { dagId: 'latest_only' } });
+    // Room for one DAG only: the one that can create a run gets it.
+    const { created, moreDue } = await createDueScheduledRuns(
+      h.engine.sql,
+      h.engine.catalog,
+      h.engine.clock,
+      1,
+    );
+    expect(created.map((r) => r.dagId)).toEqual(['latest_only']);
+    expect(moreDue).toBe(true);
+    expect((await createDueScheduledRuns(h.engine.sql, h.engine.catalog, h.engine.clock, 1)).moreDue).toBe(
+      false,
+    );
   }, 60_000);
 });
 
