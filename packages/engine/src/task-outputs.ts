@@ -5,6 +5,7 @@ import type { RawSql } from '@weir/db';
 import { argumentsAt, type Expansion } from '@weir/domain';
 import type { SerializedDag, SerializedMapping } from '@weir/sdk';
 import { GroupBatcher } from './group-batcher.ts';
+import type { OutputVersion } from './task-tries.ts';
 
 export async function taskOutputs(
   db: Pick<RawSql, '$queryRaw'>,
@@ -87,8 +88,26 @@ export class OutputCache {
     this.checks = new GroupBatcher((requests) => this.answer(requests), { maxInFlight: 1 });
   }
 
-  outputs(run: { readonly dagId: string; readonly runId: string }, taskIds: readonly string[]) {
+  /**
+   * `versions`: the outputs' versions as read already (at claim); when every one of `taskIds` is
+   * cached at that version, no statement is sent.
+   */
+  outputs(
+    run: { readonly dagId: string; readonly runId: string },
+    taskIds: readonly string[],
+    versions?: ReadonlyMap<string, OutputVersion>,
+  ): Promise<Map<string, unknown>> {
     if (taskIds.length === 0) return Promise.resolve(new Map<string, unknown>());
+    if (versions) {
+      const known = new Map<string, unknown>();
+      for (const taskId of taskIds) {
+        const version = versions.get(taskId);
+        const entry = version && this.entries.get(version.id);
+        if (!version || !entry || entry.version !== version.version) break;
+        known.set(taskId, entry.value);
+      }
+      if (known.size === taskIds.length) return Promise.resolve(known);
+    }
     return this.checks.submit({ dagId: run.dagId, runId: run.runId, taskIds });
   }
 
@@ -139,7 +158,12 @@ export class OutputCache {
 export async function mappedArgumentsAt(
   db: Pick<RawSql, '$queryRaw'>,
   cache: OutputCache,
-  run: { readonly dagRunId: number; readonly dagId: string; readonly runId: string },
+  run: {
+    readonly dagRunId: number;
+    readonly dagId: string;
+    readonly runId: string;
+    readonly unmappedOutputs?: ReadonlyMap<string, OutputVersion>;
+  },
   dag: SerializedDag,
   mapping: SerializedMapping,
   mapIndex: number,
@@ -150,6 +174,7 @@ export async function mappedArgumentsAt(
   const outputs = await cache.outputs(
     run,
     sources.filter((id) => !mappedTasks.has(id)),
+    run.unmappedOutputs,
   );
   if (fromMapped.length > 0)
     for (const [id, value] of await taskOutputs(db, run.dagRunId, dag, fromMapped)) outputs.set(id, value);

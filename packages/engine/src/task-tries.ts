@@ -18,6 +18,17 @@ export interface ClaimedTry {
   readonly dataIntervalStart: Date | null;
   readonly dataIntervalEnd: Date | null;
   readonly conf: Record<string, unknown>;
+  /**
+   * For a mapped instance: the version (XCom id and xmin) of each unmapped task's output in its
+   * run when it was claimed, so the worker's OutputCache needs no statement of its own.
+   */
+  readonly unmappedOutputs?: ReadonlyMap<string, OutputVersion>;
+}
+
+/** Which write of an XCom row a value came from: its id and `xmin`. */
+export interface OutputVersion {
+  readonly id: number;
+  readonly version: string;
 }
 
 export type ClaimResult = { kind: 'claimed'; try: ClaimedTry } | { kind: 'not_queued'; state: string | null };
@@ -34,6 +45,7 @@ interface ClaimRow {
   data_interval_start: Date | null;
   data_interval_end: Date | null;
   conf: Record<string, unknown>;
+  unmapped_outputs: [string, number, string][] | null;
 }
 
 export interface ClaimRequest {
@@ -76,7 +88,11 @@ export async function claimTries(db: RawSql, requests: readonly ClaimRequest[]):
           ended_at = NULL, outcome = NULL, hostname = EXCLUDED.hostname, pid = EXCLUDED.pid
     )
     SELECT c.id, c.dag_run_id, c.dag_id, c.run_id, c.task_id, c.map_index, c.max_tries,
-           r.logical_date, r.data_interval_start, r.data_interval_end, r.conf
+           r.logical_date, r.data_interval_start, r.data_interval_end, r.conf,
+           CASE WHEN c.map_index >= 0 THEN (
+             SELECT json_agg(json_build_array(x.task_id, x.id, x.xmin::text)) FROM xcom x
+             WHERE x.dag_id = c.dag_id AND x.run_id = c.run_id AND x.map_index = -1 AND x.key = 'return_value')
+           END AS unmapped_outputs
     FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`;
   const byId = new Map(rows.map((row) => [row.id, row]));
   const results: ClaimResult[] = [];
@@ -105,6 +121,13 @@ export async function claimTries(db: RawSql, requests: readonly ClaimRequest[]):
         dataIntervalStart: row.data_interval_start,
         dataIntervalEnd: row.data_interval_end,
         conf: row.conf ?? {},
+        ...(row.map_index >= 0
+          ? {
+              unmappedOutputs: new Map(
+                (row.unmapped_outputs ?? []).map(([taskId, id, version]) => [taskId, { id, version }]),
+              ),
+            }
+          : {}),
       },
     });
   }
