@@ -26,6 +26,8 @@ export class DagCatalog {
 
   /** The current serialized DAG, or undefined when no such DAG was ever parsed. */
   async get(dagId: string): Promise<CatalogDag | undefined> {
+    const fresh = this.cache.get(dagId);
+    if (fresh && performance.now() - (this.checkedAt.get(dagId) ?? 0) < this.freshnessMs) return fresh;
     return (await this.getMany([dagId])).get(dagId);
   }
 

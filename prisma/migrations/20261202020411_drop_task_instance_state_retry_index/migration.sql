@@ -1,0 +1,2 @@
+-- DropIndex
+DROP INDEX "task_instance_state_next_retry_at_idx";
