@@ -26,19 +26,16 @@ export class DagCatalog {
 
   /** The current serialized DAG, or undefined when no such DAG was ever parsed. */
   async get(dagId: string): Promise<CatalogDag | undefined> {
-    const fresh = this.cache.get(dagId);
-    if (fresh && performance.now() - (this.checkedAt.get(dagId) ?? 0) < this.freshnessMs) return fresh;
-    return (await this.getMany([dagId])).get(dagId);
+    return this.fresh(dagId) ?? (await this.getMany([dagId])).get(dagId);
   }
 
   /** Several DAGs at once (two queries at most, whatever their number); missing ones are absent. */
   async getMany(dagIds: readonly string[]): Promise<Map<string, CatalogDag>> {
     const found = new Map<string, CatalogDag>();
     const stale: string[] = [];
-    const now = performance.now();
     for (const dagId of dagIds) {
-      const fresh = this.cache.get(dagId);
-      if (fresh && now - (this.checkedAt.get(dagId) ?? 0) < this.freshnessMs) found.set(dagId, fresh);
+      const fresh = this.fresh(dagId);
+      if (fresh) found.set(dagId, fresh);
       else stale.push(dagId);
     }
     if (stale.length === 0) return found;
@@ -49,6 +46,15 @@ export class DagCatalog {
       found.set(dagId, entry);
     }
     return found;
+  }
+
+  /** The cached entry, if it was checked within freshnessMs. */
+  private fresh(dagId: string): CatalogDag | undefined {
+    const entry = this.cache.get(dagId);
+    const checked = this.checkedAt.get(dagId);
+    return entry && checked !== undefined && performance.now() - checked < this.freshnessMs
+      ? entry
+      : undefined;
   }
 
   /** Forgets what is cached, so the next lookup reads PostgreSQL (after pause, unpause, parse). */
