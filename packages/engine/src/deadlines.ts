@@ -1,7 +1,10 @@
 // Owns deadlines (SLA monitors): while a run or task has not succeeded, the moment its deadline
 // passes the miss is recorded (once per run, deadline and task, by a unique constraint) and an
 // alert is raised. Unlike Airflow 2's SLA misses, this happens while the run is still going.
-import type { Db } from '@weir/db';
+// A scheduled run that was never created, because the scheduler was down and catchup is off,
+// misses its deadlines too: the scheduler records them when it comes back (run-lifecycle.ts).
+import type { Db, RawSql } from '@weir/db';
+import type { DataInterval } from '@weir/domain';
 import { type SerializedDag, type SerializedDeadline, toInstant } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 import type { DagCatalog } from './dag-catalog.ts';
@@ -9,6 +12,8 @@ import type { DagCatalog } from './dag-catalog.ts';
 export interface DeadlineMissed {
   readonly dagId: string;
   readonly runId: string;
+  /** False for a scheduled run that was never created. */
+  readonly runExists: boolean;
   readonly taskId: string | null;
   readonly deadlineId: string;
   readonly deadlineAt: Date;
@@ -81,26 +86,112 @@ export async function detectDeadlineMisses(
       dataIntervalEnd: run.data_interval_end,
       queuedAt: run.queued_at,
     };
-    const candidates: { deadline: SerializedDeadline; taskId: string | null }[] = dag.deadlines.map(
-      (deadline) => ({ deadline, taskId: null }),
-    );
-    for (const task of dag.tasks)
-      if (task.deadline) candidates.push({ deadline: task.deadline, taskId: task.taskId });
-    for (const { deadline, taskId } of candidates) {
+    for (const { deadline, taskId } of deadlinesOf(dag)) {
       const at = deadlineAt(deadline, timing, dag.timezone);
       if (at > now) continue;
       if (taskId !== null && (await taskSucceeded(db, run.id, taskId))) continue;
-      const inserted = await db.$queryRaw<{ id: number }[]>`
-        INSERT INTO deadline_miss (dag_run_id, dag_id, task_id, deadline_id, deadline_at, detected_at)
-        VALUES (${run.id}, ${run.dag_id}, ${taskId ?? ''}, ${deadline.id}, ${at}, ${now})
-        ON CONFLICT (dag_run_id, deadline_id, task_id) DO NOTHING RETURNING id`;
-      if (inserted.length === 0) continue;
-      const miss = { dagId: run.dag_id, runId: run.run_id, taskId, deadlineId: deadline.id, deadlineAt: at };
+      const miss = {
+        dagId: run.dag_id,
+        runId: run.run_id,
+        runExists: true,
+        taskId,
+        deadlineId: deadline.id,
+        deadlineAt: at,
+      };
+      if (
+        !(await storeMisses(db, [{ ...miss, dagRunId: run.id, logicalDate: run.logical_date }], now)).length
+      )
+        continue;
       await raiseAlert(db, dag, miss, now);
       missed.push(miss);
     }
   }
   return missed;
+}
+
+/** The DAG's own deadlines and each task's. */
+function deadlinesOf(dag: SerializedDag): { deadline: SerializedDeadline; taskId: string | null }[] {
+  const all: { deadline: SerializedDeadline; taskId: string | null }[] = dag.deadlines.map((deadline) => ({
+    deadline,
+    taskId: null,
+  }));
+  for (const task of dag.tasks) if (task.deadline) all.push({ deadline: task.deadline, taskId: task.taskId });
+  return all;
+}
+
+interface MissToStore extends DeadlineMissed {
+  readonly dagRunId: number | null;
+  readonly logicalDate: Date;
+}
+
+/** Inserts the misses not recorded yet (one statement) and returns those it inserted. */
+async function storeMisses(
+  sql: Pick<RawSql, '$queryRaw'>,
+  misses: readonly MissToStore[],
+  now: Date,
+): Promise<MissToStore[]> {
+  if (misses.length === 0) return [];
+  const iso = (d: Date) => d.toISOString();
+  const inserted = await sql.$queryRaw<{ run_id: string; task_id: string; deadline_id: string }[]>`
+    INSERT INTO deadline_miss (dag_run_id, dag_id, run_id, logical_date, task_id, deadline_id, deadline_at, detected_at)
+    SELECT m.dag_run_id, m.dag_id, m.run_id, m.logical_date, m.task_id, m.deadline_id, m.deadline_at, ${now}::timestamp
+    FROM unnest(${misses.map((m) => m.dagRunId)}::int[], ${misses.map((m) => m.dagId)}::text[], ${misses.map((m) => m.runId)}::text[],
+                ${misses.map((m) => iso(m.logicalDate))}::timestamp[], ${misses.map((m) => m.taskId ?? '')}::text[],
+                ${misses.map((m) => m.deadlineId)}::text[], ${misses.map((m) => iso(m.deadlineAt))}::timestamp[])
+         AS m(dag_run_id, dag_id, run_id, logical_date, task_id, deadline_id, deadline_at)
+    ON CONFLICT (dag_id, run_id, deadline_id, task_id) DO NOTHING
+    RETURNING run_id, task_id, deadline_id`;
+  const key = (runId: string, taskId: string, deadlineId: string) =>
+    JSON.stringify([runId, taskId, deadlineId]);
+  const fresh = new Set(inserted.map((r) => key(r.run_id, r.task_id, r.deadline_id)));
+  return misses.filter((m) => fresh.has(key(m.runId, m.taskId ?? '', m.deadlineId)));
+}
+
+/**
+ * Scheduled runs that were never created (`intervals`, skipped because catchup is off while the
+ * scheduler was down) miss every deadline that has passed: each is recorded once, with the run id
+ * the run would have had, and returned so its alert can be raised. `queuedAt` deadlines count from
+ * when the run would have been queued, its interval's end.
+ */
+export async function recordNeverCreatedRuns(
+  sql: Pick<RawSql, '$queryRaw'>,
+  dag: SerializedDag,
+  intervals: readonly DataInterval[],
+  runIdOf: (logicalDate: Date) => string,
+  now: Date,
+): Promise<DeadlineMissed[]> {
+  const misses: MissToStore[] = [];
+  for (const interval of intervals) {
+    const timing = { logicalDate: interval.start, dataIntervalEnd: interval.end, queuedAt: interval.end };
+    for (const { deadline, taskId } of deadlinesOf(dag)) {
+      const at = deadlineAt(deadline, timing, dag.timezone);
+      if (at > now) continue;
+      misses.push({
+        dagId: dag.dagId,
+        runId: runIdOf(interval.start),
+        runExists: false,
+        taskId,
+        deadlineId: deadline.id,
+        deadlineAt: at,
+        dagRunId: null,
+        logicalDate: interval.start,
+      });
+    }
+  }
+  return (await storeMisses(sql, misses, now)).map(({ dagRunId: _, logicalDate: __, ...miss }) => miss);
+}
+
+/** Alerts for misses recorded elsewhere (recordNeverCreatedRuns). */
+export async function raiseDeadlineAlerts(
+  db: Db,
+  catalog: DagCatalog,
+  misses: readonly DeadlineMissed[],
+  now: Date,
+): Promise<void> {
+  for (const miss of misses) {
+    const dag = (await catalog.get(miss.dagId))?.dag;
+    if (dag) await raiseAlert(db, dag, miss, now);
+  }
 }
 
 async function taskSucceeded(db: Db, dagRunId: number, taskId: string): Promise<boolean> {
@@ -112,7 +203,8 @@ async function taskSucceeded(db: Db, dagRunId: number, taskId: string): Promise<
 async function raiseAlert(db: Db, dag: SerializedDag, miss: DeadlineMissed, now: Date): Promise<void> {
   const dedupKey = `deadline_missed:${miss.dagId}:${miss.deadlineId}:${miss.taskId ?? ''}`;
   const what = miss.taskId ? `task ${miss.taskId} of ${miss.dagId}` : `DAG ${miss.dagId}`;
-  const title = `${what} missed its deadline ${miss.deadlineId} in run ${miss.runId} (due ${miss.deadlineAt.toISOString()})`;
+  const never = miss.runExists ? '' : ' (a scheduled run that was never created)';
+  const title = `${what} missed its deadline ${miss.deadlineId} in run ${miss.runId}${never} (due ${miss.deadlineAt.toISOString()})`;
   const details = {
     runId: miss.runId,
     deadlineId: miss.deadlineId,

@@ -7,7 +7,7 @@ import { type BackfillRequest, type BackfillResult, createBackfill } from './bac
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
 import { type CreatedRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
-import { detectDeadlineMisses } from './deadlines.ts';
+import { detectDeadlineMisses, raiseDeadlineAlerts } from './deadlines.ts';
 import { GroupBatcher } from './group-batcher.ts';
 import { recoverStuckQueued, recoverZombies } from './recovery.ts';
 import {
@@ -19,6 +19,7 @@ import {
   markTaskInstances,
 } from './run-commands.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
+import { refreshNextDagRun } from './schedule-spec.ts';
 import {
   type FinishedRun,
   type PassOptions,
@@ -313,15 +314,22 @@ export class Engine {
     return result;
   }
 
+  /**
+   * Unpausing moves the DAG's next scheduled run on to what is due now (with catchup off, the
+   * latest interval), as Airflow does: intervals skipped while paused are not deadline misses.
+   */
   async setPaused(dagId: string, paused: boolean): Promise<boolean> {
     const result = await this.db.dag.updateMany({ where: { dagId }, data: { isPaused: paused } });
     this.catalog.invalidate(dagId);
+    const entry = paused ? undefined : await this.catalog.get(dagId);
+    if (entry?.isActive && !entry.dag.catchup) await refreshNextDagRun(this.db, entry.dag, this.clock());
     return result.count > 0;
   }
 
   /** The scheduler's periodic pass: cron runs, run starts, retries due, recovery. */
   async tick(options: RecoveryOptions = {}): Promise<TickReport> {
-    const { created, moreDue } = await createDueScheduledRuns(this.sql, this.catalog, this.clock);
+    const { created, moreDue, missed } = await createDueScheduledRuns(this.sql, this.catalog, this.clock);
+    await raiseDeadlineAlerts(this.db, this.catalog, missed, this.clock());
     const started = await startQueuedRuns(this.sql, this.clock);
     const recovered = [
       ...(await recoverZombies(this.sql, this.catalog, this.clock, options.zombieThresholdMs ?? 30_000)),
@@ -342,7 +350,7 @@ export class Engine {
       queuedTries: examined.queued,
       requeuedTries: requeued,
       recoveredTries: recovered.length,
-      deadlineMisses: misses.length,
+      deadlineMisses: missed.length + misses.length,
       moreDue,
     };
   }

@@ -2,10 +2,12 @@
 // queued runs within maxActiveRuns, and choosing which running runs to re-examine (retries that
 // fell due, and any run no event has touched lately).
 import type { Db, RawSql } from '@weir/db';
-import { type DataInterval, nextRunInfo } from '@weir/domain';
+import { type DataInterval, intervalsBetween, nextRunInfo } from '@weir/domain';
+import type { SerializedDag } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 import type { DagCatalog } from './dag-catalog.ts';
-import { type CreatedRun, insertDagRuns, type PlannedRun } from './dag-runs.ts';
+import { type CreatedRun, insertDagRuns, makeRunId, type PlannedRun } from './dag-runs.ts';
+import { type DeadlineMissed, recordNeverCreatedRuns } from './deadlines.ts';
 import { scheduleSpec } from './schedule-spec.ts';
 
 /** Most DAGs one tick creates runs for; a tick that reaches it asks for another at once. */
@@ -23,25 +25,26 @@ export async function createDueScheduledRuns(
   catalog: DagCatalog,
   clock: Clock,
   limit = DAGS_TO_CREATE_PER_TICK,
-): Promise<{ created: CreatedRun[]; moreDue: boolean }> {
+): Promise<{ created: CreatedRun[]; moreDue: boolean; missed: DeadlineMissed[] }> {
   const now = clock();
   return sql.$transaction(async (tx) => {
     // SKIP LOCKED: another scheduler is creating those DAGs' runs right now.
     const due = await tx.$queryRaw<DueDag[]>`
       WITH due AS MATERIALIZED (
-        SELECT d.dag_id, a.n AS active FROM dag d
+        SELECT d.dag_id, a.n AS active, d.next_dagrun_logical_date AS intended FROM dag d
         CROSS JOIN LATERAL (SELECT COUNT(*)::int AS n FROM dag_run r WHERE r.dag_id = d.dag_id AND r.state IN ('queued', 'running')) a
         WHERE d.is_active AND NOT d.is_paused AND d.next_dagrun_create_after <= ${now} AND a.n < d.max_active_runs
         ORDER BY d.next_dagrun_create_after, d.dag_id LIMIT ${limit} FOR UPDATE OF d SKIP LOCKED)
-      SELECT due.dag_id, due.active,
+      SELECT due.dag_id, due.active, due.intended,
              last.data_interval_start AS last_start, last.data_interval_end AS last_end, last.logical_date AS last_logical
       FROM due LEFT JOIN LATERAL (
         SELECT data_interval_start, data_interval_end, logical_date FROM dag_run r
         WHERE r.dag_id = due.dag_id AND r.run_type = 'scheduled' ORDER BY r.logical_date DESC LIMIT 1) last ON true`;
-    if (due.length === 0) return { created: [], moreDue: false };
+    if (due.length === 0) return { created: [], moreDue: false, missed: [] };
     const entries = await catalog.getMany(due.map((d) => d.dag_id));
     const planned: PlannedRun[] = [];
     const next: { dagId: string; logicalDate: string | null; createAfter: string | null }[] = [];
+    const missed: DeadlineMissed[] = [];
     for (const row of due) {
       const entry = entries.get(row.dag_id);
       if (!entry) continue;
@@ -54,6 +57,10 @@ export async function createDueScheduledRuns(
       for (let active = row.active; active < dag.maxActiveRuns; active++) {
         const info = nextRunInfo(spec, last, now);
         if (!info || info.runAfter > now) break;
+        // Its first run now, later than meant: the intervals in between were never created.
+        const intended = !dag.catchup && active === row.active && last !== null ? row.intended : null;
+        if (intended !== null && info.logicalDate > intended)
+          missed.push(...(await recordSkippedIntervals(tx, dag, intended, info.logicalDate, now)));
         planned.push({
           dag,
           dagHash: entry.hash,
@@ -81,12 +88,44 @@ export async function createDueScheduledRuns(
                     ${next.map((n) => n.createAfter)}::timestamp[]) AS u(dag_id, logical_date, create_after)
         WHERE d.dag_id = u.dag_id`;
     }
-    return { created, moreDue: due.length === limit };
+    return { created, moreDue: due.length === limit, missed };
   });
 }
 
+/**
+ * Without catchup, the intervals from the one the scheduler meant to create next (`intended`)
+ * up to the one it creates now were skipped: the scheduler was down. Their deadlines count as
+ * missed. (Unpausing moves `intended` on, so paused time is not counted.)
+ */
+async function recordSkippedIntervals(
+  tx: RawSql,
+  dag: SerializedDag,
+  intended: Date,
+  created: Date,
+  now: Date,
+): Promise<DeadlineMissed[]> {
+  if (dag.deadlines.length === 0 && !dag.tasks.some((t) => t.deadline)) return [];
+  let skipped: DataInterval[];
+  try {
+    skipped = intervalsBetween(
+      scheduleSpec(dag),
+      intended,
+      new Date(created.getTime() - 1),
+      MAX_SKIPPED_INTERVALS,
+    );
+  } catch {
+    return []; // more than MAX_SKIPPED_INTERVALS: a down time that long is not told interval by interval
+  }
+  return recordNeverCreatedRuns(tx, dag, skipped, (logicalDate) => makeRunId('scheduled', logicalDate), now);
+}
+
+/** Most never-created intervals of one DAG recorded as deadline misses at once. */
+const MAX_SKIPPED_INTERVALS = 1000;
+
 interface DueDag {
   readonly dag_id: string;
+  /** next_dagrun_logical_date: the run the scheduler meant to create next. */
+  readonly intended: Date | null;
   /** Its runs queued or running now. */
   readonly active: number;
   readonly last_start: Date | null;

@@ -17,16 +17,16 @@ export function registerDeadlineCommands(program: Command): void {
           where: opts.dag ? { dagId: opts.dag } : {},
           orderBy: { detectedAt: 'desc' },
           take: 200,
-          include: { dagRun: { select: { runId: true, state: true } } },
+          include: { dagRun: { select: { state: true } } },
         });
         const rows = misses.map((m) => ({
           dagId: m.dagId,
-          runId: m.dagRun.runId,
+          runId: m.runId,
           taskId: m.taskId || null,
           deadlineId: m.deadlineId,
           deadlineAt: m.deadlineAt.toISOString(),
           detectedAt: m.detectedAt.toISOString(),
-          runState: m.dagRun.state,
+          runState: m.dagRun?.state ?? 'never created',
         }));
         if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         else
