@@ -1,15 +1,17 @@
 // Takes a hop apart: drives the 40-task chain in this process through the engine functions the
-// worker calls (claim, DAG lookup, finish, schedule, enqueue), one task at a time with nothing
-// else running, and records each step's time and PostgreSQL statements. The sum is what a hop
-// costs before any contention, process hand-off or BullMQ delivery.
-import { claimTry, finishTry, scheduleDagRun } from '@weir/engine';
+// worker calls, one task at a time with nothing else running, and records each step's time and
+// PostgreSQL statements. As in the worker, a hop is the DAG lookup and one fused pass: the
+// finished try's end recorded in its run's scheduling pass, which claims the next try for the
+// same slot (eager dispatch); anything else the pass queued goes to Redis. The sum is what a hop
+// costs before any contention or process hand-off.
+import { type ClaimedTry, claimTry, scheduleDagRun } from '@weir/engine';
 import { CHAIN_DAG, CHAIN_LENGTH } from './lib/dag-files.ts';
 import { openEngine } from './lib/engine-runtime.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
 import { StatementCounter } from './lib/statement-counter.ts';
 import { median, percentile } from './lib/stats.ts';
 
-const STEPS = ['claim', 'catalog', 'finish', 'schedule', 'enqueue'] as const;
+const STEPS = ['catalog', 'pass', 'enqueue'] as const;
 type Step = (typeof STEPS)[number];
 
 export interface StepCost {
@@ -35,9 +37,9 @@ export async function measureHopAnatomy(
 ): Promise<HopAnatomy> {
   const opened = openEngine(env.databaseUrl, env.redisUrl, env.prefix);
   const { engine } = opened;
-  // The same SQL handle the worker's runTry passes to claimTry and finishTry.
-  const sql = opened.hotPath as Parameters<typeof claimTry>[0] & Parameters<typeof finishTry>[0];
-  const scheduleSql = opened.hotPath as Parameters<typeof scheduleDagRun>[0];
+  // The same SQL handle the worker's engine uses on its hot path.
+  const sql = opened.hotPath as Parameters<typeof claimTry>[0] & Parameters<typeof scheduleDagRun>[0];
+  const worker = { hostname: 'bench', pid: process.pid };
   const counter = new StatementCounter();
   const samples = new Map<Step, { ms: number[]; statements: number[] }>(
     STEPS.map((s) => [s, { ms: [], statements: [] }]),
@@ -57,28 +59,31 @@ export async function measureHopAnatomy(
       const run = await engine.trigger({ dagId: CHAIN_DAG, triggeredBy: 'bench' });
       counter.install();
       try {
-        for (let i = 0; i < CHAIN_LENGTH; i++) {
+        // The chain's first try comes through Redis in the worker: its claim is not a hop.
+        const queued = await queuedTry(env, run.id);
+        const first = await claimTry(sql, queued, worker, engine.clock());
+        if (first.kind !== 'claimed')
+          throw new Error(`could not claim task instance ${queued.taskInstanceId}`);
+        let claimed: ClaimedTry | undefined = first.try;
+        for (let i = 0; claimed; i++) {
           signal.throwIfAborted();
-          const queued = await queuedTry(env, run.id);
-          const claim = await step('claim', () =>
-            claimTry(sql, queued, { hostname: 'bench', pid: process.pid }, engine.clock()),
-          );
-          if (claim.kind !== 'claimed')
-            throw new Error(`could not claim task instance ${queued.taskInstanceId}`);
+          const current: ClaimedTry = claimed;
           await step('catalog', () => engine.catalog.get(CHAIN_DAG));
-          await step('finish', () =>
-            finishTry(
-              sql,
-              claim.try,
-              NO_RETRY,
-              { kind: 'success', output: undefined, outputJson: undefined },
-              engine.clock(),
-            ),
+          const outcome = await step('pass', () =>
+            scheduleDagRun(sql, engine.catalog, run.id, engine.clock(), {
+              finishFirst: {
+                claimed: current,
+                task: NO_RETRY,
+                outcome: { kind: 'success', output: undefined, outputJson: undefined },
+                now: engine.clock(),
+              },
+              claimFor: { take: () => true, worker, clock: engine.clock },
+            }),
           );
-          const outcome = await step('schedule', () =>
-            scheduleDagRun(scheduleSql, engine.catalog, run.id, engine.clock()),
-          );
+          if (outcome.finish?.kind !== 'recorded') throw new Error(`try of task ${i} not recorded`);
           await step('enqueue', () => engine.queue.enqueue(outcome.jobs));
+          claimed = outcome.claimed;
+          if (!claimed && i < CHAIN_LENGTH - 1) throw new Error(`task ${i + 1} was not claimed eagerly`);
         }
       } finally {
         counter.uninstall();
