@@ -17,7 +17,9 @@ import {
 import { nextScheduledRuns } from './schedule-spec.ts';
 
 /** Bounds one transaction's statements (sources and serialized DAGs travel in them). */
-const FILES_PER_TRANSACTION = 500;
+// Small enough that the DAG rows a transaction locks are not held for long (workers' passes and
+// the scheduler's tick wait for them).
+const FILES_PER_TRANSACTION = 100;
 
 type Sql = Pick<RawSql, '$queryRaw' | '$executeRaw'>;
 
@@ -56,14 +58,19 @@ async function syncBatch(sql: RawSql, files: readonly ParsedDagFile[], now: Date
   });
 }
 
-/** The DAGs the files define, and the active DAGs the files defined before. */
+/**
+ * The DAGs the files define, and the active DAGs the files defined before: every existing row the
+ * batch may write, locked here in dag_id order (the order every pass and the tick lock DAG rows
+ * in), so that the batch never deadlocks with them.
+ */
 async function storedDags(sql: Sql, files: readonly ParsedDagFile[]): Promise<StoredDag[]> {
   const dagIds = files.flatMap(({ outcome }) => (outcome.ok ? outcome.dags.map((dag) => dag.dagId) : []));
   return sql.$queryRaw<StoredDag[]>`
     SELECT dag_id AS "dagId", fileloc, is_active AS "isActive", serialized_hash AS "serializedHash"
     FROM dag
     WHERE dag_id = ANY(${dagIds}::text[])
-       OR (fileloc = ANY(${files.map((file) => file.fileloc)}::text[]) AND is_active)`;
+       OR (fileloc = ANY(${files.map((file) => file.fileloc)}::text[]) AND is_active)
+    ORDER BY dag_id FOR UPDATE`;
 }
 
 /** The code view's copy of each file; a source whose hash is unchanged is not rewritten. */

@@ -19,7 +19,7 @@ import {
   markTaskInstances,
 } from './run-commands.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
-import { refreshNextDagRun } from './schedule-spec.ts';
+import { nextScheduledRuns } from './schedule-spec.ts';
 import {
   type FinishedRun,
   type PassOptions,
@@ -316,14 +316,28 @@ export class Engine {
 
   /**
    * Unpausing moves the DAG's next scheduled run on to what is due now (with catchup off, the
-   * latest interval), as Airflow does: intervals skipped while paused are not deadline misses.
+   * latest interval), as Airflow does, in the same transaction as the flag: intervals skipped
+   * while paused are never counted as deadline misses.
    */
   async setPaused(dagId: string, paused: boolean): Promise<boolean> {
-    const result = await this.db.dag.updateMany({ where: { dagId }, data: { isPaused: paused } });
-    this.catalog.invalidate(dagId);
     const entry = paused ? undefined : await this.catalog.get(dagId);
-    if (entry?.isActive && !entry.dag.catchup) await refreshNextDagRun(this.db, entry.dag, this.clock());
-    return result.count > 0;
+    const found = await this.sql.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ is_paused: boolean }[]>`
+        SELECT is_paused FROM dag WHERE dag_id = ${dagId} FOR UPDATE`;
+      const row = rows[0];
+      if (!row) return false;
+      const now = this.clock();
+      await tx.$executeRaw`UPDATE dag SET is_paused = ${paused}, updated_at = ${now} WHERE dag_id = ${dagId}`;
+      if (row.is_paused && entry && !entry.dag.catchup) {
+        const next = (await nextScheduledRuns(tx, [entry.dag], now)).get(dagId) ?? null;
+        await tx.$executeRaw`
+          UPDATE dag SET next_dagrun_logical_date = ${next?.logicalDate ?? null}, next_dagrun_create_after = ${next?.runAfter ?? null}
+          WHERE dag_id = ${dagId}`;
+      }
+      return true;
+    });
+    this.catalog.invalidate(dagId);
+    return found;
   }
 
   /** The scheduler's periodic pass: cron runs, run starts, retries due, recovery. */

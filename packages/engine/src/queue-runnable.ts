@@ -52,8 +52,9 @@ export async function queueRunnable(tx: RawSql, runs: readonly RunnableRun[], no
               SELECT pool, SUM(pool_slots)::int AS used FROM task_instance
               WHERE pool = ANY(${poolNames}::text[]) AND state IN ('queued', 'running') GROUP BY pool) u) AS used`;
   const usedBy = usage[0]?.used ?? {};
-  const free = new Map(pools.map((p) => [p.name, p.slots - (usedBy[p.name] ?? 0)]));
-  const activeTasks = new Map(dagIds.map((id) => [id, usage[0]?.active?.[id] ?? 0]));
+  const activeOf = usage[0]?.active ?? {};
+  const free = new Map(pools.map((p) => [p.name, p.slots - own(usedBy, p.name)]));
+  const activeTasks = new Map(dagIds.map((id) => [id, own(activeOf, id)]));
   const roomOf = (dagId: string) => (dags.get(dagId)?.maxActiveTasks ?? 0) - (activeTasks.get(dagId) ?? 0);
   const openPools = [...free].filter(([, slots]) => slots > 0).map(([name]) => name);
   const candidates: Candidate[] = active.flatMap((r) =>
@@ -107,4 +108,9 @@ export async function queueRunnable(tx: RawSql, runs: readonly RunnableRun[], no
     queue: row.queue,
     data: { taskInstanceId: row.id, tryNumber: row.try_number },
   }));
+}
+
+/** A count keyed by name, or 0: a DAG or pool named like an Object method is still a name. */
+function own(counts: Record<string, number>, key: string): number {
+  return Object.hasOwn(counts, key) ? (counts[key] ?? 0) : 0;
 }

@@ -15,7 +15,7 @@ export const DAGS_TO_CREATE_PER_TICK = 50;
 
 /**
  * Creates the scheduled runs that are due for up to `limit` DAGs, oldest first within each
- * DAG's maxActiveRuns, and moves their next_dagrun_* on: one transaction and four statements
+ * DAG's maxActiveRuns, and moves their next_dagrun_* on: one transaction and five statements
  * whatever the number of DAGs. The due DAGs' rows stay locked until it commits. A DAG already
  * at its maxActiveRuns is not due (Airflow's dags_needing_dagruns), so DAGs waiting for room
  * never crowd out the others. `moreDue`: the limit was reached, more DAGs may be due.
@@ -28,19 +28,24 @@ export async function createDueScheduledRuns(
 ): Promise<{ created: CreatedRun[]; moreDue: boolean; missed: DeadlineMissed[] }> {
   const now = clock();
   return sql.$transaction(async (tx) => {
-    // SKIP LOCKED: another scheduler is creating those DAGs' runs right now.
-    const due = await tx.$queryRaw<DueDag[]>`
-      WITH due AS MATERIALIZED (
-        SELECT d.dag_id, a.n AS active, d.next_dagrun_logical_date AS intended FROM dag d
-        CROSS JOIN LATERAL (SELECT COUNT(*)::int AS n FROM dag_run r WHERE r.dag_id = d.dag_id AND r.state IN ('queued', 'running')) a
-        WHERE d.is_active AND NOT d.is_paused AND d.next_dagrun_create_after <= ${now} AND a.n < d.max_active_runs
-        ORDER BY d.next_dagrun_create_after, d.dag_id LIMIT ${limit} FOR UPDATE OF d SKIP LOCKED)
-      SELECT due.dag_id, due.active, due.intended,
+    // SKIP LOCKED: another scheduler is creating those DAGs' runs right now. (The count here is a
+    // first filter, from before the locks were won; the next statement counts again.)
+    const locked = await tx.$queryRaw<{ dag_id: string; intended: Date | null }[]>`
+      SELECT d.dag_id, d.next_dagrun_logical_date AS intended FROM dag d
+      WHERE d.is_active AND NOT d.is_paused AND d.next_dagrun_create_after <= ${now}
+        AND (SELECT COUNT(*) FROM dag_run r WHERE r.dag_id = d.dag_id AND r.state IN ('queued', 'running')) < d.max_active_runs
+      ORDER BY d.next_dagrun_create_after, d.dag_id LIMIT ${limit} FOR UPDATE OF d SKIP LOCKED`;
+    if (locked.length === 0) return { created: [], moreDue: false, missed: [] };
+    // Read once the locks are held: it sees every run another scheduler committed before.
+    const counts = await tx.$queryRaw<Omit<DueDag, 'intended'>[]>`
+      SELECT l.dag_id,
+             (SELECT COUNT(*)::int FROM dag_run r WHERE r.dag_id = l.dag_id AND r.state IN ('queued', 'running')) AS active,
              last.data_interval_start AS last_start, last.data_interval_end AS last_end, last.logical_date AS last_logical
-      FROM due LEFT JOIN LATERAL (
+      FROM unnest(${locked.map((l) => l.dag_id)}::text[]) AS l(dag_id) LEFT JOIN LATERAL (
         SELECT data_interval_start, data_interval_end, logical_date FROM dag_run r
-        WHERE r.dag_id = due.dag_id AND r.run_type = 'scheduled' ORDER BY r.logical_date DESC LIMIT 1) last ON true`;
-    if (due.length === 0) return { created: [], moreDue: false, missed: [] };
+        WHERE r.dag_id = l.dag_id AND r.run_type = 'scheduled' ORDER BY r.logical_date DESC LIMIT 1) last ON true`;
+    const intendedOf = new Map(locked.map((l) => [l.dag_id, l.intended]));
+    const due: DueDag[] = counts.map((c) => ({ ...c, intended: intendedOf.get(c.dag_id) ?? null }));
     const entries = await catalog.getMany(due.map((d) => d.dag_id));
     const planned: PlannedRun[] = [];
     const next: { dagId: string; logicalDate: string | null; createAfter: string | null }[] = [];
@@ -88,14 +93,17 @@ export async function createDueScheduledRuns(
                     ${next.map((n) => n.createAfter)}::timestamp[]) AS u(dag_id, logical_date, create_after)
         WHERE d.dag_id = u.dag_id`;
     }
-    return { created, moreDue: due.length === limit, missed };
+    return { created, moreDue: locked.length === limit, missed };
   });
 }
 
 /**
  * Without catchup, the intervals from the one the scheduler meant to create next (`intended`)
- * up to the one it creates now were skipped: the scheduler was down. Their deadlines count as
- * missed. (Unpausing moves `intended` on, so paused time is not counted.)
+ * up to the one it creates now were skipped. Those that ended after the DAG's latest run ended
+ * (when it last had room for a new run) were skipped because the scheduler was down: their
+ * deadlines count as missed. Those that ended while runs still filled its maxActiveRuns were
+ * skipped by design, as in Airflow. Unpausing moves `intended` on, so paused time is not
+ * counted either.
  */
 async function recordSkippedIntervals(
   tx: RawSql,
@@ -116,7 +124,12 @@ async function recordSkippedIntervals(
   } catch {
     return []; // more than MAX_SKIPPED_INTERVALS: a down time that long is not told interval by interval
   }
-  return recordNeverCreatedRuns(tx, dag, skipped, (logicalDate) => makeRunId('scheduled', logicalDate), now);
+  const rows = await tx.$queryRaw<{ room_since: Date | null }[]>`
+    SELECT MAX(ended_at) AS room_since FROM (
+      SELECT ended_at FROM dag_run WHERE dag_id = ${dag.dagId} ORDER BY logical_date DESC LIMIT ${dag.maxActiveRuns + 1}) recent`;
+  const roomSince = rows[0]?.room_since ?? null;
+  const missed = roomSince === null ? skipped : skipped.filter((interval) => interval.end > roomSince);
+  return recordNeverCreatedRuns(tx, dag, missed, (logicalDate) => makeRunId('scheduled', logicalDate), now);
 }
 
 /** Most never-created intervals of one DAG recorded as deadline misses at once. */
@@ -192,7 +205,9 @@ export async function runsToExamine(
       r.last_scheduling_decision IS NULL OR r.last_scheduling_decision < ${stale}
       OR EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = r.id AND t.state = 'up_for_retry' AND t.next_retry_at <= ${now})
       OR EXISTS (SELECT 1 FROM task_instance t WHERE t.dag_run_id = r.id AND t.state = 'up_for_reschedule' AND t.reschedule_at <= ${now}))
-    ORDER BY r.last_scheduling_decision NULLS FIRST, r.id LIMIT ${limit}`;
+    -- Runs here only for a retry or reschedule that fell due go first: stale runs are the safety net.
+    ORDER BY (r.last_scheduling_decision IS NOT NULL AND r.last_scheduling_decision >= ${stale}) DESC,
+             r.last_scheduling_decision NULLS FIRST, r.id LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }
 

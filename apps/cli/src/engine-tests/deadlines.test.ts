@@ -51,11 +51,11 @@ describe('deadlines', () => {
 });
 
 const HOUR = 3_600_000;
-const thisHour = Math.floor(Date.now() / HOUR) * HOUR;
+const startDate = new Date(Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR).toISOString();
 const hourly = `
 import { dag } from '@weir/sdk';
 export default dag(
-  { id: 'hourly_sla', schedule: '@hourly', startDate: '${new Date(thisHour - 6 * HOUR).toISOString()}', catchup: false,
+  { id: 'hourly_sla', schedule: '@hourly', startDate: '${startDate}', catchup: false, maxActiveRuns: 1,
     deadlines: [{ id: 'fresh', reference: 'dataIntervalEnd', interval: '10m' }] },
   (d) => {
     d.task('load', { deadline: { id: 'loaded', reference: 'dataIntervalEnd', interval: '20m' } }, async () => 1);
@@ -66,68 +66,102 @@ export default dag(
 describe('deadlines of scheduled runs that were never created', () => {
   const h = useHarness({ dags: () => ({ 'hourly.ts': hourly }), components: [] });
 
-  /** As if the scheduler last ran 4 hours ago: it created the run of thisHour-5h and meant thisHour-4h next. */
-  const schedulerWasDown = async () => {
+  /**
+   * As if the scheduler last ran 4 hours ago: it had created the run of the interval starting 5
+   * hours ago (ended at `endedAt`), and meant to create the one starting 4 hours ago next.
+   */
+  const schedulerWasDown = async (endedAt: Date | null = null) => {
+    const hour = Math.floor(Date.now() / HOUR) * HOUR;
     await h.database.db.dagRun.deleteMany({ where: { dagId: 'hourly_sla' } });
+    await h.database.db.deadlineMiss.deleteMany({ where: { dagId: 'hourly_sla' } });
     await h.database.db.dagRun.create({
       data: {
         dagId: 'hourly_sla',
         runId: 'scheduled__old',
         runType: 'scheduled',
-        logicalDate: new Date(thisHour - 5 * HOUR),
-        dataIntervalStart: new Date(thisHour - 5 * HOUR),
-        dataIntervalEnd: new Date(thisHour - 4 * HOUR),
+        logicalDate: new Date(hour - 5 * HOUR),
+        dataIntervalStart: new Date(hour - 5 * HOUR),
+        dataIntervalEnd: new Date(hour - 4 * HOUR),
         state: 'success',
+        endedAt,
       },
     });
     await h.database.db.dag.update({
       where: { dagId: 'hourly_sla' },
       data: {
-        nextDagRunLogicalDate: new Date(thisHour - 4 * HOUR),
-        nextDagRunCreateAfter: new Date(thisHour - 3 * HOUR),
+        nextDagRunLogicalDate: new Date(hour - 4 * HOUR),
+        nextDagRunCreateAfter: new Date(hour - 3 * HOUR),
       },
     });
+    return hour;
   };
 
-  it('records each skipped interval as missed, once, with an alert, when the scheduler comes back', async () => {
-    await schedulerWasDown();
-    const report = await h.engine.tick();
-    expect(report.createdRuns).toBe(1); // catchup off: only the latest interval runs
-    // (The created run's own deadlines may have passed too, depending on the minute: not these.)
+  /** The run the tick created (catchup off: the latest interval), and the never-created misses. */
+  const afterTick = async () => {
+    const created = await h.database.db.dagRun.findFirstOrThrow({
+      where: { dagId: 'hourly_sla', runId: { not: 'scheduled__old' } },
+    });
     const misses = await h.database.db.deadlineMiss.findMany({
       where: { dagId: 'hourly_sla', dagRunId: null },
       orderBy: [{ logicalDate: 'asc' }, { deadlineId: 'asc' }],
     });
-    // Intervals starting 4, 3 and 2 hours ago were never created; each missed both deadlines.
-    expect(misses.map((m) => [m.logicalDate.getTime(), m.deadlineId, m.taskId, m.dagRunId])).toEqual(
-      [4, 3, 2].flatMap((hours) => [
-        [thisHour - hours * HOUR, 'fresh', '', null],
-        [thisHour - hours * HOUR, 'loaded', 'load', null],
+    return { created, misses };
+  };
+
+  it('records each skipped interval as missed, once, with an alert, when the scheduler comes back', async () => {
+    const hour = await schedulerWasDown();
+    const report = await h.engine.tick();
+    expect(report.createdRuns).toBe(1);
+    const { created, misses } = await afterTick();
+    // Every interval from the one meant next up to the one created was never created, and each
+    // missed both deadlines (their intervals ended over an hour ago).
+    const skipped: number[] = [];
+    for (let start = hour - 4 * HOUR; start < created.logicalDate.getTime(); start += HOUR)
+      skipped.push(start);
+    expect(skipped.length).toBeGreaterThanOrEqual(3);
+    expect(misses.map((m) => [m.logicalDate.getTime(), m.deadlineId, m.taskId])).toEqual(
+      skipped.flatMap((start) => [
+        [start, 'fresh', ''],
+        [start, 'loaded', 'load'],
       ]),
     );
     expect(misses[0]?.runId).toBe(
-      `scheduled__${new Date(thisHour - 4 * HOUR).toISOString().replace('.000Z', '+00:00')}`,
+      `scheduled__${new Date(hour - 4 * HOUR).toISOString().replace('.000Z', '+00:00')}`,
     );
-    expect(misses[0]?.deadlineAt.getTime()).toBe(thisHour - 3 * HOUR + 10 * 60_000);
-    expect(report.deadlineMisses).toBeGreaterThanOrEqual(6);
+    expect(misses[0]?.deadlineAt.getTime()).toBe(hour - 3 * HOUR + 10 * 60_000);
+    expect(report.deadlineMisses).toBeGreaterThanOrEqual(misses.length);
     const alert = await h.database.db.alert.findFirst({
       where: { dedupKey: 'deadline_missed:hourly_sla:fresh:' },
     });
-    // One open alert per DAG and deadline: the three never-created runs are occurrences of it.
-    expect(alert?.occurrences).toBeGreaterThanOrEqual(3);
+    // One open alert per DAG and deadline: the never-created runs are occurrences of it.
+    expect(alert?.occurrences).toBeGreaterThanOrEqual(skipped.length);
     // Nothing new on the next tick.
     await h.engine.tick();
     expect(await h.database.db.deadlineMiss.count({ where: { dagId: 'hourly_sla', dagRunId: null } })).toBe(
-      6,
+      misses.length,
     );
     const listed = JSON.parse(
       (await runWeir(['deadlines', 'list', '--dag', 'hourly_sla', '--json'], h.env)).stdout,
     );
-    expect(listed.filter((m: { runState: string }) => m.runState === 'never created')).toHaveLength(6);
+    expect(listed.filter((m: { runState: string }) => m.runState === 'never created')).toHaveLength(
+      misses.length,
+    );
+  }, 60_000);
+
+  it('does not count intervals skipped while its runs filled maxActiveRuns', async () => {
+    // The old run (maxActiveRuns 1) ran until 2 hours 55 minutes ago: the interval that ended
+    // before (3 hours ago) was skipped by design; the ones that ended after, by a down scheduler.
+    const hour = Math.floor(Date.now() / HOUR) * HOUR;
+    await schedulerWasDown(new Date(hour - 2 * HOUR - 55 * 60_000));
+    expect((await h.engine.tick()).createdRuns).toBe(1);
+    const { created, misses } = await afterTick();
+    const skipped: number[] = [];
+    for (let start = hour - 3 * HOUR; start < created.logicalDate.getTime(); start += HOUR)
+      skipped.push(start);
+    expect([...new Set(misses.map((m) => m.logicalDate.getTime()))]).toEqual(skipped);
   }, 60_000);
 
   it('does not count intervals skipped while the DAG was paused', async () => {
-    await h.database.db.deadlineMiss.deleteMany({ where: { dagId: 'hourly_sla' } });
     await h.engine.setPaused('hourly_sla', true);
     await schedulerWasDown();
     await h.engine.setPaused('hourly_sla', false);

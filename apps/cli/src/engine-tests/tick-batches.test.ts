@@ -142,14 +142,40 @@ describe('one pass over many runs', () => {
       where: { dagId: { in: ['b_high', 'c_mid'] } },
       data: { state: 'success' },
     });
-    const outcome = await h.database.db.$transaction(async (tx) => {
-      await tx.$queryRaw`SELECT id FROM dag_run WHERE id = ${low.id} FOR UPDATE`;
-      return h.engine.scheduleMany([low.id, high.id]);
-    });
+    const outcome = await h.database.db.$transaction(
+      async (tx) => {
+        await tx.$queryRaw`SELECT id FROM dag_run WHERE id = ${low.id} FOR UPDATE`;
+        return h.engine.scheduleMany([low.id, high.id]);
+      },
+      { timeout: 30_000 },
+    );
     expect(outcome.examined).toBe(1);
     expect((await statesOf())['a_low.only']).toBe('scheduled');
     // Once the lock is gone, the next pass takes it.
     expect((await h.engine.scheduleMany([low.id])).queued).toBe(1);
     expect((await statesOf())['a_low.only']).toBe('queued');
+  }, 60_000);
+});
+
+describe('one pass over several runs of one DAG', () => {
+  const h = useHarness({
+    dags: () => ({
+      'shared.ts': hourly('shared', 'catchup: true, maxActiveRuns: 3, maxActiveTasks: 2'),
+    }),
+    components: [],
+  });
+
+  it("shares the DAG's maxActiveTasks across its runs, oldest run first", async () => {
+    const report = await h.engine.tick();
+    expect(report.createdRuns).toBe(3);
+    const tis = await h.database.db.taskInstance.findMany({
+      where: { dagId: 'shared' },
+      select: { state: true, dagRun: { select: { logicalDate: true } } },
+    });
+    const byDate = tis
+      .sort((a, b) => a.dagRun.logicalDate.getTime() - b.dagRun.logicalDate.getTime())
+      .map((t) => t.state);
+    // Room for two tasks in the whole DAG: the two oldest runs' tasks run, the third waits.
+    expect(byDate).toEqual(['queued', 'queued', 'scheduled']);
   }, 60_000);
 });

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "deadline_miss_dag_run_id_idx" ON "deadline_miss"("dag_run_id");
