@@ -235,6 +235,7 @@ export class Engine {
     let examined = 0;
     let queued = 0;
     const handoffs: Promise<void>[] = [];
+    let failed: { reason: unknown } | undefined;
     try {
       for (let i = 0; i < dagRunIds.length; i += chunk) {
         const outcome = await scheduleDagRuns(
@@ -248,10 +249,13 @@ export class Engine {
         examined += outcome.examined;
         queued += outcome.jobs.length;
       }
-    } finally {
-      const failed = (await Promise.allSettled(handoffs)).find((r) => r.status === 'rejected');
-      if (failed) throw failed.reason;
+    } catch (reason) {
+      failed = { reason };
     }
+    // Every committed chunk's tries reach Redis (or fail) before this returns.
+    const settled = await Promise.allSettled(handoffs);
+    failed ??= settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return { examined, queued };
   }
 
