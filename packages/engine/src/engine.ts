@@ -245,7 +245,10 @@ export class Engine {
           this.clock(),
           this.passOptions,
         );
-        handoffs.push(this.afterPass(outcome.jobs, outcome.finished));
+        const handoff = this.afterPass(outcome.jobs, outcome.finished);
+        // Observed below; until then a rejection must not count as unhandled (that ends the process).
+        handoff.catch(() => {});
+        handoffs.push(handoff);
         examined += outcome.examined;
         queued += outcome.jobs.length;
       }

@@ -31,6 +31,7 @@ describe('PostgreSQL restart', () => {
   let engine: Engine;
   let connection: ReturnType<typeof createRedis>;
   const children: ChildProcess[] = [];
+  const outputs: (() => string)[] = [];
 
   beforeAll(async () => {
     chmodSync(home, 0o755);
@@ -50,7 +51,11 @@ describe('PostgreSQL restart', () => {
     connection = createRedis(redis.url);
     engine = new Engine({ db, queue: new TaskQueue({ connection, prefix: redis.prefix }) });
     await new DagProcessor({ db, folder: dags }).processOnce();
-    for (const component of ['scheduler', 'worker']) children.push(startWeir([component], env).child);
+    for (const component of ['scheduler', 'worker']) {
+      const started = startWeir([component], env);
+      children.push(started.child);
+      outputs.push(started.output);
+    }
   }, 120_000);
 
   afterAll(async () => {
@@ -87,6 +92,10 @@ describe('PostgreSQL restart', () => {
     }
     expect(after).toBeDefined();
     expect(await finished((after as { id: number }).id)).toBe('success');
-    expect(children.every((c) => c.exitCode === null)).toBe(true);
+    // Both still running; if not, what they printed says why.
+    expect(
+      children.every((c) => c.exitCode === null),
+      outputs.map((o) => o()).join('\n'),
+    ).toBe(true);
   }, 120_000);
 });
