@@ -79,6 +79,12 @@ export function createRawSql(
     async $transaction<T>(fn: (tx: RawSql) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       let broken = false;
+      // A checked-out client's lost connection is an 'error' event the pool does not listen for;
+      // unheard, it ends the process. The statement under way rejects with it anyway.
+      const lost = () => {
+        broken = true;
+      };
+      client.on('error', lost);
       try {
         await client.query('BEGIN');
         const tx: RawSql = {
@@ -94,6 +100,7 @@ export function createRawSql(
         });
         throw error;
       } finally {
+        client.off('error', lost);
         client.release(broken);
       }
     },
