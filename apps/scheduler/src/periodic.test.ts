@@ -20,15 +20,21 @@ describe('runPeriodically', () => {
     let passes = 0;
     let concurrent = 0;
     let peak = 0;
+    let fifth: () => void = () => {};
+    const fifthPass = new Promise<void>((resolve) => {
+      fifth = resolve;
+    });
     const loop = runPeriodically(async () => {
       concurrent++;
       peak = Math.max(peak, concurrent);
       await sleep(5);
       concurrent--;
       passes++;
+      if (passes === 5) fifth();
       return passes < 5; // the fifth pass finds nothing left
     }, 10_000);
-    await sleep(500);
+    await fifthPass; // well before the 10 s interval: the passes did not wait for it
+    await sleep(200);
     await loop.stop();
     expect(passes).toBe(5);
     expect(peak).toBe(1);

@@ -14,6 +14,7 @@ import {
   type StoredDag,
   type SyncResult,
 } from './dag-sync-plan.ts';
+import { hasDeadlines } from './deadlines.ts';
 import { nextScheduledRuns } from './schedule-spec.ts';
 
 /** Bounds one transaction's statements (sources and serialized DAGs travel in them). */
@@ -122,7 +123,7 @@ async function storeDags(
     max_active_tasks: dag.maxActiveTasks,
     serialized: dag,
     serialized_hash: serializedHash,
-    has_deadlines: dag.deadlines.length > 0 || dag.tasks.some((t) => t.deadline),
+    has_deadlines: hasDeadlines(dag),
     next_dagrun_logical_date: nextRuns.get(dag.dagId)?.logicalDate ?? null,
     next_dagrun_create_after: nextRuns.get(dag.dagId)?.runAfter ?? null,
   }));

@@ -8,6 +8,7 @@ import type { DataInterval } from '@weir/domain';
 import { type SerializedDag, type SerializedDeadline, toInstant } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 import type { DagCatalog } from './dag-catalog.ts';
+import { makeRunId } from './dag-runs.ts';
 
 export interface DeadlineMissed {
   readonly dagId: string;
@@ -109,6 +110,11 @@ export async function detectDeadlineMisses(
   return missed;
 }
 
+/** Whether the DAG or any of its tasks declares a deadline (stored as dag.has_deadlines). */
+export function hasDeadlines(dag: SerializedDag): boolean {
+  return dag.deadlines.length > 0 || dag.tasks.some((t) => t.deadline);
+}
+
 /** The DAG's own deadlines and each task's. */
 function deadlinesOf(dag: SerializedDag): { deadline: SerializedDeadline; taskId: string | null }[] {
   const all: { deadline: SerializedDeadline; taskId: string | null }[] = dag.deadlines.map((deadline) => ({
@@ -157,7 +163,6 @@ export async function recordNeverCreatedRuns(
   sql: Pick<RawSql, '$queryRaw'>,
   dag: SerializedDag,
   intervals: readonly DataInterval[],
-  runIdOf: (logicalDate: Date) => string,
   now: Date,
 ): Promise<DeadlineMissed[]> {
   const misses: MissToStore[] = [];
@@ -168,7 +173,7 @@ export async function recordNeverCreatedRuns(
       if (at > now) continue;
       misses.push({
         dagId: dag.dagId,
-        runId: runIdOf(interval.start),
+        runId: makeRunId('scheduled', interval.start),
         runExists: false,
         taskId,
         deadlineId: deadline.id,

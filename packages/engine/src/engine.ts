@@ -19,7 +19,7 @@ import {
   markTaskInstances,
 } from './run-commands.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
-import { nextScheduledRuns } from './schedule-spec.ts';
+import { nextScheduledRuns, storeNextDagRuns } from './schedule-spec.ts';
 import {
   type FinishedRun,
   type PassOptions,
@@ -335,12 +335,8 @@ export class Engine {
       if (!row) return false;
       const now = this.clock();
       await tx.$executeRaw`UPDATE dag SET is_paused = ${paused}, updated_at = ${now} WHERE dag_id = ${dagId}`;
-      if (row.is_paused && entry && !entry.dag.catchup) {
-        const next = (await nextScheduledRuns(tx, [entry.dag], now)).get(dagId) ?? null;
-        await tx.$executeRaw`
-          UPDATE dag SET next_dagrun_logical_date = ${next?.logicalDate ?? null}, next_dagrun_create_after = ${next?.runAfter ?? null}
-          WHERE dag_id = ${dagId}`;
-      }
+      if (row.is_paused && entry && !entry.dag.catchup)
+        await storeNextDagRuns(tx, await nextScheduledRuns(tx, [entry.dag], now));
       return true;
     });
     this.catalog.invalidate(dagId);

@@ -13,17 +13,15 @@ export { type CatalogDag, DagCatalog } from './dag-catalog.ts';
 export {
   type CreatedRun,
   insertDagRun,
-  insertDagRuns,
   makeRunId,
   type NewDagRun,
-  type PlannedRun,
   type RunType,
   type TriggerRequest,
 } from './dag-runs.ts';
 export { removeDagFile, syncDagFiles } from './dag-sync.ts';
 export type { FileParseOutcome, ParsedDagFile, SyncResult } from './dag-sync-plan.ts';
 export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';
-export { type EagerClaim, Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
+export { Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
 export { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
 export {
@@ -35,16 +33,8 @@ export {
   markDagRun,
   markTaskInstances,
 } from './run-commands.ts';
-export { createDueScheduledRuns, DAGS_TO_CREATE_PER_TICK, startQueuedRuns } from './run-lifecycle.ts';
-export {
-  type BatchOutcome,
-  type FinishedRun,
-  type PassOptions,
-  type ScheduleOptions,
-  type ScheduleOutcome,
-  scheduleDagRun,
-  scheduleDagRuns,
-} from './scheduling.ts';
+export { createDueScheduledRuns } from './run-lifecycle.ts';
+export { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';
 export {
   type PokeRecord,
   pokeDelayMs,

@@ -2,20 +2,20 @@
 // queued runs within maxActiveRuns, and choosing which running runs to re-examine (retries that
 // fell due, and any run no event has touched lately).
 import type { Db, RawSql } from '@weir/db';
-import { type DataInterval, intervalsBetween, nextRunInfo } from '@weir/domain';
+import { type DataInterval, intervalsBetween, nextRunInfo, type RunInfo } from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 import type { DagCatalog } from './dag-catalog.ts';
-import { type CreatedRun, insertDagRuns, makeRunId, type PlannedRun } from './dag-runs.ts';
-import { type DeadlineMissed, recordNeverCreatedRuns } from './deadlines.ts';
-import { scheduleSpec } from './schedule-spec.ts';
+import { type CreatedRun, insertDagRuns, type PlannedRun } from './dag-runs.ts';
+import { type DeadlineMissed, hasDeadlines, recordNeverCreatedRuns } from './deadlines.ts';
+import { latestScheduledIntervals, scheduleSpec, storeNextDagRuns } from './schedule-spec.ts';
 
 /** Most DAGs one tick creates runs for; a tick that reaches it asks for another at once. */
-export const DAGS_TO_CREATE_PER_TICK = 50;
+const DAGS_TO_CREATE_PER_TICK = 50;
 
 /**
  * Creates the scheduled runs that are due for up to `limit` DAGs, oldest first within each
- * DAG's maxActiveRuns, and moves their next_dagrun_* on: one transaction and five statements
+ * DAG's maxActiveRuns, and moves their next_dagrun_* on: one transaction and six statements
  * whatever the number of DAGs. The due DAGs' rows stay locked until it commits. A DAG already
  * at its maxActiveRuns is not due (Airflow's dags_needing_dagruns), so DAGs waiting for room
  * never crowd out the others. `moreDue`: the limit was reached, more DAGs may be due.
@@ -36,36 +36,31 @@ export async function createDueScheduledRuns(
         AND (SELECT COUNT(*) FROM dag_run r WHERE r.dag_id = d.dag_id AND r.state IN ('queued', 'running')) < d.max_active_runs
       ORDER BY d.next_dagrun_create_after, d.dag_id LIMIT ${limit} FOR UPDATE OF d SKIP LOCKED`;
     if (locked.length === 0) return { created: [], moreDue: false, missed: [] };
-    // Read once the locks are held: it sees every run another scheduler committed before.
-    const counts = await tx.$queryRaw<Omit<DueDag, 'intended'>[]>`
-      SELECT l.dag_id,
-             (SELECT COUNT(*)::int FROM dag_run r WHERE r.dag_id = l.dag_id AND r.state IN ('queued', 'running')) AS active,
-             last.data_interval_start AS last_start, last.data_interval_end AS last_end, last.logical_date AS last_logical
-      FROM unnest(${locked.map((l) => l.dag_id)}::text[]) AS l(dag_id) LEFT JOIN LATERAL (
-        SELECT data_interval_start, data_interval_end, logical_date FROM dag_run r
-        WHERE r.dag_id = l.dag_id AND r.run_type = 'scheduled' ORDER BY r.logical_date DESC LIMIT 1) last ON true`;
-    const intendedOf = new Map(locked.map((l) => [l.dag_id, l.intended]));
-    const due: DueDag[] = counts.map((c) => ({ ...c, intended: intendedOf.get(c.dag_id) ?? null }));
-    const entries = await catalog.getMany(due.map((d) => d.dag_id));
+    // Read once the locks are held: they see every run another scheduler committed before.
+    const dagIds = locked.map((l) => l.dag_id);
+    const counts = await tx.$queryRaw<{ dag_id: string; n: number }[]>`
+      SELECT dag_id, COUNT(*)::int AS n FROM dag_run
+      WHERE dag_id = ANY(${dagIds}::text[]) AND state IN ('queued', 'running') GROUP BY dag_id`;
+    const activeOf = new Map(counts.map((c) => [c.dag_id, c.n]));
+    const latest = await latestScheduledIntervals(tx, dagIds);
+    const entries = await catalog.getMany(dagIds);
     const planned: PlannedRun[] = [];
-    const next: { dagId: string; logicalDate: string | null; createAfter: string | null }[] = [];
+    const next = new Map<string, RunInfo | null>();
     const missed: DeadlineMissed[] = [];
-    for (const row of due) {
-      const entry = entries.get(row.dag_id);
+    for (const { dag_id: dagId, intended } of locked) {
+      const entry = entries.get(dagId);
       if (!entry) continue;
       const { dag } = entry;
       const spec = scheduleSpec(dag);
-      let last: DataInterval | null =
-        row.last_logical === null
-          ? null
-          : { start: row.last_start ?? row.last_logical, end: row.last_end ?? row.last_logical };
-      for (let active = row.active; active < dag.maxActiveRuns; active++) {
+      let last = latest.get(dagId) ?? null;
+      const active = activeOf.get(dagId) ?? 0;
+      for (let n = active; n < dag.maxActiveRuns; n++) {
         const info = nextRunInfo(spec, last, now);
         if (!info || info.runAfter > now) break;
         // Its first run now, later than meant: the intervals in between were never created.
-        const intended = !dag.catchup && active === row.active && last !== null ? row.intended : null;
-        if (intended !== null && info.logicalDate > intended)
-          missed.push(...(await recordSkippedIntervals(tx, dag, intended, info.logicalDate, now)));
+        const skippedFrom = !dag.catchup && n === active && last !== null ? intended : null;
+        if (skippedFrom !== null && info.logicalDate > skippedFrom)
+          missed.push(...(await recordSkippedIntervals(tx, dag, skippedFrom, info.logicalDate, now)));
         planned.push({
           dag,
           dagHash: entry.hash,
@@ -78,21 +73,10 @@ export async function createDueScheduledRuns(
         });
         last = info.dataInterval;
       }
-      const info = nextRunInfo(spec, last, now);
-      next.push({
-        dagId: dag.dagId,
-        logicalDate: info?.logicalDate.toISOString() ?? null,
-        createAfter: info?.runAfter.toISOString() ?? null,
-      });
+      next.set(dagId, nextRunInfo(spec, last, now));
     }
     const created = await insertDagRuns(tx, planned);
-    if (next.length > 0) {
-      await tx.$executeRaw`
-        UPDATE dag d SET next_dagrun_logical_date = u.logical_date, next_dagrun_create_after = u.create_after
-        FROM unnest(${next.map((n) => n.dagId)}::text[], ${next.map((n) => n.logicalDate)}::timestamp[],
-                    ${next.map((n) => n.createAfter)}::timestamp[]) AS u(dag_id, logical_date, create_after)
-        WHERE d.dag_id = u.dag_id`;
-    }
+    await storeNextDagRuns(tx, next);
     return { created, moreDue: locked.length === limit, missed };
   });
 }
@@ -112,7 +96,7 @@ async function recordSkippedIntervals(
   created: Date,
   now: Date,
 ): Promise<DeadlineMissed[]> {
-  if (dag.deadlines.length === 0 && !dag.tasks.some((t) => t.deadline)) return [];
+  if (!hasDeadlines(dag)) return [];
   let skipped: DataInterval[];
   try {
     skipped = intervalsBetween(
@@ -129,22 +113,11 @@ async function recordSkippedIntervals(
       SELECT ended_at FROM dag_run WHERE dag_id = ${dag.dagId} ORDER BY logical_date DESC LIMIT ${dag.maxActiveRuns + 1}) recent`;
   const roomSince = rows[0]?.room_since ?? null;
   const missed = roomSince === null ? skipped : skipped.filter((interval) => interval.end > roomSince);
-  return recordNeverCreatedRuns(tx, dag, missed, (logicalDate) => makeRunId('scheduled', logicalDate), now);
+  return recordNeverCreatedRuns(tx, dag, missed, now);
 }
 
 /** Most never-created intervals of one DAG recorded as deadline misses at once. */
 const MAX_SKIPPED_INTERVALS = 1000;
-
-interface DueDag {
-  readonly dag_id: string;
-  /** next_dagrun_logical_date: the run the scheduler meant to create next. */
-  readonly intended: Date | null;
-  /** Its runs queued or running now. */
-  readonly active: number;
-  readonly last_start: Date | null;
-  readonly last_end: Date | null;
-  readonly last_logical: Date | null;
-}
 
 /**
  * queued → running for runs whose DAG has room under maxActiveRuns, oldest logical date first;

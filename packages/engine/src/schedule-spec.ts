@@ -1,5 +1,6 @@
-// Owns reading a serialized DAG's schedule into the domain's ScheduleSpec, and finding the next
-// scheduled run a DAG is due.
+// Owns reading a serialized DAG's schedule into the domain's ScheduleSpec, finding the next
+// scheduled run each DAG is due, and storing it (next_dagrun_*), so the scheduler's query for
+// due DAGs stays cheap.
 import type { Db, RawSql } from '@weir/db';
 import { type DataInterval, nextRunInfo, type RunInfo, type ScheduleSpec } from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
@@ -17,58 +18,57 @@ export function scheduleSpec(dag: SerializedDag): ScheduleSpec {
   };
 }
 
-/** The data interval of the DAG's latest scheduled run, or null when it has none. */
-export async function lastAutomatedInterval(db: DbOrTx, dagId: string): Promise<DataInterval | null> {
-  const last = await db.dagRun.findFirst({
-    where: { dagId, runType: 'scheduled' },
-    orderBy: { logicalDate: 'desc' },
-    select: { dataIntervalStart: true, dataIntervalEnd: true, logicalDate: true },
-  });
-  return last ? automatedInterval(last) : null;
+/** Each DAG's latest scheduled run's data interval (absent: none yet), in one statement. */
+export async function latestScheduledIntervals(
+  db: Pick<RawSql, '$queryRaw'>,
+  dagIds: readonly string[],
+): Promise<Map<string, DataInterval>> {
+  if (dagIds.length === 0) return new Map();
+  // One index probe per DAG on (dag_id, logical_date DESC).
+  const rows = await db.$queryRaw<
+    { dag_id: string; logical_date: Date; start: Date | null; end: Date | null }[]
+  >`
+    SELECT d.dag_id, r.logical_date, r.data_interval_start AS start, r.data_interval_end AS end
+    FROM unnest(${dagIds}::text[]) AS d(dag_id)
+    CROSS JOIN LATERAL (
+      SELECT logical_date, data_interval_start, data_interval_end FROM dag_run
+      WHERE dag_run.dag_id = d.dag_id AND run_type = 'scheduled' ORDER BY logical_date DESC LIMIT 1
+    ) r`;
+  return new Map(
+    rows.map((row) => [
+      row.dag_id,
+      { start: row.start ?? row.logical_date, end: row.end ?? row.logical_date },
+    ]),
+  );
 }
 
-interface ScheduledRunDates {
-  readonly logicalDate: Date;
-  readonly dataIntervalStart: Date | null;
-  readonly dataIntervalEnd: Date | null;
-}
-
-function automatedInterval(run: ScheduledRunDates): DataInterval {
-  return { start: run.dataIntervalStart ?? run.logicalDate, end: run.dataIntervalEnd ?? run.logicalDate };
-}
-
-/** The next scheduled run after the latest one (catchup rules applied at `now`). */
-export async function nextScheduledRun(db: DbOrTx, dag: SerializedDag, now: Date): Promise<RunInfo | null> {
-  return nextRunInfo(scheduleSpec(dag), await lastAutomatedInterval(db, dag.dagId), now);
-}
-
-/** nextScheduledRun for many DAGs, reading their latest scheduled runs in one statement. */
+/** The next scheduled run of each DAG after its latest one (catchup rules applied at `now`). */
 export async function nextScheduledRuns(
   db: Pick<RawSql, '$queryRaw'>,
   dags: readonly SerializedDag[],
   now: Date,
 ): Promise<Map<string, RunInfo | null>> {
-  if (dags.length === 0) return new Map();
-  // One index probe per DAG (dag_id, logical_date DESC), as lastAutomatedInterval's query makes.
-  const rows = await db.$queryRaw<(ScheduledRunDates & { dagId: string })[]>`
-    SELECT d.dag_id AS "dagId", r.logical_date AS "logicalDate",
-           r.data_interval_start AS "dataIntervalStart", r.data_interval_end AS "dataIntervalEnd"
-    FROM unnest(${dags.map((dag) => dag.dagId)}::text[]) AS d(dag_id)
-    CROSS JOIN LATERAL (
-      SELECT logical_date, data_interval_start, data_interval_end FROM dag_run
-      WHERE dag_run.dag_id = d.dag_id AND run_type = 'scheduled' ORDER BY logical_date DESC LIMIT 1
-    ) r`;
-  const latest = new Map(rows.map((row) => [row.dagId, automatedInterval(row)]));
+  const latest = await latestScheduledIntervals(
+    db,
+    dags.map((dag) => dag.dagId),
+  );
   return new Map(
     dags.map((dag) => [dag.dagId, nextRunInfo(scheduleSpec(dag), latest.get(dag.dagId) ?? null, now)]),
   );
 }
 
-/** Stores when the DAG's next scheduled run is due, so the scheduler's query stays cheap. */
-export async function refreshNextDagRun(db: DbOrTx, dag: SerializedDag, now: Date): Promise<void> {
-  const next = await nextScheduledRun(db, dag, now);
-  await db.dag.update({
-    where: { dagId: dag.dagId },
-    data: { nextDagRunLogicalDate: next?.logicalDate ?? null, nextDagRunCreateAfter: next?.runAfter ?? null },
-  });
+/** Stores when each DAG's next scheduled run is due (null: never again), in one statement. */
+export async function storeNextDagRuns(
+  db: Pick<RawSql, '$executeRaw'>,
+  next: ReadonlyMap<string, RunInfo | null>,
+): Promise<void> {
+  if (next.size === 0) return;
+  const entries = [...next];
+  await db.$executeRaw`
+    UPDATE dag d SET next_dagrun_logical_date = u.logical_date, next_dagrun_create_after = u.create_after
+    FROM unnest(${entries.map(([dagId]) => dagId)}::text[],
+                ${entries.map(([, info]) => info?.logicalDate.toISOString() ?? null)}::timestamp[],
+                ${entries.map(([, info]) => info?.runAfter.toISOString() ?? null)}::timestamp[])
+         AS u(dag_id, logical_date, create_after)
+    WHERE d.dag_id = u.dag_id`;
 }

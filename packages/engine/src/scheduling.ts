@@ -200,8 +200,11 @@ async function advanceRuns(
         options.maxMapLength ?? 1024,
       );
       if (expanded.settled) settledAgain.push(pass);
-      for (const [state, ids] of decisions.finalStates)
-        finalStates.set(state, [...(finalStates.get(state) ?? []), ...ids]);
+      for (const [state, ids] of decisions.finalStates) {
+        const all = finalStates.get(state);
+        if (all) all.push(...ids);
+        else finalStates.set(state, [...ids]);
+      }
       for (const ti of [...decisions.runnable, ...expanded.created]) pass.ready.set(ti.id, ti);
     }
     for (const [state, ids] of finalStates) {
