@@ -31,7 +31,14 @@ export async function openRuntime(
   const redis = createRedis(redisUrl);
   const prefix = options.prefix ?? config.queuePrefix;
   const queue = new TaskQueue({ connection: redis, prefix });
-  const engine = new Engine({ db, sql, queue, maxMapLength: config.maxMapLength, ...options.engine });
+  const engine = new Engine({
+    db,
+    sql,
+    queue,
+    maxMapLength: config.maxMapLength,
+    mappedQueueWindow: config.mappedQueueWindow,
+    ...options.engine,
+  });
   return {
     db,
     redis,

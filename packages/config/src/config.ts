@@ -91,6 +91,7 @@ export const envSchema = z.object({
   WEIR_WORKER_SHUTDOWN_GRACE_MS: positiveInt.default(30_000),
   WEIR_XCOM_MAX_BYTES: positiveInt.default(1_048_576),
   WEIR_MAX_MAP_LENGTH: positiveInt.default(1024),
+  WEIR_MAPPED_QUEUE_WINDOW: positiveInt.default(512),
   WEIR_HEARTBEAT_MS: positiveInt.default(5_000),
   WEIR_ZOMBIE_THRESHOLD_MS: positiveInt.default(30_000),
   WEIR_TASK_QUEUED_TIMEOUT_MS: positiveInt.default(600_000),
@@ -137,6 +138,8 @@ export interface WeirConfig {
   readonly dagProcessor: { readonly importTimeoutMs: number; readonly pollMs: number };
   /** Most instances one mapped task may expand to. */
   readonly maxMapLength: number;
+  /** Most instances of one mapped task queued in Redis at once; the rest take freed slots. */
+  readonly mappedQueueWindow: number;
   readonly worker: {
     readonly concurrency: number;
     readonly queues: readonly string[];
@@ -203,6 +206,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     },
     dagProcessor: { importTimeoutMs: e.WEIR_DAG_IMPORT_TIMEOUT_MS, pollMs: e.WEIR_DAG_POLL_MS },
     maxMapLength: e.WEIR_MAX_MAP_LENGTH,
+    mappedQueueWindow: e.WEIR_MAPPED_QUEUE_WINDOW,
     worker: {
       concurrency: e.WEIR_WORKER_CONCURRENCY,
       queues: e.WEIR_WORKER_QUEUES,

@@ -65,11 +65,15 @@ export function createRawSql(
   // Hot-path statements are keyed by ids: a generic plan is as good as a custom one, and
   // re-planning each execution (PostgreSQL's default for the first five, and whenever it
   // guesses a custom plan is cheaper) cost more than executing a claim or finish batch.
+  // Every hot-path statement is meant to probe indexes. With sequential scans off, a plan never
+  // guesses that scanning the table finds a row sooner: on a table that is mostly one run (a
+  // fresh install's first big mapped task), `dag_run_id = $1` looks like it matches everything,
+  // and an EXISTS that finds nothing would then read the whole table.
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
     types,
-    options: '-c plan_cache_mode=force_generic_plan',
+    options: '-c plan_cache_mode=force_generic_plan -c enable_seqscan=off',
   });
   // A connection dropped by a PostgreSQL restart is discarded; the next query opens a new one.
   pool.on('error', () => {});

@@ -57,6 +57,8 @@ export interface EngineDeps {
   readonly ignorePause?: boolean;
   /** Most instances one mapped task may expand to. Default 1024. */
   readonly maxMapLength?: number;
+  /** Most instances of one mapped task queued in Redis at once (queue-runnable.ts). Default 512. */
+  readonly mappedQueueWindow?: number;
 }
 
 export interface TickReport {
@@ -204,14 +206,37 @@ export class Engine {
         // The pass failed and took the end with it: record the end alone, then schedule apart.
       }
     }
-    const result = await this.finishes.submit(request);
+    const handOver = !fuse && eager && (await this.mayHandOver(claimed, outcome));
+    const result = await this.finishes.submit(
+      handOver && eager ? { ...request, handOver: eager.worker } : request,
+    );
     if (result.kind !== 'recorded') return { result };
+    // The freed slot went to another instance of the task: a pass would have done no more.
+    if (result.successor) return { result, next: result.successor };
     const next = await this.tryFinished(
       claimed.dagId,
       { ...claimed, state: result.state },
       fuse ? undefined : eager,
     );
     return next ? { result, next } : { result };
+  }
+
+  /**
+   * Whether a mapped instance's end may hand its slot to a sibling waiting in `scheduled`
+   * (task-tries.ts): only an end that would not need a pass of its own (after-try.ts).
+   */
+  private async mayHandOver(
+    claimed: {
+      readonly dagId: string;
+      readonly dagRunId: number;
+      readonly taskId: string;
+      readonly mapIndex: number;
+    },
+    outcome: FinishRequest['outcome'],
+  ): Promise<boolean> {
+    if (claimed.mapIndex < 0 || (outcome.kind !== 'success' && outcome.kind !== 'skipped')) return false;
+    const entry = await this.catalog.get(claimed.dagId);
+    return passNeed(entry?.dag, { ...claimed, state: outcome.kind }) === 'check';
   }
 
   private async schedulePass(dagRunId: number, extra: PassExtras = {}): Promise<ScheduleOutcome> {
@@ -263,7 +288,11 @@ export class Engine {
   }
 
   private get passOptions(): PassOptions {
-    return { ignorePause: this.deps.ignorePause ?? false, maxMapLength: this.maxMapLength };
+    return {
+      ignorePause: this.deps.ignorePause ?? false,
+      maxMapLength: this.maxMapLength,
+      ...(this.deps.mappedQueueWindow ? { mappedQueueWindow: this.deps.mappedQueueWindow } : {}),
+    };
   }
 
   /** After a pass commits: hand its tries to workers; a finished run's callbacks go to a worker. */

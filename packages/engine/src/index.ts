@@ -21,7 +21,7 @@ export {
 export { removeDagFile, syncDagFiles } from './dag-sync.ts';
 export type { FileParseOutcome, ParsedDagFile, SyncResult } from './dag-sync-plan.ts';
 export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';
-export { Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
+export { type EagerClaim, Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
 export { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
 export {

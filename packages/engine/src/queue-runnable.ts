@@ -5,6 +5,11 @@
 // locked, each in name order, before slot use is read, so two schedulers can never
 // oversubscribe a pool. Instances that must wait go to `scheduled`; later passes take them from
 // there in priority order, fetching only as many as could run.
+//
+// A mapped task keeps at most `window` instances queued in Redis at once; the rest wait in
+// `scheduled` even when slots are free. A worker whose slot one of them frees takes the next one
+// in the same statement that records the end (slot hand-over, task-tries.ts), so a task mapped
+// over 10,000 items does not put 10,000 jobs through Redis. Later passes top the window up.
 import type { RawSql } from '@weir/db';
 import type { TaskJob } from '@weir/queue';
 import type { SerializedDag } from '@weir/sdk';
@@ -18,7 +23,12 @@ export interface RunnableRun {
   readonly ready: readonly TiRow[];
   /** Whether the run has instances waiting in `scheduled` from earlier passes. */
   readonly hasBacklog: boolean;
+  /** How many instances of each task are `queued` (in Redis, not yet claimed). */
+  readonly queued: ReadonlyMap<string, number>;
 }
+
+/** Most instances of one mapped task queued in Redis at once (WEIR_MAPPED_QUEUE_WINDOW). */
+export const DEFAULT_MAPPED_QUEUE_WINDOW = 512;
 
 interface Candidate {
   readonly ti: TiRow;
@@ -26,7 +36,12 @@ interface Candidate {
   readonly dagId: string;
 }
 
-export async function queueRunnable(tx: RawSql, runs: readonly RunnableRun[], now: Date): Promise<TaskJob[]> {
+export async function queueRunnable(
+  tx: RawSql,
+  runs: readonly RunnableRun[],
+  now: Date,
+  window = DEFAULT_MAPPED_QUEUE_WINDOW,
+): Promise<TaskJob[]> {
   const active = runs.filter((r) => r.ready.length > 0 || r.hasBacklog);
   if (active.length === 0) return [];
   const dags = new Map(active.map((r) => [r.dag.dagId, r.dag]));
@@ -60,15 +75,27 @@ export async function queueRunnable(tx: RawSql, runs: readonly RunnableRun[], no
   const candidates: Candidate[] = active.flatMap((r) =>
     r.ready.map((ti) => ({ ti, dagRunId: r.dagRunId, dagId: r.dag.dagId })),
   );
-  // Only as many of each backlog as could possibly run now, best first.
+  // Instances of each mapped task in Redis, and those this pass adds (the window).
+  const inWindow = new Map<string, number>();
+  // A run id has no ':', so `run:task` names one task of one run.
+  const windowKey = (dagRunId: number, taskId: string) => `${dagRunId}:${taskId}`;
+  for (const r of active) for (const [taskId, n] of r.queued) inWindow.set(windowKey(r.dagRunId, taskId), n);
+  const full = (dagRunId: number, ti: TiRow) =>
+    ti.map_index >= 0 && (inWindow.get(windowKey(dagRunId, ti.task_id)) ?? 0) >= window;
+  // Only as many of each backlog as could possibly run now, best first; not the instances of a
+  // mapped task whose window is full (they wait for a freed slot or a later pass).
   const fetchBacklog =
     openPools.length > 0 ? active.filter((r) => r.hasBacklog && roomOf(r.dag.dagId) > 0) : [];
   if (fetchBacklog.length > 0) {
+    const fullTasks = fetchBacklog.flatMap((r) =>
+      [...r.queued].filter(([, n]) => n >= window).map(([taskId]) => windowKey(r.dagRunId, taskId)),
+    );
     const rows = await tx.$queryRaw<(TiRow & { dag_run_id: number })[]>`
       SELECT b.* FROM unnest(${fetchBacklog.map((r) => r.dagRunId)}::int[], ${fetchBacklog.map((r) => roomOf(r.dag.dagId))}::int[]) AS r(run, room)
       CROSS JOIN LATERAL (
         SELECT id, dag_run_id, task_id, map_index, state::text AS state, try_number, pool, pool_slots, queue, priority_weight
         FROM task_instance WHERE dag_run_id = r.run AND state = 'scheduled' AND pool = ANY(${openPools}::text[])
+          AND (map_index < 0 OR dag_run_id || ':' || task_id <> ALL(${fullTasks}::text[]))
         ORDER BY priority_weight DESC, task_id, map_index LIMIT r.room) b`;
     const dagOf = new Map(fetchBacklog.map((r) => [r.dagRunId, r.dag.dagId]));
     for (const { dag_run_id, ...ti } of rows)
@@ -83,12 +110,16 @@ export async function queueRunnable(tx: RawSql, runs: readonly RunnableRun[], no
   );
   const toQueue: number[] = [];
   const toWait: number[] = [];
-  for (const { ti, dagId } of candidates) {
+  for (const { ti, dagId, dagRunId } of candidates) {
     const slots = free.get(ti.pool);
-    if (roomOf(dagId) > 0 && slots !== undefined && slots >= ti.pool_slots) {
+    if (roomOf(dagId) > 0 && slots !== undefined && slots >= ti.pool_slots && !full(dagRunId, ti)) {
       toQueue.push(ti.id);
       free.set(ti.pool, slots - ti.pool_slots);
       activeTasks.set(dagId, (activeTasks.get(dagId) ?? 0) + 1);
+      if (ti.map_index >= 0) {
+        const key = windowKey(dagRunId, ti.task_id);
+        inWindow.set(key, (inWindow.get(key) ?? 0) + 1);
+      }
     } else if (ti.state !== 'scheduled') {
       toWait.push(ti.id);
     }

@@ -65,6 +65,8 @@ export interface PassOptions {
   readonly ignorePause?: boolean;
   /** Most instances one mapped task may expand to (WEIR_MAX_MAP_LENGTH). */
   readonly maxMapLength?: number;
+  /** Most instances of one mapped task queued in Redis at once (WEIR_MAPPED_QUEUE_WINDOW). */
+  readonly mappedQueueWindow?: number;
 }
 
 /** Decides what can happen next in the run. Call it after anything that may unblock a task. */
@@ -221,8 +223,10 @@ async function advanceRuns(
       dagRunId: p.run.id,
       ready: [...p.ready.values()],
       hasBacklog: count(p.counts, 'scheduled') > 0,
+      queued: inState(p.counts, 'queued'),
     })),
     now,
+    options.mappedQueueWindow,
   );
   const finished: FinishedRun[] = [];
   for (const pass of passes) {
@@ -280,6 +284,16 @@ function count(counts: StateCounts, state: TaskInstanceState): number {
   let n = 0;
   for (const byState of counts.values()) n += byState.get(state) ?? 0;
   return n;
+}
+
+/** Per task, how many of its instances are in `state`. */
+function inState(counts: StateCounts, state: TaskInstanceState): Map<string, number> {
+  const byTask = new Map<string, number>();
+  for (const [taskId, byState] of counts) {
+    const n = byState.get(state) ?? 0;
+    if (n > 0) byTask.set(taskId, n);
+  }
+  return byTask;
 }
 
 function allFinished(counts: StateCounts): boolean {

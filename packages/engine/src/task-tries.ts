@@ -106,32 +106,33 @@ export async function claimTries(db: RawSql, requests: readonly ClaimRequest[]):
       results.push({ kind: 'not_queued', state: current[0]?.state ?? null });
       continue;
     }
-    results.push({
-      kind: 'claimed',
-      try: {
-        taskInstanceId: job.taskInstanceId,
-        dagRunId: row.dag_run_id,
-        dagId: row.dag_id,
-        runId: row.run_id,
-        taskId: row.task_id,
-        mapIndex: row.map_index,
-        tryNumber: job.tryNumber,
-        maxTries: row.max_tries,
-        logicalDate: row.logical_date,
-        dataIntervalStart: row.data_interval_start,
-        dataIntervalEnd: row.data_interval_end,
-        conf: row.conf ?? {},
-        ...(row.map_index >= 0
-          ? {
-              unmappedOutputs: new Map(
-                (row.unmapped_outputs ?? []).map(([taskId, id, version]) => [taskId, { id, version }]),
-              ),
-            }
-          : {}),
-      },
-    });
+    results.push({ kind: 'claimed', try: claimedTry(row, job.tryNumber) });
   }
   return results;
+}
+
+function claimedTry(row: ClaimRow, tryNumber: number): ClaimedTry {
+  return {
+    taskInstanceId: row.id,
+    dagRunId: row.dag_run_id,
+    dagId: row.dag_id,
+    runId: row.run_id,
+    taskId: row.task_id,
+    mapIndex: row.map_index,
+    tryNumber,
+    maxTries: row.max_tries,
+    logicalDate: row.logical_date,
+    dataIntervalStart: row.data_interval_start,
+    dataIntervalEnd: row.data_interval_end,
+    conf: row.conf ?? {},
+    ...(row.map_index >= 0
+      ? {
+          unmappedOutputs: new Map(
+            (row.unmapped_outputs ?? []).map(([taskId, id, version]) => [taskId, { id, version }]),
+          ),
+        }
+      : {}),
+  };
 }
 
 export type TryOutcome =
@@ -152,6 +153,8 @@ export type FinishResult =
       kind: 'recorded';
       state: 'success' | 'skipped' | 'failed' | 'up_for_retry' | 'up_for_reschedule';
       nextRetryAt: Date | null;
+      /** The instance that took over the freed slot (FinishRequest.handOver), already running. */
+      successor?: ClaimedTry;
     }
   | { kind: 'not_running' };
 
@@ -163,6 +166,13 @@ export interface FinishRequest {
   readonly task: Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>;
   readonly outcome: TryOutcome;
   readonly now: Date;
+  /**
+   * Slot hand-over, for an instance of a mapped task: in the same statement, another instance of
+   * the same task waiting in `scheduled` goes straight to running for this worker. Same task, so
+   * same pool, slots and DAG: the pool and maxActiveTasks counts do not change, and no lock is
+   * needed. Only while nothing else of the run waits in `scheduled`; then a pass decides.
+   */
+  readonly handOver?: { readonly hostname: string; readonly pid: number };
 }
 
 /** running → its outcome for exactly this try; retries follow the task's policy. */
@@ -232,22 +242,24 @@ export async function finishTries(db: RawSql, requests: readonly FinishRequest[]
   const iso = (d: Date | null) => (d === null ? null : d.toISOString());
   const output = (e: (typeof ending)[number]) =>
     e.request.outcome.kind === 'success' ? (e.request.outcome.outputJson ?? null) : null;
-  const updated = await db.$queryRaw<{ id: number }[]>`
+  const rows = await db.$queryRaw<(ClaimRow & { successor: boolean; try_number: number })[]>`
     WITH j AS (
       SELECT * FROM unnest(
         ${column((e) => e.request.claimed.taskInstanceId)}::int[], ${column((e) => e.request.claimed.tryNumber)}::int[],
         ${column((e) => e.ending.state)}::text[], ${column((e) => iso(e.request.now))}::timestamp[],
         ${column((e) => iso(e.ending.nextRetryAt))}::timestamp[], ${column((e) => e.ending.attemptOutcome)}::text[],
         ${column((e) => e.ending.error?.message ?? null)}::text[], ${column((e) => e.ending.error?.stack ?? null)}::text[],
-        ${column(output)}::text[]
-      ) AS j(id, try_number, state, at, next_retry_at, outcome, error, error_stack, output)
+        ${column(output)}::text[], ${column((e) => e.request.handOver?.hostname ?? null)}::text[],
+        ${column((e) => e.request.handOver?.pid ?? null)}::int[]
+      ) AS j(id, try_number, state, at, next_retry_at, outcome, error, error_stack, output, hostname, pid)
     ), ti AS (
       UPDATE task_instance t
       SET state = j.state::"TaskInstanceState", ended_at = j.at, next_retry_at = j.next_retry_at, updated_at = j.at,
           duration = EXTRACT(EPOCH FROM (j.at - t.started_at))
       -- state::text: see claimTries.
       FROM j WHERE t.id = j.id AND t.try_number = j.try_number AND t.state::text = 'running'
-      RETURNING t.id, t.dag_id, t.run_id, t.task_id, t.map_index, j.try_number, j.at, j.outcome, j.error, j.error_stack, j.output
+      RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.pool, t.pool_slots,
+                j.try_number, j.at, j.outcome, j.error, j.error_stack, j.output, j.hostname, j.pid
     ), attempt AS (
       UPDATE task_attempt a SET ended_at = ti.at, outcome = ti.outcome::"AttemptOutcome", error = ti.error, error_stack = ti.error_stack
       FROM ti WHERE a.task_instance_id = ti.id AND a.try_number = ti.try_number
@@ -257,14 +269,73 @@ export async function finishTries(db: RawSql, requests: readonly FinishRequest[]
       FROM ti WHERE output IS NOT NULL
       ON CONFLICT (dag_id, run_id, task_id, map_index, key)
       DO UPDATE SET value = EXCLUDED.value, size_bytes = EXCLUDED.size_bytes, task_instance_id = EXCLUDED.task_instance_id
+    ), wanted AS (
+      SELECT dag_run_id, task_id, pool, pool_slots, MIN(at) AS at, MIN(hostname) AS hostname, MIN(pid) AS pid, COUNT(*)::int AS n
+      FROM ti WHERE hostname IS NOT NULL AND map_index >= 0
+      GROUP BY dag_run_id, task_id, pool, pool_slots
+    ), picked AS (
+      SELECT s.id, w.at, w.hostname, w.pid FROM wanted w
+      CROSS JOIN LATERAL (
+        -- Ordered as the index is, so that even a generic plan walks the index, not the table.
+        SELECT id FROM task_instance s
+        WHERE s.dag_run_id = w.dag_run_id AND s.state = 'scheduled' AND s.task_id = w.task_id
+          AND s.pool = w.pool AND s.pool_slots = w.pool_slots
+        ORDER BY s.dag_run_id, s.state, s.task_id
+        LIMIT w.n FOR UPDATE SKIP LOCKED) s
+      -- Only while nothing else of the run waits in 'scheduled': then the run's own pass would
+      -- give the freed slot to one of these siblings too (the same pool and DAG, the same
+      -- priority). Otherwise the end takes the usual way, and the pass decides by priority.
+      -- Subqueries per wanted task, so that no plan turns a probe into a scan.
+      WHERE (SELECT 1 FROM task_instance o WHERE o.dag_run_id = w.dag_run_id AND o.state = 'scheduled' AND o.task_id < w.task_id LIMIT 1) IS NULL
+        AND (SELECT 1 FROM task_instance o WHERE o.dag_run_id = w.dag_run_id AND o.state = 'scheduled' AND o.task_id > w.task_id LIMIT 1) IS NULL
+    ), successor AS (
+      UPDATE task_instance t
+      SET state = 'running', try_number = t.try_number + 1, queued_at = p.at, started_at = p.at, ended_at = NULL,
+          duration = NULL, next_retry_at = NULL, reschedule_at = NULL, hostname = p.hostname, pid = p.pid,
+          last_heartbeat_at = p.at, updated_at = p.at
+      -- = ANY(ARRAY(…)): probe the primary key, never hash the table.
+      FROM picked p WHERE t.id = ANY(ARRAY(SELECT id FROM picked)) AND t.id = p.id
+      RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.max_tries, t.try_number, p.at, p.hostname, p.pid
+    ), successor_attempt AS (
+      INSERT INTO task_attempt (task_instance_id, try_number, started_at, hostname, pid)
+      SELECT id, try_number, at, hostname, pid FROM successor
+      ON CONFLICT (task_instance_id, try_number) DO UPDATE
+      SET started_at = CASE WHEN task_attempt.outcome = 'up_for_reschedule' THEN task_attempt.started_at ELSE EXCLUDED.started_at END,
+          ended_at = NULL, outcome = NULL, hostname = EXCLUDED.hostname, pid = EXCLUDED.pid
     )
-    SELECT id FROM ti`;
-  const recorded = new Set(updated.map((r) => r.id));
+    SELECT false AS successor, id, dag_run_id, task_id, NULL AS dag_id, NULL AS run_id, NULL::int AS map_index,
+           NULL::int AS max_tries, NULL::int AS try_number, NULL::timestamp AS logical_date,
+           NULL::timestamp AS data_interval_start, NULL::timestamp AS data_interval_end, NULL::jsonb AS conf,
+           NULL::json AS unmapped_outputs
+    FROM ti
+    UNION ALL
+    SELECT true, c.id, c.dag_run_id, c.task_id, c.dag_id, c.run_id, c.map_index, c.max_tries, c.try_number,
+           r.logical_date, r.data_interval_start, r.data_interval_end, r.conf,
+           (SELECT json_agg(json_build_array(x.task_id, x.id, x.xmin::text)) FROM xcom x
+            WHERE x.dag_id = c.dag_id AND x.run_id = c.run_id AND x.map_index = -1 AND x.key = 'return_value')
+    FROM successor c JOIN dag_run r ON r.id = c.dag_run_id`;
+  const recorded = new Set(rows.filter((r) => !r.successor).map((r) => r.id));
+  // Successors go to the requests that asked, per (run, task), in request order.
+  const successors = new Map<string, (ClaimRow & { try_number: number })[]>();
+  for (const row of rows.filter((r) => r.successor)) {
+    const key = `${row.dag_run_id}:${row.task_id}`;
+    successors.set(key, [...(successors.get(key) ?? []), row]);
+  }
+  const taskOf = new Map(rows.filter((r) => !r.successor).map((r) => [r.id, `${r.dag_run_id}:${r.task_id}`]));
   for (const e of ending) {
     const id = e.request.claimed.taskInstanceId;
-    results[e.index] = recorded.delete(id)
-      ? { kind: 'recorded', state: e.ending.state, nextRetryAt: e.ending.nextRetryAt }
-      : { kind: 'not_running' };
+    const key = taskOf.get(id);
+    if (!recorded.delete(id) || key === undefined) {
+      results[e.index] = { kind: 'not_running' };
+      continue;
+    }
+    const successor = e.request.handOver ? successors.get(key)?.shift() : undefined;
+    results[e.index] = {
+      kind: 'recorded',
+      state: e.ending.state,
+      nextRetryAt: e.ending.nextRetryAt,
+      ...(successor ? { successor: claimedTry(successor, successor.try_number) } : {}),
+    };
   }
   return results as FinishResult[];
 }

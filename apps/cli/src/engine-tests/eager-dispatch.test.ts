@@ -1,6 +1,5 @@
 // Eager dispatch: the worker whose try unblocks the next one runs it in the same slot, claimed in
 // the scheduling pass's transaction. It only takes tries of queues it serves.
-import { createRedis } from '@weir/queue';
 import { describe, expect, it } from 'vitest';
 import { useHarness } from './harness.ts';
 
@@ -41,22 +40,8 @@ describe('eager dispatch', () => {
       ).map((t) => [t.taskId, t]),
     );
 
-  /** Job ids BullMQ recorded as added to a task queue (its events stream). */
-  const addedJobs = async (queue: string): Promise<string[]> => {
-    const redis = createRedis(h.redis.url);
-    try {
-      const entries = await redis.xrange(`${h.redis.prefix}:tasks.${queue}:events`, '-', '+');
-      return entries.flatMap(([, fields]) => {
-        const event = Object.fromEntries(fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]]] : [])));
-        return event.event === 'added' ? [String(event.jobId)] : [];
-      });
-    } finally {
-      redis.disconnect();
-    }
-  };
-
   it('runs a chain in one slot: only its first task goes through Redis, each task runs once', async () => {
-    const before = (await addedJobs('default')).length;
+    const before = (await h.addedJobs('default')).length;
     const run = await h.engine.trigger({ dagId: 'hop_chain' });
     expect(await h.waitForRun(run.id, 30_000)).toBe('success');
     const tasks = await ranOn(run.id);
@@ -64,7 +49,7 @@ describe('eager dispatch', () => {
     const attempts = await h.database.db.taskAttempt.count({ where: { taskInstance: { dagRunId: run.id } } });
     expect(attempts).toBe(6);
     // t1..t5 were claimed by the pass that ended their upstream: no job of theirs was added.
-    expect((await addedJobs('default')).length - before).toBe(1);
+    expect((await h.addedJobs('default')).length - before).toBe(1);
   }, 60_000);
 
   it('never takes a try of a queue the worker does not serve', async () => {

@@ -29,6 +29,8 @@ export interface Harness {
   /** Waits until the run (by database id) is success or failed, and returns its state. */
   waitForRun(dagRunId: number, timeoutMs?: number): Promise<string>;
   tasks(dagRunId: number): Promise<Record<string, { state: string; tryNumber: number }>>;
+  /** Ids of the jobs BullMQ recorded as added to a task queue (its events stream). */
+  addedJobs(queue: string): Promise<string[]>;
   output(): string;
   close(): Promise<void>;
 }
@@ -92,6 +94,13 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       return Object.fromEntries(
         tis.map((t) => [t.taskId, { state: t.state as string, tryNumber: t.tryNumber }]),
       );
+    },
+    async addedJobs(name) {
+      const entries = await connection.xrange(`${redis.prefix}:tasks.${name}:events`, '-', '+');
+      return entries.flatMap(([, fields]) => {
+        const event = Object.fromEntries(fields.flatMap((f, i) => (i % 2 === 0 ? [[f, fields[i + 1]]] : [])));
+        return event.event === 'added' ? [String(event.jobId)] : [];
+      });
     },
     output: () => children.map((c) => c.output()).join('\n'),
     async close() {
