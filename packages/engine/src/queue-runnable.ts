@@ -36,14 +36,25 @@ interface Candidate {
   readonly dagId: string;
 }
 
+/** What the critical section let run: jobs for Redis, and the try held back for the caller. */
+export interface Runnable {
+  readonly jobs: TaskJob[];
+  /**
+   * The best try that `hold` accepted, given a slot but left in its state (not queued, no job):
+   * the caller claims it in the same transaction (eager dispatch).
+   */
+  readonly held?: TaskJob;
+}
+
 export async function queueRunnable(
   tx: RawSql,
   runs: readonly RunnableRun[],
   now: Date,
   window = DEFAULT_MAPPED_QUEUE_WINDOW,
-): Promise<TaskJob[]> {
+  hold?: (job: TaskJob) => boolean,
+): Promise<Runnable> {
   const active = runs.filter((r) => r.ready.length > 0 || r.hasBacklog);
-  if (active.length === 0) return [];
+  if (active.length === 0) return { jobs: [] };
   const dags = new Map(active.map((r) => [r.dag.dagId, r.dag]));
   const dagIds = [...dags.keys()].sort();
   const readyPools = [...new Set(active.flatMap((r) => r.ready.map((ti) => ti.pool)))];
@@ -110,10 +121,13 @@ export async function queueRunnable(
   );
   const toQueue: number[] = [];
   const toWait: number[] = [];
+  let held: TaskJob | undefined;
   for (const { ti, dagId, dagRunId } of candidates) {
     const slots = free.get(ti.pool);
     if (roomOf(dagId) > 0 && slots !== undefined && slots >= ti.pool_slots && !full(dagRunId, ti)) {
-      toQueue.push(ti.id);
+      const job = { queue: ti.queue, data: { taskInstanceId: ti.id, tryNumber: ti.try_number + 1 } };
+      if (!held && hold?.(job)) held = job;
+      else toQueue.push(ti.id);
       free.set(ti.pool, slots - ti.pool_slots);
       activeTasks.set(dagId, (activeTasks.get(dagId) ?? 0) + 1);
       if (ti.map_index >= 0) {
@@ -129,16 +143,17 @@ export async function queueRunnable(
       UPDATE task_instance SET state = 'scheduled', reschedule_at = NULL, updated_at = ${now}
       WHERE id = ANY(${toWait}::int[]) AND state IN ('none', 'up_for_retry', 'up_for_reschedule')`;
   }
-  if (toQueue.length === 0) return [];
+  if (toQueue.length === 0) return held ? { jobs: [], held } : { jobs: [] };
   const queued = await tx.$queryRaw<{ id: number; try_number: number; queue: string }[]>`
     UPDATE task_instance
     SET state = 'queued', try_number = try_number + 1, queued_at = ${now}, next_retry_at = NULL, reschedule_at = NULL, updated_at = ${now}
     WHERE id = ANY(${toQueue}::int[]) AND state IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')
     RETURNING id, try_number, queue`;
-  return queued.map((row) => ({
+  const jobs = queued.map((row) => ({
     queue: row.queue,
     data: { taskInstanceId: row.id, tryNumber: row.try_number },
   }));
+  return held ? { jobs, held } : { jobs };
 }
 
 /** A count keyed by name, or 0: a DAG or pool named like an Object method is still a name. */

@@ -72,8 +72,9 @@ export interface PassOptions {
 /** Decides what can happen next in the run. Call it after anything that may unblock a task. */
 export interface ScheduleOptions extends PassOptions {
   /**
-   * Eager dispatch: claim one of the queued tries for this worker in the same transaction (it
-   * goes queued → running at once, with no Redis job); it comes back as `claimed`.
+   * Eager dispatch: claim the best try this pass lets run and `take` accepts for this worker, in
+   * the same transaction: it goes straight to running, with no Redis job, and comes back as
+   * `claimed`.
    */
   readonly claimFor?: {
     readonly take: (job: TaskJob) => boolean;
@@ -112,17 +113,18 @@ export async function scheduleDagRun(
     const finish = options.finishFirst ? (await finishTries(tx, [options.finishFirst]))[0] : undefined;
     const nothing: ScheduleOutcome = finish ? { ...NOTHING, finish } : NOTHING;
     if (locked.length === 0 || (finish && finish.kind !== 'recorded')) return nothing;
-    const pass = await advanceRuns(tx, catalog, locked, now, options);
-    const eager = options.claimFor ? pass.jobs.find(options.claimFor.take) : undefined;
+    const claimFor = options.claimFor;
+    const pass = await advanceRuns(tx, catalog, locked, now, options, claimFor?.take);
     let claimed: ClaimedTry | undefined;
-    if (eager && options.claimFor) {
+    if (pass.held && claimFor) {
+      // The held try goes from its state straight to running: no `queued` version, no job.
       const [claim] = await claimTries(tx, [
-        { job: eager.data, worker: options.claimFor.worker, now: options.claimFor.clock() },
+        { job: pass.held.data, worker: claimFor.worker, now: claimFor.clock(), direct: true },
       ]);
       if (claim?.kind === 'claimed') claimed = claim.try;
     }
     return {
-      jobs: claimed ? pass.jobs.filter((job) => job !== eager) : pass.jobs,
+      jobs: pass.jobs,
       ...(claimed ? { claimed } : {}),
       ...(finish ? { finish } : {}),
       finished: pass.finished[0] ?? null,
@@ -170,7 +172,8 @@ async function advanceRuns(
   locked: readonly LockedRun[],
   now: Date,
   options: PassOptions,
-): Promise<{ jobs: readonly TaskJob[]; finished: FinishedRun[] }> {
+  hold?: (job: TaskJob) => boolean,
+): Promise<{ jobs: readonly TaskJob[]; held?: TaskJob; finished: FinishedRun[] }> {
   const entries = await catalog.getMany([...new Set(locked.map((r) => r.dag_id))]);
   const passes: RunPass[] = [];
   for (const run of locked) {
@@ -216,7 +219,7 @@ async function advanceRuns(
     }
     pending = settledAgain;
   }
-  const jobs = await queueRunnable(
+  const { jobs, held } = await queueRunnable(
     tx,
     passes.map((p) => ({
       dag: p.dag,
@@ -227,6 +230,7 @@ async function advanceRuns(
     })),
     now,
     options.mappedQueueWindow,
+    hold,
   );
   const finished: FinishedRun[] = [];
   for (const pass of passes) {
@@ -236,7 +240,7 @@ async function advanceRuns(
     if (state)
       finished.push({ state, dagRunId: pass.run.id, dagId: pass.run.dag_id, runId: pass.run.run_id });
   }
-  return { jobs, finished };
+  return held ? { jobs, held, finished } : { jobs, finished };
 }
 
 /**

@@ -52,6 +52,11 @@ export interface ClaimRequest {
   readonly job: { readonly taskInstanceId: number; readonly tryNumber: number };
   readonly worker: { readonly hostname: string; readonly pid: number };
   readonly now: Date;
+  /**
+   * Claimed by the pass that let it run (eager dispatch): the try goes from its state before
+   * queueing (try_number one less) straight to running, never `queued`.
+   */
+  readonly direct?: boolean;
 }
 
 /** queued → running for exactly this try, and its TaskAttempt row, in one round trip. */
@@ -70,14 +75,21 @@ export async function claimTries(db: RawSql, requests: readonly ClaimRequest[]):
     WITH j AS (
       SELECT * FROM unnest(${requests.map((r) => r.job.taskInstanceId)}::int[], ${requests.map((r) => r.job.tryNumber)}::int[],
                            ${requests.map((r) => r.now.toISOString())}::timestamp[],
-                           ${requests.map((r) => r.worker.hostname)}::text[], ${requests.map((r) => r.worker.pid)}::int[])
-             AS j(id, try_number, at, hostname, pid)
+                           ${requests.map((r) => r.worker.hostname)}::text[], ${requests.map((r) => r.worker.pid)}::int[],
+                           ${requests.map((r) => r.direct === true)}::bool[])
+             AS j(id, try_number, at, hostname, pid, direct)
     ), claimed AS (
-      UPDATE task_instance t SET state = 'running', started_at = j.at, ended_at = NULL, duration = NULL,
-             hostname = j.hostname, pid = j.pid, last_heartbeat_at = j.at, updated_at = j.at
+      UPDATE task_instance t SET state = 'running', try_number = j.try_number, started_at = j.at, ended_at = NULL,
+             duration = NULL, hostname = j.hostname, pid = j.pid, last_heartbeat_at = j.at, updated_at = j.at,
+             queued_at = CASE WHEN j.direct THEN j.at ELSE t.queued_at END,
+             next_retry_at = CASE WHEN j.direct THEN NULL ELSE t.next_retry_at END,
+             reschedule_at = CASE WHEN j.direct THEN NULL ELSE t.reschedule_at END
       -- state::text, not state: a generic plan would otherwise scan the state index and loop over
       -- the batch; this way it probes the primary key once per try of the batch.
-      FROM j WHERE t.id = j.id AND t.try_number = j.try_number AND t.state::text = 'queued'
+      FROM j WHERE t.id = j.id
+        AND (CASE WHEN j.direct
+                  THEN t.try_number = j.try_number - 1 AND t.state::text IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')
+                  ELSE t.try_number = j.try_number AND t.state::text = 'queued' END)
       RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.max_tries, t.try_number, j.at, j.hostname, j.pid
     ), attempt AS (
       INSERT INTO task_attempt (task_instance_id, try_number, started_at, hostname, pid)

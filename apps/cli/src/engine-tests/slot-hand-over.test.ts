@@ -42,7 +42,7 @@ export default dag({ id: 'narrow_map', maxActiveTasks: 50 }, (d) => {
   const items = d.task('items', async () => Array.from({ length: 24 }, (_, i) => i));
   d.map('work', { expand: { item: items }, pool: 'narrow' }, async () => {
     appendFileSync('${dir}/narrow.log', 'begin\\n');
-    await new Promise((r) => setTimeout(r, 30));
+    await new Promise((r) => setTimeout(r, 100));
     appendFileSync('${dir}/narrow.log', 'end\\n');
   });
 });
