@@ -28,7 +28,8 @@ import {
   claimTries,
   type FinishRequest,
   type FinishResult,
-  finishTries,
+  finishUnderRunLock,
+  type LockedRun,
 } from './task-tries.ts';
 
 /** A run a pass finished, with its final state. */
@@ -89,13 +90,6 @@ export interface ScheduleOptions extends PassOptions {
   readonly finishFirst?: FinishRequest;
 }
 
-interface LockedRun {
-  readonly id: number;
-  readonly dag_id: string;
-  readonly run_id: string;
-  readonly logical_date: Date;
-}
-
 /** One run's pass, waiting for its row lock: what a worker runs after a try ends. */
 export async function scheduleDagRun(
   db: RawSql,
@@ -105,12 +99,20 @@ export async function scheduleDagRun(
   options: ScheduleOptions = {},
 ): Promise<ScheduleOutcome> {
   return db.$transaction(async (tx) => {
-    // One statement takes the run's row lock and stamps when it was last examined.
-    const locked = await tx.$queryRaw<LockedRun[]>`
-      UPDATE dag_run SET last_scheduling_decision = ${now}
-      WHERE id = ${dagRunId} AND state = 'running'
-      RETURNING id, dag_id, run_id, logical_date`;
-    const finish = options.finishFirst ? (await finishTries(tx, [options.finishFirst]))[0] : undefined;
+    // One statement takes the run's row lock and stamps when it was last examined; with a try's
+    // end to record, the same statement records it, after the lock.
+    let locked: LockedRun[];
+    let finish: FinishResult | undefined;
+    if (options.finishFirst) {
+      const ended = await finishUnderRunLock(tx, options.finishFirst, dagRunId);
+      locked = ended.locked ? [ended.locked] : [];
+      finish = ended.finish;
+    } else {
+      locked = await tx.$queryRaw<LockedRun[]>`
+        UPDATE dag_run SET last_scheduling_decision = ${now}
+        WHERE id = ${dagRunId} AND state = 'running'
+        RETURNING id, dag_id, run_id, logical_date`;
+    }
     const nothing: ScheduleOutcome = finish ? { ...NOTHING, finish } : NOTHING;
     if (locked.length === 0 || (finish && finish.kind !== 'recorded')) return nothing;
     const claimFor = options.claimFor;

@@ -242,6 +242,38 @@ function endingOf(request: FinishRequest): Ending {
  * row and its output, all or nothing, one commit. Results in request order.
  */
 export async function finishTries(db: RawSql, requests: readonly FinishRequest[]): Promise<FinishResult[]> {
+  return (await recordEnds(db, requests)).results;
+}
+
+/** A DagRun whose row lock a transaction took, for its scheduling pass. */
+export interface LockedRun {
+  readonly id: number;
+  readonly dag_id: string;
+  readonly run_id: string;
+  readonly logical_date: Date;
+}
+
+/**
+ * Takes the run's row lock (only while it is running) and records one try's end, in one
+ * statement: the lock is taken before the try's row is touched, the order every pass uses.
+ * For a transaction that schedules the run next (the fused hop).
+ */
+export async function finishUnderRunLock(
+  tx: RawSql,
+  request: FinishRequest,
+  dagRunId: number,
+): Promise<{ finish: FinishResult; locked: LockedRun | undefined }> {
+  if (request.outcome.kind === 'up_for_reschedule')
+    throw new Error('a reschedule is recorded by finishTries');
+  const { results, locked } = await recordEnds(tx, [request], { dagRunId, now: request.now });
+  return { finish: results[0] as FinishResult, locked };
+}
+
+async function recordEnds(
+  db: RawSql,
+  requests: readonly FinishRequest[],
+  lockRun?: { readonly dagRunId: number; readonly now: Date },
+): Promise<{ results: FinishResult[]; locked?: LockedRun }> {
   const results: (FinishResult | undefined)[] = [];
   const ending: { request: FinishRequest; ending: Ending; index: number }[] = [];
   for (const [index, request] of requests.entries()) {
@@ -249,13 +281,17 @@ export async function finishTries(db: RawSql, requests: readonly FinishRequest[]
       results[index] = await rescheduleTry(db, request.claimed, request.outcome.rescheduleAt, request.now);
     } else ending.push({ request, ending: endingOf(request), index });
   }
-  if (ending.length === 0) return results as FinishResult[];
+  if (ending.length === 0) return { results: results as FinishResult[] };
   const column = <T>(pick: (e: (typeof ending)[number]) => T) => ending.map(pick);
   const iso = (d: Date | null) => (d === null ? null : d.toISOString());
   const output = (e: (typeof ending)[number]) =>
     e.request.outcome.kind === 'success' ? (e.request.outcome.outputJson ?? null) : null;
-  const rows = await db.$queryRaw<(ClaimRow & { successor: boolean; try_number: number })[]>`
-    WITH j AS (
+  const rows = await db.$queryRaw<(ClaimRow & { kind: 'ended' | 'successor' | 'run'; try_number: number })[]>`
+    WITH locked AS (
+      UPDATE dag_run SET last_scheduling_decision = ${lockRun?.now ?? null}
+      WHERE id = ${lockRun?.dagRunId ?? null} AND state = 'running'
+      RETURNING id, dag_id, run_id, logical_date
+    ), j AS (
       SELECT * FROM unnest(
         ${column((e) => e.request.claimed.taskInstanceId)}::int[], ${column((e) => e.request.claimed.tryNumber)}::int[],
         ${column((e) => e.ending.state)}::text[], ${column((e) => iso(e.request.now))}::timestamp[],
@@ -264,6 +300,8 @@ export async function finishTries(db: RawSql, requests: readonly FinishRequest[]
         ${column(output)}::text[], ${column((e) => e.request.handOver?.hostname ?? null)}::text[],
         ${column((e) => e.request.handOver?.pid ?? null)}::int[]
       ) AS j(id, try_number, state, at, next_retry_at, outcome, error, error_stack, output, hostname, pid)
+      -- Evaluated before the first row comes out: the run's lock is taken before any try's.
+      WHERE (SELECT COUNT(*) FROM locked) >= 0
     ), ti AS (
       UPDATE task_instance t
       SET state = j.state::"TaskInstanceState", ended_at = j.at, next_retry_at = j.next_retry_at, updated_at = j.at,
@@ -315,25 +353,28 @@ export async function finishTries(db: RawSql, requests: readonly FinishRequest[]
       SET started_at = CASE WHEN task_attempt.outcome = 'up_for_reschedule' THEN task_attempt.started_at ELSE EXCLUDED.started_at END,
           ended_at = NULL, outcome = NULL, hostname = EXCLUDED.hostname, pid = EXCLUDED.pid
     )
-    SELECT false AS successor, id, dag_run_id, task_id, NULL AS dag_id, NULL AS run_id, NULL::int AS map_index,
+    SELECT 'ended' AS kind, id, dag_run_id, task_id, NULL AS dag_id, NULL AS run_id, NULL::int AS map_index,
            NULL::int AS max_tries, NULL::int AS try_number, NULL::timestamp AS logical_date,
            NULL::timestamp AS data_interval_start, NULL::timestamp AS data_interval_end, NULL::jsonb AS conf,
            NULL::json AS unmapped_outputs
     FROM ti
     UNION ALL
-    SELECT true, c.id, c.dag_run_id, c.task_id, c.dag_id, c.run_id, c.map_index, c.max_tries, c.try_number,
+    SELECT 'successor', c.id, c.dag_run_id, c.task_id, c.dag_id, c.run_id, c.map_index, c.max_tries, c.try_number,
            r.logical_date, r.data_interval_start, r.data_interval_end, r.conf,
            (SELECT json_agg(json_build_array(x.task_id, x.id, x.xmin::text)) FROM xcom x
             WHERE x.dag_id = c.dag_id AND x.run_id = c.run_id AND x.map_index = -1 AND x.key = 'return_value')
-    FROM successor c JOIN dag_run r ON r.id = c.dag_run_id`;
-  const recorded = new Set(rows.filter((r) => !r.successor).map((r) => r.id));
+    FROM successor c JOIN dag_run r ON r.id = c.dag_run_id
+    UNION ALL
+    SELECT 'run', id, id, NULL, dag_id, run_id, NULL, NULL, NULL, logical_date, NULL, NULL, NULL, NULL FROM locked`;
+  const ended = rows.filter((r) => r.kind === 'ended');
+  const recorded = new Set(ended.map((r) => r.id));
   // Successors go to the requests that asked, per (run, task), in request order.
   const successors = new Map<string, (ClaimRow & { try_number: number })[]>();
-  for (const row of rows.filter((r) => r.successor)) {
+  for (const row of rows.filter((r) => r.kind === 'successor')) {
     const key = `${row.dag_run_id}:${row.task_id}`;
     successors.set(key, [...(successors.get(key) ?? []), row]);
   }
-  const taskOf = new Map(rows.filter((r) => !r.successor).map((r) => [r.id, `${r.dag_run_id}:${r.task_id}`]));
+  const taskOf = new Map(ended.map((r) => [r.id, `${r.dag_run_id}:${r.task_id}`]));
   for (const e of ending) {
     const id = e.request.claimed.taskInstanceId;
     const key = taskOf.get(id);
@@ -349,7 +390,13 @@ export async function finishTries(db: RawSql, requests: readonly FinishRequest[]
       ...(successor ? { successor: claimedTry(successor, successor.try_number) } : {}),
     };
   }
-  return results as FinishResult[];
+  const run = rows.find((r) => r.kind === 'run');
+  return run
+    ? {
+        results: results as FinishResult[],
+        locked: { id: run.id, dag_id: run.dag_id, run_id: run.run_id, logical_date: run.logical_date },
+      }
+    : { results: results as FinishResult[] };
 }
 
 /**
