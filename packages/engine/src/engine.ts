@@ -2,6 +2,7 @@
 // workers, the CLI and the web all change run state through this class.
 import type { Db, RawSql } from '@weir/db';
 import type { TaskJob, TaskQueue } from '@weir/queue';
+import type { SerializedDag } from '@weir/sdk';
 import { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 import { type BackfillRequest, type BackfillResult, createBackfill } from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -172,9 +173,15 @@ export class Engine {
     finished: FinishedTry,
     eager?: EagerClaim,
   ): Promise<ClaimedTry | undefined> {
-    const entry = await this.catalog.get(dagId);
-    const need = passNeed(entry?.dag, finished);
-    if (need === 'check' && !(await this.siblingChecks.submit(finished))) return undefined;
+    return this.scheduleAfter((await this.catalog.get(dagId))?.dag, finished, eager);
+  }
+
+  private async scheduleAfter(
+    dag: SerializedDag | undefined,
+    finished: FinishedTry,
+    eager?: EagerClaim,
+  ): Promise<ClaimedTry | undefined> {
+    if (passNeed(dag, finished) === 'check' && !(await this.siblingChecks.submit(finished))) return undefined;
     // Only a pass this call starts can hand a try over; a coalesced one serves many callers.
     const starts = !this.passes.has(finished.dagRunId);
     const outcome = await this.schedule(finished.dagRunId, starts && eager ? { claimFor: eager } : {});
@@ -183,7 +190,9 @@ export class Engine {
 
   /**
    * finishTry then tryFinished, for an unmapped task's try: when no pass of its run is under way
-   * in this process, the end is recorded inside the pass's transaction (one commit per hop).
+   * in this process, the end is recorded inside the pass's transaction (one commit per hop). A
+   * mapped instance's end that needs no pass of its own hands its slot to a waiting sibling
+   * (FinishRequest.handOver), claimed for this worker in the same statement.
    */
   async finishAndSchedule(
     claimed: FinishRequest['claimed'] & { readonly dagRunId: number; readonly mapIndex: number },
@@ -206,37 +215,19 @@ export class Engine {
         // The pass failed and took the end with it: record the end alone, then schedule apart.
       }
     }
-    const handOver = !fuse && eager && (await this.mayHandOver(claimed, outcome));
-    const result = await this.finishes.submit(
-      handOver && eager ? { ...request, handOver: eager.worker } : request,
-    );
+    const dag = (await this.catalog.get(claimed.dagId))?.dag;
+    const handOver =
+      !fuse &&
+      eager !== undefined &&
+      claimed.mapIndex >= 0 &&
+      (outcome.kind === 'success' || outcome.kind === 'skipped') &&
+      passNeed(dag, { ...claimed, state: outcome.kind }) === 'check';
+    const result = await this.finishes.submit(handOver ? { ...request, handOver: eager.worker } : request);
     if (result.kind !== 'recorded') return { result };
     // The freed slot went to another instance of the task: a pass would have done no more.
     if (result.successor) return { result, next: result.successor };
-    const next = await this.tryFinished(
-      claimed.dagId,
-      { ...claimed, state: result.state },
-      fuse ? undefined : eager,
-    );
+    const next = await this.scheduleAfter(dag, { ...claimed, state: result.state }, fuse ? undefined : eager);
     return next ? { result, next } : { result };
-  }
-
-  /**
-   * Whether a mapped instance's end may hand its slot to a sibling waiting in `scheduled`
-   * (task-tries.ts): only an end that would not need a pass of its own (after-try.ts).
-   */
-  private async mayHandOver(
-    claimed: {
-      readonly dagId: string;
-      readonly dagRunId: number;
-      readonly taskId: string;
-      readonly mapIndex: number;
-    },
-    outcome: FinishRequest['outcome'],
-  ): Promise<boolean> {
-    if (claimed.mapIndex < 0 || (outcome.kind !== 'success' && outcome.kind !== 'skipped')) return false;
-    const entry = await this.catalog.get(claimed.dagId);
-    return passNeed(entry?.dag, { ...claimed, state: outcome.kind }) === 'check';
   }
 
   private async schedulePass(dagRunId: number, extra: PassExtras = {}): Promise<ScheduleOutcome> {

@@ -98,9 +98,7 @@ export async function queueRunnable(
   const fetchBacklog =
     openPools.length > 0 ? active.filter((r) => r.hasBacklog && roomOf(r.dag.dagId) > 0) : [];
   if (fetchBacklog.length > 0) {
-    const fullTasks = fetchBacklog.flatMap((r) =>
-      [...r.queued].filter(([, n]) => n >= window).map(([taskId]) => windowKey(r.dagRunId, taskId)),
-    );
+    const fullTasks = [...inWindow].filter(([, n]) => n >= window).map(([key]) => key);
     const rows = await tx.$queryRaw<(TiRow & { dag_run_id: number })[]>`
       SELECT b.* FROM unnest(${fetchBacklog.map((r) => r.dagRunId)}::int[], ${fetchBacklog.map((r) => roomOf(r.dag.dagId))}::int[]) AS r(run, room)
       CROSS JOIN LATERAL (

@@ -227,7 +227,7 @@ async function advanceRuns(
       dag: p.dag,
       dagRunId: p.run.id,
       ready: [...p.ready.values()],
-      hasBacklog: count(p.counts, 'scheduled') > 0,
+      hasBacklog: inState(p.counts, 'scheduled').size > 0,
       queued: inState(p.counts, 'queued'),
     })),
     now,
@@ -284,12 +284,6 @@ async function readRuns(
   return new Map(
     [...byRun].map(([id, run]) => [id, { counts: countStates(run.summary), candidates: run.candidates }]),
   );
-}
-
-function count(counts: StateCounts, state: TaskInstanceState): number {
-  let n = 0;
-  for (const byState of counts.values()) n += byState.get(state) ?? 0;
-  return n;
 }
 
 /** Per task, how many of its instances are in `state`. */

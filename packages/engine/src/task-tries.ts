@@ -326,11 +326,9 @@ async function recordEnds(
     ), picked AS (
       SELECT s.id, w.at, w.hostname, w.pid FROM wanted w
       CROSS JOIN LATERAL (
-        -- Ordered as the index is, so that even a generic plan walks the index, not the table.
         SELECT id FROM task_instance s
         WHERE s.dag_run_id = w.dag_run_id AND s.state = 'scheduled' AND s.task_id = w.task_id
           AND s.pool = w.pool AND s.pool_slots = w.pool_slots
-        ORDER BY s.dag_run_id, s.state, s.task_id
         LIMIT w.n FOR UPDATE SKIP LOCKED) s
       -- Only while nothing else of the run waits in 'scheduled': then the run's own pass would
       -- give the freed slot to one of these siblings too (the same pool and DAG, the same

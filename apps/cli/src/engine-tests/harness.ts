@@ -2,7 +2,7 @@
 // repository, the dag processor's child processes, real `weir worker` and `weir scheduler`
 // processes, and a private database and Redis prefix per test file.
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '@weir/engine';
@@ -154,4 +154,19 @@ export function useHarness(setup: HarnessSetup): Harness {
       return current[key as keyof Harness];
     },
   });
+}
+
+/**
+ * For a log of `begin` and `end` lines that tasks append as they start and stop: how many lines
+ * it has, and the most tasks that were running at once.
+ */
+export function peakConcurrency(logFile: string): { lines: number; peak: number } {
+  const lines = readFileSync(logFile, 'utf8').trim().split('\n');
+  let running = 0;
+  let peak = 0;
+  for (const line of lines) {
+    running += line === 'begin' ? 1 : -1;
+    peak = Math.max(peak, running);
+  }
+  return { lines: lines.length, peak };
 }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { runWeir } from '@weir/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, peakConcurrency, startHarness } from './harness.ts';
 
 const pooled = (dir: string) => `
 import { appendFileSync } from 'node:fs';
@@ -56,14 +56,8 @@ describe('pools and priority', () => {
       await h.engine.trigger({ dagId: 'pooled', runId: 'p2' }),
     ];
     for (const run of runs) expect(await h.waitForRun(run.id)).toBe('success');
-    let running = 0;
-    let peak = 0;
-    const lines = readFileSync(`${h.dir}/pooled.log`, 'utf8').trim().split('\n');
-    for (const line of lines) {
-      running += line === 'begin' ? 1 : -1;
-      peak = Math.max(peak, running);
-    }
-    expect(lines).toHaveLength(32);
+    const { lines, peak } = peakConcurrency(`${h.dir}/pooled.log`);
+    expect(lines).toBe(32);
     expect(peak).toBeLessThanOrEqual(2);
   }, 120_000);
 

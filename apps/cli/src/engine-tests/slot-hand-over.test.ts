@@ -2,11 +2,11 @@
 // wait in `scheduled`, and the worker whose try of the task ends takes the next one in the same
 // statement, instead of a pass and a Redis job per instance. The first three tests drive the
 // engine by hand (no worker, no scheduler), so each step can be checked; the last runs real
-// workers and schedulers against a narrow pool.
-import { readFileSync } from 'node:fs';
+// workers and schedulers against a narrow pool, where ends hand over or go through passes as
+// they race, and checks the bound both must keep.
 import { type EagerClaim, Engine } from '@weir/engine';
 import { describe, expect, it } from 'vitest';
-import { useHarness } from './harness.ts';
+import { peakConcurrency, useHarness } from './harness.ts';
 
 const FAN = `
 import { dag } from '@weir/sdk';
@@ -64,7 +64,7 @@ describe('slot hand-over between the instances of a mapped task', () => {
     h.database.db.taskInstance.findMany({
       where: { dagRunId, taskId },
       orderBy: { mapIndex: 'asc' },
-      select: { id: true, state: true, tryNumber: true, queuedAt: true, startedAt: true, pid: true },
+      select: { id: true, state: true, tryNumber: true, pid: true },
     });
   const inState = async (dagRunId: number, taskId: string, state: string) =>
     (await instances(dagRunId, taskId)).filter((t) => t.state === state);
@@ -122,20 +122,17 @@ describe('slot hand-over between the instances of a mapped task', () => {
         running.push(next);
       }
     }
-    expect(handedTo.sort()).toEqual([...waiting].sort());
+    expect(handedTo.sort((a, b) => a - b)).toEqual([...waiting].sort((a, b) => a - b));
     expect(await h.database.db.dagRun.findUnique({ where: { id: run.id }, select: { state: true } })).toEqual(
       {
         state: 'success',
       },
     );
-    // Only the window went through Redis; a handed-over try was queued and started at once, by
-    // the worker whose slot it took, as its first try.
+    // Only the window went through Redis; a handed-over try ran as its first try, on the worker
+    // whose slot it took.
     expect((await h.addedJobs('default')).length - jobsBefore).toBe(3);
     const handedOver = (await instances(run.id, 'work')).filter((t) => waiting.has(t.id));
-    for (const t of handedOver) {
-      expect(t).toMatchObject({ state: 'success', tryNumber: 1, pid: WORKER.pid });
-      expect(t.queuedAt).toEqual(t.startedAt);
-    }
+    for (const t of handedOver) expect(t).toMatchObject({ state: 'success', tryNumber: 1, pid: WORKER.pid });
     const attempts = await h.database.db.taskAttempt.count({
       where: { taskInstanceId: { in: [...waiting] }, outcome: 'success' },
     });
@@ -197,18 +194,8 @@ describe('slot hand-over between the instances of a mapped task', () => {
     }
     const run = await h.engine.trigger({ dagId: 'narrow_map' });
     expect(await h.waitForRun(run.id, 60_000)).toBe('success');
-    let running = 0;
-    let peak = 0;
-    const lines = readFileSync(`${h.dir}/narrow.log`, 'utf8').trim().split('\n');
-    for (const line of lines) {
-      running += line === 'begin' ? 1 : -1;
-      peak = Math.max(peak, running);
-    }
-    expect(lines.length).toBe(48);
-    expect(peak).toBe(2);
+    expect(peakConcurrency(`${h.dir}/narrow.log`)).toEqual({ lines: 48, peak: 2 });
     const work = await instances(run.id, 'work');
     expect(work.map((t) => [t.state, t.tryNumber])).toEqual(Array(24).fill(['success', 1]));
-    // Most took a sibling's slot rather than a job (a hand-over stamps queued and started alike).
-    expect(work.filter((t) => t.queuedAt?.getTime() === t.startedAt?.getTime()).length).toBeGreaterThan(12);
   }, 90_000);
 });
