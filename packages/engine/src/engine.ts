@@ -15,9 +15,9 @@ import {
   type ClearRequest,
   type ClearResult,
   clearTaskInstances,
-  type MarkState,
   markDagRun,
   markTaskInstances,
+  type RunMarkState,
 } from './run-commands.ts';
 import { createDueScheduledRuns, runsToExamine, staleQueuedTries, startQueuedRuns } from './run-lifecycle.ts';
 import { nextScheduledRuns, storeNextDagRuns } from './schedule-spec.ts';
@@ -322,7 +322,7 @@ export class Engine {
     return result.marked;
   }
 
-  async markRun(request: { dagId: string; runId: string; state: MarkState }): Promise<void> {
+  async markRun(request: { dagId: string; runId: string; state: RunMarkState }): Promise<void> {
     await markDagRun(this.db, this.catalog, request);
   }
 

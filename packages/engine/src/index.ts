@@ -29,9 +29,11 @@ export {
   type ClearResult,
   clearTaskInstances,
   downstreamOf,
+  MARK_STATES,
   type MarkState,
   markDagRun,
   markTaskInstances,
+  type RunMarkState,
 } from './run-commands.ts';
 export { createDueScheduledRuns } from './run-lifecycle.ts';
 export { type ScheduleOptions, type ScheduleOutcome, scheduleDagRun } from './scheduling.ts';

@@ -1,6 +1,8 @@
 // Owns what operators do to runs after the fact, as in Airflow: clear task instances (so they
-// run again), and mark task instances or whole runs success or failed. Each change is followed
-// by scheduling, so downstream tasks react at once.
+// run again), and mark task instances (success, failed or skipped) or whole runs (success or
+// failed). Each change is followed by scheduling, so downstream tasks react at once. A mark that
+// lands on a queued or running instance ends its current try's task_attempt in the same
+// transaction (outcome marked_<state>); the worker running it notices and stops it.
 import type { Db } from '@weir/db';
 import type { SerializedDag } from '@weir/sdk';
 import type { DagCatalog } from './dag-catalog.ts';
@@ -28,8 +30,11 @@ const NOT_CLEARABLE = new Set(['queued', 'running']);
 /**
  * Resets the chosen task instances to `none` so they run again with a new try (their retries
  * are available again), removes their outputs, and puts the run back to running. Mapped tasks
- * collapse back to one unexpanded instance, so they expand afresh. Queued and running
- * instances are left alone.
+ * collapse back to one unexpanded instance, so they expand afresh.
+ *
+ * Queued and running instances are left alone (not counted in `cleared`), as in Airflow, where
+ * clearing one would only restart it: its try is under way, and ends on its own or by a mark
+ * (`weir tasks mark`), after which it can be cleared. Clearing never stops a running try.
  */
 export async function clearTaskInstances(
   db: Db,
@@ -81,9 +86,18 @@ export async function clearTaskInstances(
   });
 }
 
-export type MarkState = 'success' | 'failed';
+/** States an operator may mark task instances with; downstream reacts as to a finished try. */
+export type MarkState = 'success' | 'failed' | 'skipped';
+/** States an operator may mark a whole run with. */
+export type RunMarkState = 'success' | 'failed';
 
-/** Marks task instances (and optionally their downstream) as success or failed. */
+export const MARK_STATES: readonly MarkState[] = ['success', 'failed', 'skipped'];
+
+/**
+ * Marks task instances (and optionally their downstream) success, failed or skipped. Instances
+ * already in that state are left alone; the run is put back to running so the next pass decides
+ * downstream tasks and the run's end.
+ */
 export async function markTaskInstances(
   db: Db,
   catalog: DagCatalog,
@@ -104,34 +118,78 @@ export async function markTaskInstances(
   const now = new Date();
   return db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT 1 FROM dag_run WHERE id = ${run.id} FOR UPDATE`;
-    const result = await tx.taskInstance.updateMany({
-      where: { dagRunId: run.id, taskId: { in: [...chosen] }, state: { not: request.state } },
-      data: { state: request.state, endedAt: now, nextRetryAt: null },
+    const marked = await setMarkedState(tx, run.id, request.state, now, {
+      taskIds: [...chosen],
+      from: 'any',
     });
-    if (result.count > 0) await reopenRun(tx, run.id);
-    return { dagRunId: run.id, marked: result.count };
+    if (marked > 0) await reopenRun(tx, run.id);
+    return { dagRunId: run.id, marked };
   });
 }
+
+const UNFINISHED = ['none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule'];
 
 /** Marks a whole run: its unfinished task instances take the same state, and so does the run. */
 export async function markDagRun(
   db: Db,
   catalog: DagCatalog,
-  request: { dagId: string; runId: string; state: MarkState },
+  request: { dagId: string; runId: string; state: RunMarkState },
 ): Promise<number> {
   const { run } = await findRun(db, catalog, request.dagId, request.runId);
   const now = new Date();
-  await db.$transaction([
-    db.taskInstance.updateMany({
-      where: {
-        dagRunId: run.id,
-        state: { in: ['none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule'] },
-      },
-      data: { state: request.state, endedAt: now },
-    }),
-    db.dagRun.update({ where: { id: run.id }, data: { state: request.state, endedAt: now } }),
-  ]);
+  await db.$transaction(async (tx) => {
+    await tx.$queryRaw`SELECT 1 FROM dag_run WHERE id = ${run.id} FOR UPDATE`;
+    await setMarkedState(tx, run.id, request.state, now, { from: 'unfinished' });
+    await tx.$executeRaw`
+      UPDATE dag_run SET state = ${request.state}::"DagRunState", ended_at = ${now}, updated_at = ${now}
+      WHERE id = ${run.id}`;
+  });
   return run.id;
+}
+
+/**
+ * Sets the chosen instances of a run to `state` (those not in it already), and ends the try of
+ * each that was queued or running: its task_attempt row (inserted for a queued try no worker had
+ * claimed yet) gets ended_at and outcome marked_<state>. Returns how many instances changed.
+ */
+async function setMarkedState(
+  tx: DbOrTx,
+  dagRunId: number,
+  state: MarkState,
+  now: Date,
+  which: { taskIds?: readonly string[]; from: 'any' | 'unfinished' },
+): Promise<number> {
+  const taskIds = which.taskIds ?? null;
+  const from = which.from === 'unfinished' ? UNFINISHED : null;
+  // The CTE reads each row's state before the update (RETURNING sees only the new one).
+  const changed = await tx.$queryRaw<{ id: number; try_number: number; was: string }[]>`
+    WITH chosen AS (
+      SELECT id, state::text AS was FROM task_instance
+      WHERE dag_run_id = ${dagRunId} AND state <> ${state}::"TaskInstanceState"
+        AND (${taskIds}::text[] IS NULL OR task_id = ANY(${taskIds}::text[]))
+        AND (${from}::text[] IS NULL OR state::text = ANY(${from}::text[]))
+      ORDER BY id FOR UPDATE)
+    UPDATE task_instance t
+    SET state = ${state}::"TaskInstanceState", ended_at = ${now}, next_retry_at = NULL, reschedule_at = NULL,
+        duration = CASE WHEN chosen.was = 'running' AND t.started_at IS NOT NULL
+                        THEN EXTRACT(EPOCH FROM (${now}::timestamp - t.started_at)) ELSE t.duration END,
+        updated_at = ${now}
+    FROM chosen WHERE t.id = chosen.id
+    RETURNING t.id, t.try_number, chosen.was`;
+  const tries = changed.filter(
+    (row) => (row.was === 'queued' || row.was === 'running') && row.try_number > 0,
+  );
+  if (tries.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO task_attempt (task_instance_id, try_number, started_at, ended_at, outcome, error)
+      SELECT u.id, u.try_number, ${now}, ${now}, ${`marked_${state}`}::"AttemptOutcome", u.error
+      FROM unnest(${tries.map((t) => t.id)}::int[], ${tries.map((t) => t.try_number)}::int[],
+                  ${tries.map((t) => `marked ${state} by an operator while ${t.was}`)}::text[]) AS u(id, try_number, error)
+      ON CONFLICT (task_instance_id, try_number) DO UPDATE
+      SET ended_at = EXCLUDED.ended_at, outcome = EXCLUDED.outcome, error = EXCLUDED.error
+      WHERE task_attempt.ended_at IS NULL`;
+  }
+  return changed.length;
 }
 
 async function reopenRun(tx: DbOrTx, dagRunId: number): Promise<void> {

@@ -1,6 +1,6 @@
 // Owns the operator commands on existing runs: `weir dags backfill`, `weir backfills cancel`,
 // `weir tasks clear`, `weir tasks mark` and `weir dags mark`.
-import { cancelBackfill, type MarkState, type Reprocess } from '@weir/engine';
+import { cancelBackfill, MARK_STATES, type MarkState, type Reprocess, type RunMarkState } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
@@ -99,11 +99,13 @@ export function registerRunOperationCommands(program: Command): void {
 
   tasks
     .command('mark')
-    .description('mark task instances of a run success or failed')
+    .description(
+      'mark task instances of a run success, failed or skipped (a queued or running try is stopped)',
+    )
     .argument('<dagId>')
     .argument('<runId>')
     .argument('<taskIds...>')
-    .requiredOption('--state <state>', 'success or failed')
+    .requiredOption('--state <state>', 'success, failed or skipped')
     .option('--downstream', 'also mark everything downstream of them')
     .action(
       async (
@@ -112,7 +114,7 @@ export function registerRunOperationCommands(program: Command): void {
         taskIds: string[],
         opts: { state: string; downstream?: boolean },
       ) => {
-        const state = markState(opts.state);
+        const state = markState(opts.state, MARK_STATES);
         await withRuntime(async (runtime) => {
           const marked = await runtime.engine.markTasks({
             dagId,
@@ -133,7 +135,7 @@ export function registerRunOperationCommands(program: Command): void {
     .argument('<runId>')
     .requiredOption('--state <state>', 'success or failed')
     .action(async (dagId: string, runId: string, opts: { state: string }) => {
-      const state = markState(opts.state);
+      const state = markState(opts.state, ['success', 'failed'] as const);
       await withRuntime(async (runtime) => {
         await runtime.engine.markRun({ dagId, runId, state });
         process.stdout.write(`run ${runId} of ${dagId} marked ${state}\n`);
@@ -141,10 +143,12 @@ export function registerRunOperationCommands(program: Command): void {
     });
 }
 
-function markState(value: string): MarkState {
-  if (value !== 'success' && value !== 'failed')
-    throw new CliError(`--state must be success or failed, got "${value}"`, 2);
-  return value;
+function markState<S extends MarkState | RunMarkState>(value: string, allowed: readonly S[]): S {
+  if (!(allowed as readonly string[]).includes(value)) {
+    const names = `${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
+    throw new CliError(`--state must be ${names}, got "${value}"`, 2);
+  }
+  return value as S;
 }
 
 function date(text: string, option: string): Date {
