@@ -3,10 +3,12 @@ import { loadConfig } from '@weir/config';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { asCliError, withRuntime } from '../runtime.ts';
+import { registerDagsCheckCommand } from './dags-check.ts';
 import { testDag } from './dags-test.ts';
 
 export function registerDagsCommands(program: Command): void {
   const dags = program.command('dags').description('list, trigger, pause and test DAGs');
+  registerDagsCheckCommand(dags);
 
   dags
     .command('list')

@@ -1,13 +1,9 @@
-// Owns `weir tasks test`: runs one task's function alone, in this process, like `airflow tasks
-// test`: no dependencies checked, no state recorded. Upstream outputs come from --inputs.
-import { resolve } from 'node:path';
+// Owns `weir tasks …` that work on one task alone: `tasks test` (see tasks-test.ts).
 import { loadConfig } from '@weir/config';
-import { discoverDagFiles, importDagFile } from '@weir/dag-loader';
-import { serializeDag, type TaskContext } from '@weir/sdk';
 import type { Command } from 'commander';
-import { CliError } from '../errors.ts';
 import { resolveFromCwd } from '../paths.ts';
 import { parseConf } from './dags.ts';
+import { testTask } from './tasks-test.ts';
 
 export function registerTasksCommands(program: Command): void {
   const tasks = program.command('tasks').description('work with single tasks');
@@ -18,52 +14,40 @@ export function registerTasksCommands(program: Command): void {
     .argument('<taskId>')
     .option('--logical-date <iso>', 'logical date (default: now)')
     .option('--conf <json>', 'params for the run')
-    .option('--inputs <json>', 'JSON array of the upstream outputs the task takes, in order')
+    .option(
+      '--inputs <json>',
+      'upstream outputs: a JSON array of the inputs the task takes, in order, or an object keyed by upstream task id',
+    )
+    .option('--map-index <n>', 'for a mapped task: the instance to run (default 0)')
+    .option(
+      '--args <json>',
+      "for a mapped task: the instance's arguments object (default: computed from literal expand lists and --inputs)",
+    )
     .option('--dags-folder <dir>', 'DAG folder (default WEIR_DAGS_FOLDER)')
     .action(
       async (
         dagId: string,
         taskId: string,
-        opts: { logicalDate?: string; conf?: string; inputs?: string; dagsFolder?: string },
+        opts: {
+          logicalDate?: string;
+          conf?: string;
+          inputs?: string;
+          mapIndex?: string;
+          args?: string;
+          dagsFolder?: string;
+        },
       ) => {
         const config = loadConfig();
-        const folder = resolveFromCwd(opts.dagsFolder ?? config.dagsFolder);
-        let found: Awaited<ReturnType<typeof importDagFile>>[number] | undefined;
-        for (const file of discoverDagFiles(folder)) {
-          const dags = await importDagFile(resolve(file.path), file.version).catch(() => []);
-          found = dags.find((d) => d.dagId === dagId);
-          if (found) break;
-        }
-        if (!found) throw new CliError(`DAG "${dagId}" not found in ${folder}`);
-        const task = found.tasks.get(taskId);
-        if (!task)
-          throw new CliError(
-            `DAG "${dagId}" has no task "${taskId}"; it has: ${[...found.tasks.keys()].join(', ')}`,
-          );
-        const serialized = serializeDag(found);
-        const logicalDate = opts.logicalDate ? new Date(opts.logicalDate) : new Date();
-        if (Number.isNaN(logicalDate.getTime()))
-          throw new CliError(`--logical-date "${opts.logicalDate}" is not an ISO date`, 2);
-        const inputs = opts.inputs
-          ? (JSON.parse(opts.inputs) as unknown[])
-          : task.inputs.map(() => undefined);
-        const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-          process.stderr.write(`[${level}] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
-        const ctx: TaskContext = {
+        const output = await testTask({
           dagId,
-          runId: `tasks_test__${logicalDate.toISOString()}`,
           taskId,
-          mapIndex: -1,
-          tryNumber: 1,
-          maxTries: 1,
-          logicalDate,
-          dataIntervalStart: logicalDate,
-          dataIntervalEnd: logicalDate,
-          params: { ...(serialized.params?.defaults ?? {}), ...parseConf(opts.conf) },
-          log: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') },
-          signal: new AbortController().signal,
-        };
-        const output = await task.fn(ctx, ...inputs);
+          folder: resolveFromCwd(opts.dagsFolder ?? config.dagsFolder),
+          conf: parseConf(opts.conf),
+          logicalDate: opts.logicalDate,
+          inputs: opts.inputs,
+          mapIndex: opts.mapIndex,
+          args: opts.args,
+        });
         process.stdout.write(`${JSON.stringify(output ?? null)}\n`);
       },
     );
