@@ -1,9 +1,11 @@
 // Owns reading task outputs (XCom) as downstream tasks see them: an unmapped task's output, or
 // a mapped task's outputs as a list in map index order (null where an instance returned nothing).
+// Every value read from `xcom.value` goes through the SDK's decodeOutput, so a Date, Map or bigint
+// a task returned arrives as one (plain JSON rows decode as themselves).
 
 import type { RawSql } from '@weir/db';
 import { argumentsAt, type Expansion } from '@weir/domain';
-import type { SerializedDag, SerializedMapping } from '@weir/sdk';
+import { decodeOutput, type SerializedDag, type SerializedMapping } from '@weir/sdk';
 import { GroupBatcher } from './group-batcher.ts';
 import type { OutputVersion } from './task-tries.ts';
 
@@ -15,8 +17,8 @@ export async function taskOutputs(
 ): Promise<Map<string, unknown>> {
   const outputs = new Map<string, unknown>();
   if (taskIds.length === 0) return outputs;
-  const rows = await db.$queryRaw<{ task_id: string; map_index: number; value: unknown }[]>`
-    SELECT t.task_id, t.map_index, x.value
+  const rows = await db.$queryRaw<{ task_id: string; map_index: number; stored: boolean; value: unknown }[]>`
+    SELECT t.task_id, t.map_index, x.id IS NOT NULL AS stored, x.value
     FROM task_instance t LEFT JOIN xcom x ON x.task_instance_id = t.id AND x.key = 'return_value'
     WHERE t.dag_run_id = ${dagRunId} AND t.task_id = ANY(${[...taskIds]})
     ORDER BY t.task_id, t.map_index`;
@@ -24,9 +26,10 @@ export async function taskOutputs(
   for (const id of taskIds) outputs.set(id, mapped.has(id) ? [] : undefined);
   for (const row of rows) {
     if (mapped.has(row.task_id)) {
-      if (row.map_index >= 0) (outputs.get(row.task_id) as unknown[]).push(row.value ?? null);
-    } else if (row.map_index === -1) {
-      outputs.set(row.task_id, row.value ?? undefined);
+      if (row.map_index >= 0) (outputs.get(row.task_id) as unknown[]).push(decodeOutput(row.value) ?? null);
+    } else if (row.map_index === -1 && row.stored) {
+      // A returned null is stored, and arrives as null; no row means the task returned nothing.
+      outputs.set(row.task_id, decodeOutput(row.value));
     }
   }
   return outputs;
@@ -61,6 +64,7 @@ export function expansionOf(
 
 function describe(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
+  if (value instanceof Map || value instanceof Set) return `a ${value.constructor.name}`;
   return typeof value;
 }
 
@@ -130,7 +134,9 @@ export class OutputCache {
     if (missing.length > 0) {
       const fetched = await this.db.$queryRaw<{ id: number; version: string; value: unknown }[]>`
         SELECT id, xmin::text AS version, value FROM xcom WHERE id = ANY(${missing})`;
-      for (const row of fetched) this.remember(row.id, { version: row.version, value: row.value });
+      // Decoded once here: every mapped instance served from the cache shares the decoded value.
+      for (const row of fetched)
+        this.remember(row.id, { version: row.version, value: decodeOutput(row.value) });
     }
     for (const row of rows) {
       const entry = this.entries.get(row.id);

@@ -7,6 +7,7 @@ import type { DeadlineOptions } from './deadline.ts';
 import type { Duration } from './duration.ts';
 import type { SensorOutput, SensorSettings } from './sensor.ts';
 import type { TaskKind, TriggerRule, WeightRule } from './serialized.ts';
+import type { AsStorable, MappedOutput } from './storable.ts';
 
 const DAG_BRAND = Symbol.for('weir.dag');
 const HANDLE_BRAND = Symbol.for('weir.task-handle');
@@ -162,32 +163,45 @@ export interface Dag {
   readonly tasks: ReadonlyMap<string, TaskDefinition>;
 }
 
+/**
+ * A task function's return type, checked: `R` infers from the function as written, and the
+ * intersection fails on whatever part of it cannot be stored (a function, symbol, Promise or object
+ * with methods anywhere in it; see AsStorable). What can be stored arrives as it was returned (see
+ * output-codec.ts), so a handle's type is the type its downstream inputs receive.
+ */
+type Checked<R> = R & AsStorable<R>;
+
 export interface DagBuilder<P> {
-  task<R>(taskId: string, fn: TaskFn<P, readonly [], R>): TaskHandle<Awaited<R>>;
+  task<R>(taskId: string, fn: TaskFn<P, readonly [], Checked<R>>): TaskHandle<Awaited<R>>;
   task<const I extends readonly TaskHandle<unknown>[], R>(
     taskId: string,
     options: TaskOptions<P, I>,
-    fn: TaskFn<P, I, R>,
+    fn: TaskFn<P, I, Checked<R>>,
   ): TaskHandle<Awaited<R>>;
   /**
    * A mapped task: one instance per element of `expand` (Airflow's dynamic task mapping). Its
-   * downstream tasks receive the outputs as a list, in map index order.
+   * downstream tasks receive the outputs as a list, in map index order (null for an instance that
+   * returned nothing).
    */
   map<
     const E extends Record<string, Expandable>,
     const I extends readonly TaskHandle<unknown>[] = readonly [],
     X extends Record<string, unknown> = Record<never, never>,
     R = unknown,
-  >(taskId: string, options: MapOptions<P, E, X, I>, fn: MapFn<P, E, X, I, R>): TaskHandle<Awaited<R>[]>;
+  >(
+    taskId: string,
+    options: MapOptions<P, E, X, I>,
+    fn: MapFn<P, E, X, I, Checked<R>>,
+  ): TaskHandle<MappedOutput<Awaited<R>>[]>;
   /**
    * A sensor (Airflow's BaseSensorOperator): the function is poked until it returns a truthy
    * value, which becomes the output; false, null or undefined mean "not yet". See SensorSettings.
    */
-  sensor<R>(taskId: string, fn: TaskFn<P, readonly [], R>): TaskHandle<SensorOutput<R>>;
+  sensor<R>(taskId: string, fn: TaskFn<P, readonly [], Checked<R>>): TaskHandle<SensorOutput<R>>;
   sensor<const I extends readonly TaskHandle<unknown>[], R>(
     taskId: string,
     options: SensorOptions<P, I>,
-    fn: TaskFn<P, I, R>,
+    fn: TaskFn<P, I, Checked<R>>,
   ): TaskHandle<SensorOutput<R>>;
 }
 

@@ -37,6 +37,13 @@ export {
   type ThrownOutcome,
 } from './errors.ts';
 export {
+  decodeOutput,
+  decodeOutputText,
+  type EncodedOutput,
+  encodeOutput,
+  OUTPUT_ENVELOPE_KEY,
+} from './output-codec.ts';
+export {
   isPokeDone,
   SENSOR_DEFAULTS,
   type SensorOutput,
@@ -64,4 +71,11 @@ export {
 export { DEFAULTS, serializeDag } from './serialize.ts';
 export * from './serialized.ts';
 export { DAG_RUN_STATES, type DagRunState, TASK_INSTANCE_STATES, type TaskInstanceState } from './states.ts';
+export type {
+  AsStorable,
+  MappedOutput,
+  NotStorable,
+  Storable,
+  StorableTypedArray,
+} from './storable.ts';
 export { isValidTimeZone, toInstant } from './zoned-time.ts';
