@@ -37,3 +37,15 @@ export function discoverDagFiles(folder: string): DagFileStat[] {
   walk(folder);
   return found;
 }
+
+/** One DAG file's stat, or null when it is gone or not a DAG file. */
+export function statDagFile(path: string): DagFileStat | null {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  if (!DAG_FILE.test(name) || NOT_DAG.test(name)) return null;
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? { path, version: `${stat.mtimeMs}-${stat.size}` } : null;
+  } catch {
+    return null;
+  }
+}

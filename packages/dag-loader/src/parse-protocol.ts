@@ -6,8 +6,27 @@ export interface ParseRequest {
   readonly version: string;
 }
 
+/** Where in the DAG file an import failed: 1-based line and column of the .ts source. */
+export interface SourceLocation {
+  readonly line: number;
+  readonly column: number;
+}
+
 export type ParseResponse =
-  | { readonly file: string; readonly ok: true; readonly dags: readonly SerializedDag[] }
-  | { readonly file: string; readonly ok: false; readonly message: string; readonly stack: string | null };
+  | {
+      readonly file: string;
+      readonly ok: true;
+      readonly dags: readonly SerializedDag[];
+      /** DAGs the file's own code created with `dag()` but did not export (so nothing runs them). */
+      readonly unexportedDagIds: readonly string[];
+    }
+  | {
+      readonly file: string;
+      readonly ok: false;
+      /** One line. */
+      readonly message: string;
+      readonly stack: string | null;
+      readonly location: SourceLocation | null;
+    };
 
 export type ParseResult = ParseResponse & { readonly durationMs: number };

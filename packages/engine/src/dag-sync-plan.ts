@@ -8,8 +8,19 @@ import { validateSchedule } from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
 
 export type FileParseOutcome =
-  | { readonly ok: true; readonly dags: readonly SerializedDag[] }
-  | { readonly ok: false; readonly message: string; readonly stack: string | null };
+  | {
+      readonly ok: true;
+      readonly dags: readonly SerializedDag[];
+      /** Something wrong that does not stop the file's DAGs (a DAG created but not exported). */
+      readonly warning?: string | null;
+    }
+  | {
+      readonly ok: false;
+      readonly message: string;
+      readonly stack: string | null;
+      /** Where the import failed, as `dags/x.ts:12:7`: the message then reads `dags/x.ts:12:7: …`. */
+      readonly location?: string | null;
+    };
 
 export interface ParsedDagFile {
   readonly fileloc: string;
@@ -75,7 +86,10 @@ export function planDagSync(files: readonly ParsedDagFile[], stored: readonly St
   for (const { fileloc, outcome } of files) {
     const problem = outcome.ok ? definitionProblem(fileloc, outcome.dags, dags) : outcome.message;
     if (!outcome.ok || problem !== null) {
-      const message = `DAG file ${fileloc} failed to import: ${problem}`;
+      const message =
+        !outcome.ok && outcome.location
+          ? `${outcome.location}: ${problem}`
+          : `DAG file ${fileloc} failed to import: ${problem}`;
       importErrors.push({ fileloc, message, stackTrace: outcome.ok ? null : outcome.stack });
       // The DAGs it defined before keep their last good version, as in Airflow.
       results.push({ fileloc, dagIds: [], importError: message });
@@ -97,7 +111,10 @@ export function planDagSync(files: readonly ParsedDagFile[], stored: readonly St
       // Retired by a file earlier in the batch, taken up by this one.
       deactivated.delete(dag.dagId);
     }
-    cleanFiles.push(fileloc);
+    // A warning lives in the file's import_error row, marked as such: its DAGs load all the same.
+    if (outcome.warning)
+      importErrors.push({ fileloc, message: `warning: ${outcome.warning}`, stackTrace: null });
+    else cleanFiles.push(fileloc);
     results.push({ fileloc, dagIds: outcome.dags.map((dag) => dag.dagId), importError: null });
   }
   return {

@@ -31,7 +31,10 @@ export async function syncDagFiles(
   clock: Clock,
 ): Promise<SyncResult[]> {
   // Path order decides which of two new files defining the same DAG id keeps it; each
-  // transaction sees what the ones before it stored.
+  // transaction sees what the ones before it stored. The dag processor calls this as files finish
+  // parsing, several times a pass, one call at a time: each call's transactions still lock DAG
+  // rows in dag_id order, and the processor holds back a file whose id a file still parsing may
+  // claim first (apps/scheduler/src/dag-processor.ts), so path order still decides.
   const ordered = [...files].sort((a, b) => a.fileloc.localeCompare(b.fileloc));
   const results: SyncResult[] = [];
   for (let i = 0; i < ordered.length; i += FILES_PER_TRANSACTION) {

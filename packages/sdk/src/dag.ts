@@ -11,6 +11,11 @@ import type { AsStorable, MappedOutput } from './storable.ts';
 
 const DAG_BRAND = Symbol.for('weir.dag');
 const HANDLE_BRAND = Symbol.for('weir.task-handle');
+/**
+ * Set by the dag processor's parse child while it imports one file: told of every DAG `dag()`
+ * creates, so a DAG that is created but not exported gets a warning instead of silence.
+ */
+const DAG_CREATED = Symbol.for('weir.dag-created');
 
 /** A reference to a task, typed by its output. Pass it in `inputs` or `after` of another task. */
 export interface TaskHandle<T> {
@@ -272,12 +277,14 @@ export function dag<S extends z.ZodType | undefined = undefined>(
     sensor: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, false, true),
   } as DagBuilder<ParamsOf<S>>;
   build(builder);
-  return {
+  const created: Dag = {
     [DAG_BRAND]: true,
     dagId: options.id,
     options: options as DagOptions<z.ZodType | undefined>,
     tasks,
   };
+  (globalThis as Record<symbol, ((dag: Dag) => void) | undefined>)[DAG_CREATED]?.(created);
+  return created;
 }
 
 function sensorSettings(options: SensorSettings): SensorSettings {

@@ -1,4 +1,4 @@
-// Owns `weir dags test`: parses the DAG folder, creates one manual run, and drives it to the end
+// Owns `weir dags test`: parses the DAG's file, creates one manual run, and drives it to the end
 // in this process with the real engine: an in-process worker on a private queue prefix, and
 // the engine's scheduling for retries. Needs only PostgreSQL and Redis.
 import type { WeirConfig } from '@weir/config';
@@ -35,11 +35,13 @@ export async function testDag(config: WeirConfig, request: DagTestRequest): Prom
       folder: resolveFromCwd(request.dagsFolder ?? config.dagsFolder),
       importTimeoutMs: config.dagProcessor.importTimeoutMs,
     });
-    const report = await processor.processOnce();
+    // Only the file that defines the DAG is parsed (found from where it was stored, else by its
+    // id in the files' text), so an unrelated slow or broken file cannot hold the test up.
+    const parsed = await processor.processFilesDefining(request.dagId);
     const entry = await runtime.engine.catalog.get(request.dagId);
-    const mine = report.parsed.find((p) => p.dagIds.includes(request.dagId));
+    const mine = parsed.find((p) => p.dagIds.includes(request.dagId));
     if (!entry || !mine) {
-      const errors = report.parsed.filter((p) => p.importError).map((p) => p.importError);
+      const errors = parsed.filter((p) => p.importError).map((p) => p.importError);
       throw new CliError(
         `DAG "${request.dagId}" not found in ${processor.folder}` +
           (errors.length ? `; import errors: ${errors.join(' | ')}` : ''),

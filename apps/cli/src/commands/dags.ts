@@ -36,9 +36,18 @@ export function registerDagsCommands(program: Command): void {
           ['dag_id', 'schedule', 'paused', 'fileloc'],
           rows.map((r) => [r.dagId, r.schedule ?? 'None', String(r.isPaused), r.fileloc]),
         );
-        if (errors.length > 0) {
-          process.stdout.write(`\nimport errors (${errors.length}):\n`);
-          for (const e of errors) process.stdout.write(`  ${e.message}\n`);
+        // One line each (`dags/x.ts:12:7: message`); the stack stays in import_error.stack_trace.
+        // A file's warning (a DAG it creates but does not export) shares the row, marked `warning:`.
+        const oneLine = (message: string) => message.replace(/\s*\n\s*/g, ' ');
+        const warnings = errors.filter((e) => e.message.startsWith('warning: '));
+        const failures = errors.filter((e) => !e.message.startsWith('warning: '));
+        for (const [title, list] of [
+          ['import errors', failures],
+          ['warnings', warnings],
+        ] as const) {
+          if (list.length === 0) continue;
+          process.stdout.write(`\n${title} (${list.length}):\n`);
+          for (const e of list) process.stdout.write(`  ${oneLine(e.message)}\n`);
         }
       });
     });
