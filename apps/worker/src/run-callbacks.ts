@@ -1,39 +1,62 @@
-// Owns DAG-level callbacks (onSuccess / onFailure): run in a worker once a run has finished,
-// with the run's context. One that throws is logged and changes nothing.
+// Owns DAG-level callbacks (onSuccess / onFailure): run in one of the worker's executors once a
+// run has finished, with the run's context. One that throws is logged and changes nothing.
 import type { Engine } from '@weir/engine';
 import type { RunCallbackJobData } from '@weir/queue';
-import type { DagRunContext, TaskLogger } from '@weir/sdk';
-import type { DagFunctions } from './dag-functions.ts';
+import type { ExecutorPool } from './executors/executor-pool.ts';
+import type { WorkerLogger } from './worker-logger.ts';
 
 export async function runDagCallback(
   engine: Engine,
-  functions: DagFunctions,
+  executors: ExecutorPool,
   job: RunCallbackJobData,
-  log: TaskLogger,
+  logger: WorkerLogger,
 ): Promise<void> {
   const run = await engine.db.dagRun.findUnique({ where: { id: job.dagRunId } });
   if (!run) return;
   const entry = await engine.catalog.get(run.dagId);
   if (!entry) return;
   const name = job.state === 'success' ? 'onSuccess' : 'onFailure';
+  if (!entry.dag.callbacks.includes(name)) return;
+  const fields = { dagId: run.dagId, runId: run.runId, callback: name };
+  const executor = await executors.acquire();
   try {
-    const dag = await functions.dag(entry.fileloc, run.dagId);
-    const callback = dag.options[name];
-    if (!callback) return;
-    const ctx: DagRunContext<Record<string, unknown>> = {
-      dagId: run.dagId,
-      runId: run.runId,
-      logicalDate: run.logicalDate,
-      dataIntervalStart: run.dataIntervalStart,
-      dataIntervalEnd: run.dataIntervalEnd,
-      params: (run.conf ?? {}) as Record<string, unknown>,
-      state: job.state,
-      log,
-    };
-    await (callback as (ctx: DagRunContext<Record<string, unknown>>) => unknown)(ctx);
-  } catch (error) {
-    log.error(
-      `DAG ${run.dagId} ${name} callback for run ${run.runId} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    const end = await executor.run(
+      {
+        fileloc: entry.fileloc,
+        dagId: run.dagId,
+        target: { kind: 'dag_callback', name },
+        context: {
+          dagId: run.dagId,
+          runId: run.runId,
+          logicalDate: run.logicalDate,
+          dataIntervalStart: run.dataIntervalStart,
+          dataIntervalEnd: run.dataIntervalEnd,
+          params: (run.conf ?? {}) as Record<string, unknown>,
+          state: job.state,
+        },
+        args: [],
+        result: 'ignore',
+      },
+      {
+        log: (level, message, extra) => {
+          const line = { ...fields, ...extra, level };
+          if (level === 'error' || level === 'stderr') logger.error(line, message);
+          else if (level === 'warn') logger.warn(line, message);
+          else logger.info(line, message);
+        },
+      },
     );
+    if (end.kind === 'result' && end.result.kind === 'threw')
+      logger.error(
+        { ...fields, error: end.result.error.stack ?? end.result.error.message },
+        `DAG ${run.dagId} ${name} callback for run ${run.runId} failed`,
+      );
+    else if (end.kind === 'died')
+      logger.error(
+        { ...fields, error: end.message },
+        `DAG ${run.dagId} ${name} callback for run ${run.runId} failed`,
+      );
+  } finally {
+    executors.release(executor);
   }
 }

@@ -1,11 +1,11 @@
-// Owns running a sensor's try: poking its function until it returns a truthy value or its
+// Owns running a sensor's try: poking its function (in the try's executor) until it returns a truthy value or its
 // timeout (counted from the first poke) passes. In poke mode the try sleeps between pokes and
 // keeps its worker slot; in reschedule mode a falsy poke ends the try as up_for_reschedule, the
 // slot goes to other tasks, and this worker wakes the sensor when its wait is over (the
 // scheduler's tick does too, should this worker stop first).
 import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
 import { pokeDelayMs, recordPoke, wakeDueReschedules } from '@weir/engine';
-import { isPokeDone, type SerializedSensor, type TaskContext, type TaskDefinition } from '@weir/sdk';
+import type { SerializedSensor, TaskLogger } from '@weir/sdk';
 
 /**
  * The shortest wait in reschedule mode. The resumed try has the same try number, so the same
@@ -37,44 +37,46 @@ class SensorTimeout extends Error {
 }
 
 /**
- * The function the task runner runs for a sensor: pokes `poke` until done and returns its value.
- * Throws Reschedule or SensorTimeout, which `sensorOutcome` turns into the try's outcome.
+ * Pokes until done and returns the last poke's value. `poke` runs the sensor's function in the
+ * try's executor; the waits between pokes happen here, on the worker's loop, and end early when
+ * the try is stopped (`signal`). Throws Reschedule or SensorTimeout, which `sensorOutcome` turns
+ * into the try's outcome.
  */
-export function pokeUntilDone(
+export async function pokeUntilDone<T>(
   engine: Engine,
   claimed: ClaimedTry,
   sensor: SerializedSensor,
-  poke: TaskDefinition['fn'],
-): TaskDefinition['fn'] {
-  return async (ctx: TaskContext<unknown>, ...inputs: unknown[]) => {
-    for (;;) {
-      const { pokeNumber, firstPokeAt } = await recordPoke(engine.db, claimed.taskInstanceId, engine.clock());
-      const value = await poke(ctx, ...inputs);
-      if (isPokeDone(value)) {
-        ctx.log.info(`poke ${pokeNumber}: condition met`);
-        return value;
-      }
-      const now = engine.clock();
-      const elapsedMs = now.getTime() - firstPokeAt.getTime();
-      if (elapsedMs >= sensor.timeoutMs) {
-        const timeout = new SensorTimeout(sensor.softFail, sensor.timeoutMs, pokeNumber);
-        ctx.log.info(`poke ${pokeNumber}: not yet`);
-        // A failure's error is logged by the task runner; a soft fail has none.
-        if (sensor.softFail) ctx.log.warn(`${timeout.message}; skipped (softFail)`);
-        throw timeout;
-      }
-      const delayMs = pokeDelayMs(
-        sensor,
-        pokeNumber,
-        elapsedMs,
-        `${claimed.dagId}#${claimed.taskId}#${claimed.mapIndex}#${firstPokeAt.toISOString()}#${pokeNumber}`,
-      );
-      const waitMs = sensor.mode === 'reschedule' ? Math.max(delayMs, MIN_RESCHEDULE_MS) : delayMs;
-      ctx.log.info(`poke ${pokeNumber}: not yet; next poke in ${seconds(waitMs)}`);
-      if (sensor.mode === 'reschedule') throw new Reschedule(new Date(now.getTime() + waitMs));
-      await sleep(waitMs, ctx.signal);
+  log: TaskLogger,
+  signal: AbortSignal,
+  poke: () => Promise<T | false>,
+): Promise<T> {
+  for (;;) {
+    const { pokeNumber, firstPokeAt } = await recordPoke(engine.db, claimed.taskInstanceId, engine.clock());
+    const value = await poke();
+    if (value !== false) {
+      log.info(`poke ${pokeNumber}: condition met`);
+      return value;
     }
-  };
+    const now = engine.clock();
+    const elapsedMs = now.getTime() - firstPokeAt.getTime();
+    if (elapsedMs >= sensor.timeoutMs) {
+      const timeout = new SensorTimeout(sensor.softFail, sensor.timeoutMs, pokeNumber);
+      log.info(`poke ${pokeNumber}: not yet`);
+      // A failure's error is logged by the task runner; a soft fail has none.
+      if (sensor.softFail) log.warn(`${timeout.message}; skipped (softFail)`);
+      throw timeout;
+    }
+    const delayMs = pokeDelayMs(
+      sensor,
+      pokeNumber,
+      elapsedMs,
+      `${claimed.dagId}#${claimed.taskId}#${claimed.mapIndex}#${firstPokeAt.toISOString()}#${pokeNumber}`,
+    );
+    const waitMs = sensor.mode === 'reschedule' ? Math.max(delayMs, MIN_RESCHEDULE_MS) : delayMs;
+    log.info(`poke ${pokeNumber}: not yet; next poke in ${seconds(waitMs)}`);
+    if (sensor.mode === 'reschedule') throw new Reschedule(new Date(now.getTime() + waitMs));
+    await sleep(waitMs, signal);
+  }
 }
 
 /** The try's outcome for a sensor's own ending, or null for any other error. */

@@ -14,6 +14,8 @@ export class TaskLogSink {
     private readonly sql: RawSql,
     private readonly taskInstanceId: number,
     private readonly tryNumber: number,
+    /** Also gets every line as it is written (`weir dags test` prints them). */
+    private readonly tee?: (level: string, message: string) => void,
   ) {}
 
   readonly logger: TaskLogger = {
@@ -26,6 +28,7 @@ export class TaskLogSink {
   write(level: string, message: string, fields?: Record<string, unknown>): void {
     const text = fields && Object.keys(fields).length > 0 ? `${message} ${safeJson(fields)}` : message;
     this.buffer.push({ level, message: text, at: new Date() });
+    this.tee?.(level, text);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
 

@@ -1,106 +1,262 @@
-// Owns running one try: claim it, run the task function with its context and inputs under its
-// execution timeout, record the outcome, and schedule what the outcome unblocks at once.
+// Owns running one try: take an executor, claim the try, run the task function there with its
+// context and inputs under its execution timeout, record the outcome, and schedule what the
+// outcome unblocks at once. User code never runs here: this loop only claims, heartbeats and
+// finishes tries, so a task that spins its CPU cannot starve them.
 
 import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
 import { expandSources, mappedArgumentsAt, taskOutputs } from '@weir/engine';
 import type { TaskJob, TaskJobData } from '@weir/queue';
-import {
-  type CallbackContext,
-  classifyThrown,
-  NonRetryableError,
-  type SerializedDag,
-  type SerializedTask,
-  type TaskContext,
-  type TaskDefinition,
-} from '@weir/sdk';
-import type { DagFunctions } from './dag-functions.ts';
+import { classifyThrown, NonRetryableError, type SerializedDag, type SerializedTask } from '@weir/sdk';
+import type { ExecutionEnd, Executor } from './executors/executor.ts';
+import type { ExecutorPool } from './executors/executor-pool.ts';
+import type { Invocation, InvocationTarget } from './executors/protocol.ts';
+import { TryStop, TryStopped } from './executors/stop-signal.ts';
 import { pokeUntilDone, scheduleAfterReschedule, sensorOutcome, wakeWhenDue } from './sensor-runner.ts';
 import { TaskLogSink } from './task-log.ts';
+import type { WorkerLogger } from './worker-logger.ts';
+
+/** A try this worker runs, as the ownership check and shutdown see it. */
+export interface InFlightTry {
+  readonly claimed: ClaimedTry;
+  readonly stop: TryStop;
+  /** True while user code may run; false while the outcome is being recorded. */
+  running: boolean;
+}
 
 export interface RunnerOptions {
   readonly engine: Engine;
-  readonly functions: DagFunctions;
+  readonly executors: ExecutorPool;
   readonly hostname: string;
   readonly pid: number;
-  /** Largest output (JSON bytes) a task may return. */
+  /** Largest output (stored bytes) a task may return. */
   readonly xcomMaxBytes: number;
-  /** Tries in flight, so shutdown can hand them back. */
-  readonly inFlight: Map<number, ClaimedTry>;
+  /** Tries in flight, so the ownership check and shutdown can stop them. */
+  readonly inFlight: Map<number, InFlightTry>;
   /** The task queues this worker serves: it may run tries of these queues eagerly. */
   readonly queues: ReadonlySet<string>;
   /** False once shutdown has begun: then no try is claimed eagerly. */
   readonly accepting: () => boolean;
-}
-
-class TimeoutError extends Error {
-  constructor(ms: number) {
-    super(`task timed out after ${formatMs(ms)} (executionTimeout)`);
-    this.name = 'TimeoutError';
-  }
+  readonly logger: WorkerLogger;
+  /** Every log line of every try, as it is written (`weir dags test` prints them). */
+  readonly onTaskLog?: (claimed: ClaimedTry, level: string, message: string) => void;
 }
 
 /**
  * Runs the job's try, then, while the try's end hands this slot one of the tries it unblocked
- * (eager dispatch: a chain's next task), runs that one too, without a round through Redis.
+ * (eager dispatch: a chain's next task), runs that one too, without a round through Redis, in
+ * the same executor.
  */
 export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: AbortSignal): Promise<void> {
-  const claim = await options.engine.claimTry(job, { hostname: options.hostname, pid: options.pid });
-  if (claim.kind !== 'claimed') return; // another worker has it, or it was cleared meanwhile
-  // A try claimed for this slot by the pass that the previous try's end ran (eager dispatch).
-  // Shutting down, it still runs: it is already this worker's, and shutdown hands back what
-  // has not finished within the grace period.
-  for (let next: ClaimedTry | undefined = claim.try; next; ) next = await runClaimed(options, next, cancel);
+  const executor = await options.executors.acquire();
+  try {
+    const claim = await options.engine.claimTry(job, { hostname: options.hostname, pid: options.pid });
+    if (claim.kind !== 'claimed') return; // another worker has it, or it was cleared meanwhile
+    // Shutting down, an eager try still runs: it is already this worker's, and shutdown hands
+    // back what has not finished within the grace period.
+    for (let next: ClaimedTry | undefined = claim.try; next; )
+      next = await runClaimed(options, executor, next, cancel);
+  } finally {
+    options.executors.release(executor);
+  }
 }
 
 async function runClaimed(
   options: RunnerOptions,
+  executor: Executor,
   claimed: ClaimedTry,
   cancel: AbortSignal,
 ): Promise<ClaimedTry | undefined> {
   const { engine } = options;
-  options.inFlight.set(claimed.taskInstanceId, claimed);
-  const log = new TaskLogSink(engine.sql, claimed.taskInstanceId, claimed.tryNumber);
+  const stop = new TryStop(executor);
+  const entry: InFlightTry = { claimed, stop, running: true };
+  options.inFlight.set(claimed.taskInstanceId, entry);
+  const onCancel = () => stop.stop({ kind: 'shutdown' });
+  cancel.addEventListener('abort', onCancel, { once: true });
+  const started = performance.now();
+  const tee = options.onTaskLog;
+  const log = new TaskLogSink(
+    engine.sql,
+    claimed.taskInstanceId,
+    claimed.tryNumber,
+    tee ? (level, message) => tee(claimed, level, message) : undefined,
+  );
+  options.logger.info(tryFields(claimed), 'try started');
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const entry = await engine.catalog.get(claimed.dagId);
-    const serializedTask = entry?.dag.tasks.find((t) => t.taskId === claimed.taskId);
-    if (!entry || !serializedTask) {
-      const ended = await record(
-        options,
-        claimed,
-        fallbackPolicy,
-        failed(new Error(`DAG "${claimed.dagId}" or its task "${claimed.taskId}" no longer exists`), false),
-        log,
-        cancel,
+    const dagEntry = await engine.catalog.get(claimed.dagId);
+    const task = dagEntry?.dag.tasks.find((t) => t.taskId === claimed.taskId);
+    if (!dagEntry || !task) {
+      const outcome = failed(
+        { message: `DAG "${claimed.dagId}" or its task "${claimed.taskId}" no longer exists`, stack: null },
+        false,
       );
-      return ended.eager;
+      entry.running = false;
+      return (await record(options, claimed, fallbackPolicy, outcome, log, cancel, started)).eager;
     }
     let outcome: TryOutcome;
-    let definition: TaskDefinition | undefined;
     try {
-      ({ task: definition } = await options.functions.task(entry.fileloc, claimed.dagId, claimed.taskId));
-      const args = await argumentsFor(engine, entry.dag, serializedTask, claimed);
-      const sensor = serializedTask.kind === 'sensor' ? serializedTask.sensor : null;
-      outcome = await execute(
-        sensor ? { ...definition, fn: pokeUntilDone(engine, claimed, sensor, definition.fn) } : definition,
-        contextFor(claimed, log),
+      const args = await argumentsFor(engine, dagEntry.dag, task, claimed);
+      const invocation = (target: InvocationTarget, result: Invocation['result']): Invocation => ({
+        fileloc: dagEntry.fileloc,
+        dagId: claimed.dagId,
+        target,
+        context: contextFor(claimed),
         args,
-        serializedTask.executionTimeoutMs,
-        cancel,
-        options.xcomMaxBytes,
-      );
-      outcome = checkExpandable(outcome, entry.dag, serializedTask, engine.maxMapLength);
+        result,
+      });
+      if (task.executionTimeoutMs !== null) {
+        const timeoutMs = task.executionTimeoutMs;
+        timer = setTimeout(() => stop.stop({ kind: 'timeout', timeoutMs }), timeoutMs);
+      }
+      if (task.kind === 'sensor' && task.sensor) {
+        const sensor = task.sensor;
+        const done = await pokeUntilDone(engine, claimed, sensor, log.logger, stop.signal, async () => {
+          const end = await runStoppable(
+            executor,
+            stop,
+            invocation({ kind: 'task', taskId: task.taskId }, 'poke'),
+            log,
+          );
+          if (end.kind === 'result' && end.result.kind === 'returned') return end.result.done ? end : false;
+          throw new InvocationEnded(end);
+        });
+        outcome = outcomeOf(done, options.xcomMaxBytes);
+      } else {
+        const end = await runStoppable(
+          executor,
+          stop,
+          invocation({ kind: 'task', taskId: task.taskId }, 'store'),
+          log,
+        );
+        outcome = outcomeOf(end, options.xcomMaxBytes);
+      }
+      outcome = checkExpandable(outcome, dagEntry.dag, task, engine.maxMapLength);
     } catch (error) {
-      outcome = failed(error, true);
+      outcome =
+        error instanceof InvocationEnded
+          ? outcomeOf(error.end, options.xcomMaxBytes)
+          : error instanceof TryStopped
+            ? outcomeOf({ kind: 'stopped', reason: error.reason }, options.xcomMaxBytes)
+            : (sensorOutcome(error) ?? failed(errorOf(error), true));
+    } finally {
+      clearTimeout(timer);
+    }
+    entry.running = false;
+    const stopped = stop.reason;
+    if (stopped && stopped.kind !== 'timeout') {
+      // Not this worker's any more (or shutting down): whoever took it records its state.
+      await endAttempt(
+        engine,
+        claimed,
+        stopped.kind === 'shutdown' ? 'the worker shut down' : notOwnedText(stopped),
+      );
+      options.logger.warn(
+        { ...tryFields(claimed), reason: stopped.kind, durationMs: elapsed(started) },
+        stopped.kind === 'shutdown'
+          ? 'try stopped: the worker is shutting down'
+          : 'try stopped: it is no longer this worker’s',
+      );
+      return undefined;
     }
     if (outcome.kind === 'failed') log.logger.error(outcome.error.stack ?? outcome.error.message);
-    const { state, eager } = await record(options, claimed, serializedTask, outcome, log, cancel);
+    const { state, eager } = await record(options, claimed, task, outcome, log, cancel, started);
     if (state === 'up_for_reschedule' && outcome.kind === 'up_for_reschedule')
-      wakeWhenDue(engine, claimed, serializedTask.queue, outcome.rescheduleAt);
-    if (state && definition) await runCallback(definition, state, claimed, outcome, log);
+      wakeWhenDue(engine, claimed, task.queue, outcome.rescheduleAt);
+    if (state) await runCallback(executor, dagEntry.fileloc, task, state, claimed, outcome, log);
     return eager;
   } finally {
+    cancel.removeEventListener('abort', onCancel);
     options.inFlight.delete(claimed.taskInstanceId);
     await log.flush();
+  }
+}
+
+/** An invocation that ended other than by returning: its end decides the try's outcome. */
+class InvocationEnded extends Error {
+  constructor(readonly end: ExecutionEnd) {
+    super('invocation ended');
+  }
+}
+
+/** Runs the invocation unless the try was stopped already (between a sensor's pokes). */
+function runStoppable(executor: Executor, stop: TryStop, invocation: Invocation, log: TaskLogSink) {
+  if (stop.reason) return Promise.resolve<ExecutionEnd>({ kind: 'stopped', reason: stop.reason });
+  return executor.run(invocation, { log: (level, message, fields) => log.write(level, message, fields) });
+}
+
+function outcomeOf(end: ExecutionEnd, xcomMaxBytes: number): TryOutcome {
+  switch (end.kind) {
+    case 'stopped':
+      if (end.reason.kind === 'timeout')
+        return {
+          ...failed(
+            {
+              message: `task timed out after ${formatMs(end.reason.timeoutMs)} (executionTimeout); its executor was stopped`,
+              stack: null,
+            },
+            true,
+          ),
+          attemptOutcome: 'timed_out',
+        };
+      return {
+        ...failed({ message: `the try was stopped (${end.reason.kind})`, stack: null }, true),
+        attemptOutcome: 'cancelled',
+      };
+    case 'died':
+      return failed({ message: end.message, stack: null }, true);
+    case 'result': {
+      const result = end.result;
+      switch (result.kind) {
+        case 'unstorable':
+          return failed({ message: result.message, stack: null }, false);
+        case 'threw':
+          return thrownOutcome(result.error);
+        case 'returned':
+          return checkSize(result.stored, result.listLength ?? null, xcomMaxBytes);
+        default:
+          return assertNever(result);
+      }
+    }
+    default:
+      return assertNever(end);
+  }
+}
+
+function checkSize(stored: string | undefined, listLength: number | null, xcomMaxBytes: number): TryOutcome {
+  if (stored === undefined) return { kind: 'success', output: undefined, outputJson: undefined };
+  const size = Buffer.byteLength(stored);
+  if (size > xcomMaxBytes) {
+    return failed(
+      {
+        message: `task output is ${formatBytes(size)}, over the XCom limit of ${formatBytes(xcomMaxBytes)} (WEIR_XCOM_MAX_BYTES); write large data to the lake and return its location`,
+        stack: null,
+      },
+      false,
+    );
+  }
+  return { kind: 'success', output: { listLength }, outputJson: stored };
+}
+
+function thrownOutcome(error: {
+  name: string;
+  message: string;
+  stack: string | null;
+  weirOutcome?: string;
+  delayMs?: number;
+}): TryOutcome {
+  const thrown = classifyThrown(error);
+  const plain = { message: error.message, stack: error.stack };
+  switch (thrown.kind) {
+    case 'skip':
+      return { kind: 'skipped', reason: error.message };
+    case 'fail':
+      return failed(plain, false);
+    case 'retry_after':
+      return { ...failed(plain, true), retryAfterMs: thrown.delayMs };
+    case 'error':
+      return failed(plain, true);
+    default:
+      return assertNever(thrown);
   }
 }
 
@@ -138,19 +294,24 @@ function checkExpandable(
   maxMapLength: number,
 ): TryOutcome {
   if (outcome.kind !== 'success') return outcome;
+  const listLength = (outcome.output as { listLength?: number | null } | undefined)?.listLength ?? null;
   for (const consumer of dag.tasks) {
     if (!consumer.mapping || !expandSources(consumer.mapping).includes(task.taskId)) continue;
-    if (!Array.isArray(outcome.output)) {
+    if (listLength === null) {
       return failed(
-        new Error(`mapped task "${consumer.taskId}" expands over this task's output, which must be a list`),
+        {
+          message: `mapped task "${consumer.taskId}" expands over this task's output, which must be a list`,
+          stack: null,
+        },
         false,
       );
     }
-    if (outcome.output.length > maxMapLength) {
+    if (listLength > maxMapLength) {
       return failed(
-        new Error(
-          `returned ${outcome.output.length} items for mapped task "${consumer.taskId}" to expand over; the limit is ${maxMapLength} (WEIR_MAX_MAP_LENGTH)`,
-        ),
+        {
+          message: `returned ${listLength} items for mapped task "${consumer.taskId}" to expand over; the limit is ${maxMapLength} (WEIR_MAX_MAP_LENGTH)`,
+          stack: null,
+        },
         false,
       );
     }
@@ -171,6 +332,7 @@ async function record(
   outcome: TryOutcome,
   log: TaskLogSink,
   cancel: AbortSignal,
+  started: number,
 ): Promise<{ state?: string; eager?: ClaimedTry }> {
   await log.flush();
   const { engine } = options;
@@ -183,87 +345,69 @@ async function record(
           worker: { hostname: options.hostname, pid: options.pid },
           clock: engine.clock,
         };
+  let state: string | undefined;
+  let next: ClaimedTry | undefined;
   if (outcome.kind === 'up_for_reschedule') {
     const result = await engine.finishTry(claimed, policy, outcome);
-    if (result.kind !== 'recorded') return {};
-    // A short reschedule wakes through wakeWhenDue instead of a pass now.
-    if (scheduleAfterReschedule(outcome, engine.clock()))
-      await engine.tryFinished(claimed.dagId, { ...claimed, state: result.state });
-    return { state: result.state };
+    if (result.kind === 'recorded') {
+      state = result.state;
+      // A short reschedule wakes through wakeWhenDue instead of a pass now.
+      if (scheduleAfterReschedule(outcome, engine.clock()))
+        await engine.tryFinished(claimed.dagId, { ...claimed, state: result.state });
+    }
+  } else {
+    const { result, next: handed } = await engine.finishAndSchedule(claimed, policy, outcome, eager);
+    if (result.kind === 'recorded') {
+      state = result.state;
+      next = handed;
+    }
   }
-  const { result, next } = await engine.finishAndSchedule(claimed, policy, outcome, eager);
-  if (result.kind !== 'recorded') return {};
-  return next ? { state: result.state, eager: next } : { state: result.state };
+  logEnd(options.logger, claimed, outcome, state, started);
+  return { ...(state ? { state } : {}), ...(next ? { eager: next } : {}) };
 }
 
-async function execute(
-  task: TaskDefinition,
-  ctxBase: Omit<TaskContext, 'signal'>,
-  inputs: unknown[],
-  timeoutMs: number | null,
-  cancel: AbortSignal,
-  xcomMaxBytes: number,
-): Promise<TryOutcome> {
-  const controller = new AbortController();
-  const onCancel = () => controller.abort(new Error('task cancelled: the worker is shutting down'));
-  cancel.addEventListener('abort', onCancel, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  // The AbortSignal asks the function to stop; the race is the hard stop: the try ends now
-  // even if the function ignores the signal.
-  const stopped = new Promise<never>((_, reject) => {
-    controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-    if (timeoutMs !== null)
-      timer = setTimeout(() => controller.abort(new TimeoutError(timeoutMs)), timeoutMs);
-  });
-  try {
-    const output = await Promise.race([
-      Promise.resolve(task.fn({ ...ctxBase, signal: controller.signal }, ...inputs)),
-      stopped,
-    ]);
-    if (output === undefined) return { kind: 'success', output, outputJson: undefined };
-    let json: string;
-    try {
-      json = JSON.stringify(output);
-    } catch (error) {
-      return failed(new Error(`task output is not JSON-serializable: ${(error as Error).message}`), false);
-    }
-    const size = Buffer.byteLength(json);
-    if (size > xcomMaxBytes) {
-      return failed(
-        new Error(
-          `task output is ${formatBytes(size)}, over the XCom limit of ${formatBytes(xcomMaxBytes)} (WEIR_XCOM_MAX_BYTES); write large data to the lake and return its location`,
-        ),
-        false,
-      );
-    }
-    return { kind: 'success', output, outputJson: json };
-  } catch (error) {
-    const sensorEnded = sensorOutcome(error);
-    if (sensorEnded) return sensorEnded;
-    if (error instanceof TimeoutError) return { ...failed(error, true), attemptOutcome: 'timed_out' };
-    const thrown = classifyThrown(error);
-    switch (thrown.kind) {
-      case 'skip':
-        return { kind: 'skipped', reason: (error as Error).message };
-      case 'fail':
-        return failed(error, false);
-      case 'retry_after':
-        return { ...failed(error, true), retryAfterMs: thrown.delayMs };
-      case 'error':
-        return failed(error, true);
-    }
-  } finally {
-    clearTimeout(timer);
-    cancel.removeEventListener('abort', onCancel);
-  }
+function logEnd(
+  logger: WorkerLogger,
+  claimed: ClaimedTry,
+  outcome: TryOutcome,
+  state: string | undefined,
+  started: number,
+): void {
+  const fields = { ...tryFields(claimed), outcome: state ?? 'not recorded', durationMs: elapsed(started) };
+  if (!state)
+    logger.warn(fields, 'try ended, but it was no longer this worker’s: its outcome was not recorded');
+  else if (state === 'failed' && outcome.kind === 'failed')
+    logger.error({ ...fields, error: firstLine(outcome.error.message) }, 'task failed');
+  else logger.info(fields, 'try ended');
 }
 
-function failed(error: unknown, retryable: boolean): Extract<TryOutcome, { kind: 'failed' }> {
+/** Ends the try's attempt row when nobody else did (a stop for a reason no command recorded). */
+async function endAttempt(engine: Engine, claimed: ClaimedTry, why: string): Promise<void> {
+  const now = engine.clock();
+  await engine.sql.$executeRaw`
+    UPDATE task_attempt SET ended_at = ${now}, outcome = 'cancelled', error = ${`${why}; the executor running it was stopped`}
+    WHERE task_instance_id = ${claimed.taskInstanceId} AND try_number = ${claimed.tryNumber} AND ended_at IS NULL`.catch(
+    () => 0,
+  );
+}
+
+function notOwnedText(reason: { kind: string; state?: string | null }): string {
+  return `the try is no longer this worker's (task instance ${'state' in reason && reason.state ? `is ${reason.state}` : 'was taken'})`;
+}
+
+function failed(
+  error: { message: string; stack: string | null },
+  retryable: boolean,
+): Extract<TryOutcome, { kind: 'failed' }> {
+  return { kind: 'failed', error: { message: error.message, stack: error.stack }, retryable };
+}
+
+function errorOf(error: unknown): { message: string; stack: string | null } {
   const e = error instanceof Error ? error : new Error(String(error));
-  return { kind: 'failed', error: { message: e.message, stack: e.stack ?? null }, retryable };
+  return { message: e.message, stack: e.stack ?? null };
 }
 
-function contextFor(claimed: ClaimedTry, log: TaskLogSink): Omit<TaskContext, 'signal'> {
+function contextFor(claimed: ClaimedTry): Record<string, unknown> {
   return {
     dagId: claimed.dagId,
     runId: claimed.runId,
@@ -275,7 +419,6 @@ function contextFor(claimed: ClaimedTry, log: TaskLogSink): Omit<TaskContext, 's
     dataIntervalStart: claimed.dataIntervalStart,
     dataIntervalEnd: claimed.dataIntervalEnd,
     params: claimed.conf,
-    log: log.logger,
   };
 }
 
@@ -286,33 +429,60 @@ const CALLBACK_FOR_STATE: Record<string, 'onSuccess' | 'onFailure' | 'onRetry' |
   skipped: 'onSkipped',
 };
 
-/** Callbacks run here, in the worker; one that throws is logged and changes nothing. */
+/** Callbacks run in the try's executor; one that throws is logged and changes nothing. */
 async function runCallback(
-  task: TaskDefinition,
+  executor: Executor,
+  fileloc: string,
+  task: SerializedTask,
   state: string,
   claimed: ClaimedTry,
   outcome: TryOutcome,
   log: TaskLogSink,
 ): Promise<void> {
   const name = CALLBACK_FOR_STATE[state];
-  const callback = name ? task.options[name] : undefined;
-  if (!name || !callback) return;
-  const ctx: CallbackContext<unknown> = {
-    ...contextFor(claimed, log),
-    signal: new AbortController().signal,
-    state,
-    error:
-      outcome.kind === 'failed'
-        ? { message: outcome.error.message, ...(outcome.error.stack ? { stack: outcome.error.stack } : {}) }
-        : null,
+  if (!name || !task.callbacks.includes(name)) return;
+  const end = await executor.run(
+    {
+      fileloc,
+      dagId: claimed.dagId,
+      target: { kind: 'task_callback', taskId: claimed.taskId, name },
+      context: {
+        ...contextFor(claimed),
+        state,
+        error:
+          outcome.kind === 'failed'
+            ? {
+                message: outcome.error.message,
+                ...(outcome.error.stack ? { stack: outcome.error.stack } : {}),
+              }
+            : null,
+      },
+      args: [],
+      result: 'ignore',
+    },
+    { log: (level, message, fields) => log.write(level, message, fields) },
+  );
+  if (end.kind === 'result' && end.result.kind === 'threw')
+    log.logger.error(`${name} callback failed: ${end.result.error.stack ?? end.result.error.message}`);
+  else if (end.kind === 'died') log.logger.error(`${name} callback failed: ${end.message}`);
+}
+
+function tryFields(claimed: ClaimedTry) {
+  return {
+    dagId: claimed.dagId,
+    runId: claimed.runId,
+    taskId: claimed.taskId,
+    mapIndex: claimed.mapIndex,
+    tryNumber: claimed.tryNumber,
   };
-  try {
-    await callback(ctx);
-  } catch (error) {
-    log.logger.error(
-      `${name} callback failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-  }
+}
+
+function elapsed(started: number): number {
+  return Math.round(performance.now() - started);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? '';
 }
 
 function formatMs(ms: number): string {
@@ -322,4 +492,8 @@ function formatMs(ms: number): string {
 function formatBytes(bytes: number): string {
   if (bytes < 10 * 1024) return `${bytes} bytes`;
   return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unexpected ${JSON.stringify(value)}`);
 }

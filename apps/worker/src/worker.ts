@@ -1,44 +1,76 @@
-// Owns a worker process's life: BullMQ workers for the chosen queues, heartbeats for running
-// tries, and a shutdown that lets tries finish within a grace period and hands back the rest.
+// Owns a worker process's life: its executors (the processes that run user code), BullMQ workers
+// for the chosen queues, the watch that heartbeats running tries and stops those that are no
+// longer its own, and a shutdown that lets tries finish within a grace period, then stops their
+// executors and hands the tries back.
 import { hostname } from 'node:os';
 import type { ClaimedTry, Engine } from '@weir/engine';
 import type { RedisConnection } from '@weir/queue';
 import { CALLBACK_QUEUE, type RunCallbackJobData, startTaskWorker, type TaskWorkerHandle } from '@weir/queue';
-import type { TaskLogger } from '@weir/sdk';
-import { DagFunctions } from './dag-functions.ts';
+import type { Executor } from './executors/executor.ts';
+import { ExecutorPool } from './executors/executor-pool.ts';
+import { InLoopExecutor } from './executors/in-loop-executor.ts';
+import { ProcessExecutor } from './executors/process-executor.ts';
 import { runDagCallback } from './run-callbacks.ts';
-import { runTry } from './task-runner.ts';
+import { type InFlightTry, runTry } from './task-runner.ts';
+import { watchTries } from './try-ownership.ts';
+import { silentLogger, type WorkerLogger } from './worker-logger.ts';
+
+/** Where user code runs: an executor process each (default), or the worker's own loop. */
+export type ExecutorMode = 'process' | 'in-loop';
 
 export interface WorkerOptions {
   readonly engine: Engine;
   readonly connection: RedisConnection;
   readonly prefix: string;
   readonly queues: readonly string[];
+  /** How many tries run at once: the number of executors, shared by every queue served. */
   readonly concurrency: number;
   readonly xcomMaxBytes: number;
   /** How long running tries may take to finish on shutdown before they are handed back. */
   readonly shutdownGraceMs: number;
   readonly heartbeatMs?: number;
+  readonly executor?: ExecutorMode;
+  /** V8 heap limit of each executor process (WEIR_TASK_MAX_MEMORY_MB). */
+  readonly taskMaxMemoryMb?: number;
+  readonly logger?: WorkerLogger;
+  /** Every log line of every try, as it is written. */
+  readonly onTaskLog?: (claimed: ClaimedTry, level: string, message: string) => void;
 }
 
 export interface WorkerHandle {
-  readonly inFlight: ReadonlyMap<number, ClaimedTry>;
+  readonly inFlight: ReadonlyMap<number, InFlightTry>;
   stop(): Promise<{ handedBack: number }>;
 }
 
+/** DAG callbacks at once, besides tasks; they share the executors. */
+const CALLBACK_CONCURRENCY = 4;
+
 export function startWorker(options: WorkerOptions): WorkerHandle {
-  const inFlight = new Map<number, ClaimedTry>();
+  const inFlight = new Map<number, InFlightTry>();
+  const logger = options.logger ?? silentLogger;
   let accepting = true;
-  const functions = new DagFunctions();
+  const mode = options.executor ?? 'process';
+  const createExecutor = (): Executor =>
+    mode === 'in-loop'
+      ? new InLoopExecutor()
+      : new ProcessExecutor({
+          ...(options.taskMaxMemoryMb ? { maxMemoryMb: options.taskMaxMemoryMb } : {}),
+          strayLine: (stream, line) => logger.info({ stream }, line),
+        });
+  const executors = new ExecutorPool(options.concurrency, createExecutor);
+  // One warm executor from the start; the others start as work arrives, and stay.
+  executors.prestart(1, (e) => (e instanceof ProcessExecutor ? e.warm() : undefined));
+  const self = { hostname: hostname(), pid: process.pid };
   const runner = {
     engine: options.engine,
-    functions,
-    hostname: hostname(),
-    pid: process.pid,
+    executors,
+    ...self,
     xcomMaxBytes: options.xcomMaxBytes,
     inFlight,
     queues: new Set(options.queues),
     accepting: () => accepting,
+    logger,
+    ...(options.onTaskLog ? { onTaskLog: options.onTaskLog } : {}),
   };
   const workers: TaskWorkerHandle[] = options.queues.map((queue) =>
     startTaskWorker({
@@ -49,47 +81,47 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       process: (data, signal) => runTry(runner, data, signal),
     }),
   );
-  const callbackLog = consoleLogger();
   workers.push(
     startTaskWorker<RunCallbackJobData>({
       connection: options.connection,
       prefix: options.prefix,
       queue: CALLBACK_QUEUE,
-      concurrency: 4,
-      process: (data) => runDagCallback(options.engine, functions, data, callbackLog),
+      concurrency: CALLBACK_CONCURRENCY,
+      process: (data) => runDagCallback(options.engine, executors, data, logger),
     }),
   );
-  const heartbeat = setInterval(() => {
-    const ids = [...inFlight.keys()];
-    if (ids.length === 0) return;
-    void options.engine.db.taskInstance
-      .updateMany({
-        where: { id: { in: ids }, state: 'running' },
-        data: { lastHeartbeatAt: options.engine.clock() },
-      })
-      .catch(() => {});
-  }, options.heartbeatMs ?? 5_000);
-  heartbeat.unref();
+  const watch = watchTries({
+    engine: options.engine,
+    inFlight,
+    ...self,
+    heartbeatMs: options.heartbeatMs ?? 5_000,
+    logger,
+  });
 
   return {
     inFlight,
     async stop() {
       accepting = false;
-      clearInterval(heartbeat);
       const graceful = Promise.all(workers.map((w) => w.close(false)));
       const timedOut = await Promise.race([
         graceful.then(() => false),
         new Promise<boolean>((resolve) => setTimeout(() => resolve(true), options.shutdownGraceMs).unref()),
       ]);
+      watch.stop();
       let handedBack = 0;
       if (timedOut) {
-        handedBack = await handBack(options.engine, [...inFlight.values()]);
-        // A task that ignores its signal never settles; BullMQ's forced close may wait on it.
+        const running = [...inFlight.values()];
+        handedBack = await handBack(
+          options.engine,
+          running.map((e) => e.claimed),
+        );
+        for (const entry of running) entry.stop.stop({ kind: 'shutdown' });
         await Promise.race([
           Promise.all(workers.map((w) => w.close(true))),
           new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
         ]);
       }
+      await executors.close();
       return { handedBack };
     },
   };
@@ -115,11 +147,4 @@ async function handBack(engine: Engine, tries: readonly ClaimedTry[]): Promise<n
     await engine.schedule(t.dagRunId);
   }
   return count;
-}
-
-/** DAG callbacks have no task try to log to; their lines go to the worker's output. */
-function consoleLogger(): TaskLogger {
-  const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(`${JSON.stringify({ level, name: 'worker', msg: message, ...fields })}\n`);
-  return { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
 }

@@ -93,6 +93,8 @@ export const envSchema = z.object({
   WEIR_MAX_MAP_LENGTH: positiveInt.default(1024),
   WEIR_MAPPED_QUEUE_WINDOW: positiveInt.default(512),
   WEIR_HEARTBEAT_MS: positiveInt.default(5_000),
+  WEIR_EXECUTOR: z.enum(['process', 'in-loop'], { message: 'must be process or in-loop' }).default('process'),
+  WEIR_TASK_MAX_MEMORY_MB: positiveInt.optional(),
   WEIR_ZOMBIE_THRESHOLD_MS: positiveInt.default(30_000),
   WEIR_TASK_QUEUED_TIMEOUT_MS: positiveInt.default(600_000),
 });
@@ -146,6 +148,10 @@ export interface WeirConfig {
     readonly shutdownGraceMs: number;
     readonly xcomMaxBytes: number;
     readonly heartbeatMs: number;
+    /** Where task code runs: an executor process per slot, or (trusted code only) the worker's loop. */
+    readonly executor: 'process' | 'in-loop';
+    /** V8 heap limit of each executor process; unset: Node's default. */
+    readonly taskMaxMemoryMb: number | undefined;
   };
 }
 
@@ -213,6 +219,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       shutdownGraceMs: e.WEIR_WORKER_SHUTDOWN_GRACE_MS,
       xcomMaxBytes: e.WEIR_XCOM_MAX_BYTES,
       heartbeatMs: e.WEIR_HEARTBEAT_MS,
+      executor: e.WEIR_EXECUTOR,
+      taskMaxMemoryMb: e.WEIR_TASK_MAX_MEMORY_MB,
     },
   };
 }

@@ -67,7 +67,10 @@ export function registerComponentCommands(program: Command): void {
     .command('worker')
     .description('run tasks from the queues')
     .option('--queues <names>', 'comma-separated queues to serve (default WEIR_WORKER_QUEUES)')
-    .option('--concurrency <n>', 'tasks at once per queue (default WEIR_WORKER_CONCURRENCY)')
+    .option(
+      '--concurrency <n>',
+      'tasks at once, shared by every queue: the number of executors (default WEIR_WORKER_CONCURRENCY)',
+    )
     .action(async (opts: { queues?: string; concurrency?: string }) => {
       const config = loadConfig();
       const logger = createLogger('worker', config.logLevel);
@@ -91,8 +94,11 @@ export function registerComponentCommands(program: Command): void {
         xcomMaxBytes: config.worker.xcomMaxBytes,
         shutdownGraceMs: config.worker.shutdownGraceMs,
         heartbeatMs: config.worker.heartbeatMs,
+        executor: config.worker.executor,
+        ...(config.worker.taskMaxMemoryMb ? { taskMaxMemoryMb: config.worker.taskMaxMemoryMb } : {}),
+        logger,
       });
-      logger.info({ queues, concurrency }, 'worker started');
+      logger.info({ queues, concurrency, executor: config.worker.executor }, 'worker started');
       const signal = await untilSignal();
       logger.info(
         { signal, running: worker.inFlight.size, graceMs: config.worker.shutdownGraceMs },

@@ -1,0 +1,90 @@
+// Owns calling user code for one invocation: finds the function in the DAG file (DagFunctions
+// keeps modules cached, so a warm executor imports a file once per version), gives it its
+// context, and turns what it returned or threw into an InvocationResult. Runs inside an
+// executor (or on the worker's loop in the in-loop mode).
+import {
+  type CallbackContext,
+  type DagRunContext,
+  encodeOutput,
+  isPokeDone,
+  type TaskContext,
+  type TaskLogger,
+} from '@weir/sdk';
+import type { DagFunctions } from '../dag-functions.ts';
+import type { Invocation, InvocationResult, ThrownError } from './protocol.ts';
+
+export async function invoke(
+  functions: DagFunctions,
+  invocation: Invocation,
+  log: TaskLogger,
+  signal: AbortSignal,
+): Promise<InvocationResult> {
+  try {
+    const value = await call(functions, invocation, log, signal);
+    if (invocation.result === 'ignore') return { kind: 'returned' };
+    if (invocation.result === 'poke' && !isPokeDone(value)) return { kind: 'returned', done: false };
+    const done = invocation.result === 'poke' ? { done: true } : {};
+    if (value === undefined) return { kind: 'returned', listLength: null, ...done };
+    const encoded = encodeOutput(value);
+    if (!encoded.ok) return { kind: 'unstorable', message: `task output cannot be stored: ${encoded.error}` };
+    return {
+      kind: 'returned',
+      stored: encoded.stored,
+      listLength: Array.isArray(value) ? value.length : null,
+      ...done,
+    };
+  } catch (error) {
+    return { kind: 'threw', error: thrownError(error) };
+  }
+}
+
+async function call(
+  functions: DagFunctions,
+  { fileloc, dagId, target, context, args }: Invocation,
+  log: TaskLogger,
+  signal: AbortSignal,
+): Promise<unknown> {
+  switch (target.kind) {
+    case 'task': {
+      const { task } = await functions.task(fileloc, dagId, target.taskId);
+      return task.fn({ ...context, log, signal } as TaskContext, ...args);
+    }
+    case 'task_callback': {
+      const { task } = await functions.task(fileloc, dagId, target.taskId);
+      const callback = task.options[target.name];
+      if (!callback) return undefined;
+      return (callback as (ctx: CallbackContext<unknown>) => unknown)({
+        ...context,
+        log,
+        signal,
+      } as CallbackContext<unknown>);
+    }
+    case 'dag_callback': {
+      const dag = await functions.dag(fileloc, dagId);
+      const callback = dag.options[target.name];
+      if (!callback) return undefined;
+      return (callback as (ctx: DagRunContext<Record<string, unknown>>) => unknown)({
+        ...context,
+        log,
+      } as DagRunContext<Record<string, unknown>>);
+    }
+    default:
+      return assertNever(target);
+  }
+}
+
+export function thrownError(error: unknown): ThrownError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error), stack: null };
+  const marked = error as Error & { weirOutcome?: unknown; delayMs?: unknown };
+  return {
+    name: error.name,
+    message: error.message,
+    stack: error.stack ?? null,
+    ...(typeof marked.weirOutcome === 'string' ? { weirOutcome: marked.weirOutcome } : {}),
+    ...(typeof marked.delayMs === 'number' ? { delayMs: marked.delayMs } : {}),
+  };
+}
+
+function assertNever(value: never): never {
+  throw new Error(`unknown invocation target ${JSON.stringify(value)}`);
+}

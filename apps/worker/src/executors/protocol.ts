@@ -1,0 +1,75 @@
+// Owns the one typed channel between a worker and its executors. An executor runs user code (task
+// and sensor functions, callbacks) and opens no connection of Weir's own: everything the code
+// needs comes in an Invocation, and everything it says (log lines, its result) goes back as a
+// message. Messages use Node's advanced serialization (structured clone), so Dates, Maps, Sets,
+// BigInts and typed arrays cross it as themselves.
+
+/** What to call in the DAG file. */
+export type InvocationTarget =
+  | { readonly kind: 'task'; readonly taskId: string }
+  | {
+      readonly kind: 'task_callback';
+      readonly taskId: string;
+      readonly name: 'onSuccess' | 'onFailure' | 'onRetry' | 'onSkipped';
+    }
+  | { readonly kind: 'dag_callback'; readonly name: 'onSuccess' | 'onFailure' };
+
+export interface Invocation {
+  readonly fileloc: string;
+  readonly dagId: string;
+  readonly target: InvocationTarget;
+  /** The function's context without `log` and `signal`, which the executor provides. */
+  readonly context: Record<string, unknown>;
+  /** Arguments after the context. */
+  readonly args: readonly unknown[];
+  /**
+   * What the return value is: a task's output (`store`: encoded for storage here, where it is
+   * still itself), a sensor's poke (`poke`: done when truthy, then stored), or nothing kept
+   * (`ignore`: callbacks).
+   */
+  readonly result: 'store' | 'poke' | 'ignore';
+}
+
+/** An error as it crosses the channel: enough for classifyThrown and the try's error. */
+export interface ThrownError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack: string | null;
+  /** SkipTask, NonRetryableError, RetryAfterError (errors.ts in the SDK). */
+  readonly weirOutcome?: string;
+  readonly delayMs?: number;
+}
+
+/** How an invocation ended in the executor. */
+export type InvocationResult =
+  | {
+      readonly kind: 'returned';
+      /** For a poke: whether its value says the sensor is done. */
+      readonly done?: boolean;
+      /** The output encoded for storage, or undefined when there is none to keep. */
+      readonly stored?: string;
+      /** For a task whose output is a list: its length (mapped tasks expand over it). */
+      readonly listLength?: number | null;
+    }
+  | { readonly kind: 'threw'; readonly error: ThrownError }
+  /** The output cannot be stored (a function, a socket…); the message names the path. */
+  | { readonly kind: 'unstorable'; readonly message: string };
+
+export type WorkerToExecutor =
+  | { readonly type: 'invoke'; readonly id: number; readonly invocation: Invocation }
+  /** Fires the function's ctx.signal (before a stop that gives it a moment). */
+  | { readonly type: 'abort'; readonly id: number; readonly reason: string };
+
+export type ExecutorToWorker =
+  | { readonly type: 'ready' }
+  | {
+      readonly type: 'log';
+      readonly id: number;
+      readonly level: string;
+      readonly message: string;
+      readonly fields?: Record<string, unknown>;
+    }
+  | { readonly type: 'result'; readonly id: number; readonly result: InvocationResult };
+
+/** Written to stdout and stderr after each invocation, so lines printed before it are known. */
+export const END_MARK = '\u0000weir-invocation-end:';
