@@ -36,4 +36,7 @@ it('runs end-to-end through `weir dags test`', async () => {
   ]);
   const total = await database.db.xCom.findFirst({ where: { dagId: 'example', taskId: 'total' } });
   expect(total?.value).toBe(6);
+  // A new user sees it run at once, even with the default WEIR_DAGS_PAUSED_AT_CREATION=true.
+  const stored = await database.db.dag.findUniqueOrThrow({ where: { dagId: 'example' } });
+  expect((stored.serialized as { pausedAtCreation: unknown }).pausedAtCreation).toBe(false);
 });

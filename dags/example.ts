@@ -7,6 +7,9 @@ export default dag(
     schedule: '0 * * * *',
     startDate: '2026-01-01',
     catchup: false,
+    // The example is there to be watched: it runs as soon as Weir sees it, whatever
+    // WEIR_DAGS_PAUSED_AT_CREATION says (a new DAG of your own starts paused by default).
+    pausedAtCreation: false,
     tags: ['example'],
     description: 'Typed task outputs, retries with exponential backoff',
     defaults: { retries: 2, retryDelay: '30s', retryExponentialBackoff: true },

@@ -16,6 +16,7 @@ import {
   type Clock,
   type ParsedDagFile,
   removeDagFile,
+  type SyncOptions,
   type SyncResult,
   syncDagFiles,
   systemClock,
@@ -30,6 +31,8 @@ export interface DagProcessorOptions {
   readonly importTimeoutMs?: number;
   readonly concurrency?: number;
   readonly logger?: Logger;
+  /** Whether a new DAG that does not set pausedAtCreation starts paused (WEIR_DAGS_PAUSED_AT_CREATION). Default false. */
+  readonly pausedAtCreation?: boolean;
 }
 
 export interface ProcessReport {
@@ -120,7 +123,9 @@ export class DagProcessor {
    */
   private async parse(files: readonly DagFileStat[], clock: Clock): Promise<SyncResult[]> {
     if (files.length === 0) return [];
-    const pass = new PassStore(this.options.db, clock, files);
+    const pass = new PassStore(this.options.db, clock, files, {
+      pausedAtCreation: this.options.pausedAtCreation ?? false,
+    });
     if (pass.files.length === 0) return [];
     await parseDagFiles(pass.files, {
       timeoutMs: this.options.importTimeoutMs ?? 30_000,
@@ -173,6 +178,7 @@ class PassStore {
     private readonly db: Db,
     private readonly clock: Clock,
     files: readonly DagFileStat[],
+    private readonly syncOptions: SyncOptions = {},
   ) {
     for (const file of files) {
       const source = readText(file.path);
@@ -242,7 +248,7 @@ class PassStore {
   }
 
   private async store(files: readonly ParsedDagFile[]): Promise<void> {
-    this.synced.push(...(await syncDagFiles(this.db, files, this.clock)));
+    this.synced.push(...(await syncDagFiles(this.db, files, this.clock, this.syncOptions)));
   }
 
   private mustWait(file: ParsedDagFile, held: ReadonlySet<string>): boolean {

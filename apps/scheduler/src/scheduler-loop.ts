@@ -1,8 +1,9 @@
 // Owns the scheduler's periodic tick. Task completions schedule their downstream tasks at once
 // (in the worker that finished them); this loop handles cron, retries that fall due, run starts,
-// timeouts and recovery.
+// timeouts and recovery. It also says, once per scheduler process, each DAG warning (a task
+// naming a pool that does not exist) as it appears.
 import type { Logger } from '@weir/config';
-import type { Engine, RecoveryOptions } from '@weir/engine';
+import { DagWarningWatcher, type Engine, type RecoveryOptions } from '@weir/engine';
 import { type Periodic, runPeriodically } from './periodic.ts';
 
 export function runSchedulerLoop(
@@ -12,10 +13,17 @@ export function runSchedulerLoop(
   recovery: RecoveryOptions = {},
 ): Periodic {
   let failing = false;
+  const warnings = new DagWarningWatcher(engine.sql, engine.clock);
   return runPeriodically(async () => {
     const started = performance.now();
     try {
       const report = await engine.tick(recovery);
+      for (const warning of await warnings.next())
+        logger?.warn(
+          { dagId: warning.dagId, kind: warning.kind },
+          `DAG ${warning.dagId}: ${warning.message}`,
+        );
+      for (const id of report.completedBackfills) logger?.info({ backfillId: id }, 'backfill completed');
       if (failing) logger?.info('scheduler tick recovered');
       failing = false;
       if (

@@ -11,6 +11,7 @@ describe('parseConfig', () => {
     expect(config.queuePrefix).toBe('weir');
     expect(config.s3.forcePathStyle).toBe(true);
     expect(config.email.to).toEqual([]);
+    expect(config.dagProcessor.pausedAtCreation).toBe(true);
   });
 
   it('reads typed values', () => {
@@ -20,12 +21,14 @@ describe('parseConfig', () => {
       WEIR_WEB_PORT: '8080',
       S3_FORCE_PATH_STYLE: 'false',
       ALERT_EMAIL_TO: 'a@example.com, b@example.com',
+      WEIR_DAGS_PAUSED_AT_CREATION: 'false',
     });
     expect(config.databaseUrl).toBe('postgresql://u:p@db:5432/weir');
     expect(config.redisUrl).toBe('redis://cache:6380');
     expect(config.web.port).toBe(8080);
     expect(config.s3.forcePathStyle).toBe(false);
     expect(config.email.to).toEqual(['a@example.com', 'b@example.com']);
+    expect(config.dagProcessor.pausedAtCreation).toBe(false);
   });
 
   it('treats empty strings as unset', () => {
@@ -39,6 +42,7 @@ describe('parseConfig', () => {
     ['WEIR_WEB_PORT', '70000', /WEIR_WEB_PORT/],
     ['WEIR_SECRET_KEY', 'short', /WEIR_SECRET_KEY must be at least 32 characters/],
     ['S3_FORCE_PATH_STYLE', 'maybe', /S3_FORCE_PATH_STYLE must be true or false/],
+    ['WEIR_DAGS_PAUSED_AT_CREATION', 'sometimes', /WEIR_DAGS_PAUSED_AT_CREATION must be true or false/],
     ['ALERT_EMAIL_TO', 'not-an-email', /ALERT_EMAIL_TO must be a comma-separated list/],
     ['WEIR_LOG_LEVEL', 'loud', /WEIR_LOG_LEVEL/],
   ])('rejects %s=%s with one line naming the variable', (variable, value, message) => {

@@ -71,6 +71,7 @@ export const envSchema = z.object({
   WEIR_SCHEDULER_TICK_MS: positiveInt.default(1_000),
   WEIR_DAG_IMPORT_TIMEOUT_MS: positiveInt.default(30_000),
   WEIR_DAG_POLL_MS: positiveInt.default(2_000),
+  WEIR_DAGS_PAUSED_AT_CREATION: bool.default(true),
   WEIR_WORKER_CONCURRENCY: positiveInt.default(16),
   WEIR_WORKER_QUEUES: z
     .string()
@@ -137,7 +138,12 @@ export interface WeirConfig {
     readonly zombieThresholdMs: number;
     readonly queuedTimeoutMs: number;
   };
-  readonly dagProcessor: { readonly importTimeoutMs: number; readonly pollMs: number };
+  readonly dagProcessor: {
+    readonly importTimeoutMs: number;
+    readonly pollMs: number;
+    /** New DAGs start paused unless their file says otherwise (Airflow's dags_are_paused_at_creation). */
+    readonly pausedAtCreation: boolean;
+  };
   /** Most instances one mapped task may expand to. */
   readonly maxMapLength: number;
   /** Most instances of one mapped task queued in Redis at once; the rest take freed slots. */
@@ -210,7 +216,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       zombieThresholdMs: e.WEIR_ZOMBIE_THRESHOLD_MS,
       queuedTimeoutMs: e.WEIR_TASK_QUEUED_TIMEOUT_MS,
     },
-    dagProcessor: { importTimeoutMs: e.WEIR_DAG_IMPORT_TIMEOUT_MS, pollMs: e.WEIR_DAG_POLL_MS },
+    dagProcessor: {
+      importTimeoutMs: e.WEIR_DAG_IMPORT_TIMEOUT_MS,
+      pollMs: e.WEIR_DAG_POLL_MS,
+      pausedAtCreation: e.WEIR_DAGS_PAUSED_AT_CREATION,
+    },
     maxMapLength: e.WEIR_MAX_MAP_LENGTH,
     mappedQueueWindow: e.WEIR_MAPPED_QUEUE_WINDOW,
     worker: {

@@ -1,5 +1,9 @@
 // Owns validating a trigger's conf against the DAG's params schema (serialized as JSON Schema,
-// since the scheduler never imports DAG files) and applying the params' defaults.
+// since the scheduler never imports DAG files) and applying the params' defaults. A conf key the
+// params do not declare is refused (a typo would otherwise be ignored without a word), unless the
+// schema takes extra keys: z.looseObject / .passthrough() / .catchall() serialize
+// `additionalProperties` as a schema, which then validates them. A plain z.object serializes
+// (in zod's input mode) with no `additionalProperties` at all, and is read as taking none.
 import type { SerializedDag } from '@weir/sdk';
 import { z } from 'zod';
 import { EngineError } from './errors.ts';
@@ -11,7 +15,17 @@ export function resolveConf(
   if (typeof conf !== 'object' || conf === null || Array.isArray(conf)) {
     throw new EngineError('INVALID_CONF', `conf for DAG "${dag.dagId}" must be a JSON object`);
   }
+  // Without params, conf is free-form, as in Airflow: nothing declares what it may hold.
   if (!dag.params) return { ...conf };
+  const unknown = undeclaredKeys(dag.params.schema, conf);
+  if (unknown.length > 0) {
+    const declared = Object.keys(objectProperties(dag.params.schema) ?? {});
+    throw new EngineError(
+      'INVALID_CONF',
+      `conf for DAG "${dag.dagId}" has ${unknown.length === 1 ? 'a key' : 'keys'} its params do not declare: ${unknown.join(', ')}` +
+        ` (declared: ${declared.length > 0 ? declared.join(', ') : 'none'}); declare ${unknown.length === 1 ? 'it' : 'them'} in the DAG's params, or let the params take extra keys (z.looseObject or .catchall)`,
+    );
+  }
   const schema = z.fromJSONSchema(dag.params.schema as Parameters<typeof z.fromJSONSchema>[0]);
   const parsed = schema.safeParse({ ...dag.params.defaults, ...conf });
   if (!parsed.success) {
@@ -24,4 +38,27 @@ export function resolveConf(
     );
   }
   return parsed.data as Record<string, unknown>;
+}
+
+/** The top-level properties of an object schema, or undefined when it is not one. */
+function objectProperties(schema: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
+  if (schema.type !== 'object') return undefined;
+  const properties = schema.properties;
+  return typeof properties === 'object' && properties !== null ? (properties as Record<string, unknown>) : {};
+}
+
+/** Conf keys an object params schema neither declares nor takes as extra keys, sorted. */
+export function undeclaredKeys(
+  schema: Readonly<Record<string, unknown>>,
+  conf: Readonly<Record<string, unknown>>,
+): string[] {
+  const properties = objectProperties(schema);
+  if (!properties) return [];
+  const extra = schema.additionalProperties;
+  // A schema (even {}) or true: extra keys are allowed, and the schema validates them.
+  if (extra === true || (typeof extra === 'object' && extra !== null)) return [];
+  if (schema.patternProperties !== undefined) return [];
+  return Object.keys(conf)
+    .filter((key) => !Object.hasOwn(properties, key))
+    .sort();
 }

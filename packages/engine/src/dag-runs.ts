@@ -101,13 +101,21 @@ export interface TriggerRequest {
   readonly runId?: string;
 }
 
-/** A manual run: conf validated against params first, so an invalid conf creates nothing. */
+/** A manual run, and whether its DAG is paused (the run then waits until it is unpaused). */
+export interface TriggeredRun extends CreatedRun {
+  readonly dagPaused: boolean;
+}
+
+/**
+ * A manual run: conf validated against params first, so an invalid conf creates nothing. A
+ * paused DAG's run is created too (Airflow does the same) and waits, queued, until it is unpaused.
+ */
 export async function triggerDagRun(
   db: Db,
   catalog: DagCatalog,
   clock: Clock,
   request: TriggerRequest,
-): Promise<CreatedRun> {
+): Promise<TriggeredRun> {
   const entry = await catalog.get(request.dagId);
   if (!entry)
     throw new EngineError(
@@ -138,5 +146,5 @@ export async function triggerDagRun(
       `DAG "${request.dagId}" already has a manual run at ${logicalDate.toISOString()}`,
     );
   }
-  return created;
+  return { ...created, dagPaused: entry.isPaused };
 }

@@ -1,7 +1,9 @@
 // Owns writing what the dag processor found in DAG files to PostgreSQL: serialized DAGs, the
-// files' sources, their import errors, and which DAGs went away. planDagSync decides what
-// changes; this reads what it needs and writes it, a batch of files in one transaction of a few
-// multi-row statements, whatever the batch's size. What is unchanged is not written again.
+// files' sources, their import errors, their DAG warnings, and which DAGs went away. planDagSync
+// decides what changes; this reads what it needs and writes it, a batch of files in one
+// transaction of a few multi-row statements, whatever the batch's size. What is unchanged is not
+// written again. A DAG seen for the first time starts paused or not (its pausedAtCreation, else
+// the caller's default); later syncs never change whether it is paused.
 import type { Db, RawSql } from '@weir/db';
 import type { RunInfo } from '@weir/domain';
 import type { Clock } from './clock.ts';
@@ -14,6 +16,7 @@ import {
   type StoredDag,
   type SyncResult,
 } from './dag-sync-plan.ts';
+import { refreshDagWarnings } from './dag-warnings.ts';
 import { hasDeadlines } from './deadlines.ts';
 import { nextScheduledRuns } from './schedule-spec.ts';
 
@@ -24,11 +27,20 @@ const FILES_PER_TRANSACTION = 100;
 
 type Sql = Pick<RawSql, '$queryRaw' | '$executeRaw'>;
 
+export interface SyncOptions {
+  /**
+   * Whether a new DAG that does not set pausedAtCreation starts paused. Default false here: the
+   * dag processor passes WEIR_DAGS_PAUSED_AT_CREATION (default true) explicitly.
+   */
+  readonly pausedAtCreation?: boolean;
+}
+
 /** Stores the parse of each file; results in path order. */
 export async function syncDagFiles(
   sql: RawSql,
   files: readonly ParsedDagFile[],
   clock: Clock,
+  options: SyncOptions = {},
 ): Promise<SyncResult[]> {
   // Path order decides which of two new files defining the same DAG id keeps it; each
   // transaction sees what the ones before it stored. The dag processor calls this as files finish
@@ -39,12 +51,17 @@ export async function syncDagFiles(
   const results: SyncResult[] = [];
   for (let i = 0; i < ordered.length; i += FILES_PER_TRANSACTION) {
     const batch = ordered.slice(i, i + FILES_PER_TRANSACTION);
-    results.push(...(await syncBatch(sql, batch, clock())));
+    results.push(...(await syncBatch(sql, batch, clock(), options.pausedAtCreation ?? false)));
   }
   return results;
 }
 
-async function syncBatch(sql: RawSql, files: readonly ParsedDagFile[], now: Date): Promise<SyncResult[]> {
+async function syncBatch(
+  sql: RawSql,
+  files: readonly ParsedDagFile[],
+  now: Date,
+  pausedAtCreation: boolean,
+): Promise<SyncResult[]> {
   return sql.$transaction(async (tx) => {
     const plan = planDagSync(files, await storedDags(tx, files));
     const nextRuns = await nextScheduledRuns(
@@ -55,9 +72,14 @@ async function syncBatch(sql: RawSql, files: readonly ParsedDagFile[], now: Date
     await storeSources(tx, plan.sources, now);
     await storeImportErrors(tx, plan.importErrors, now);
     await clearImportErrors(tx, plan.cleanFiles);
-    await storeDags(tx, plan.changedDags, nextRuns, now);
+    await storeDags(tx, plan.changedDags, nextRuns, now, pausedAtCreation);
     await markParsed(tx, plan.unchangedDagIds, now);
     await deactivateDags(tx, plan.deactivatedDagIds, now);
+    await refreshDagWarnings(
+      tx,
+      [...plan.changedDags.map((c) => c.dag.dagId), ...plan.unchangedDagIds, ...plan.deactivatedDagIds],
+      now,
+    );
     return [...plan.results];
   });
 }
@@ -112,11 +134,14 @@ async function storeDags(
   changed: readonly ChangedDag[],
   nextRuns: ReadonlyMap<string, RunInfo | null>,
   now: Date,
+  pausedAtCreation: boolean,
 ): Promise<void> {
   if (changed.length === 0) return;
   const rows = changed.map(({ fileloc, dag, serializedHash }) => ({
     dag_id: dag.dagId,
     fileloc,
+    // Only an INSERT reads it: ON CONFLICT below leaves is_paused alone.
+    is_paused: dag.pausedAtCreation ?? pausedAtCreation,
     schedule: dag.schedule,
     timezone: dag.timezone,
     description: dag.description,
@@ -133,14 +158,14 @@ async function storeDags(
   // One JSON document rather than unnest arrays: tags are an array per row and unnest would
   // flatten an array of arrays. Timestamps travel as ISO strings in UTC, as they are stored.
   await sql.$executeRaw`
-    INSERT INTO dag (dag_id, fileloc, is_active, schedule, timezone, description, owner, tags,
+    INSERT INTO dag (dag_id, fileloc, is_active, is_paused, schedule, timezone, description, owner, tags,
                      max_active_runs, max_active_tasks, serialized, serialized_hash, has_deadlines,
                      next_dagrun_logical_date, next_dagrun_create_after, last_parsed_at, created_at, updated_at)
-    SELECT dag_id, fileloc, true, schedule, timezone, description, owner, tags,
+    SELECT dag_id, fileloc, true, is_paused, schedule, timezone, description, owner, tags,
            max_active_runs, max_active_tasks, serialized, serialized_hash, has_deadlines,
            next_dagrun_logical_date, next_dagrun_create_after, ${now}::timestamp, ${now}::timestamp, ${now}::timestamp
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS d(
-      dag_id text, fileloc text, schedule text, timezone text, description text, owner text, tags text[],
+      dag_id text, fileloc text, is_paused boolean, schedule text, timezone text, description text, owner text, tags text[],
       max_active_runs int, max_active_tasks int, serialized jsonb, serialized_hash text, has_deadlines boolean,
       next_dagrun_logical_date timestamp, next_dagrun_create_after timestamp)
     ON CONFLICT (dag_id) DO UPDATE
@@ -177,5 +202,6 @@ export async function removeDagFile(db: Db, fileloc: string): Promise<void> {
     }),
     db.importError.deleteMany({ where: { fileloc } }),
     db.dagCode.deleteMany({ where: { fileloc } }),
+    db.dagWarning.deleteMany({ where: { dag: { fileloc } } }),
   ]);
 }

@@ -4,10 +4,15 @@ import type { Db, RawSql } from '@weir/db';
 import type { TaskJob, TaskQueue } from '@weir/queue';
 import type { SerializedDag } from '@weir/sdk';
 import { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
-import { type BackfillRequest, type BackfillResult, createBackfill } from './backfill.ts';
+import {
+  type BackfillRequest,
+  type BackfillResult,
+  closeFinishedBackfills,
+  createBackfill,
+} from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
-import { type CreatedRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
+import { type TriggeredRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
 import { detectDeadlineMisses, raiseDeadlineAlerts } from './deadlines.ts';
 import { GroupBatcher } from './group-batcher.ts';
 import { recoverStuckQueued, recoverZombies } from './recovery.ts';
@@ -70,6 +75,8 @@ export interface TickReport {
   readonly requeuedTries: number;
   readonly recoveredTries: number;
   readonly deadlineMisses: number;
+  /** Ids of backfills this tick found with every run finished, now completed. */
+  readonly completedBackfills: readonly number[];
   /** The tick stopped at its limit of runs to create: tick again at once. */
   readonly moreDue: boolean;
 }
@@ -300,7 +307,7 @@ export class Engine {
   }
 
   /** Creates a manual run, starts it if the DAG has room, and schedules its first tasks. */
-  async trigger(request: TriggerRequest): Promise<CreatedRun> {
+  async trigger(request: TriggerRequest): Promise<TriggeredRun> {
     const run = await triggerDagRun(this.db, this.catalog, this.clock, request);
     const started = await startQueuedRuns(this.sql, this.clock, {
       dagId: run.dagId,
@@ -380,6 +387,7 @@ export class Engine {
     const examined = await this.scheduleMany([...toExamine]);
     const requeued = await this.requeueLostJobs(options.requeueAfterMs ?? 5_000);
     const misses = await detectDeadlineMisses(this.db, this.catalog, this.clock);
+    const completedBackfills = await closeFinishedBackfills(this.sql, this.clock());
     return {
       createdRuns: created.length,
       startedRuns: started.length,
@@ -388,6 +396,7 @@ export class Engine {
       requeuedTries: requeued,
       recoveredTries: recovered.length,
       deadlineMisses: missed.length + misses.length,
+      completedBackfills,
       moreDue,
     };
   }

@@ -1,8 +1,11 @@
 // Owns the engine's errors: each carries a code and a message a user can act on.
 export type EngineErrorCode =
+  | 'BACKFILL_FINISHED'
+  | 'BACKFILL_NOT_FOUND'
   | 'DAG_NOT_FOUND'
   | 'DAG_INACTIVE'
   | 'INVALID_CONF'
+  | 'NO_SCHEDULE'
   | 'RUN_EXISTS'
   | 'RUN_NOT_FOUND'
   | 'TASK_NOT_FOUND'

@@ -3,8 +3,12 @@ export {
   type BackfillPlanEntry,
   type BackfillRequest,
   type BackfillResult,
+  type BackfillState,
+  type BackfillSummary,
   cancelBackfill,
+  closeFinishedBackfills,
   createBackfill,
+  listBackfills,
   type Reprocess,
 } from './backfill.ts';
 export { type Clock, systemClock } from './clock.ts';
@@ -16,10 +20,19 @@ export {
   makeRunId,
   type NewDagRun,
   type RunType,
+  type TriggeredRun,
   type TriggerRequest,
 } from './dag-runs.ts';
-export { removeDagFile, syncDagFiles } from './dag-sync.ts';
+export { removeDagFile, type SyncOptions, syncDagFiles } from './dag-sync.ts';
 export type { FileParseOutcome, ParsedDagFile, SyncResult } from './dag-sync-plan.ts';
+export {
+  type DagWarning,
+  type DagWarningKind,
+  DagWarningWatcher,
+  listDagWarnings,
+  missingPoolMessage,
+  refreshDagWarnings,
+} from './dag-warnings.ts';
 export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';
 export { type EagerClaim, Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';

@@ -9,6 +9,8 @@ import type { DagCatalog } from './dag-catalog.ts';
 import { EngineError } from './errors.ts';
 import type { DbOrTx } from './schedule-spec.ts';
 
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
 export interface ClearRequest {
   readonly dagId: string;
   readonly runId: string;
@@ -47,43 +49,52 @@ export async function clearTaskInstances(
     if (!dag.tasks.some((t) => t.taskId === id))
       throw new EngineError('TASK_NOT_FOUND', `DAG "${dag.dagId}" has no task "${id}"`);
   if (request.downstream) for (const id of downstreamOf(dag, [...chosen])) chosen.add(id);
-  return db.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT 1 FROM dag_run WHERE id = ${run.id} FOR UPDATE`;
-    const tis = await tx.taskInstance.findMany({
-      where: { dagRunId: run.id, taskId: { in: [...chosen] } },
-      orderBy: { mapIndex: 'asc' },
-    });
-    const picked = tis.filter(
-      (ti) =>
-        !NOT_CLEARABLE.has(ti.state) &&
-        (!request.onlyFailed || ti.state === 'failed' || ti.state === 'upstream_failed'),
-    );
-    const mapped = new Set(dag.tasks.filter((t) => t.mapping).map((t) => t.taskId));
-    const cleared: { taskId: string; mapIndex: number }[] = [];
-    for (const ti of picked) {
-      const task = dag.tasks.find((t) => t.taskId === ti.taskId);
-      if (mapped.has(ti.taskId) && ti.mapIndex > 0) {
-        await tx.taskInstance.delete({ where: { id: ti.id } });
-        continue;
-      }
-      await tx.xCom.deleteMany({ where: { taskInstanceId: ti.id } });
-      await tx.taskInstance.update({
-        where: { id: ti.id },
-        data: {
-          state: 'none',
-          mapIndex: mapped.has(ti.taskId) ? -1 : ti.mapIndex,
-          maxTries: ti.tryNumber + (task?.retries ?? 0) + 1,
-          nextRetryAt: null,
-          rescheduleAt: null,
-          endedAt: null,
-          queuedAt: null,
-        },
-      });
-      cleared.push({ taskId: ti.taskId, mapIndex: ti.mapIndex });
-    }
-    if (cleared.length > 0) await reopenRun(tx, run.id);
-    return { dagRunId: run.id, cleared };
+  return db.$transaction((tx) => clearInTransaction(tx, run.id, dag, chosen, request.onlyFailed ?? false));
+}
+
+/** clearTaskInstances' work, in the caller's transaction (a backfill's reprocessing uses it). */
+export async function clearInTransaction(
+  tx: Tx,
+  dagRunId: number,
+  dag: SerializedDag,
+  chosen: ReadonlySet<string>,
+  onlyFailed: boolean,
+): Promise<ClearResult> {
+  await tx.$queryRaw`SELECT 1 FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
+  const tis = await tx.taskInstance.findMany({
+    where: { dagRunId, taskId: { in: [...chosen] } },
+    orderBy: { mapIndex: 'asc' },
   });
+  const picked = tis.filter(
+    (ti) =>
+      !NOT_CLEARABLE.has(ti.state) &&
+      (!onlyFailed || ti.state === 'failed' || ti.state === 'upstream_failed'),
+  );
+  const mapped = new Set(dag.tasks.filter((t) => t.mapping).map((t) => t.taskId));
+  const cleared: { taskId: string; mapIndex: number }[] = [];
+  for (const ti of picked) {
+    const task = dag.tasks.find((t) => t.taskId === ti.taskId);
+    if (mapped.has(ti.taskId) && ti.mapIndex > 0) {
+      await tx.taskInstance.delete({ where: { id: ti.id } });
+      continue;
+    }
+    await tx.xCom.deleteMany({ where: { taskInstanceId: ti.id } });
+    await tx.taskInstance.update({
+      where: { id: ti.id },
+      data: {
+        state: 'none',
+        mapIndex: mapped.has(ti.taskId) ? -1 : ti.mapIndex,
+        maxTries: ti.tryNumber + (task?.retries ?? 0) + 1,
+        nextRetryAt: null,
+        rescheduleAt: null,
+        endedAt: null,
+        queuedAt: null,
+      },
+    });
+    cleared.push({ taskId: ti.taskId, mapIndex: ti.mapIndex });
+  }
+  if (cleared.length > 0) await reopenRun(tx, dagRunId);
+  return { dagRunId, cleared };
 }
 
 /** States an operator may mark task instances with; downstream reacts as to a finished try. */

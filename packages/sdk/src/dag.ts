@@ -91,6 +91,12 @@ export interface DagOptions<S extends z.ZodType | undefined = undefined> {
   readonly endDate?: string | Date;
   /** Create a run for every missed interval (oldest first). Default false, as in Airflow 3. */
   readonly catchup?: boolean;
+  /**
+   * Whether the DAG starts paused when it is first seen (Airflow's `is_paused_upon_creation`).
+   * Default: the deployment's WEIR_DAGS_PAUSED_AT_CREATION (true unless set). Only the first sync
+   * uses it; later changes to the option, or pausing by hand, are kept as they are.
+   */
+  readonly pausedAtCreation?: boolean;
   /** A zod object schema with defaults; a trigger's conf is validated against it. */
   readonly params?: S;
   readonly maxActiveRuns?: number;

@@ -53,6 +53,7 @@ export function serializeDag(dag: Dag): SerializedDag {
     endDate:
       o.endDate === undefined ? null : toInstant(o.endDate, timezone, `${where}: endDate`).toISOString(),
     catchup: o.catchup ?? false,
+    pausedAtCreation: o.pausedAtCreation ?? null,
     maxActiveRuns: positiveInt(o.maxActiveRuns, 'maxActiveRuns', DEFAULTS.maxActiveRuns),
     maxActiveTasks: positiveInt(o.maxActiveTasks, 'maxActiveTasks', DEFAULTS.maxActiveTasks),
     params: o.params ? serializeParams(o.params, where) : null,

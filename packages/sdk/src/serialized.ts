@@ -105,6 +105,8 @@ export interface SerializedDag {
   readonly startDate: string | null;
   readonly endDate: string | null;
   readonly catchup: boolean;
+  /** Whether the DAG starts paused when first synced; null: the deployment's default. */
+  readonly pausedAtCreation: boolean | null;
   readonly maxActiveRuns: number;
   readonly maxActiveTasks: number;
   /** The params schema (for validating a trigger's conf and building the trigger form). */

@@ -50,11 +50,14 @@ export function startWeir(
   return { child, output: () => output };
 }
 
-/** The parent's environment without Weir's variables, so a developer's .env cannot leak in. */
+/**
+ * The parent's environment without Weir's variables, so a developer's .env cannot leak in. Test
+ * DAGs run as soon as they are parsed unless a test sets WEIR_DAGS_PAUSED_AT_CREATION itself.
+ */
 function weirEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(DATABASE_URL|REDIS_URL|WEIR_|S3_|SLACK_|PAGERDUTY_|SMTP_|ALERT_)/.test(key)) env[key] = value;
   }
-  return { ...env, ...extra };
+  return { ...env, WEIR_DAGS_PAUSED_AT_CREATION: 'false', ...extra };
 }

@@ -24,6 +24,7 @@ export function registerComponentCommands(program: Command): void {
               db: runtime.db,
               folder: resolveFromCwd(config.dagsFolder),
               importTimeoutMs: config.dagProcessor.importTimeoutMs,
+              pausedAtCreation: config.dagProcessor.pausedAtCreation,
               logger,
             }),
             config.dagProcessor.pollMs,
@@ -54,6 +55,7 @@ export function registerComponentCommands(program: Command): void {
         db: runtime.db,
         folder: resolveFromCwd(opts.dagsFolder ?? config.dagsFolder),
         importTimeoutMs: config.dagProcessor.importTimeoutMs,
+        pausedAtCreation: config.dagProcessor.pausedAtCreation,
         logger,
       });
       logger.info({ folder: processor.folder }, 'dag processor started');

@@ -1,5 +1,6 @@
 // Owns `weir dags …`: list, trigger, pause, unpause and test DAGs.
 import { loadConfig } from '@weir/config';
+import { listDagWarnings } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { asCliError, withRuntime } from '../runtime.ts';
@@ -12,8 +13,8 @@ export function registerDagsCommands(program: Command): void {
 
   dags
     .command('list')
-    .description('DAGs with schedule, paused state and import errors')
-    .option('--json', 'print a JSON array of { dagId, schedule, paused, fileloc }')
+    .description('DAGs with schedule, paused state, DAG warnings and import errors')
+    .option('--json', 'print a JSON array of { dagId, schedule, paused, fileloc, warnings }')
     .action(async (opts: { json?: boolean }) => {
       await withRuntime(async (runtime) => {
         const rows = await runtime.db.dag.findMany({
@@ -22,12 +23,17 @@ export function registerDagsCommands(program: Command): void {
           select: { dagId: true, schedule: true, isPaused: true, fileloc: true },
         });
         const errors = await runtime.db.importError.findMany({ orderBy: { fileloc: 'asc' } });
+        // A task naming a missing pool, and the like (dag_warning): per DAG, kept for the UI.
+        const dagWarnings = await listDagWarnings(runtime.db);
         if (opts.json) {
           const list = rows.map((r) => ({
             dagId: r.dagId,
             schedule: r.schedule,
             paused: r.isPaused,
             fileloc: r.fileloc,
+            warnings: dagWarnings
+              .filter((w) => w.dagId === r.dagId)
+              .map((w) => ({ kind: w.kind, message: w.message, since: w.createdAt.toISOString() })),
           }));
           process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
           return;
@@ -36,6 +42,10 @@ export function registerDagsCommands(program: Command): void {
           ['dag_id', 'schedule', 'paused', 'fileloc'],
           rows.map((r) => [r.dagId, r.schedule ?? 'None', String(r.isPaused), r.fileloc]),
         );
+        if (dagWarnings.length > 0) {
+          process.stdout.write(`\nDAG warnings (${dagWarnings.length}):\n`);
+          for (const w of dagWarnings) process.stdout.write(`  ${w.dagId}: ${w.message}\n`);
+        }
         // One line each (`dags/x.ts:12:7: message`); the stack stays in import_error.stack_trace.
         // A file's warning (a DAG it creates but does not export) shares the row, marked `warning:`.
         const oneLine = (message: string) => message.replace(/\s*\n\s*/g, ' ');
@@ -67,6 +77,10 @@ export function registerDagsCommands(program: Command): void {
           triggeredBy: 'cli',
         });
         process.stdout.write(`created run ${run.runId} of DAG ${dagId}\n`);
+        if (run.dagPaused)
+          process.stdout.write(
+            `DAG ${dagId} is paused: the run waits, queued, until it is unpaused (weir dags unpause ${dagId})\n`,
+          );
       });
     });
 

@@ -1,4 +1,6 @@
 // Owns `weir pools …`: named pools of slots that cap how many tasks using them run at once.
+// Creating or deleting a pool re-evaluates the DAG warnings about tasks naming missing pools.
+import { refreshDagWarnings } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
@@ -54,6 +56,7 @@ export function registerPoolsCommands(program: Command): void {
           create: { name, slots, description: opts.description ?? null },
           update: { slots, ...(opts.description !== undefined ? { description: opts.description } : {}) },
         });
+        await refreshDagWarnings(runtime.db, 'all', new Date());
         process.stdout.write(`pool ${name} has ${slots} slots\n`);
       });
     });
@@ -77,6 +80,7 @@ export function registerPoolsCommands(program: Command): void {
           );
         const deleted = await runtime.db.pool.deleteMany({ where: { name } });
         if (deleted.count === 0) throw new CliError(`pool "${name}" not found`);
+        await refreshDagWarnings(runtime.db, 'all', new Date());
         process.stdout.write(`pool ${name} deleted\n`);
       });
     });

@@ -1,10 +1,17 @@
-// Owns the operator commands on existing runs: `weir dags backfill`, `weir backfills cancel`,
-// `weir tasks clear`, `weir tasks mark` and `weir dags mark`.
-import { cancelBackfill, MARK_STATES, type MarkState, type Reprocess, type RunMarkState } from '@weir/engine';
+// Owns the operator commands on existing runs: `weir dags backfill`, `weir backfills list` and
+// `cancel`, `weir tasks clear`, `weir tasks mark` and `weir dags mark`.
+import {
+  cancelBackfill,
+  listBackfills,
+  MARK_STATES,
+  type MarkState,
+  type Reprocess,
+  type RunMarkState,
+} from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
-import { printTable } from './dags.ts';
+import { parseConf, printTable } from './dags.ts';
 
 export function registerRunOperationCommands(program: Command): void {
   const dags = program.commands.find((c) => c.name() === 'dags') as Command;
@@ -18,11 +25,19 @@ export function registerRunOperationCommands(program: Command): void {
     .requiredOption('--to <date>', 'last logical date (ISO)')
     .option('--reprocess <which>', 'existing finished runs to run again: none, failed or completed', 'none')
     .option('--max-active-runs <n>', 'runs of this backfill at once', '10')
+    .option('--conf <json>', 'configuration of the runs it creates, validated against the DAG params')
     .option('--dry-run', 'print what would happen, change nothing')
     .action(
       async (
         dagId: string,
-        opts: { from: string; to: string; reprocess: string; maxActiveRuns: string; dryRun?: boolean },
+        opts: {
+          from: string;
+          to: string;
+          reprocess: string;
+          maxActiveRuns: string;
+          conf?: string;
+          dryRun?: boolean;
+        },
       ) => {
         if (!['none', 'failed', 'completed'].includes(opts.reprocess)) {
           throw new CliError(`--reprocess must be none, failed or completed, got "${opts.reprocess}"`, 2);
@@ -30,6 +45,7 @@ export function registerRunOperationCommands(program: Command): void {
         const maxActiveRuns = Number(opts.maxActiveRuns);
         if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1)
           throw new CliError('--max-active-runs must be a positive whole number', 2);
+        const conf = parseConf(opts.conf);
         await withRuntime(async (runtime) => {
           const result = await runtime.engine.backfill({
             dagId,
@@ -39,6 +55,7 @@ export function registerRunOperationCommands(program: Command): void {
             maxActiveRuns,
             dryRun: opts.dryRun ?? false,
             createdBy: 'cli',
+            conf,
           });
           printTable(
             ['logical_date', 'action', 'reason'],
@@ -47,21 +64,59 @@ export function registerRunOperationCommands(program: Command): void {
           process.stdout.write(
             result.backfillId === null
               ? 'dry run: nothing was changed\n'
-              : `backfill ${result.backfillId} created; cancel it with \`weir backfills cancel ${result.backfillId}\`\n`,
+              : `backfill ${result.backfillId} created; follow it with \`weir backfills list --dag ${dagId}\`, cancel it with \`weir backfills cancel ${result.backfillId}\`\n`,
           );
+          const dag = await runtime.db.dag.findUnique({ where: { dagId }, select: { isPaused: true } });
+          if (result.backfillId !== null && dag?.isPaused)
+            process.stdout.write(
+              `DAG ${dagId} is paused: the backfill's runs wait, queued, until it is unpaused (weir dags unpause ${dagId})\n`,
+            );
         });
       },
     );
 
-  program
-    .command('backfills')
-    .description('manage backfills')
+  const backfills = program.command('backfills').description('list and cancel backfills');
+
+  backfills
+    .command('list')
+    .description('backfills, newest first, with their state and their runs by state')
+    .option('--dag <dagId>', 'only backfills of this DAG')
+    .option(
+      '--json',
+      'print a JSON array of { id, dagId, state, from, to, runs: { total, done, byState }, … }',
+    )
+    .action(async (opts: { dag?: string; json?: boolean }) => {
+      await withRuntime(async (runtime) => {
+        const list = await listBackfills(runtime.db, opts.dag ? { dagId: opts.dag } : {});
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          return;
+        }
+        printTable(
+          ['id', 'dag_id', 'state', 'from', 'to', 'done', 'queued', 'running', 'success', 'failed'],
+          list.map((b) => [
+            String(b.id),
+            b.dagId,
+            b.state,
+            b.from.toISOString(),
+            b.to.toISOString(),
+            `${b.runs.done}/${b.runs.total}`,
+            ...(['queued', 'running', 'success', 'failed'] as const).map((s) => String(b.runs.byState[s])),
+          ]),
+        );
+      });
+    });
+
+  backfills
     .command('cancel')
-    .description('cancel a backfill: runs not yet started are marked failed, running ones finish')
+    .description('cancel a running backfill: runs not yet started are marked failed, running ones finish')
     .argument('<backfillId>')
     .action(async (id: string) => {
+      const backfillId = Number(id);
+      if (!Number.isInteger(backfillId) || backfillId < 1)
+        throw new CliError(`backfill id must be a positive whole number, got "${id}"`, 2);
       await withRuntime(async (runtime) => {
-        const { cancelledRuns } = await cancelBackfill(runtime.db, Number(id));
+        const { cancelledRuns } = await cancelBackfill(runtime.db, backfillId);
         process.stdout.write(
           `backfill ${id} cancelled; ${cancelledRuns} run(s) not started were marked failed\n`,
         );

@@ -35,12 +35,18 @@ describe('weir dags and tasks commands', () => {
     await h?.close();
   });
 
-  it('dags list --json prints dagId, schedule, paused and fileloc', async () => {
+  it('dags list --json prints dagId, schedule, paused, fileloc and warnings', async () => {
     const result = await runWeir(['dags', 'list', '--json'], h.env);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual([
-      { dagId: 'big_output', schedule: null, paused: false, fileloc: `${h.dir}/big_output.ts` },
-      { dagId: 'with_params', schedule: '@daily', paused: false, fileloc: `${h.dir}/with_params.ts` },
+      { dagId: 'big_output', schedule: null, paused: false, fileloc: `${h.dir}/big_output.ts`, warnings: [] },
+      {
+        dagId: 'with_params',
+        schedule: '@daily',
+        paused: false,
+        fileloc: `${h.dir}/with_params.ts`,
+        warnings: [],
+      },
     ]);
     const table = await runWeir(['dags', 'list'], h.env);
     expect(table.stdout).toMatch(/with_params \| @daily/);
