@@ -34,6 +34,8 @@ export async function testDag(config: WeirConfig, request: DagTestRequest): Prom
       db: runtime.db,
       folder: resolveFromCwd(request.dagsFolder ?? config.dagsFolder),
       importTimeoutMs: config.dagProcessor.importTimeoutMs,
+      // A DAG first seen here is created as the scheduler would create it (it runs here anyway).
+      pausedAtCreation: config.dagProcessor.pausedAtCreation,
     });
     // Only the file that defines the DAG is parsed (found from where it was stored, else by its
     // id in the files' text), so an unrelated slow or broken file cannot hold the test up.
