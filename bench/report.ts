@@ -1,7 +1,9 @@
 // Owns the bench's output: results/latest.json (the keys other tools read, with details beside
 // them) and a table on stdout comparing each figure with its target.
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { benchExecutor } from './lib/environment.ts';
 import { round } from './lib/stats.ts';
 
 export const TARGETS = {
@@ -41,7 +43,7 @@ export function describeMachine(): string {
   const list = cpus();
   const model = list[0]?.model.trim() ?? 'unknown CPU';
   const gib = (totalmem() / 1024 ** 3).toFixed(1);
-  return `${model} × ${list.length}, ${gib} GiB RAM, Node ${process.version}`;
+  return `${model} × ${list.length}, ${gib} GiB RAM, Node ${process.version}, executor ${benchExecutor()}`;
 }
 
 /** Rounds every number in a JSON-like value, for a readable results file. */

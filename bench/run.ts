@@ -19,7 +19,7 @@ import {
   writeChainDag,
   writeMapDag,
 } from './lib/dag-files.ts';
-import { BenchEnvironment } from './lib/environment.ts';
+import { BenchEnvironment, benchExecutor } from './lib/environment.ts';
 import { gitDescribe, type Part, selectedParts } from './lib/run-options.ts';
 import { waitForDags } from './lib/runs.ts';
 import { ratio } from './lib/stats.ts';
@@ -128,6 +128,13 @@ async function main(): Promise<number> {
       const ready = await withTimeout('waiting for the scheduler to parse the DAGs', 90_000, (s) =>
         waitForDags(bench, dagIds, watch, s),
       );
+      // The worker starts its executors (one process each) at start-up; measure once they run.
+      for (
+        let i = 0;
+        i < 600 && worker.childProcesses() < WORKER_CONCURRENCY && benchExecutor() === 'process';
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
       if (parts.has('hop')) {
         log(`hop latency: ${CHAIN_DAG} and ${TIMED_CHAIN_DAG}, ${HOP_RUNS} runs each after a warm-up run`);
         hop = ready.ok

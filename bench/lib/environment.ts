@@ -17,6 +17,11 @@ export interface ComponentOptions {
   readonly maxMapLength: number;
 }
 
+/** The executor mode the bench's workers use. */
+export function benchExecutor(): 'process' | 'in-loop' {
+  return process.env.WEIR_BENCH_EXECUTOR === 'in-loop' ? 'in-loop' : 'process';
+}
+
 export class BenchEnvironment {
   readonly databaseName = `weir_bench_${process.pid}`;
   readonly databaseUrl: string;
@@ -59,6 +64,11 @@ export class BenchEnvironment {
       WEIR_QUEUE_PREFIX: this.prefix,
       WEIR_DAGS_FOLDER: this.dagsFolder,
       WEIR_LOG_LEVEL: 'warn',
+      // The bench's DAGs must run as soon as they are parsed.
+      WEIR_DAGS_PAUSED_AT_CREATION: 'false',
+      // Where task code runs (README: WEIR_EXECUTOR); `WEIR_BENCH_EXECUTOR=in-loop npm run bench`
+      // measures the old mode on the same machine.
+      WEIR_EXECUTOR: benchExecutor(),
       ...extra,
     };
   }

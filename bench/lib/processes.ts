@@ -1,7 +1,9 @@
 // Owns the `weir` child processes the bench starts: long-running components (scheduler,
 // worker) in their own process groups so their children go with them, and one-shot CLI
 // commands. Each gets a clean environment: only the variables the bench chooses.
+
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -57,6 +59,24 @@ export class WeirProcess {
     this.child.on('exit', (code, signal) => {
       this.exit = signal ?? `code ${code}`;
     });
+  }
+
+  /** How many processes this one has started that still run (a worker's executors). */
+  childProcesses(): number {
+    const pid = this.child.pid;
+    if (pid === undefined) return 0;
+    let count = 0;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // Fields after the command's closing parenthesis: state, ppid, …
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) count++;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return count;
   }
 
   /** How the process ended, or null while it runs. */

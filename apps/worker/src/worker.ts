@@ -39,6 +39,8 @@ export interface WorkerOptions {
 
 export interface WorkerHandle {
   readonly inFlight: ReadonlyMap<number, InFlightTry>;
+  /** Resolves once every executor has started. */
+  readonly ready: Promise<void>;
   stop(): Promise<{ handedBack: number }>;
 }
 
@@ -58,8 +60,10 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
           strayLine: (stream, line) => logger.info({ stream }, line),
         });
   const executors = new ExecutorPool(options.concurrency, createExecutor);
-  // One warm executor from the start; the others start as work arrives, and stay.
-  executors.prestart(1, (e) => (e instanceof ProcessExecutor ? e.warm() : undefined));
+  // Every executor starts now and stays warm: a try never waits for a process to start.
+  const warm = executors
+    .prestart(async (e) => (e instanceof ProcessExecutor ? e.warm() : undefined))
+    .then(() => logger.info({ executors: options.concurrency, mode }, 'executors ready'));
   const self = { hostname: hostname(), pid: process.pid };
   const runner = {
     engine: options.engine,
@@ -100,6 +104,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
 
   return {
     inFlight,
+    ready: warm,
     async stop() {
       accepting = false;
       const graceful = Promise.all(workers.map((w) => w.close(false)));

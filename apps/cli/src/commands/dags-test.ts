@@ -2,6 +2,8 @@
 // in this process with the real engine: an in-process worker on a private queue prefix, and
 // the engine's scheduling for retries. Needs only PostgreSQL and Redis.
 import type { WeirConfig } from '@weir/config';
+import { topologicalOrder } from '@weir/domain';
+import { detectDeadlineMisses, type Engine } from '@weir/engine';
 import { DagProcessor } from '@weir/scheduler';
 import { startWorker } from '@weir/worker';
 import { CliError } from '../errors.ts';
@@ -21,6 +23,8 @@ export interface DagTestReport {
   readonly runId: string;
   readonly state: string;
   readonly tasks: { taskId: string; mapIndex: number; state: string; tryNumber: number }[];
+  /** Deadlines of this run that passed before it (or the task) succeeded. */
+  readonly deadlineMisses: { deadlineId: string; taskId: string | null; deadlineAt: string }[];
 }
 
 export async function testDag(config: WeirConfig, request: DagTestRequest): Promise<DagTestReport> {
@@ -58,6 +62,13 @@ export async function testDag(config: WeirConfig, request: DagTestRequest): Prom
       concurrency: config.worker.concurrency,
       xcomMaxBytes: config.worker.xcomMaxBytes,
       shutdownGraceMs: 5_000,
+      executor: config.worker.executor,
+      ...(config.worker.taskMaxMemoryMb ? { taskMaxMemoryMb: config.worker.taskMaxMemoryMb } : {}),
+      // Each task's log lines as they happen, prefixed by the task (and map index, try).
+      onTaskLog: (claimed, level, message) => {
+        const who = `${claimed.taskId}${claimed.mapIndex >= 0 ? `[${claimed.mapIndex}]` : ''}#${claimed.tryNumber}`;
+        for (const line of message.split('\n')) say(`${who} ${level.padEnd(6)} ${line}`);
+      },
     });
     try {
       const run = await runtime.engine.trigger({
@@ -68,17 +79,34 @@ export async function testDag(config: WeirConfig, request: DagTestRequest): Prom
         runId: `test__${(request.logicalDate ?? new Date()).toISOString()}__${process.pid}`,
       });
       say(`running ${run.runId}`);
-      const dagRun = await runUntilFinished(runtime.engine, run.id);
+      const misses: DagTestReport['deadlineMisses'] = [];
+      const dagRun = await runUntilFinished(runtime.engine, run.id, async () => {
+        for (const miss of await detectDeadlineMisses(
+          runtime.db,
+          runtime.engine.catalog,
+          runtime.engine.clock,
+        )) {
+          if (miss.dagId !== request.dagId || miss.runId !== run.runId) continue;
+          const at = miss.deadlineAt.toISOString();
+          misses.push({ deadlineId: miss.deadlineId, taskId: miss.taskId, deadlineAt: at });
+          say(
+            `deadline missed: ${miss.deadlineId}${miss.taskId ? ` (task ${miss.taskId})` : ''} passed at ${at}`,
+          );
+        }
+      });
       const tis = await runtime.db.taskInstance.findMany({
         where: { dagRunId: run.id },
-        orderBy: [{ id: 'asc' }],
         select: { taskId: true, mapIndex: true, state: true, tryNumber: true },
       });
+      // Tasks in the order they can run (then map index), as the DAG reads.
+      const order = new Map(topologicalOrder(entry.dag.tasks).map((id, i) => [id, i]));
+      tis.sort((a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0) || a.mapIndex - b.mapIndex);
       return {
         dagId: request.dagId,
         runId: run.runId,
         state: dagRun,
         tasks: tis.map((t) => ({ ...t, state: t.state as string })),
+        deadlineMisses: misses,
       };
     } finally {
       await worker.stop();
@@ -88,10 +116,18 @@ export async function testDag(config: WeirConfig, request: DagTestRequest): Prom
   }
 }
 
-/** Completions schedule downstream tasks at once; this loop only covers retries falling due. */
-async function runUntilFinished(engine: import('@weir/engine').Engine, dagRunId: number): Promise<string> {
-  for (;;) {
+/**
+ * Completions schedule downstream tasks at once; this loop only covers retries falling due, and
+ * checks deadlines as the scheduler's tick does (about once a second).
+ */
+async function runUntilFinished(
+  engine: Engine,
+  dagRunId: number,
+  checkDeadlines: () => Promise<void>,
+): Promise<string> {
+  for (let round = 0; ; round++) {
     const run = await engine.db.dagRun.findUnique({ where: { id: dagRunId }, select: { state: true } });
+    if (round % 10 === 0 || run?.state === 'success' || run?.state === 'failed') await checkDeadlines();
     if (run?.state === 'success' || run?.state === 'failed') return run.state;
     await engine.schedule(dagRunId);
     await new Promise((r) => setTimeout(r, 100));

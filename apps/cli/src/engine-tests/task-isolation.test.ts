@@ -59,6 +59,40 @@ export default dag({ id: 'ticks' }, (d) => {
     appendFileSync(file, 'done\\n');
   });
 });`,
+    'outputs.ts': `
+import { Socket } from 'node:net';
+import { dag } from '@weir/sdk';
+export default dag({ id: 'outputs' }, (d) => {
+  const make = d.task('make', async () => ({
+    at: new Date('2026-01-02T03:04:05.000Z'),
+    counts: new Map([['a', 1], ['b', 2]]),
+    tags: new Set(['x']),
+    big: 2n ** 70n,
+    gone: undefined,
+    nan: Number.NaN,
+    bytes: new Uint8Array([1, 2, 3]),
+  }));
+  d.task('use', { inputs: [make] }, async (_ctx, v) => [
+    v.at instanceof Date && v.at.getUTCFullYear(),
+    v.counts instanceof Map && v.counts.get('b'),
+    v.tags instanceof Set && v.tags.has('x'),
+    typeof v.big === 'bigint' && String(v.big),
+    'gone' in v && v.gone === undefined,
+    Number.isNaN(v.nan),
+    v.bytes instanceof Uint8Array && v.bytes[2],
+  ]);
+  // A socket cannot be stored: the type says so, and so does the run.
+  d.task('leak', async (): Promise<unknown> => ({ client: new Socket() }));
+});`,
+    'hog.ts': `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'hog' }, (d) => {
+  d.task('hog', async () => {
+    const keep: number[][] = [];
+    for (;;) keep.push(new Array(1_000_000).fill(1));
+  });
+  d.task('after_hog', { triggerRule: 'all_done' }, async () => 'fine');
+});`,
     'prints.ts': `
 import { spawnSync } from 'node:child_process';
 import { dag } from '@weir/sdk';
@@ -76,7 +110,7 @@ export default dag({ id: 'prints' }, (d) => {
 
 describe('task isolation', () => {
   const h = useHarness({
-    env: { WEIR_HEARTBEAT_MS: '500', WEIR_ZOMBIE_THRESHOLD_MS: '3000' },
+    env: { WEIR_HEARTBEAT_MS: '500', WEIR_ZOMBIE_THRESHOLD_MS: '3000', WEIR_TASK_MAX_MEMORY_MB: '128' },
     dags,
     components: [
       ['scheduler'],
@@ -133,6 +167,35 @@ describe('task isolation', () => {
       where: { taskInstance: { dagRunId: run.id }, taskId: 'next' },
     });
     expect(xcom.value).toBe('still here');
+  });
+
+  it('passes Dates, Maps, Sets, bigints and typed arrays downstream as themselves; refuses a socket', {
+    timeout: 60_000,
+  }, async () => {
+    const run = await h.engine.trigger({ dagId: 'outputs' });
+    expect(await h.waitForRun(run.id)).toBe('failed'); // `leak` fails
+    const use = await h.database.db.xCom.findFirstOrThrow({
+      where: { taskInstance: { dagRunId: run.id }, taskId: 'use' },
+    });
+    expect(use.value).toEqual([2026, 2, true, '1180591620717411303424', true, true, 3]);
+    const leak = await h.database.db.taskAttempt.findFirstOrThrow({
+      where: { taskInstance: { dagRunId: run.id, taskId: 'leak' } },
+    });
+    expect(leak.error).toMatch(/output\.client: a Socket cannot be stored/);
+    expect((await h.tasks(run.id)).leak).toEqual({ state: 'failed', tryNumber: 1 });
+  });
+
+  it('fails a try whose executor runs out of its memory limit, and goes on', {
+    timeout: 60_000,
+  }, async () => {
+    const run = await h.engine.trigger({ dagId: 'hog' });
+    const tasks = async () => h.tasks(run.id);
+    expect(await h.waitForRun(run.id)).toBe('success'); // after_hog is all_done
+    expect((await tasks()).hog?.state).toBe('failed');
+    const attempt = await h.database.db.taskAttempt.findFirstOrThrow({
+      where: { taskInstance: { dagRunId: run.id, taskId: 'hog' } },
+    });
+    expect(attempt.error).toMatch(/out of memory: WEIR_TASK_MAX_MEMORY_MB is 128/);
   });
 
   it('keeps what a task prints, and what its child processes print, in the try’s log', {

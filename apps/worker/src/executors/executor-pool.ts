@@ -15,14 +15,24 @@ export class ExecutorPool {
     private readonly create: () => Executor,
   ) {}
 
-  /** Starts `count` executors now, so the first tries do not wait for a process to start. */
-  prestart(count: number, warm: (executor: Executor) => void): void {
-    for (let i = 0; i < Math.min(count, this.size) && this.all.length < this.size; i++) {
+  /**
+   * Starts every executor now, `parallel` at a time, so tries never wait for a process to start
+   * (a process takes about 0.3 s of CPU to start). Resolves once all are warm.
+   */
+  async prestart(warm: (executor: Executor) => Promise<void>, parallel = 2): Promise<void> {
+    const started: Executor[] = [];
+    while (this.all.length < this.size) {
       const executor = this.create();
       this.all.push(executor);
       this.idle.push(executor);
-      warm(executor);
+      started.push(executor);
     }
+    const queue = [...started];
+    await Promise.all(
+      Array.from({ length: parallel }, async () => {
+        for (let e = queue.shift(); e && !this.closed; e = queue.shift()) await warm(e).catch(() => {});
+      }),
+    );
   }
 
   acquire(): Promise<Executor> {

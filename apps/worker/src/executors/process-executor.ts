@@ -45,9 +45,9 @@ export class ProcessExecutor implements Executor {
 
   constructor(private readonly options: ProcessExecutorOptions = {}) {}
 
-  /** Starts the process ahead of the first invocation. */
-  warm(): void {
-    void this.process().catch(() => {});
+  /** Starts the process ahead of the first invocation; resolves once it is ready. */
+  async warm(): Promise<void> {
+    await this.process().catch(() => {});
   }
 
   run(invocation: Invocation, sink: LogSink): Promise<ExecutionEnd> {
@@ -201,7 +201,7 @@ export class ProcessExecutor implements Executor {
       }
     }
     // A replacement, warm by the time the next invocation comes.
-    if (!this.closed) this.warm();
+    if (!this.closed) void this.warm();
   }
 
   private kill(): void {
