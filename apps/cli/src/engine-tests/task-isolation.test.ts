@@ -87,11 +87,11 @@ export default dag({ id: 'outputs' }, (d) => {
     'hog.ts': `
 import { dag } from '@weir/sdk';
 export default dag({ id: 'hog' }, (d) => {
-  d.task('hog', async () => {
+  const hog = d.task('hog', async () => {
     const keep: number[][] = [];
     for (;;) keep.push(new Array(1_000_000).fill(1));
   });
-  d.task('after_hog', { triggerRule: 'all_done' }, async () => 'fine');
+  d.task('after_hog', { after: [hog], triggerRule: 'all_done' }, async () => 'fine');
 });`,
     'prints.ts': `
 import { spawnSync } from 'node:child_process';

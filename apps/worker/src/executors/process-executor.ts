@@ -10,7 +10,7 @@ import type { ExecutionEnd, Executor, LogSink, StopReason } from './executor.ts'
 import { END_MARK, type ExecutorToWorker, type Invocation, type InvocationResult } from './protocol.ts';
 
 const ENTRY = fileURLToPath(new URL('./child-entry.mjs', import.meta.url));
-const STDERR_KEPT = 20;
+const STDERR_KEPT = 40;
 /** How long to wait for the end marks after a result before giving up on late lines. */
 const MARK_WAIT_MS = 200;
 
@@ -188,12 +188,15 @@ export class ProcessExecutor implements Executor {
       if (current.stopped) this.settle({ kind: 'stopped', reason: current.stopped });
       else if (current.result) this.settle({ kind: 'result', result: current.result });
       else {
-        const tail = this.stderrTail.filter((l) => l.trim() !== '').slice(-5);
-        const memory = /heap out of memory|Allocation failed/i.test(tail.join('\n'))
+        const kept = this.stderrTail.filter((l) => l.trim() !== '');
+        const fatal = kept.find((l) => /heap out of memory|Allocation failed/i.test(l));
+        const memory = fatal
           ? this.options.maxMemoryMb
             ? ` (out of memory: WEIR_TASK_MAX_MEMORY_MB is ${this.options.maxMemoryMb})`
             : ' (out of memory)'
           : '';
+        // V8's out-of-memory report ends with a native stack; its FATAL ERROR line says more.
+        const tail = fatal ? [fatal] : kept.slice(-5);
         this.settle({
           kind: 'died',
           message: `the executor running the task died (${describeExit(code, signal)})${memory}${tail.length ? `; last stderr lines:\n${tail.join('\n')}` : ''}`,
