@@ -27,16 +27,17 @@ export interface ClearResult {
   readonly cleared: readonly { taskId: string; mapIndex: number }[];
 }
 
-const NOT_CLEARABLE = new Set(['queued', 'running']);
+const NOT_CLEARABLE = new Set(['queued']);
 
 /**
  * Resets the chosen task instances to `none` so they run again with a new try (their retries
  * are available again), removes their outputs, and puts the run back to running. Mapped tasks
  * collapse back to one unexpanded instance, so they expand afresh.
  *
- * Queued and running instances are left alone (not counted in `cleared`), as in Airflow, where
- * clearing one would only restart it: its try is under way, and ends on its own or by a mark
- * (`weir tasks mark`), after which it can be cleared. Clearing never stops a running try.
+ * A running instance is cleared too, as in Airflow (which sets it `restarting`): its try's
+ * attempt is ended as cancelled here, and the worker running it sees within a second that the
+ * try is no longer its own and stops its executor; the task then runs again as a new try.
+ * Queued instances are left alone (not counted in `cleared`): no try of theirs is under way.
  */
 export async function clearTaskInstances(
   db: Db,
@@ -72,8 +73,18 @@ export async function clearInTransaction(
   );
   const mapped = new Set(dag.tasks.filter((t) => t.mapping).map((t) => t.taskId));
   const cleared: { taskId: string; mapIndex: number }[] = [];
+  const now = new Date();
   for (const ti of picked) {
     const task = dag.tasks.find((t) => t.taskId === ti.taskId);
+    if (ti.state === 'running')
+      await tx.taskAttempt.updateMany({
+        where: { taskInstanceId: ti.id, tryNumber: ti.tryNumber, endedAt: null },
+        data: {
+          endedAt: now,
+          outcome: 'cancelled',
+          error: 'cleared by an operator while running; the worker stops it',
+        },
+      });
     if (mapped.has(ti.taskId) && ti.mapIndex > 0) {
       await tx.taskInstance.delete({ where: { id: ti.id } });
       continue;

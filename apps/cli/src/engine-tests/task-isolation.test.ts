@@ -233,7 +233,38 @@ describe('task isolation', () => {
       where: { taskInstance: { dagRunId: run.id } },
     });
     expect(attempt.endedAt).not.toBeNull();
+    expect(attempt.outcome).toBe('marked_failed');
     expect((await h.tasks(run.id)).tick?.state).toBe('failed');
+    worker.kill('SIGTERM');
+  });
+
+  it('stops a running task that is cleared, and runs it again as a new try', {
+    timeout: 60_000,
+  }, async () => {
+    const worker = h.start('worker', '--queues', 'ticks', '--concurrency', '1');
+    const run = await h.engine.trigger({ dagId: 'ticks', runId: 'cleared' });
+    const file = join(h.dir, 'ticks-cleared');
+    while (!existsSync(file)) await sleep(50);
+    const { cleared } = await h.engine.clear({ dagId: 'ticks', runId: 'cleared', taskIds: ['tick'] });
+    expect(cleared).toEqual([{ taskId: 'tick', mapIndex: -1 }]);
+    for (;;) {
+      const tick = (await h.tasks(run.id)).tick;
+      if (tick?.tryNumber === 2 && tick.state === 'running') break;
+      await sleep(100);
+    }
+    const attempts = await h.database.db.taskAttempt.findMany({
+      where: { taskInstance: { dagRunId: run.id } },
+      orderBy: { tryNumber: 'asc' },
+    });
+    expect(attempts.map((a) => [a.tryNumber, a.outcome])).toEqual([
+      [1, 'cancelled'],
+      [2, null],
+    ]);
+    expect(attempts[0]?.error).toMatch(/cleared by an operator while running/);
+    // One executor, so try 2 runs only once try 1's executor was stopped.
+    await h.engine.markTasks({ dagId: 'ticks', runId: 'cleared', taskIds: ['tick'], state: 'failed' });
+    await waitUntilStill(file);
+    expect(readFileSync(file, 'utf8')).not.toContain('done'); // neither try ran to its end
     worker.kill('SIGTERM');
   });
 
