@@ -48,8 +48,6 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     WEIR_SCHEDULER_TICK_MS: '200',
     // Each slot is an executor process started with the worker; tests that need more say so.
     WEIR_WORKER_CONCURRENCY: '4',
-    // Each slot is an executor process started with the worker; tests that need more say so.
-    WEIR_WORKER_CONCURRENCY: '4',
     WEIR_LOG_LEVEL: 'warn',
     // Tests' DAGs run as soon as they are parsed; tests of pausing at creation set it.
     WEIR_DAGS_PAUSED_AT_CREATION: 'false',
