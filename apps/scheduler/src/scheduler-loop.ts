@@ -24,6 +24,22 @@ export function runSchedulerLoop(
           `DAG ${warning.dagId}: ${warning.message}`,
         );
       for (const id of report.completedBackfills) logger?.info({ backfillId: id }, 'backfill completed');
+      for (const t of report.recovered)
+        logger?.warn(
+          {
+            dagId: t.dagId,
+            taskId: t.taskId,
+            taskInstanceId: t.taskInstanceId,
+            tryNumber: t.tryNumber,
+            state: t.state,
+          },
+          `try lost: ${t.reason}`,
+        );
+      for (const t of report.requeued)
+        logger?.warn(
+          { taskInstanceId: t.taskInstanceId, tryNumber: t.tryNumber, queue: t.queue },
+          'queued try had no job in Redis: job added again',
+        );
       if (failing) logger?.info('scheduler tick recovered');
       failing = false;
       if (
@@ -33,7 +49,8 @@ export function runSchedulerLoop(
         report.recoveredTries ||
         report.deadlineMisses
       ) {
-        logger?.info({ ...report, ms: Math.round(performance.now() - started) }, 'scheduler tick');
+        const { recovered: _r, requeued: _q, ...counts } = report;
+        logger?.info({ ...counts, ms: Math.round(performance.now() - started) }, 'scheduler tick');
       }
       return report.moreDue;
     } catch (error) {

@@ -15,7 +15,7 @@ import { DagCatalog } from './dag-catalog.ts';
 import { type TriggeredRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
 import { detectDeadlineMisses, raiseDeadlineAlerts } from './deadlines.ts';
 import { GroupBatcher } from './group-batcher.ts';
-import { recoverStuckQueued, recoverZombies } from './recovery.ts';
+import { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
 import {
   type ClearRequest,
   type ClearResult,
@@ -67,6 +67,12 @@ export interface EngineDeps {
   readonly mappedQueueWindow?: number;
 }
 
+export interface RequeuedTry {
+  readonly taskInstanceId: number;
+  readonly tryNumber: number;
+  readonly queue: string;
+}
+
 export interface TickReport {
   readonly createdRuns: number;
   readonly startedRuns: number;
@@ -74,6 +80,10 @@ export interface TickReport {
   readonly queuedTries: number;
   readonly requeuedTries: number;
   readonly recoveredTries: number;
+  /** Each try recovery declared lost (zombies, tries queued too long), for the scheduler's log. */
+  readonly recovered: readonly RecoveredTry[];
+  /** Each queued try whose job was gone from Redis and was added again. */
+  readonly requeued: readonly RequeuedTry[];
   readonly deadlineMisses: number;
   /** Ids of backfills this tick found with every run finished, now completed. */
   readonly completedBackfills: readonly number[];
@@ -393,8 +403,10 @@ export class Engine {
       startedRuns: started.length,
       examinedRuns: examined.examined,
       queuedTries: examined.queued,
-      requeuedTries: requeued,
+      requeuedTries: requeued.length,
       recoveredTries: recovered.length,
+      recovered,
+      requeued,
       deadlineMisses: missed.length + misses.length,
       completedBackfills,
       moreDue,
@@ -402,7 +414,7 @@ export class Engine {
   }
 
   /** Postgres is the truth: a queued try whose job is gone from Redis gets its job back. */
-  private async requeueLostJobs(olderThanMs: number): Promise<number> {
+  private async requeueLostJobs(olderThanMs: number): Promise<RequeuedTry[]> {
     const stale = await staleQueuedTries(this.db, this.clock, olderThanMs);
     const jobs = stale.map((t) => ({
       queue: t.queue,
@@ -411,6 +423,6 @@ export class Engine {
     const present = await this.queue.existing(jobs);
     const lost = jobs.filter((_, i) => !present[i]);
     if (lost.length > 0) await this.queue.enqueue(lost);
-    return lost.length;
+    return lost.map((job) => ({ ...job.data, queue: job.queue }));
   }
 }

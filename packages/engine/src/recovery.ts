@@ -9,6 +9,11 @@ import { finishTry } from './task-tries.ts';
 export interface RecoveredTry {
   readonly dagRunId: number;
   readonly taskInstanceId: number;
+  readonly dagId: string;
+  readonly taskId: string;
+  readonly tryNumber: number;
+  /** What the try became: up_for_retry or failed. */
+  readonly state: string;
   readonly reason: string;
 }
 
@@ -57,7 +62,15 @@ export async function recoverZombies(
       now,
     );
     if (result.kind === 'recorded')
-      recovered.push({ dagRunId: row.dag_run_id, taskInstanceId: row.id, reason });
+      recovered.push({
+        dagRunId: row.dag_run_id,
+        taskInstanceId: row.id,
+        dagId: row.dag_id,
+        taskId: row.task_id,
+        tryNumber: row.try_number,
+        state: result.state,
+        reason,
+      });
   }
   return recovered;
 }
@@ -66,17 +79,27 @@ export async function recoverZombies(
 export async function recoverStuckQueued(db: Db, clock: Clock, timeoutMs: number): Promise<RecoveredTry[]> {
   const now = clock();
   const reason = `queued for longer than ${Math.round(timeoutMs / 1000)} s (WEIR_TASK_QUEUED_TIMEOUT_MS) without a worker taking it; is a worker serving its queue?`;
-  const rows = await db.$queryRaw<{ id: number; dag_run_id: number; try_number: number; state: string }[]>`
+  const rows = await db.$queryRaw<
+    { id: number; dag_run_id: number; dag_id: string; task_id: string; try_number: number; state: string }[]
+  >`
     UPDATE task_instance
     SET state = CASE WHEN try_number < max_tries THEN 'up_for_retry'::"TaskInstanceState" ELSE 'failed'::"TaskInstanceState" END,
         next_retry_at = ${now}, ended_at = ${now}, updated_at = ${now}
     WHERE state = 'queued' AND queued_at < ${new Date(now.getTime() - timeoutMs)}
-    RETURNING id, dag_run_id, try_number, state::text`;
+    RETURNING id, dag_run_id, dag_id, task_id, try_number, state::text`;
   for (const row of rows) {
     await db.$executeRaw`
       INSERT INTO task_attempt (task_instance_id, try_number, started_at, ended_at, outcome, error)
       VALUES (${row.id}, ${row.try_number}, ${now}, ${now}, 'lost', ${reason})
       ON CONFLICT (task_instance_id, try_number) DO UPDATE SET ended_at = EXCLUDED.ended_at, outcome = 'lost', error = EXCLUDED.error`;
   }
-  return rows.map((r) => ({ dagRunId: r.dag_run_id, taskInstanceId: r.id, reason }));
+  return rows.map((r) => ({
+    dagRunId: r.dag_run_id,
+    taskInstanceId: r.id,
+    dagId: r.dag_id,
+    taskId: r.task_id,
+    tryNumber: r.try_number,
+    state: r.state,
+    reason,
+  }));
 }

@@ -65,6 +65,12 @@ describe('recovery', () => {
     });
     expect(lost.outcome).toBe('lost');
     expect(lost.error).toMatch(/stopped heartbeating for over 2 s; the try is lost/);
+    // The scheduler says which try it declared lost, by id.
+    const line = h
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"msg":"try lost:') && l.includes(`"taskInstanceId":${lost.taskInstanceId}`));
+    expect(line).toMatch(/"tryNumber":1/);
   }, 60_000);
 
   it('completes a run whose queued jobs vanished from Redis (FLUSHALL)', async () => {
