@@ -4,15 +4,16 @@
 // finishes tries, so a task that spins its CPU cannot starve them.
 
 import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
-import { expandSources, mappedArgumentsAt, taskOutputs } from '@weir/engine';
+import { mappedArgumentsAt, taskOutputs } from '@weir/engine';
 import type { TaskJob, TaskJobData } from '@weir/queue';
-import { classifyThrown, NonRetryableError, type SerializedDag, type SerializedTask } from '@weir/sdk';
+import { NonRetryableError, type SerializedDag, type SerializedTask } from '@weir/sdk';
 import type { ExecutionEnd, Executor } from './executors/executor.ts';
 import type { ExecutorPool } from './executors/executor-pool.ts';
 import type { Invocation, InvocationTarget } from './executors/protocol.ts';
 import { TryStop, TryStopped } from './executors/stop-signal.ts';
 import { pokeUntilDone, scheduleAfterReschedule, sensorOutcome, wakeWhenDue } from './sensor-runner.ts';
 import { TaskLogSink } from './task-log.ts';
+import { checkExpandable, errorOf, failed, outcomeOf } from './try-outcome.ts';
 import type { WorkerLogger } from './worker-logger.ts';
 
 /** A try this worker runs, as the ownership check and shutdown see it. */
@@ -184,82 +185,6 @@ function runStoppable(executor: Executor, stop: TryStop, invocation: Invocation,
   return executor.run(invocation, { log: (level, message, fields) => log.write(level, message, fields) });
 }
 
-function outcomeOf(end: ExecutionEnd, xcomMaxBytes: number): TryOutcome {
-  switch (end.kind) {
-    case 'stopped':
-      if (end.reason.kind === 'timeout')
-        return {
-          ...failed(
-            {
-              message: `task timed out after ${formatMs(end.reason.timeoutMs)} (executionTimeout); its executor was stopped`,
-              stack: null,
-            },
-            true,
-          ),
-          attemptOutcome: 'timed_out',
-        };
-      return {
-        ...failed({ message: `the try was stopped (${end.reason.kind})`, stack: null }, true),
-        attemptOutcome: 'cancelled',
-      };
-    case 'died':
-      return failed({ message: end.message, stack: null }, true);
-    case 'result': {
-      const result = end.result;
-      switch (result.kind) {
-        case 'unstorable':
-          return failed({ message: result.message, stack: null }, false);
-        case 'threw':
-          return thrownOutcome(result.error);
-        case 'returned':
-          return checkSize(result.stored, result.listLength ?? null, xcomMaxBytes);
-        default:
-          return assertNever(result);
-      }
-    }
-    default:
-      return assertNever(end);
-  }
-}
-
-function checkSize(stored: string | undefined, listLength: number | null, xcomMaxBytes: number): TryOutcome {
-  if (stored === undefined) return { kind: 'success', output: undefined, outputJson: undefined };
-  const size = Buffer.byteLength(stored);
-  if (size > xcomMaxBytes) {
-    return failed(
-      {
-        message: `task output is ${formatBytes(size)}, over the XCom limit of ${formatBytes(xcomMaxBytes)} (WEIR_XCOM_MAX_BYTES); write large data to the lake and return its location`,
-        stack: null,
-      },
-      false,
-    );
-  }
-  return { kind: 'success', output: { listLength }, outputJson: stored };
-}
-
-function thrownOutcome(error: {
-  name: string;
-  message: string;
-  stack: string | null;
-  weirOutcome?: string;
-  delayMs?: number;
-}): TryOutcome {
-  const thrown = classifyThrown(error);
-  const plain = { message: error.message, stack: error.stack };
-  switch (thrown.kind) {
-    case 'skip':
-      return { kind: 'skipped', reason: error.message };
-    case 'fail':
-      return failed(plain, false);
-    case 'retry_after':
-      return { ...failed(plain, true), retryAfterMs: thrown.delayMs };
-    case 'error':
-      return failed(plain, true);
-    default:
-      return assertNever(thrown);
-  }
-}
-
 type RetryPolicy = Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>;
 /** The task function's arguments after ctx: the mapped arguments (if mapped), then its inputs. */
 async function argumentsFor(
@@ -281,42 +206,6 @@ async function argumentsFor(
   );
   if ('error' in mapped) throw new NonRetryableError(mapped.error);
   return [{ ...mapped.args, ...task.mapping.partial }, ...inputs];
-}
-
-/**
- * A task whose output a mapped task expands over must return a list no longer than the map
- * limit; otherwise this task (the one that pushed the list) fails, with the reason.
- */
-function checkExpandable(
-  outcome: TryOutcome,
-  dag: SerializedDag,
-  task: SerializedTask,
-  maxMapLength: number,
-): TryOutcome {
-  if (outcome.kind !== 'success') return outcome;
-  const listLength = (outcome.output as { listLength?: number | null } | undefined)?.listLength ?? null;
-  for (const consumer of dag.tasks) {
-    if (!consumer.mapping || !expandSources(consumer.mapping).includes(task.taskId)) continue;
-    if (listLength === null) {
-      return failed(
-        {
-          message: `mapped task "${consumer.taskId}" expands over this task's output, which must be a list`,
-          stack: null,
-        },
-        false,
-      );
-    }
-    if (listLength > maxMapLength) {
-      return failed(
-        {
-          message: `returned ${listLength} items for mapped task "${consumer.taskId}" to expand over; the limit is ${maxMapLength} (WEIR_MAX_MAP_LENGTH)`,
-          stack: null,
-        },
-        false,
-      );
-    }
-  }
-  return outcome;
 }
 
 const fallbackPolicy: RetryPolicy = {
@@ -395,25 +284,9 @@ function notOwnedText(reason: { kind: string; state?: string | null }): string {
   return `the try is no longer this worker's (task instance ${'state' in reason && reason.state ? `is ${reason.state}` : 'was taken'})`;
 }
 
-function failed(
-  error: { message: string; stack: string | null },
-  retryable: boolean,
-): Extract<TryOutcome, { kind: 'failed' }> {
-  return { kind: 'failed', error: { message: error.message, stack: error.stack }, retryable };
-}
-
-function errorOf(error: unknown): { message: string; stack: string | null } {
-  const e = error instanceof Error ? error : new Error(String(error));
-  return { message: e.message, stack: e.stack ?? null };
-}
-
 function contextFor(claimed: ClaimedTry): Record<string, unknown> {
   return {
-    dagId: claimed.dagId,
-    runId: claimed.runId,
-    taskId: claimed.taskId,
-    mapIndex: claimed.mapIndex,
-    tryNumber: claimed.tryNumber,
+    ...tryFields(claimed),
     maxTries: claimed.maxTries,
     logicalDate: claimed.logicalDate,
     dataIntervalStart: claimed.dataIntervalStart,
@@ -467,7 +340,8 @@ async function runCallback(
   else if (end.kind === 'died') log.logger.error(`${name} callback failed: ${end.message}`);
 }
 
-function tryFields(claimed: ClaimedTry) {
+/** Which try this is, in the domain's words: for the context and for log lines. */
+export function tryFields(claimed: ClaimedTry) {
   return {
     dagId: claimed.dagId,
     runId: claimed.runId,
@@ -483,17 +357,4 @@ function elapsed(started: number): number {
 
 function firstLine(text: string): string {
   return text.split('\n', 1)[0] ?? '';
-}
-
-function formatMs(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 10 * 1024) return `${bytes} bytes`;
-  return bytes < 1024 * 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-function assertNever(value: never): never {
-  throw new Error(`unexpected ${JSON.stringify(value)}`);
 }

@@ -4,7 +4,7 @@
 // declared lost while this worker was frozen, taken by another worker) is stopped at once, so a
 // worker resuming after a pause never finishes work that was given to someone else.
 import type { Engine } from '@weir/engine';
-import type { InFlightTry } from './task-runner.ts';
+import { type InFlightTry, tryFields } from './task-runner.ts';
 import type { WorkerLogger } from './worker-logger.ts';
 
 export interface OwnershipOptions {
@@ -61,11 +61,7 @@ export function watchTries(options: OwnershipOptions): { stop(): void } {
       if (owned) continue;
       options.logger.warn(
         {
-          dagId: claimed.dagId,
-          runId: claimed.runId,
-          taskId: claimed.taskId,
-          mapIndex: claimed.mapIndex,
-          tryNumber: claimed.tryNumber,
+          ...tryFields(claimed),
           taskInstanceId: claimed.taskInstanceId,
           state: row?.state ?? 'deleted',
           currentTry: row?.try_number ?? null,
