@@ -15,5 +15,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Type tests (*.test-d.ts): tsc checks them, so an `expectTypeOf` that does not hold and a
+    // `@ts-expect-error` line that is no error fail `npm test`.
+    typecheck: { enabled: true, include: ['packages/*/src/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

@@ -45,12 +45,20 @@ export function runSchedulerLoop(
       if (
         report.createdRuns ||
         report.startedRuns ||
-        report.requeuedTries ||
-        report.recoveredTries ||
+        report.requeued.length ||
+        report.recovered.length ||
         report.deadlineMisses
       ) {
-        const { recovered: _r, requeued: _q, ...counts } = report;
-        logger?.info({ ...counts, ms: Math.round(performance.now() - started) }, 'scheduler tick');
+        const { recovered, requeued, ...counts } = report;
+        logger?.info(
+          {
+            ...counts,
+            requeuedTries: requeued.length,
+            recoveredTries: recovered.length,
+            ms: Math.round(performance.now() - started),
+          },
+          'scheduler tick',
+        );
       }
       return report.moreDue;
     } catch (error) {

@@ -13,7 +13,7 @@ import type { Invocation, InvocationTarget } from './executors/protocol.ts';
 import { TryStop, TryStopped } from './executors/stop-signal.ts';
 import { pokeUntilDone, scheduleAfterReschedule, sensorOutcome, wakeWhenDue } from './sensor-runner.ts';
 import { TaskLogSink } from './task-log.ts';
-import { checkExpandable, errorOf, failed, outcomeOf } from './try-outcome.ts';
+import { errorOf, expandedBy, failed, outcomeOf } from './try-outcome.ts';
 import type { WorkerLogger } from './worker-logger.ts';
 
 /** A try this worker runs, as the ownership check and shutdown see it. */
@@ -94,6 +94,11 @@ async function runClaimed(
       entry.running = false;
       return (await record(options, claimed, fallbackPolicy, outcome, log, cancel, started)).eager;
     }
+    const rules = {
+      xcomMaxBytes: options.xcomMaxBytes,
+      maxMapLength: engine.maxMapLength,
+      expandedBy: expandedBy(dagEntry.dag, task),
+    };
     let outcome: TryOutcome;
     try {
       const args = await argumentsFor(engine, dagEntry.dag, task, claimed);
@@ -121,7 +126,7 @@ async function runClaimed(
           if (end.kind === 'result' && end.result.kind === 'returned') return end.result.done ? end : false;
           throw new InvocationEnded(end);
         });
-        outcome = outcomeOf(done, options.xcomMaxBytes);
+        outcome = outcomeOf(done, rules);
       } else {
         const end = await runStoppable(
           executor,
@@ -129,15 +134,14 @@ async function runClaimed(
           invocation({ kind: 'task', taskId: task.taskId }, 'store'),
           log,
         );
-        outcome = outcomeOf(end, options.xcomMaxBytes);
+        outcome = outcomeOf(end, rules);
       }
-      outcome = checkExpandable(outcome, dagEntry.dag, task, engine.maxMapLength);
     } catch (error) {
       outcome =
         error instanceof InvocationEnded
-          ? outcomeOf(error.end, options.xcomMaxBytes)
+          ? outcomeOf(error.end, rules)
           : error instanceof TryStopped
-            ? outcomeOf({ kind: 'stopped', reason: error.reason }, options.xcomMaxBytes)
+            ? outcomeOf({ kind: 'stopped', reason: error.reason }, rules)
             : (sensorOutcome(error) ?? failed(errorOf(error), true));
     } finally {
       clearTimeout(timer);

@@ -7,7 +7,23 @@ import { classifyThrown, type SerializedDag, type SerializedTask } from '@weir/s
 import type { ExecutionEnd } from './executors/executor.ts';
 import type { ThrownError } from './executors/protocol.ts';
 
-export function outcomeOf(end: ExecutionEnd, xcomMaxBytes: number): TryOutcome {
+/** What a stored output must satisfy for this task. */
+export interface OutputRules {
+  /** Largest output (stored bytes) a task may return. */
+  readonly xcomMaxBytes: number;
+  readonly maxMapLength: number;
+  /** Mapped tasks that expand over this task's output: it must then be a short enough list. */
+  readonly expandedBy: readonly string[];
+}
+
+/** The mapped tasks of `dag` that expand over `task`'s output. */
+export function expandedBy(dag: SerializedDag, task: SerializedTask): string[] {
+  return dag.tasks
+    .filter((consumer) => consumer.mapping && expandSources(consumer.mapping).includes(task.taskId))
+    .map((consumer) => consumer.taskId);
+}
+
+export function outcomeOf(end: ExecutionEnd, rules: OutputRules): TryOutcome {
   switch (end.kind) {
     case 'stopped':
       if (end.reason.kind === 'timeout')
@@ -35,7 +51,7 @@ export function outcomeOf(end: ExecutionEnd, xcomMaxBytes: number): TryOutcome {
         case 'threw':
           return thrownOutcome(result.error);
         case 'returned':
-          return checkSize(result.stored, result.listLength ?? null, xcomMaxBytes);
+          return storedOutcome(result.stored, result.listLength ?? null, rules);
         default:
           return assertNever(result);
       }
@@ -45,19 +61,43 @@ export function outcomeOf(end: ExecutionEnd, xcomMaxBytes: number): TryOutcome {
   }
 }
 
-function checkSize(stored: string | undefined, listLength: number | null, xcomMaxBytes: number): TryOutcome {
+function storedOutcome(
+  stored: string | undefined,
+  listLength: number | null,
+  rules: OutputRules,
+): TryOutcome {
+  // A task whose output a mapped task expands over must return a list no longer than the map
+  // limit; otherwise this task (the one that pushed the list) fails, with the reason.
+  for (const consumer of rules.expandedBy) {
+    if (listLength === null)
+      return failed(
+        {
+          message: `mapped task "${consumer}" expands over this task's output, which must be a list`,
+          stack: null,
+        },
+        false,
+      );
+    if (listLength > rules.maxMapLength)
+      return failed(
+        {
+          message: `returned ${listLength} items for mapped task "${consumer}" to expand over; the limit is ${rules.maxMapLength} (WEIR_MAX_MAP_LENGTH)`,
+          stack: null,
+        },
+        false,
+      );
+  }
   if (stored === undefined) return { kind: 'success', output: undefined, outputJson: undefined };
   const size = Buffer.byteLength(stored);
-  if (size > xcomMaxBytes) {
+  if (size > rules.xcomMaxBytes) {
     return failed(
       {
-        message: `task output is ${formatBytes(size)}, over the XCom limit of ${formatBytes(xcomMaxBytes)} (WEIR_XCOM_MAX_BYTES); write large data to the lake and return its location`,
+        message: `task output is ${formatBytes(size)}, over the XCom limit of ${formatBytes(rules.xcomMaxBytes)} (WEIR_XCOM_MAX_BYTES); write large data to the lake and return its location`,
         stack: null,
       },
       false,
     );
   }
-  return { kind: 'success', output: { listLength }, outputJson: stored };
+  return { kind: 'success', output: undefined, outputJson: stored };
 }
 
 function thrownOutcome(error: ThrownError): TryOutcome {
@@ -75,42 +115,6 @@ function thrownOutcome(error: ThrownError): TryOutcome {
     default:
       return assertNever(thrown);
   }
-}
-
-/**
- * A task whose output a mapped task expands over must return a list no longer than the map
- * limit; otherwise this task (the one that pushed the list) fails, with the reason.
- */
-export function checkExpandable(
-  outcome: TryOutcome,
-  dag: SerializedDag,
-  task: SerializedTask,
-  maxMapLength: number,
-): TryOutcome {
-  if (outcome.kind !== 'success') return outcome;
-  const listLength = (outcome.output as { listLength?: number | null } | undefined)?.listLength ?? null;
-  for (const consumer of dag.tasks) {
-    if (!consumer.mapping || !expandSources(consumer.mapping).includes(task.taskId)) continue;
-    if (listLength === null) {
-      return failed(
-        {
-          message: `mapped task "${consumer.taskId}" expands over this task's output, which must be a list`,
-          stack: null,
-        },
-        false,
-      );
-    }
-    if (listLength > maxMapLength) {
-      return failed(
-        {
-          message: `returned ${listLength} items for mapped task "${consumer.taskId}" to expand over; the limit is ${maxMapLength} (WEIR_MAX_MAP_LENGTH)`,
-          stack: null,
-        },
-        false,
-      );
-    }
-  }
-  return outcome;
 }
 
 export function failed(

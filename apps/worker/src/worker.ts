@@ -6,6 +6,7 @@ import { hostname } from 'node:os';
 import type { ClaimedTry, Engine } from '@weir/engine';
 import type { RedisConnection } from '@weir/queue';
 import { CALLBACK_QUEUE, type RunCallbackJobData, startTaskWorker, type TaskWorkerHandle } from '@weir/queue';
+import { DagFunctions } from './dag-functions.ts';
 import type { Executor } from './executors/executor.ts';
 import { ExecutorPool } from './executors/executor-pool.ts';
 import { InLoopExecutor } from './executors/in-loop-executor.ts';
@@ -52,9 +53,11 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const logger = options.logger ?? silentLogger;
   let accepting = true;
   const mode = options.executor ?? 'process';
+  // In-loop executors share the worker's one module cache; each process has its own.
+  const inLoopFunctions = mode === 'in-loop' ? new DagFunctions() : undefined;
   const createExecutor = (): Executor =>
-    mode === 'in-loop'
-      ? new InLoopExecutor()
+    inLoopFunctions
+      ? new InLoopExecutor(inLoopFunctions)
       : new ProcessExecutor({
           ...(options.taskMaxMemoryMb ? { maxMemoryMb: options.taskMaxMemoryMb } : {}),
           strayLine: (stream, line) => logger.info({ stream }, line),

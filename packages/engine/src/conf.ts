@@ -48,7 +48,7 @@ function objectProperties(schema: Readonly<Record<string, unknown>>): Record<str
 }
 
 /** Conf keys an object params schema neither declares nor takes as extra keys, sorted. */
-export function undeclaredKeys(
+function undeclaredKeys(
   schema: Readonly<Record<string, unknown>>,
   conf: Readonly<Record<string, unknown>>,
 ): string[] {

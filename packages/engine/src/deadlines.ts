@@ -66,17 +66,22 @@ export function deadlineAt(
   return new Date(base.getTime() + deadline.intervalMs);
 }
 
-/** Records every deadline that has passed unmet since the last check, and raises its alert. */
+/**
+ * Records every deadline that has passed unmet since the last check, and raises its alert; with
+ * `only`, for that run alone (`weir dags test` checks its own run, never others').
+ */
 export async function detectDeadlineMisses(
   db: Db,
   catalog: DagCatalog,
   clock: Clock,
+  only?: { readonly dagRunId: number },
 ): Promise<DeadlineMissed[]> {
   const now = clock();
+  const onlyRun = only?.dagRunId ?? null;
   const runs = await db.$queryRaw<RunRow[]>`
     SELECT r.id, r.dag_id, r.run_id, r.state::text AS state, r.logical_date, r.data_interval_end, r.queued_at
     FROM dag_run r JOIN dag d ON d.dag_id = r.dag_id
-    WHERE d.has_deadlines
+    WHERE d.has_deadlines AND (${onlyRun}::int IS NULL OR r.id = ${onlyRun}::int)
       AND (r.state IN ('queued', 'running') OR (r.state = 'failed' AND r.ended_at > ${new Date(now.getTime() - 86_400_000)}))`;
   const missed: DeadlineMissed[] = [];
   for (const run of runs) {

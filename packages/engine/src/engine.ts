@@ -78,8 +78,6 @@ export interface TickReport {
   readonly startedRuns: number;
   readonly examinedRuns: number;
   readonly queuedTries: number;
-  readonly requeuedTries: number;
-  readonly recoveredTries: number;
   /** Each try recovery declared lost (zombies, tries queued too long), for the scheduler's log. */
   readonly recovered: readonly RecoveredTry[];
   /** Each queued try whose job was gone from Redis and was added again. */
@@ -403,8 +401,6 @@ export class Engine {
       startedRuns: started.length,
       examinedRuns: examined.examined,
       queuedTries: examined.queued,
-      requeuedTries: requeued.length,
-      recoveredTries: recovered.length,
       recovered,
       requeued,
       deadlineMisses: missed.length + misses.length,

@@ -6,7 +6,6 @@ export {
   type BackfillState,
   type BackfillSummary,
   cancelBackfill,
-  closeFinishedBackfills,
   createBackfill,
   listBackfills,
   type Reprocess,
@@ -30,7 +29,6 @@ export {
   type DagWarningKind,
   DagWarningWatcher,
   listDagWarnings,
-  missingPoolMessage,
   refreshDagWarnings,
 } from './dag-warnings.ts';
 export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';

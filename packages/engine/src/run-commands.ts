@@ -3,7 +3,9 @@
 // failed). Each change is followed by scheduling, so downstream tasks react at once. A mark that
 // lands on a queued or running instance ends its current try's task_attempt in the same
 // transaction (outcome marked_<state>); the worker running it notices and stops it.
+
 import type { Db } from '@weir/db';
+import { isUnfinished, TASK_INSTANCE_STATES } from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
 import type { DagCatalog } from './dag-catalog.ts';
 import { EngineError } from './errors.ts';
@@ -149,7 +151,7 @@ export async function markTaskInstances(
   });
 }
 
-const UNFINISHED = ['none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule'];
+const UNFINISHED = TASK_INSTANCE_STATES.filter(isUnfinished);
 
 /** Marks a whole run: its unfinished task instances take the same state, and so does the run. */
 export async function markDagRun(

@@ -41,7 +41,6 @@ export {
   decodeOutputText,
   type EncodedOutput,
   encodeOutput,
-  OUTPUT_ENVELOPE_KEY,
 } from './output-codec.ts';
 export {
   isPokeDone,

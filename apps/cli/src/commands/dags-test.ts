@@ -85,8 +85,10 @@ export async function testDag(config: WeirConfig, request: DagTestRequest): Prom
           runtime.db,
           runtime.engine.catalog,
           runtime.engine.clock,
+          {
+            dagRunId: run.id,
+          },
         )) {
-          if (miss.dagId !== request.dagId || miss.runId !== run.runId) continue;
           const at = miss.deadlineAt.toISOString();
           misses.push({ deadlineId: miss.deadlineId, taskId: miss.taskId, deadlineAt: at });
           say(

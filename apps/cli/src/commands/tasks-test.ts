@@ -169,7 +169,8 @@ function mappedArguments(
     const args = parseJson(argsText, '--args');
     if (typeof args !== 'object' || args === null || Array.isArray(args))
       throw new CliError(`--args must be a JSON object such as {"${Object.keys(mapping.expand)[0]}": …}`, 2);
-    return { ...mapping.partial, ...(args as Record<string, unknown>) };
+    // As in a real run: the partial arguments win over the expanded ones.
+    return { ...(args as Record<string, unknown>), ...mapping.partial };
   }
   for (const [key, source] of Object.entries(mapping.expand)) {
     if (source.kind === 'upstream' && !upstream.has(source.taskId))

@@ -3,7 +3,7 @@
 // and fires ctx.signal, while the function itself runs on; a synchronous loop freezes the
 // worker's heartbeats; what it prints is not kept. Only for trusted, async-only code.
 import type { TaskLogger } from '@weir/sdk';
-import { DagFunctions } from '../dag-functions.ts';
+import type { DagFunctions } from '../dag-functions.ts';
 import type { ExecutionEnd, Executor, LogSink, StopReason } from './executor.ts';
 import { invoke } from './invoke.ts';
 import type { Invocation } from './protocol.ts';
@@ -11,7 +11,7 @@ import type { Invocation } from './protocol.ts';
 export class InLoopExecutor implements Executor {
   private current: { controller: AbortController; resolve: (end: ExecutionEnd) => void } | undefined;
 
-  constructor(private readonly functions: DagFunctions = new DagFunctions()) {}
+  constructor(private readonly functions: DagFunctions) {}
 
   run(invocation: Invocation, sink: LogSink): Promise<ExecutionEnd> {
     const controller = new AbortController();
