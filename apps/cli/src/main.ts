@@ -17,6 +17,7 @@ import { CliError } from './errors.ts';
 const program = new Command('weir')
   .description('Weir: an Airflow-style workflow orchestrator')
   .version('0.1.0')
+  .option('--verbose', 'show the stack trace of an unexpected error')
   .showHelpAfterError()
   .exitOverride();
 
@@ -48,8 +49,35 @@ function reportFailure(error: unknown): number {
     process.stderr.write(`weir: ${error.message}\n`);
     return error.exitCode;
   }
+  const known = knownFailure(error);
+  if (known) {
+    process.stderr.write(`weir: ${known}\n`);
+    return 1;
+  }
+  // A stack only when asked for: the message alone otherwise, on one line.
+  const verbose = process.argv.includes('--verbose');
+  const text =
+    error instanceof Error ? (verbose ? (error.stack ?? error.message) : error.message) : String(error);
   process.stderr.write(
-    `weir: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    `weir: unexpected error: ${
+      verbose
+        ? text
+        : text
+            .split('\n')
+            .find((l) => l.trim() !== '')
+            ?.trim()
+    }${verbose ? '' : ' (--verbose shows the stack)'}\n`,
   );
   return 1;
+}
+
+/** Failures with a known fix, in one line naming it. */
+function knownFailure(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  // Prisma: a table or column that does not exist means the database is behind the schema.
+  if (code === 'P2021' || code === 'P2022')
+    return 'the database has not been migrated to this version of Weir: run `weir db migrate` (DATABASE_URL names the database)';
+  if (code === 'P1001' || code === 'ECONNREFUSED')
+    return 'cannot reach PostgreSQL at DATABASE_URL: start it (docker compose up -d postgres) or set DATABASE_URL';
+  return undefined;
 }

@@ -13,7 +13,7 @@ import type { Invocation, InvocationTarget } from './executors/protocol.ts';
 import { TryStop, TryStopped } from './executors/stop-signal.ts';
 import { pokeUntilDone, scheduleAfterReschedule, sensorOutcome, wakeWhenDue } from './sensor-runner.ts';
 import { TaskLogSink } from './task-log.ts';
-import { errorOf, expandedBy, failed, outcomeOf } from './try-outcome.ts';
+import { errorOf, expandedBy, failed, outcomeOf, skipRuleOf } from './try-outcome.ts';
 import type { TrySlots } from './try-slots.ts';
 import type { WorkerLogger } from './worker-logger.ts';
 
@@ -99,6 +99,7 @@ async function runClaimed(
       xcomMaxBytes: options.xcomMaxBytes,
       maxMapLength: engine.maxMapLength,
       expandedBy: expandedBy(dagEntry.dag, task),
+      skips: skipRuleOf(dagEntry.dag, task),
     };
     let outcome: TryOutcome;
     try {
@@ -131,7 +132,7 @@ async function runClaimed(
       } else {
         const end = await runInvocation(
           executors,
-          invocation({ kind: 'task', taskId: task.taskId }, 'store'),
+          invocation({ kind: 'task', taskId: task.taskId }, resultOf(task)),
           log,
           stop,
         );
@@ -182,6 +183,11 @@ class InvocationEnded extends Error {
   constructor(readonly end: ExecutionEnd) {
     super('invocation ended');
   }
+}
+
+/** What the task function's return value means, by the task's kind. */
+function resultOf(task: SerializedTask): Invocation['result'] {
+  return task.kind === 'branch' ? 'branch' : task.kind === 'short_circuit' ? 'short_circuit' : 'store';
 }
 
 /** Runs the invocation in an executor, its lines into the try's log; a stopped try's never runs. */

@@ -14,6 +14,37 @@ export interface OutputRules {
   readonly maxMapLength: number;
   /** Mapped tasks that expand over this task's output: it must then be a short enough list. */
   readonly expandedBy: readonly string[];
+  /** For a branch or short-circuit. */
+  readonly skips?: SkipRule;
+}
+
+/**
+ * What a branch or a short-circuit skips. A branch may follow its direct downstream tasks (or a
+ * task group holding some: then those of its tasks), and skips the ones it did not choose; a
+ * falsy short-circuit skips `onFalsy`.
+ */
+export type SkipRule =
+  | { readonly kind: 'branch'; readonly taskId: string; readonly direct: readonly string[] }
+  | { readonly kind: 'short_circuit'; readonly onFalsy: readonly string[] };
+
+/** The skip rule of a branch or short-circuit task; undefined for other kinds. */
+export function skipRuleOf(dag: SerializedDag, task: SerializedTask): SkipRule | undefined {
+  const downstreamOf = (id: string) => dag.tasks.filter((t) => t.upstreams.includes(id)).map((t) => t.taskId);
+  const direct = downstreamOf(task.taskId);
+  if (task.kind === 'branch') return { kind: 'branch', taskId: task.taskId, direct };
+  if (task.kind !== 'short_circuit') return undefined;
+  if (task.respectTriggerRules) return { kind: 'short_circuit', onFalsy: direct };
+  const all = new Set<string>();
+  for (let frontier = direct; frontier.length > 0; ) {
+    const next: string[] = [];
+    for (const id of frontier) {
+      if (all.has(id)) continue;
+      all.add(id);
+      next.push(...downstreamOf(id));
+    }
+    frontier = next;
+  }
+  return { kind: 'short_circuit', onFalsy: [...all] };
 }
 
 /** The mapped tasks of `dag` that expand over `task`'s output. */
@@ -51,7 +82,11 @@ export function outcomeOf(end: ExecutionEnd, rules: OutputRules): TryOutcome {
         case 'threw':
           return thrownOutcome(result.error);
         case 'returned':
-          return storedOutcome(result.stored, result.listLength ?? null, rules);
+          return withSkips(
+            storedOutcome(result.stored, result.listLength ?? null, rules),
+            result,
+            rules.skips,
+          );
         default:
           return assertNever(result);
       }
@@ -59,6 +94,36 @@ export function outcomeOf(end: ExecutionEnd, rules: OutputRules): TryOutcome {
     default:
       return assertNever(end);
   }
+}
+
+/** A successful branch or short-circuit: what it skips, or a failure for a choice it cannot make. */
+function withSkips(
+  outcome: TryOutcome,
+  result: { readonly followed?: readonly string[]; readonly falsy?: boolean },
+  rule: SkipRule | undefined,
+): TryOutcome {
+  if (!rule || outcome.kind !== 'success') return outcome;
+  if (rule.kind === 'short_circuit')
+    return result.falsy ? { ...outcome, skipTaskIds: rule.onFalsy } : outcome;
+  const followed = new Set<string>();
+  for (const id of result.followed ?? []) {
+    const inGroup = rule.direct.filter((t) => t.startsWith(`${id}.`));
+    if (rule.direct.includes(id)) followed.add(id);
+    else if (inGroup.length > 0) for (const t of inGroup) followed.add(t);
+    else
+      return failed(
+        {
+          message: `"${id}" is not a direct downstream task of branch "${rule.taskId}"; it may follow ${
+            rule.direct.length > 0
+              ? rule.direct.map((t) => `"${t}"`).join(', ')
+              : 'nothing (it has no downstream tasks)'
+          }`,
+          stack: null,
+        },
+        true,
+      );
+  }
+  return { ...outcome, skipTaskIds: rule.direct.filter((t) => !followed.has(t)) };
 }
 
 function storedOutcome(

@@ -148,7 +148,17 @@ function claimedTry(row: ClaimRow, tryNumber: number): ClaimedTry {
 }
 
 export type TryOutcome =
-  | { kind: 'success'; output: unknown; outputJson: string | undefined }
+  | {
+      kind: 'success';
+      output: unknown;
+      outputJson: string | undefined;
+      /**
+       * Tasks of the run to skip with this success, in the same statement (a branch's unchosen
+       * direct downstreams, a falsy short-circuit's downstreams); instances already past
+       * `queued` are left alone.
+       */
+      skipTaskIds?: readonly string[];
+    }
   | { kind: 'skipped'; reason: string }
   | {
       kind: 'failed';
@@ -286,6 +296,15 @@ async function recordEnds(
   const iso = (d: Date | null) => (d === null ? null : d.toISOString());
   const output = (e: (typeof ending)[number]) =>
     e.request.outcome.kind === 'success' ? (e.request.outcome.outputJson ?? null) : null;
+  const skipPairs = ending.flatMap((e) =>
+    e.request.outcome.kind === 'success'
+      ? (e.request.outcome.skipTaskIds ?? []).map(
+          (taskId) => [e.request.claimed.taskInstanceId, taskId] as const,
+        )
+      : [],
+  );
+  const skipFrom = skipPairs.map(([id]) => id);
+  const skipTask = skipPairs.map(([, taskId]) => taskId);
   const rows = await db.$queryRaw<(ClaimRow & { kind: 'ended' | 'successor' | 'run'; try_number: number })[]>`
     WITH locked AS (
       UPDATE dag_run SET last_scheduling_decision = ${lockRun?.now ?? null}
@@ -319,6 +338,14 @@ async function recordEnds(
       FROM ti WHERE output IS NOT NULL
       ON CONFLICT (dag_id, run_id, task_id, map_index, key)
       DO UPDATE SET value = EXCLUDED.value, size_bytes = EXCLUDED.size_bytes, task_instance_id = EXCLUDED.task_instance_id
+    ), skips AS (
+      SELECT ti.dag_run_id, k.task_id, ti.at
+      FROM unnest(${skipFrom}::int[], ${skipTask}::text[]) AS k(from_id, task_id)
+      JOIN ti ON ti.id = k.from_id
+    ), skipped AS (
+      UPDATE task_instance s SET state = 'skipped', ended_at = k.at, updated_at = k.at
+      FROM skips k
+      WHERE s.dag_run_id = k.dag_run_id AND s.task_id = k.task_id AND s.state::text IN ('none', 'scheduled', 'queued')
     ), wanted AS (
       SELECT dag_run_id, task_id, pool, pool_slots, MIN(at) AS at, MIN(hostname) AS hostname, MIN(pid) AS pid, COUNT(*)::int AS n
       FROM ti WHERE hostname IS NOT NULL AND map_index >= 0

@@ -11,6 +11,7 @@ import type { AsStorable, MappedOutput } from './storable.ts';
 
 const DAG_BRAND = Symbol.for('weir.dag');
 const HANDLE_BRAND = Symbol.for('weir.task-handle');
+const GROUP_BRAND = Symbol.for('weir.task-group');
 /**
  * Set by the dag processor's parse child while it imports one file: told of every DAG `dag()`
  * creates, so a DAG that is created but not exported gets a warning instead of silence.
@@ -24,6 +25,30 @@ export interface TaskHandle<T> {
   /** Type-level only: the task's output type. */
   readonly __output?: T;
 }
+
+/**
+ * A task group (`d.group`). In `after` it stands for the group's leaves (its tasks nothing else
+ * in the group waits for); a branch may return it to follow the group's tasks it points at.
+ */
+export interface TaskGroupHandle {
+  readonly groupId: string;
+  readonly [GROUP_BRAND]: true;
+}
+
+/** What `after` may list: tasks, and task groups (meaning all of the group's leaves). */
+export type Upstream = TaskHandle<unknown> | TaskGroupHandle;
+
+/**
+ * What a branch function returns: the direct downstream task (or group) to follow, several of
+ * them, or null to follow none. Ids are full ids (`group.task`).
+ */
+export type BranchChoice =
+  | string
+  | TaskHandle<unknown>
+  | TaskGroupHandle
+  | null
+  | undefined
+  | readonly (string | TaskHandle<unknown> | TaskGroupHandle)[];
 
 /** The output types of a tuple of handles, in order. */
 export type OutputsOf<I extends readonly TaskHandle<unknown>[]> = {
@@ -59,8 +84,8 @@ export interface TaskDefaults {
 export interface TaskOptions<P, I extends readonly TaskHandle<unknown>[] = readonly []> extends TaskDefaults {
   /** Upstream tasks whose outputs become the task function's arguments, in this order. */
   readonly inputs?: I;
-  /** Upstream tasks that must finish first but pass nothing. */
-  readonly after?: readonly TaskHandle<unknown>[];
+  /** Upstream tasks (or task groups: their leaves) that must finish first but pass nothing. */
+  readonly after?: readonly Upstream[];
   readonly doc?: string;
   /** This task must succeed by the deadline, or an alert fires at once. */
   readonly deadline?: DeadlineOptions;
@@ -68,6 +93,24 @@ export interface TaskOptions<P, I extends readonly TaskHandle<unknown>[] = reado
   readonly onFailure?: TaskCallback<P>;
   readonly onRetry?: TaskCallback<P>;
   readonly onSkipped?: TaskCallback<P>;
+}
+
+/** A short-circuit's options (`d.shortCircuit`). */
+export interface ShortCircuitOptions<P, I extends readonly TaskHandle<unknown>[] = readonly []>
+  extends TaskOptions<P, I> {
+  /**
+   * false (default, Airflow's `ignore_downstream_trigger_rules=True`): a falsy result skips every
+   * task downstream, whatever its trigger rule. true: only the direct downstream tasks are
+   * skipped, and trigger rules decide the rest.
+   */
+  readonly respectTriggerRules?: boolean;
+}
+
+/** A task group's options: task defaults for every task in it, and what its roots wait for. */
+export interface GroupOptions extends TaskDefaults {
+  /** Every root of the group (a task with no upstream inside it) waits for these. */
+  readonly after?: readonly Upstream[];
+  readonly tooltip?: string;
 }
 
 /** A sensor's options: its own settings plus every task option. */
@@ -164,6 +207,19 @@ export interface TaskDefinition {
   readonly mapping: TaskMapping | null;
   /** Set for a sensor (`d.sensor`). */
   readonly sensor: SensorSettings | null;
+  /** For a short-circuit: see ShortCircuitOptions. */
+  readonly respectTriggerRules: boolean | null;
+  /** The innermost group the task is in, or null. */
+  readonly groupId: string | null;
+}
+
+/** A task group as defined: its place in the tree and what is directly inside it. */
+export interface TaskGroupDefinition {
+  readonly groupId: string;
+  readonly parentGroupId: string | null;
+  readonly tooltip: string | null;
+  readonly taskIds: readonly string[];
+  readonly childGroupIds: readonly string[];
 }
 
 /** The value a DAG file exports. */
@@ -172,6 +228,8 @@ export interface Dag {
   readonly dagId: string;
   readonly options: DagOptions<z.ZodType | undefined>;
   readonly tasks: ReadonlyMap<string, TaskDefinition>;
+  /** Outer groups before inner ones, in definition order. */
+  readonly groups: readonly TaskGroupDefinition[];
 }
 
 /**
@@ -208,6 +266,35 @@ export interface DagBuilder<P> {
    * A sensor (Airflow's BaseSensorOperator): the function is poked until it returns a truthy
    * value, which becomes the output; false, null or undefined mean "not yet". See SensorSettings.
    */
+  /**
+   * A branch (Airflow's `@task.branch`): the function returns the direct downstream task(s) to
+   * follow (ids, handles or groups) or null; every other direct downstream task is skipped, and
+   * the skip propagates through trigger rules (a join after a branch needs
+   * `none_failed_min_one_success`; an `all_success` join is skipped). The output is the list of
+   * followed task ids.
+   */
+  branch(taskId: string, fn: TaskFn<P, readonly [], BranchChoice>): TaskHandle<string[]>;
+  branch<const I extends readonly TaskHandle<unknown>[]>(
+    taskId: string,
+    options: TaskOptions<P, I>,
+    fn: TaskFn<P, I, BranchChoice>,
+  ): TaskHandle<string[]>;
+  /**
+   * A short-circuit (Airflow's `@task.short_circuit`): a falsy result skips what is downstream
+   * (see ShortCircuitOptions); a truthy result is the output.
+   */
+  shortCircuit<R>(taskId: string, fn: TaskFn<P, readonly [], Checked<R>>): TaskHandle<Awaited<R>>;
+  shortCircuit<const I extends readonly TaskHandle<unknown>[], R>(
+    taskId: string,
+    options: ShortCircuitOptions<P, I>,
+    fn: TaskFn<P, I, Checked<R>>,
+  ): TaskHandle<Awaited<R>>;
+  /**
+   * A task group (Airflow's TaskGroup): tasks defined in `build` get ids `groupId.taskId`;
+   * groups nest. The options are defaults for the group's tasks, and `after` for its roots.
+   */
+  group(groupId: string, build: (g: DagBuilder<P>) => void): TaskGroupHandle;
+  group(groupId: string, options: GroupOptions, build: (g: DagBuilder<P>) => void): TaskGroupHandle;
   sensor<R>(taskId: string, fn: TaskFn<P, readonly [], Checked<R>>): TaskHandle<SensorOutput<R>>;
   sensor<const I extends readonly TaskHandle<unknown>[], R>(
     taskId: string,
@@ -227,70 +314,175 @@ export function dag<S extends z.ZodType | undefined = undefined>(
     throw new TypeError(`DAG id "${options.id}" is invalid: use 1-250 letters, digits, '_', '-' or '.'`);
   }
   const tasks = new Map<string, TaskDefinition>();
+  const groups = new Map<string, OpenGroup>();
   const where = (taskId: string) => `task "${taskId}" in DAG "${options.id}"`;
-  const define = (taskId: string, a: unknown, b: unknown, mapped: boolean, sensor = false) => {
-    const [opts, fn] = (typeof a === 'function' ? [{}, a] : [a, b]) as [
-      MapOptions<
-        unknown,
-        Record<string, Expandable>,
-        Record<string, unknown>,
-        readonly TaskHandle<unknown>[]
-      >,
-      unknown,
-    ];
-    if (typeof fn !== 'function') throw new TypeError(`${where(taskId)} has no function`);
-    if (!ID.test(taskId))
-      throw new TypeError(`${where(taskId)}: the id is invalid; use letters, digits, '_', '-' or '.'`);
-    if (tasks.has(taskId)) throw new TypeError(`DAG "${options.id}" defines task "${taskId}" twice`);
-    const refs = (list: readonly unknown[] | undefined, field: string) =>
-      (list ?? []).map((handle) => {
-        if (!isTaskHandle(handle) || !tasks.has(handle.taskId)) {
-          throw new TypeError(`task "${taskId}": ${field} must list tasks of this DAG defined before it`);
-        }
-        return handle.taskId;
-      });
-    let mapping: TaskMapping | null = null;
-    let after = refs(opts.after, 'after');
-    if (mapped) {
-      const entries = Object.entries(opts.expand ?? {});
-      if (entries.length === 0) throw new TypeError(`${where(taskId)}: expand needs at least one argument`);
-      const expand: Record<string, TaskMapping['expand'][string]> = {};
-      for (const [key, source] of entries) {
-        if (Array.isArray(source)) expand[key] = { kind: 'literal', values: [...source] };
-        else expand[key] = { kind: 'upstream', taskId: refs([source], `expand.${key}`)[0] as string };
-      }
-      for (const key of Object.keys(opts.partial ?? {})) {
-        if (key in expand) throw new TypeError(`${where(taskId)}: "${key}" is both expanded and partial`);
-      }
-      mapping = { expand, partial: { ...(opts.partial ?? {}) } };
-      after = [...after, ...Object.values(expand).flatMap((e) => (e.kind === 'upstream' ? [e.taskId] : []))];
+
+  /** Task ids a handle in `after` stands for: the task, or a closed group's leaves. */
+  const upstreamIds = (handle: unknown, taskId: string, field: string): string[] => {
+    if (isTaskGroupHandle(handle)) {
+      const group = groups.get(handle.groupId);
+      if (!group) throw new TypeError(`task "${taskId}": ${field} names a task group of another DAG`);
+      if (!group.leaves) throw new TypeError(`task "${taskId}": ${field} cannot wait for a group it is in`);
+      return group.leaves;
     }
-    tasks.set(taskId, {
-      taskId,
-      kind: sensor ? 'sensor' : 'task',
-      inputs: refs(opts.inputs, 'inputs'),
-      after,
-      options: opts,
-      fn: fn as TaskDefinition['fn'],
-      mapping,
-      sensor: sensor ? sensorSettings(opts as SensorSettings) : null,
-    });
-    return { taskId, [HANDLE_BRAND]: true } as TaskHandle<never>;
+    if (!isTaskHandle(handle) || !tasks.has(handle.taskId)) {
+      throw new TypeError(`task "${taskId}": ${field} must list tasks of this DAG defined before it`);
+    }
+    return [handle.taskId];
   };
-  const builder: DagBuilder<ParamsOf<S>> = {
-    task: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, false),
-    map: (taskId: string, a: unknown, b: unknown) => define(taskId, a, b, true),
-    sensor: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, false, true),
-  } as DagBuilder<ParamsOf<S>>;
-  build(builder);
+
+  const builderIn = (scope: Scope): DagBuilder<ParamsOf<S>> => {
+    const define = (localId: string, a: unknown, b: unknown, kind: DefinedKind) => {
+      const [given, fn] = (typeof a === 'function' ? [{}, a] : [a, b]) as [
+        MapOptions<
+          unknown,
+          Record<string, Expandable>,
+          Record<string, unknown>,
+          readonly TaskHandle<unknown>[]
+        > &
+          ShortCircuitOptions<unknown>,
+        unknown,
+      ];
+      const taskId = scope.prefix + localId;
+      if (typeof fn !== 'function') throw new TypeError(`${where(taskId)} has no function`);
+      if (!ID.test(localId))
+        throw new TypeError(`${where(taskId)}: the id is invalid; use letters, digits, '_', '-' or '.'`);
+      if (tasks.has(taskId)) throw new TypeError(`DAG "${options.id}" defines task "${taskId}" twice`);
+      // The enclosing groups' defaults, then the task's own options.
+      const opts = { ...scope.defaults, ...stripUndefined(given) } as typeof given;
+      const refs = (list: readonly unknown[] | undefined, field: string) =>
+        (list ?? []).flatMap((handle) => upstreamIds(handle, taskId, field));
+      let mapping: TaskMapping | null = null;
+      let after = refs(given.after, 'after');
+      if (kind === 'mapped') {
+        const entries = Object.entries(given.expand ?? {});
+        if (entries.length === 0) throw new TypeError(`${where(taskId)}: expand needs at least one argument`);
+        const expand: Record<string, TaskMapping['expand'][string]> = {};
+        for (const [key, source] of entries) {
+          if (Array.isArray(source)) expand[key] = { kind: 'literal', values: [...source] };
+          else expand[key] = { kind: 'upstream', taskId: refs([source], `expand.${key}`)[0] as string };
+        }
+        for (const key of Object.keys(given.partial ?? {})) {
+          if (key in expand) throw new TypeError(`${where(taskId)}: "${key}" is both expanded and partial`);
+        }
+        mapping = { expand, partial: { ...(given.partial ?? {}) } };
+        after = [
+          ...after,
+          ...Object.values(expand).flatMap((e) => (e.kind === 'upstream' ? [e.taskId] : [])),
+        ];
+      }
+      const inputs = refs(given.inputs, 'inputs');
+      // A root of a group (no upstream inside it) waits for the group's `after`, and so on out.
+      for (const group of scope.chain) {
+        if (![...inputs, ...after].some((id) => group.members.has(id))) after = [...after, ...group.after];
+      }
+      for (const group of scope.chain) group.members.add(taskId);
+      scope.chain[0]?.taskIds.push(taskId);
+      tasks.set(taskId, {
+        taskId,
+        kind: kind === 'mapped' ? 'task' : kind,
+        inputs,
+        after: [...new Set(after)],
+        options: opts,
+        fn: fn as TaskDefinition['fn'],
+        mapping,
+        sensor: kind === 'sensor' ? sensorSettings(opts as SensorSettings) : null,
+        respectTriggerRules: kind === 'short_circuit' ? given.respectTriggerRules === true : null,
+        groupId: scope.chain[0]?.groupId ?? null,
+      });
+      return { taskId, [HANDLE_BRAND]: true } as TaskHandle<never>;
+    };
+    const group = (localId: string, a: unknown, b?: unknown): TaskGroupHandle => {
+      const [given, body] = (typeof a === 'function' ? [{}, a] : [a, b]) as [GroupOptions, unknown];
+      const groupId = scope.prefix + localId;
+      if (typeof body !== 'function') throw new TypeError(`task group "${groupId}" has no function`);
+      if (!ID.test(localId) || localId.includes('.'))
+        throw new TypeError(`task group "${groupId}": the id is invalid; use letters, digits, '_' or '-'`);
+      if (groups.has(groupId) || tasks.has(groupId))
+        throw new TypeError(`DAG "${options.id}" uses the id "${groupId}" twice`);
+      const { after: groupAfter, tooltip, ...defaults } = stripUndefined(given);
+      const open: OpenGroup = {
+        groupId,
+        parentGroupId: scope.chain[0]?.groupId ?? null,
+        tooltip: tooltip ?? null,
+        after: (groupAfter ?? []).flatMap((h) => upstreamIds(h, groupId, 'after')),
+        members: new Set(),
+        taskIds: [],
+        childGroupIds: [],
+        leaves: undefined,
+      };
+      groups.set(groupId, open);
+      scope.chain[0]?.childGroupIds.push(groupId);
+      (body as (g: DagBuilder<ParamsOf<S>>) => void)(
+        builderIn({
+          prefix: `${groupId}.`,
+          defaults: { ...scope.defaults, ...defaults },
+          chain: [open, ...scope.chain],
+        }),
+      );
+      if (open.members.size === 0) throw new TypeError(`task group "${groupId}" defines no task`);
+      // Its leaves: members no other member waits for.
+      const waitedFor = new Set(
+        [...open.members].flatMap((id) => {
+          const t = tasks.get(id);
+          return t ? [...t.inputs, ...t.after] : [];
+        }),
+      );
+      open.leaves = [...open.members].filter((id) => !waitedFor.has(id));
+      return { groupId, [GROUP_BRAND]: true } as TaskGroupHandle;
+    };
+    return {
+      task: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, 'task'),
+      map: (taskId: string, a: unknown, b: unknown) => define(taskId, a, b, 'mapped'),
+      sensor: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, 'sensor'),
+      branch: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, 'branch'),
+      shortCircuit: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, 'short_circuit'),
+      group,
+    } as DagBuilder<ParamsOf<S>>;
+  };
+  build(builderIn({ prefix: '', defaults: {}, chain: [] }));
   const created: Dag = {
     [DAG_BRAND]: true,
     dagId: options.id,
     options: options as DagOptions<z.ZodType | undefined>,
     tasks,
+    groups: [...groups.values()].map(({ groupId, parentGroupId, tooltip, taskIds, childGroupIds }) => ({
+      groupId,
+      parentGroupId,
+      tooltip,
+      taskIds: [...taskIds],
+      childGroupIds: [...childGroupIds],
+    })),
   };
   (globalThis as Record<symbol, ((dag: Dag) => void) | undefined>)[DAG_CREATED]?.(created);
   return created;
+}
+
+type DefinedKind = 'task' | 'mapped' | 'sensor' | 'branch' | 'short_circuit';
+
+/** Where a builder defines tasks: the id prefix, inherited defaults, enclosing groups (inner first). */
+interface Scope {
+  readonly prefix: string;
+  readonly defaults: TaskDefaults;
+  readonly chain: readonly OpenGroup[];
+}
+
+interface OpenGroup {
+  readonly groupId: string;
+  readonly parentGroupId: string | null;
+  readonly tooltip: string | null;
+  /** Upstream task ids every root of the group waits for. */
+  readonly after: readonly string[];
+  /** Every task inside, nested groups' included. */
+  readonly members: Set<string>;
+  readonly taskIds: string[];
+  readonly childGroupIds: string[];
+  /** Set once the group's body has run. */
+  leaves: string[] | undefined;
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function sensorSettings(options: SensorSettings): SensorSettings {
@@ -301,6 +493,12 @@ function sensorSettings(options: SensorSettings): SensorSettings {
 export function isDag(value: unknown): value is Dag {
   return (
     typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[DAG_BRAND] === true
+  );
+}
+
+export function isTaskGroupHandle(value: unknown): value is TaskGroupHandle {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[GROUP_BRAND] === true
   );
 }
 

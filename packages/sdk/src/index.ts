@@ -2,25 +2,32 @@
 export { z } from 'zod';
 export type { CallbackContext, DagRunContext, TaskContext, TaskLogger } from './context.ts';
 export {
+  type BranchChoice,
   type Dag,
   type DagBuilder,
   type DagOptions,
   dag,
   type Expandable,
   type ExpandedArgs,
+  type GroupOptions,
   isDag,
+  isTaskGroupHandle,
   isTaskHandle,
   type MapFn,
   type MapOptions,
   type OutputsOf,
   type ParamsOf,
   type SensorOptions,
+  type ShortCircuitOptions,
   type TaskDefaults,
   type TaskDefinition,
   type TaskFn,
+  type TaskGroupDefinition,
+  type TaskGroupHandle,
   type TaskHandle,
   type TaskMapping,
   type TaskOptions,
+  type Upstream,
 } from './dag.ts';
 export {
   type DeadlineOptions,

@@ -151,6 +151,8 @@ describe('task fields round-trip through serialization', () => {
       mapping: null,
       deadline: null,
       sensor: null,
+      respectTriggerRules: null,
+      groupId: null,
     });
     const s = serializeDag(
       dag({ id: 'd', defaults: { retries: 2, queue: 'q1' } }, (d) => {
@@ -360,5 +362,66 @@ describe('typed outputs', () => {
       // @ts-expect-error: extract outputs number[], not string
       d.task('wrong', { inputs: [extract] }, async (_ctx, xs: string) => xs);
     });
+  });
+});
+
+describe('branches, short-circuits and task groups', () => {
+  it('serialize their kinds, respectTriggerRules, group ids and the group tree, and round-trip', () => {
+    const s = serializeDag(
+      dag({ id: 'g' }, (d) => {
+        const b = d.branch('b', async () => null);
+        const sc = d.shortCircuit('sc', { after: [b], respectTriggerRules: true }, async () => 1);
+        d.shortCircuit('sc2', async () => 0);
+        d.group('outer', { after: [sc], tooltip: 'tip' }, (g) => {
+          g.task('x', async () => 1);
+          g.group('inner', (i) => void i.task('y', async () => 2));
+        });
+      }),
+    );
+    expect(roundTrip(s)).toEqual(s);
+    const pick = (t: SerializedTask) => [t.taskId, t.kind, t.respectTriggerRules, t.groupId, t.upstreams];
+    expect(s.tasks.map(pick)).toEqual([
+      ['b', 'branch', null, null, []],
+      ['sc', 'short_circuit', true, null, ['b']],
+      ['sc2', 'short_circuit', false, null, []],
+      ['outer.x', 'task', null, 'outer', ['sc']],
+      ['outer.inner.y', 'task', null, 'outer.inner', ['sc']],
+    ]);
+    expect(s.taskGroups).toEqual([
+      {
+        groupId: 'outer',
+        parentGroupId: null,
+        tooltip: 'tip',
+        taskIds: ['outer.x'],
+        childGroupIds: ['outer.inner'],
+      },
+      {
+        groupId: 'outer.inner',
+        parentGroupId: 'outer',
+        tooltip: null,
+        taskIds: ['outer.inner.y'],
+        childGroupIds: [],
+      },
+    ]);
+  });
+
+  it('refuse a task waiting for its own group, an empty group, and an id used twice', () => {
+    expect(() =>
+      dag({ id: 'g' }, (d) => {
+        d.group('grp', (g) => {
+          const self = { groupId: 'grp', [Symbol.for('weir.task-group')]: true } as never;
+          g.task('t', { after: [self] }, async () => 1);
+        });
+      }),
+    ).toThrow('task "grp.t": after cannot wait for a group it is in');
+    expect(() => dag({ id: 'g' }, (d) => void d.group('empty', () => {}))).toThrow(
+      'task group "empty" defines no task',
+    );
+    expect(() =>
+      dag({ id: 'g' }, (d) => {
+        d.task('same', async () => 1);
+        d.group('same', (g) => void g.task('t', async () => 1));
+      }),
+    ).toThrow('DAG "g" uses the id "same" twice');
   });
 });

@@ -60,6 +60,13 @@ export function serializeDag(dag: Dag): SerializedDag {
     callbacks: DAG_CALLBACKS.filter((name) => typeof o[name] === 'function'),
     deadlines: (o.deadlines ?? []).map((d) => serializeDeadline(d, where)),
     tasks: [...dag.tasks.values()].map((task) => serializeTask(task, o.defaults ?? {}, where)),
+    taskGroups: dag.groups.map((g) => ({
+      groupId: g.groupId,
+      parentGroupId: g.parentGroupId,
+      tooltip: g.tooltip,
+      taskIds: [...g.taskIds],
+      childGroupIds: [...g.childGroupIds],
+    })),
   };
 }
 
@@ -103,6 +110,8 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     mapping: task.mapping ? serializeMapping(task.mapping, where) : null,
     deadline: task.options.deadline ? serializeDeadline(task.options.deadline, where) : null,
     sensor: task.kind === 'sensor' ? serializeSensor(task.sensor ?? {}, where) : null,
+    respectTriggerRules: task.kind === 'short_circuit' ? task.respectTriggerRules === true : null,
+    groupId: task.groupId,
   };
 }
 

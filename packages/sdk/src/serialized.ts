@@ -23,7 +23,12 @@ export const TRIGGER_RULES = [
 ] as const;
 export type TriggerRule = (typeof TRIGGER_RULES)[number];
 
-export type TaskKind = 'task' | 'sensor';
+/**
+ * What a task is: a plain task, a sensor (poked until done), a branch (its result names the
+ * direct downstream tasks to follow; the others are skipped) or a short-circuit (a falsy result
+ * skips what is downstream).
+ */
+export type TaskKind = 'task' | 'sensor' | 'branch' | 'short_circuit';
 
 export type SensorMode = 'poke' | 'reschedule';
 
@@ -74,6 +79,25 @@ export interface SerializedTask {
   readonly deadline: SerializedDeadline | null;
   /** Set for a sensor (`kind: 'sensor'`), null for other tasks. */
   readonly sensor: SerializedSensor | null;
+  /**
+   * For a short-circuit: whether a falsy result skips only the direct downstream tasks and lets
+   * trigger rules decide the rest (true), or skips everything downstream (false, Airflow's
+   * default). Null for other kinds.
+   */
+  readonly respectTriggerRules: boolean | null;
+  /** The innermost task group the task was defined in (`d.group`), or null. */
+  readonly groupId: string | null;
+}
+
+/** A task group (`d.group`), for the UI: its tasks and groups directly inside it. */
+export interface SerializedTaskGroup {
+  /** Dotted path from the outermost group: `etl.clean`. */
+  readonly groupId: string;
+  readonly parentGroupId: string | null;
+  readonly tooltip: string | null;
+  /** Tasks directly in this group, in definition order. */
+  readonly taskIds: readonly string[];
+  readonly childGroupIds: readonly string[];
 }
 
 /** Where each expanded argument comes from: an upstream task's array output, or a literal list. */
@@ -118,4 +142,6 @@ export interface SerializedDag {
   readonly deadlines: readonly SerializedDeadline[];
   /** In definition order. */
   readonly tasks: readonly SerializedTask[];
+  /** Task groups, outer before inner, in definition order. */
+  readonly taskGroups: readonly SerializedTaskGroup[];
 }

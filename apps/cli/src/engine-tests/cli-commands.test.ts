@@ -1,5 +1,5 @@
 // The `weir dags …` and `weir tasks test` commands as users run them, against a real database.
-import { runWeir } from '@weir/testing';
+import { createEmptyDatabase, runWeir } from '@weir/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.ts';
 
@@ -116,5 +116,23 @@ describe('weir dags and tasks commands', () => {
     );
     expect(result.stderr).toBe('');
     expect(result.stdout).toBe('{"sum":6,"region":"us"}\n');
+  });
+});
+
+describe('weir errors', () => {
+  it('says in one line, without a stack, that a database has not been migrated, and keeps other errors to one line', async () => {
+    const empty = await createEmptyDatabase();
+    try {
+      const env = { DATABASE_URL: empty.url };
+      const plain = await runWeir(['dags', 'list'], env);
+      expect(plain.code).toBe(1);
+      expect(plain.stderr.trim()).toBe(
+        'weir: the database has not been migrated to this version of Weir: run `weir db migrate` (DATABASE_URL names the database)',
+      );
+      const unexpected = await runWeir(['dags', 'trigger', 'nothing', '--conf', '{"a":1}'], env);
+      expect(unexpected.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await empty.drop();
+    }
   });
 });

@@ -7,6 +7,8 @@ import {
   type DagRunContext,
   encodeOutput,
   isPokeDone,
+  isTaskGroupHandle,
+  isTaskHandle,
   type TaskContext,
   type TaskLogger,
 } from '@weir/sdk';
@@ -23,7 +25,18 @@ export async function invoke(
     const value = await call(functions, invocation, log, signal);
     if (invocation.result === 'ignore') return { kind: 'returned' };
     if (invocation.result === 'poke' && !isPokeDone(value)) return { kind: 'returned', done: false };
-    const done = invocation.result === 'poke' ? { done: true } : {};
+    if (invocation.result === 'branch') {
+      const followed = branchChoice(value);
+      const encoded = encodeOutput(followed);
+      if (!encoded.ok) throw new Error(encoded.error);
+      return { kind: 'returned', stored: encoded.stored, listLength: followed.length, followed };
+    }
+    const done =
+      invocation.result === 'poke'
+        ? { done: true }
+        : invocation.result === 'short_circuit'
+          ? { falsy: !value }
+          : {};
     if (value === undefined) return { kind: 'returned', listLength: null, ...done };
     const encoded = encodeOutput(value);
     if (!encoded.ok) return { kind: 'unstorable', message: `task output cannot be stored: ${encoded.error}` };
@@ -71,6 +84,25 @@ async function call(
     default:
       return assertNever(target);
   }
+}
+
+/** A branch's return value as the ids it follows: an id, a handle, a group, a list, or null. */
+function branchChoice(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  const one = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (isTaskHandle(v)) return v.taskId;
+    if (isTaskGroupHandle(v)) return v.groupId;
+    throw new TypeError(
+      `a branch returns a task id, a task or group handle, a list of them, or null; got ${describe(v)}`,
+    );
+  };
+  return [...new Set(Array.isArray(value) ? value.map(one) : [one(value)])];
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'object' && value !== null) return Array.isArray(value) ? 'a list' : 'an object';
+  return `${typeof value} ${String(value)}`;
 }
 
 export function thrownError(error: unknown): ThrownError {

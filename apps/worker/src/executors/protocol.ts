@@ -25,9 +25,10 @@ export interface Invocation {
   /**
    * What the return value is: a task's output (`store`: encoded for storage here, where it is
    * still itself), a sensor's poke (`poke`: done when truthy, then stored), or nothing kept
-   * (`ignore`: callbacks).
+   * (`ignore`: callbacks), a branch's choice (`branch`: task or group ids, stored as the
+   * output), or a short-circuit's condition (`short_circuit`: stored, and whether it was falsy).
    */
-  readonly result: 'store' | 'poke' | 'ignore';
+  readonly result: 'store' | 'poke' | 'ignore' | 'branch' | 'short_circuit';
 }
 
 /** An error as it crosses the channel: enough for classifyThrown and the try's error. */
@@ -50,6 +51,10 @@ export type InvocationResult =
       readonly stored?: string;
       /** For a task whose output is a list: its length (mapped tasks expand over it). */
       readonly listLength?: number | null;
+      /** For a branch: the task or group ids it chose to follow (none for null). */
+      readonly followed?: readonly string[];
+      /** For a short-circuit: whether its result was falsy (what is downstream is skipped). */
+      readonly falsy?: boolean;
     }
   | { readonly kind: 'threw'; readonly error: ThrownError }
   /** The output cannot be stored (a function, a socket…); the message names the path. */
