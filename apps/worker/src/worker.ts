@@ -25,7 +25,7 @@ export interface WorkerOptions {
   readonly connection: RedisConnection;
   readonly prefix: string;
   readonly queues: readonly string[];
-  /** How many tries run at once, and the number of executors: shared by every queue served. */
+  /** How many tries run at once, and at most how many executors: shared by every queue served. */
   readonly concurrency: number;
   readonly xcomMaxBytes: number;
   /** How long running tries may take to finish on shutdown before they are handed back. */
@@ -41,7 +41,7 @@ export interface WorkerOptions {
 
 export interface WorkerHandle {
   readonly inFlight: ReadonlyMap<number, InFlightTry>;
-  /** Resolves once every executor has started. */
+  /** Resolves once the first executors have started. */
   readonly ready: Promise<void>;
   stop(): Promise<{ handedBack: number }>;
 }
@@ -68,10 +68,16 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     create: createExecutor,
     warm: async (e) => (e instanceof ProcessExecutor ? e.warm() : undefined),
   });
-  // Every executor starts now and stays warm: a try never waits for a process to start.
+  // The first executors start now and each stays warm; more start ahead of need, up to the
+  // concurrency, so a try rarely waits for a process to start.
   const warm = executors
     .prestart()
-    .then(() => logger.info({ executors: options.concurrency, mode }, 'executors ready'));
+    .then(() =>
+      logger.info(
+        { executors: executors.started, maxExecutors: options.concurrency, mode },
+        'executors ready',
+      ),
+    );
   const self = { hostname: hostname(), pid: process.pid };
   const runner = {
     engine: options.engine,

@@ -1,7 +1,9 @@
-// Owns a worker's executors: `size` of them (the worker's concurrency), shared by every queue it
-// serves, all started with the worker (two at a time) and kept warm. An invocation takes an
-// executor only while user code runs, not while its try is claimed or recorded, and takes the
-// most recently used one, so short tries keep running in a few cache-hot processes.
+// Owns a worker's executors: at most `size` (the worker's concurrency), shared by every queue it
+// serves. An invocation takes an executor only while user code runs, not while its try is
+// claimed or recorded, and takes the one most recently used (a warm, cache-hot process), so a
+// worker whose tries are short keeps a few executors busy instead of cycling through all of
+// them. Two executors start with the worker; more start, one at a time and up to `size`, while
+// invocations wait for one (tries that run long), and each stays warm once started.
 import type { ExecutionEnd, Executor, LogSink } from './executor.ts';
 import type { Invocation } from './protocol.ts';
 import type { TryStop } from './stop-signal.ts';
@@ -11,13 +13,24 @@ export interface ExecutorPoolOptions {
   readonly create: () => Executor;
   /** Starts an executor's process; resolves once it can take an invocation. */
   readonly warm: (executor: Executor) => Promise<void>;
+  /** Executors started at start-up (default 2: one busy and a spare). */
+  readonly initial?: number;
+  /** How long an invocation waits for an executor before one more starts (default 50 ms). */
+  readonly growAfterMs?: number;
+}
+
+interface Waiter {
+  readonly resolve: (executor: Executor) => void;
+  readonly since: number;
+  timer?: NodeJS.Timeout;
 }
 
 export class ExecutorPool {
   private readonly idle: Executor[] = [];
-  private readonly waiting: ((executor: Executor) => void)[] = [];
+  private readonly waiting: Waiter[] = [];
   private readonly all: Executor[] = [];
   private closed = false;
+  private starting = 0;
 
   constructor(private readonly options: ExecutorPoolOptions) {}
 
@@ -30,21 +43,10 @@ export class ExecutorPool {
     return this.all.length;
   }
 
-  /**
-   * Starts every executor, `parallel` at a time (a process takes most of a second of CPU to
-   * start), so a try never waits for one. Resolves once all are warm.
-   */
-  async prestart(parallel = 2): Promise<void> {
-    const queue: Executor[] = [];
-    while (this.all.length < this.options.size) queue.push(this.add());
-    await Promise.all(
-      Array.from({ length: parallel }, async () => {
-        for (let e = queue.shift(); e && !this.closed; e = queue.shift()) {
-          await this.options.warm(e).catch(() => {});
-          this.release(e);
-        }
-      }),
-    );
+  /** Starts the first executors; resolves once they are warm. */
+  async prestart(): Promise<void> {
+    const count = Math.min(this.options.size, this.options.initial ?? 2);
+    await Promise.all(Array.from({ length: count }, () => this.startIdle()));
   }
 
   /**
@@ -72,19 +74,58 @@ export class ExecutorPool {
     await Promise.all(this.all.map((e) => e.close()));
   }
 
+  private get growAfterMs(): number {
+    return this.options.growAfterMs ?? 50;
+  }
+
   private acquire(): Promise<Executor> {
     if (this.closed) return Promise.reject(new Error('the worker is stopping'));
     const idle = this.idle.pop();
     if (idle) return Promise.resolve(idle);
-    // Before prestart (or while it runs): start one more, up to the size.
-    if (this.all.length < this.options.size) return Promise.resolve(this.add());
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise<Executor>((resolve) => {
+      const waiter: Waiter = { resolve, since: performance.now() };
+      this.waiting.push(waiter);
+      // Waiting long means the executors are busy with long invocations, not just handing over.
+      waiter.timer = setTimeout(() => this.grow(), this.growAfterMs);
+    });
   }
 
   private release(executor: Executor): void {
     const next = this.waiting.shift();
-    if (next) next(executor);
+    if (next) this.hand(next, executor);
     else this.idle.push(executor);
+  }
+
+  private hand(waiter: Waiter, executor: Executor): void {
+    clearTimeout(waiter.timer);
+    waiter.resolve(executor);
+  }
+
+  /**
+   * One more executor, up to `size`, while an invocation has waited `growAfterMs` for one. One
+   * starts at a time: a process takes most of a second of CPU to start, and short tries that
+   * merely queue for a moment are better served by the warm executors than by new ones.
+   */
+  private grow(): void {
+    if (this.closed || this.starting > 0 || this.all.length >= this.options.size) return;
+    const oldest = this.waiting[0];
+    if (oldest && performance.now() - oldest.since >= this.growAfterMs) void this.startIdle();
+  }
+
+  /** Starts an executor; once warm it takes a waiting invocation or joins the idle ones. */
+  private async startIdle(): Promise<void> {
+    const executor = this.add();
+    this.starting++;
+    try {
+      await this.options.warm(executor).catch(() => {});
+    } finally {
+      this.starting--;
+    }
+    if (this.closed) return;
+    const next = this.waiting.shift();
+    if (next) this.hand(next, executor);
+    else this.idle.unshift(executor); // the most recently used stay on top
+    this.grow();
   }
 
   private add(): Executor {
