@@ -128,11 +128,10 @@ async function main(): Promise<number> {
       const ready = await withTimeout('waiting for the scheduler to parse the DAGs', 90_000, (s) =>
         waitForDags(bench, dagIds, watch, s),
       );
-      // The worker starts its first executors (one process each, a busy one and a spare) at
-      // start-up, and more as tries need them; measure once the first run.
+      // The worker starts its executors (one process each) at start-up; measure once they run.
       for (
         let i = 0;
-        i < 600 && worker.childProcesses() < Math.min(2, WORKER_CONCURRENCY) && benchExecutor() === 'process';
+        i < 600 && worker.childProcesses() < WORKER_CONCURRENCY && benchExecutor() === 'process';
         i++
       )
         await new Promise((r) => setTimeout(r, 100));

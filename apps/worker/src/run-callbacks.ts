@@ -18,40 +18,45 @@ export async function runDagCallback(
   const name = job.state === 'success' ? 'onSuccess' : 'onFailure';
   if (!entry.dag.callbacks.includes(name)) return;
   const fields = { dagId: run.dagId, runId: run.runId, callback: name };
-  const end = await executors.run(
-    {
-      fileloc: entry.fileloc,
-      dagId: run.dagId,
-      target: { kind: 'dag_callback', name },
-      context: {
+  const executor = await executors.acquire();
+  try {
+    const end = await executor.run(
+      {
+        fileloc: entry.fileloc,
         dagId: run.dagId,
-        runId: run.runId,
-        logicalDate: run.logicalDate,
-        dataIntervalStart: run.dataIntervalStart,
-        dataIntervalEnd: run.dataIntervalEnd,
-        params: (run.conf ?? {}) as Record<string, unknown>,
-        state: job.state,
+        target: { kind: 'dag_callback', name },
+        context: {
+          dagId: run.dagId,
+          runId: run.runId,
+          logicalDate: run.logicalDate,
+          dataIntervalStart: run.dataIntervalStart,
+          dataIntervalEnd: run.dataIntervalEnd,
+          params: (run.conf ?? {}) as Record<string, unknown>,
+          state: job.state,
+        },
+        args: [],
+        result: 'ignore',
       },
-      args: [],
-      result: 'ignore',
-    },
-    {
-      log: (level, message, extra) => {
-        const line = { ...fields, ...extra, level };
-        if (level === 'error' || level === 'stderr') logger.error(line, message);
-        else if (level === 'warn') logger.warn(line, message);
-        else logger.info(line, message);
+      {
+        log: (level, message, extra) => {
+          const line = { ...fields, ...extra, level };
+          if (level === 'error' || level === 'stderr') logger.error(line, message);
+          else if (level === 'warn') logger.warn(line, message);
+          else logger.info(line, message);
+        },
       },
-    },
-  );
-  if (end.kind === 'result' && end.result.kind === 'threw')
-    logger.error(
-      { ...fields, error: end.result.error.stack ?? end.result.error.message },
-      `DAG ${run.dagId} ${name} callback for run ${run.runId} failed`,
     );
-  else if (end.kind === 'died')
-    logger.error(
-      { ...fields, error: end.message },
-      `DAG ${run.dagId} ${name} callback for run ${run.runId} failed`,
-    );
+    if (end.kind === 'result' && end.result.kind === 'threw')
+      logger.error(
+        { ...fields, error: end.result.error.stack ?? end.result.error.message },
+        `DAG ${run.dagId} ${name} callback for run ${run.runId} failed`,
+      );
+    else if (end.kind === 'died')
+      logger.error(
+        { ...fields, error: end.message },
+        `DAG ${run.dagId} ${name} callback for run ${run.runId} failed`,
+      );
+  } finally {
+    executors.release(executor);
+  }
 }

@@ -7,14 +7,13 @@ import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
 import { mappedArgumentsAt, taskOutputs } from '@weir/engine';
 import type { TaskJob, TaskJobData } from '@weir/queue';
 import { NonRetryableError, type SerializedDag, type SerializedTask } from '@weir/sdk';
-import type { ExecutionEnd } from './executors/executor.ts';
+import type { ExecutionEnd, Executor } from './executors/executor.ts';
 import type { ExecutorPool } from './executors/executor-pool.ts';
 import type { Invocation, InvocationTarget } from './executors/protocol.ts';
 import { TryStop, TryStopped } from './executors/stop-signal.ts';
 import { pokeUntilDone, scheduleAfterReschedule, sensorOutcome, wakeWhenDue } from './sensor-runner.ts';
 import { TaskLogSink } from './task-log.ts';
 import { errorOf, expandedBy, failed, outcomeOf, skipRuleOf } from './try-outcome.ts';
-import type { TrySlots } from './try-slots.ts';
 import type { WorkerLogger } from './worker-logger.ts';
 
 /** A try this worker runs, as the ownership check and shutdown see it. */
@@ -28,8 +27,6 @@ export interface InFlightTry {
 export interface RunnerOptions {
   readonly engine: Engine;
   readonly executors: ExecutorPool;
-  /** The worker's concurrency: tries in flight at once. */
-  readonly slots: TrySlots;
   readonly hostname: string;
   readonly pid: number;
   /** Largest output (stored bytes) a task may return. */
@@ -48,28 +45,30 @@ export interface RunnerOptions {
 /**
  * Runs the job's try, then, while the try's end hands this slot one of the tries it unblocked
  * (eager dispatch: a chain's next task), runs that one too, without a round through Redis, in
- * the same slot.
+ * the same executor.
  */
 export async function runTry(options: RunnerOptions, job: TaskJobData, cancel: AbortSignal): Promise<void> {
-  await options.slots.acquire();
+  const executor = await options.executors.acquire();
   try {
     const claim = await options.engine.claimTry(job, { hostname: options.hostname, pid: options.pid });
     if (claim.kind !== 'claimed') return; // another worker has it, or it was cleared meanwhile
     // Shutting down, an eager try still runs: it is already this worker's, and shutdown hands
     // back what has not finished within the grace period.
-    for (let next: ClaimedTry | undefined = claim.try; next; ) next = await runClaimed(options, next, cancel);
+    for (let next: ClaimedTry | undefined = claim.try; next; )
+      next = await runClaimed(options, executor, next, cancel);
   } finally {
-    options.slots.release();
+    options.executors.release(executor);
   }
 }
 
 async function runClaimed(
   options: RunnerOptions,
+  executor: Executor,
   claimed: ClaimedTry,
   cancel: AbortSignal,
 ): Promise<ClaimedTry | undefined> {
-  const { engine, executors } = options;
-  const stop = new TryStop();
+  const { engine } = options;
+  const stop = new TryStop(executor);
   const entry: InFlightTry = { claimed, stop, running: true };
   options.inFlight.set(claimed.taskInstanceId, entry);
   const onCancel = () => stop.stop({ kind: 'shutdown' });
@@ -119,22 +118,22 @@ async function runClaimed(
       if (task.kind === 'sensor' && task.sensor) {
         const sensor = task.sensor;
         const done = await pokeUntilDone(engine, claimed, sensor, log.logger, stop.signal, async () => {
-          const end = await runInvocation(
-            executors,
+          const end = await runStoppable(
+            executor,
+            stop,
             invocation({ kind: 'task', taskId: task.taskId }, 'poke'),
             log,
-            stop,
           );
           if (end.kind === 'result' && end.result.kind === 'returned') return end.result.done ? end : false;
           throw new InvocationEnded(end);
         });
         outcome = outcomeOf(done, rules);
       } else {
-        const end = await runInvocation(
-          executors,
+        const end = await runStoppable(
+          executor,
+          stop,
           invocation({ kind: 'task', taskId: task.taskId }, resultOf(task)),
           log,
-          stop,
         );
         outcome = outcomeOf(end, rules);
       }
@@ -169,7 +168,7 @@ async function runClaimed(
     const { state, eager } = await record(options, claimed, task, outcome, log, cancel, started);
     if (state === 'up_for_reschedule' && outcome.kind === 'up_for_reschedule')
       wakeWhenDue(engine, claimed, task.queue, outcome.rescheduleAt);
-    if (state) await runCallback(executors, dagEntry.fileloc, task, state, claimed, outcome, log);
+    if (state) await runCallback(executor, dagEntry.fileloc, task, state, claimed, outcome, log);
     return eager;
   } finally {
     cancel.removeEventListener('abort', onCancel);
@@ -190,13 +189,10 @@ function resultOf(task: SerializedTask): Invocation['result'] {
   return task.kind === 'branch' ? 'branch' : task.kind === 'short_circuit' ? 'short_circuit' : 'store';
 }
 
-/** Runs the invocation in an executor, its lines into the try's log; a stopped try's never runs. */
-function runInvocation(executors: ExecutorPool, invocation: Invocation, log: TaskLogSink, stop?: TryStop) {
-  return executors.run(
-    invocation,
-    { log: (level, message, fields) => log.write(level, message, fields) },
-    stop,
-  );
+/** Runs the invocation unless the try was stopped already (between a sensor's pokes). */
+function runStoppable(executor: Executor, stop: TryStop, invocation: Invocation, log: TaskLogSink) {
+  if (stop.reason) return Promise.resolve<ExecutionEnd>({ kind: 'stopped', reason: stop.reason });
+  return executor.run(invocation, { log: (level, message, fields) => log.write(level, message, fields) });
 }
 
 type RetryPolicy = Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>;
@@ -316,9 +312,9 @@ const CALLBACK_FOR_STATE: Record<string, 'onSuccess' | 'onFailure' | 'onRetry' |
   skipped: 'onSkipped',
 };
 
-/** Callbacks run in an executor too; one that throws is logged and changes nothing. */
+/** Callbacks run in the try's executor; one that throws is logged and changes nothing. */
 async function runCallback(
-  executors: ExecutorPool,
+  executor: Executor,
   fileloc: string,
   task: SerializedTask,
   state: string,
@@ -328,8 +324,7 @@ async function runCallback(
 ): Promise<void> {
   const name = CALLBACK_FOR_STATE[state];
   if (!name || !task.callbacks.includes(name)) return;
-  const end = await runInvocation(
-    executors,
+  const end = await executor.run(
     {
       fileloc,
       dagId: claimed.dagId,
@@ -348,7 +343,7 @@ async function runCallback(
       args: [],
       result: 'ignore',
     },
-    log,
+    { log: (level, message, fields) => log.write(level, message, fields) },
   );
   if (end.kind === 'result' && end.result.kind === 'threw')
     log.logger.error(`${name} callback failed: ${end.result.error.stack ?? end.result.error.message}`);

@@ -14,7 +14,6 @@ import { ProcessExecutor } from './executors/process-executor.ts';
 import { runDagCallback } from './run-callbacks.ts';
 import { type InFlightTry, runTry } from './task-runner.ts';
 import { watchTries } from './try-ownership.ts';
-import { TrySlots } from './try-slots.ts';
 import { silentLogger, type WorkerLogger } from './worker-logger.ts';
 
 /** Where user code runs: an executor process each (default), or the worker's own loop. */
@@ -25,7 +24,7 @@ export interface WorkerOptions {
   readonly connection: RedisConnection;
   readonly prefix: string;
   readonly queues: readonly string[];
-  /** How many tries run at once, and at most how many executors: shared by every queue served. */
+  /** How many tries run at once: the number of executors, shared by every queue served. */
   readonly concurrency: number;
   readonly xcomMaxBytes: number;
   /** How long running tries may take to finish on shutdown before they are handed back. */
@@ -41,7 +40,7 @@ export interface WorkerOptions {
 
 export interface WorkerHandle {
   readonly inFlight: ReadonlyMap<number, InFlightTry>;
-  /** Resolves once the first executors have started. */
+  /** Resolves once every executor has started. */
   readonly ready: Promise<void>;
   stop(): Promise<{ handedBack: number }>;
 }
@@ -63,26 +62,15 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
           ...(options.taskMaxMemoryMb ? { maxMemoryMb: options.taskMaxMemoryMb } : {}),
           strayLine: (stream, line) => logger.info({ stream }, line),
         });
-  const executors = new ExecutorPool({
-    size: options.concurrency,
-    create: createExecutor,
-    warm: async (e) => (e instanceof ProcessExecutor ? e.warm() : undefined),
-  });
-  // The first executors start now and each stays warm; more start ahead of need, up to the
-  // concurrency, so a try rarely waits for a process to start.
+  const executors = new ExecutorPool(options.concurrency, createExecutor);
+  // Every executor starts now and stays warm: a try never waits for a process to start.
   const warm = executors
-    .prestart()
-    .then(() =>
-      logger.info(
-        { executors: executors.started, maxExecutors: options.concurrency, mode },
-        'executors ready',
-      ),
-    );
+    .prestart(async (e) => (e instanceof ProcessExecutor ? e.warm() : undefined))
+    .then(() => logger.info({ executors: options.concurrency, mode }, 'executors ready'));
   const self = { hostname: hostname(), pid: process.pid };
   const runner = {
     engine: options.engine,
     executors,
-    slots: new TrySlots(options.concurrency),
     ...self,
     xcomMaxBytes: options.xcomMaxBytes,
     inFlight,

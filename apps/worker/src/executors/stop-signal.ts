@@ -1,12 +1,13 @@
 // Owns stopping one try from the worker's side: the reason (timeout, no longer this worker's,
-// shutdown) reaches both the executor running the try's user code, if one is (killed), and the
-// worker's own waits for the try (a sensor's sleep between pokes).
+// shutdown) reaches both the executor running user code (killed) and the worker's own waits
+// for the try (a sensor's sleep between pokes).
 import type { Executor, StopReason } from './executor.ts';
 
 export class TryStop {
   private readonly controller = new AbortController();
   private stoppedFor: StopReason | undefined;
-  private running: Executor | undefined;
+
+  constructor(private readonly executor: Executor) {}
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -16,18 +17,10 @@ export class TryStop {
     return this.stoppedFor;
   }
 
-  /** The executor now running the try's code; the returned function detaches it. */
-  attach(executor: Executor): () => void {
-    this.running = executor;
-    return () => {
-      if (this.running === executor) this.running = undefined;
-    };
-  }
-
   stop(reason: StopReason): void {
     if (this.stoppedFor) return;
     this.stoppedFor = reason;
-    this.running?.stop(reason);
+    this.executor.stop(reason);
     this.controller.abort(new TryStopped(reason));
   }
 }
