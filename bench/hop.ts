@@ -17,6 +17,12 @@ export interface HopResult {
   /** Median over the runs of first task start → last task end. */
   readonly chain40_total_ms: number | null;
   readonly chain40_totals_ms: readonly number[];
+  /**
+   * The run's creation (its row's created_at, in the trigger's transaction) → its first task's
+   * start, both PostgreSQL timestamps: a trigger starts the run and queues its first task at
+   * once, without waiting for a scheduler tick.
+   */
+  readonly trigger_to_first_start_ms: { readonly p50_ms: number | null; readonly p99_ms: number | null };
   /** Median over the runs of `weir dags trigger` → success seen (includes the CLI's start-up). */
   readonly trigger_to_success_ms: number | null;
   /** The unmeasured first run of each DAG (the worker imports the DAG file then). */
@@ -60,6 +66,9 @@ export async function measureHops(
   const timedDb = await Promise.all(timed.map((r) => dbTiming(env, r)));
   const timedPrecise = await Promise.all(timed.map((r) => xcomTiming(env, r)));
   const hops = plainTimings.flatMap((t) => t.hops);
+  const triggerToStart = (
+    await Promise.all([...plain, ...timed].map((r) => firstStartAfterCreation(env, r)))
+  ).filter(Number.isFinite);
   const preciseHops = timedPrecise.flatMap((t) => t.hops);
   return {
     runs,
@@ -69,6 +78,10 @@ export async function measureHops(
     max_ms: percentile(hops, 100),
     chain40_total_ms: median(plainTimings.map((t) => t.totalMs)),
     chain40_totals_ms: plainTimings.map((t) => t.totalMs),
+    trigger_to_first_start_ms: {
+      p50_ms: percentile(triggerToStart, 50),
+      p99_ms: percentile(triggerToStart, 99),
+    },
     trigger_to_success_ms: median(plain.map((r) => r.wallMs)),
     warmup_chain40_total_ms: (await dbTiming(env, warmup)).totalMs,
     precise: {
@@ -83,6 +96,17 @@ export async function measureHops(
       ),
     },
   };
+}
+
+/** The run's row created → its first task instance started, in ms (PostgreSQL timestamps). */
+async function firstStartAfterCreation(env: BenchEnvironment, run: FinishedRun): Promise<number> {
+  const rows = await env.pool.query<{ ms: number }>(
+    `SELECT EXTRACT(EPOCH FROM (MIN(t.started_at) - r.created_at))::float8 * 1000 AS ms
+     FROM dag_run r JOIN task_instance t ON t.dag_run_id = r.id
+     WHERE r.dag_id = $1 AND r.run_id = $2 GROUP BY r.created_at`,
+    [run.dagId, run.runId],
+  );
+  return rows.rows[0]?.ms ?? Number.NaN;
 }
 
 /** upstream ended_at → downstream started_at for each hop, and first start → last end. */
