@@ -188,6 +188,7 @@ async function main(): Promise<number> {
       p50_ms: hopValue?.p50_ms ?? null,
       p99_ms: hopValue?.p99_ms ?? null,
       chain40_total_ms: hopValue?.chain40_total_ms ?? null,
+      trigger_to_first_start_ms: hopValue?.trigger_to_first_start_ms ?? null,
       baseline_p50_ms: baseHopValue?.p50_ms ?? null,
       ratio_p50: ratio(hopValue?.p50_ms ?? null, baseHopValue?.p50_ms ?? null),
       baseline_p99_ms: baseHopValue?.p99_ms ?? null,
