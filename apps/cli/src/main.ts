@@ -55,7 +55,7 @@ function reportFailure(error: unknown): number {
     return 1;
   }
   // A stack only when asked for: the message alone otherwise, on one line.
-  const verbose = process.argv.includes('--verbose');
+  const verbose = program.opts<{ verbose?: boolean }>().verbose === true;
   const text =
     error instanceof Error ? (verbose ? (error.stack ?? error.message) : error.message) : String(error);
   process.stderr.write(

@@ -2,7 +2,7 @@
 // into the try's outcome, with the checks a stored output must pass (size, a list for a mapped
 // task to expand over). Pure: no I/O.
 import type { TryOutcome } from '@weir/engine';
-import { expandSources } from '@weir/engine';
+import { downstreamOf, expandSources } from '@weir/engine';
 import { classifyThrown, type SerializedDag, type SerializedTask } from '@weir/sdk';
 import type { ExecutionEnd } from './executors/executor.ts';
 import type { ThrownError } from './executors/protocol.ts';
@@ -29,22 +29,13 @@ export type SkipRule =
 
 /** The skip rule of a branch or short-circuit task; undefined for other kinds. */
 export function skipRuleOf(dag: SerializedDag, task: SerializedTask): SkipRule | undefined {
-  const downstreamOf = (id: string) => dag.tasks.filter((t) => t.upstreams.includes(id)).map((t) => t.taskId);
-  const direct = downstreamOf(task.taskId);
+  if (task.kind !== 'branch' && task.kind !== 'short_circuit') return undefined;
+  const direct = dag.tasks.filter((t) => t.upstreams.includes(task.taskId)).map((t) => t.taskId);
   if (task.kind === 'branch') return { kind: 'branch', taskId: task.taskId, direct };
-  if (task.kind !== 'short_circuit') return undefined;
-  if (task.respectTriggerRules) return { kind: 'short_circuit', onFalsy: direct };
-  const all = new Set<string>();
-  for (let frontier = direct; frontier.length > 0; ) {
-    const next: string[] = [];
-    for (const id of frontier) {
-      if (all.has(id)) continue;
-      all.add(id);
-      next.push(...downstreamOf(id));
-    }
-    frontier = next;
-  }
-  return { kind: 'short_circuit', onFalsy: [...all] };
+  return {
+    kind: 'short_circuit',
+    onFalsy: task.respectTriggerRules ? direct : [...downstreamOf(dag, [task.taskId])],
+  };
 }
 
 /** The mapped tasks of `dag` that expand over `task`'s output. */
@@ -107,10 +98,10 @@ function withSkips(
     return result.falsy ? { ...outcome, skipTaskIds: rule.onFalsy } : outcome;
   const followed = new Set<string>();
   for (const id of result.followed ?? []) {
-    const inGroup = rule.direct.filter((t) => t.startsWith(`${id}.`));
-    if (rule.direct.includes(id)) followed.add(id);
-    else if (inGroup.length > 0) for (const t of inGroup) followed.add(t);
-    else
+    // A task, or a group: then its tasks among the direct downstreams.
+    const chosen = rule.direct.filter((t) => t === id || t.startsWith(`${id}.`));
+    for (const t of chosen) followed.add(t);
+    if (chosen.length === 0)
       return failed(
         {
           message: `"${id}" is not a direct downstream task of branch "${rule.taskId}"; it may follow ${

@@ -6,7 +6,7 @@ import type { CallbackContext, DagRunContext, TaskContext } from './context.ts';
 import type { DeadlineOptions } from './deadline.ts';
 import type { Duration } from './duration.ts';
 import type { SensorOutput, SensorSettings } from './sensor.ts';
-import type { TaskKind, TriggerRule, WeightRule } from './serialized.ts';
+import type { SerializedTaskGroup, TaskKind, TriggerRule, WeightRule } from './serialized.ts';
 import type { AsStorable, MappedOutput } from './storable.ts';
 
 const DAG_BRAND = Symbol.for('weir.dag');
@@ -214,13 +214,7 @@ export interface TaskDefinition {
 }
 
 /** A task group as defined: its place in the tree and what is directly inside it. */
-export interface TaskGroupDefinition {
-  readonly groupId: string;
-  readonly parentGroupId: string | null;
-  readonly tooltip: string | null;
-  readonly taskIds: readonly string[];
-  readonly childGroupIds: readonly string[];
-}
+export type TaskGroupDefinition = SerializedTaskGroup;
 
 /** The value a DAG file exports. */
 export interface Dag {
@@ -333,16 +327,15 @@ export function dag<S extends z.ZodType | undefined = undefined>(
 
   const builderIn = (scope: Scope): DagBuilder<ParamsOf<S>> => {
     const define = (localId: string, a: unknown, b: unknown, kind: DefinedKind) => {
-      const [given, fn] = (typeof a === 'function' ? [{}, a] : [a, b]) as [
+      const [given, fn] = optionsAndFunction<
         MapOptions<
           unknown,
           Record<string, Expandable>,
           Record<string, unknown>,
           readonly TaskHandle<unknown>[]
         > &
-          ShortCircuitOptions<unknown>,
-        unknown,
-      ];
+          ShortCircuitOptions<unknown>
+      >(a, b);
       const taskId = scope.prefix + localId;
       if (typeof fn !== 'function') throw new TypeError(`${where(taskId)} has no function`);
       if (!ID.test(localId))
@@ -393,7 +386,7 @@ export function dag<S extends z.ZodType | undefined = undefined>(
       return { taskId, [HANDLE_BRAND]: true } as TaskHandle<never>;
     };
     const group = (localId: string, a: unknown, b?: unknown): TaskGroupHandle => {
-      const [given, body] = (typeof a === 'function' ? [{}, a] : [a, b]) as [GroupOptions, unknown];
+      const [given, body] = optionsAndFunction<GroupOptions>(a, b);
       const groupId = scope.prefix + localId;
       if (typeof body !== 'function') throw new TypeError(`task group "${groupId}" has no function`);
       if (!ID.test(localId) || localId.includes('.'))
@@ -460,6 +453,11 @@ export function dag<S extends z.ZodType | undefined = undefined>(
 
 type DefinedKind = 'task' | 'mapped' | 'sensor' | 'branch' | 'short_circuit';
 
+/** `(id, fn)` or `(id, options, fn)`: the options (empty when left out) and the function. */
+function optionsAndFunction<O>(a: unknown, b: unknown): [O, unknown] {
+  return (typeof a === 'function' ? [{}, a] : [a, b]) as [O, unknown];
+}
+
 /** Where a builder defines tasks: the id prefix, inherited defaults, enclosing groups (inner first). */
 interface Scope {
   readonly prefix: string;
@@ -481,7 +479,8 @@ interface OpenGroup {
   leaves: string[] | undefined;
 }
 
-function stripUndefined<T extends object>(value: T): T {
+/** The object without its undefined fields (so they do not override defaults when spread). */
+export function stripUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 

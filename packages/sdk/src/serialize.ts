@@ -1,6 +1,6 @@
 // Owns turning a DAG definition into its serialized form (plain JSON, no functions).
 import { z } from 'zod';
-import type { Dag, TaskDefaults, TaskDefinition, TaskMapping } from './dag.ts';
+import { type Dag, stripUndefined, type TaskDefaults, type TaskDefinition, type TaskMapping } from './dag.ts';
 import { serializeDeadline } from './deadline.ts';
 import { parseDuration } from './duration.ts';
 import { serializeSensor } from './sensor.ts';
@@ -61,9 +61,7 @@ export function serializeDag(dag: Dag): SerializedDag {
     deadlines: (o.deadlines ?? []).map((d) => serializeDeadline(d, where)),
     tasks: [...dag.tasks.values()].map((task) => serializeTask(task, o.defaults ?? {}, where)),
     taskGroups: dag.groups.map((g) => ({
-      groupId: g.groupId,
-      parentGroupId: g.parentGroupId,
-      tooltip: g.tooltip,
+      ...g,
       taskIds: [...g.taskIds],
       childGroupIds: [...g.childGroupIds],
     })),
@@ -142,10 +140,6 @@ function isJson(value: unknown): boolean {
 
 function badWeight(where: string): never {
   throw new TypeError(`${where}: priorityWeight must be a whole number`);
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function serializeParams(

@@ -22,21 +22,20 @@ export async function invoke(
   signal: AbortSignal,
 ): Promise<InvocationResult> {
   try {
-    const value = await call(functions, invocation, log, signal);
+    const returned = await call(functions, invocation, log, signal);
     if (invocation.result === 'ignore') return { kind: 'returned' };
-    if (invocation.result === 'poke' && !isPokeDone(value)) return { kind: 'returned', done: false };
-    if (invocation.result === 'branch') {
-      const followed = branchChoice(value);
-      const encoded = encodeOutput(followed);
-      if (!encoded.ok) throw new Error(encoded.error);
-      return { kind: 'returned', stored: encoded.stored, listLength: followed.length, followed };
-    }
+    if (invocation.result === 'poke' && !isPokeDone(returned)) return { kind: 'returned', done: false };
+    // A branch's output is the ids it followed, as Airflow's branch pushes them.
+    const followed = invocation.result === 'branch' ? branchChoice(returned) : undefined;
+    const value = followed ?? returned;
     const done =
       invocation.result === 'poke'
         ? { done: true }
         : invocation.result === 'short_circuit'
           ? { falsy: !value }
-          : {};
+          : followed
+            ? { followed }
+            : {};
     if (value === undefined) return { kind: 'returned', listLength: null, ...done };
     const encoded = encodeOutput(value);
     if (!encoded.ok) return { kind: 'unstorable', message: `task output cannot be stored: ${encoded.error}` };
