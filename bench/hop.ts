@@ -5,7 +5,8 @@
 import { CHAIN_DAG, chainTaskIds, TIMED_CHAIN_DAG } from './lib/dag-files.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
 import type { WeirProcess } from './lib/processes.ts';
-import { describeFailure, type FinishedRun, triggerAndWait } from './lib/runs.ts';
+import { openEngine } from './lib/engine-runtime.ts';
+import { describeFailure, type FinishedRun, triggerAndWait, waitForRunEnd } from './lib/runs.ts';
 import { median, percentile } from './lib/stats.ts';
 
 export interface HopResult {
@@ -18,11 +19,19 @@ export interface HopResult {
   readonly chain40_total_ms: number | null;
   readonly chain40_totals_ms: readonly number[];
   /**
-   * The run's creation (its row's created_at, in the trigger's transaction) → its first task's
-   * start, both PostgreSQL timestamps: a trigger starts the run and queues its first task at
-   * once, without waiting for a scheduler tick.
+   * The run's creation (its row's created_at: the start of the trigger's transaction) → its first
+   * task's start, both PostgreSQL timestamps: a trigger starts the run and queues its first task
+   * in the same transaction, without waiting for a scheduler tick. p50/p99: triggers through the
+   * engine API from a running process (what the REST API and UI use); cli_*: `weir dags trigger`,
+   * a new process each time, whose first statements run cold.
    */
-  readonly trigger_to_first_start_ms: { readonly p50_ms: number | null; readonly p99_ms: number | null };
+  readonly trigger_to_first_start_ms: {
+    readonly runs: number;
+    readonly p50_ms: number | null;
+    readonly p99_ms: number | null;
+    readonly cli_p50_ms: number | null;
+    readonly cli_p99_ms: number | null;
+  };
   /** Median over the runs of `weir dags trigger` → success seen (includes the CLI's start-up). */
   readonly trigger_to_success_ms: number | null;
   /** The unmeasured first run of each DAG (the worker imports the DAG file then). */
@@ -66,9 +75,10 @@ export async function measureHops(
   const timedDb = await Promise.all(timed.map((r) => dbTiming(env, r)));
   const timedPrecise = await Promise.all(timed.map((r) => xcomTiming(env, r)));
   const hops = plainTimings.flatMap((t) => t.hops);
-  const triggerToStart = (
+  const cliTriggerToStart = (
     await Promise.all([...plain, ...timed].map((r) => firstStartAfterCreation(env, r)))
   ).filter(Number.isFinite);
+  const triggerToStart = await apiTriggerToFirstStart(env, runs * 2, watch, signal);
   const preciseHops = timedPrecise.flatMap((t) => t.hops);
   return {
     runs,
@@ -79,8 +89,11 @@ export async function measureHops(
     chain40_total_ms: median(plainTimings.map((t) => t.totalMs)),
     chain40_totals_ms: plainTimings.map((t) => t.totalMs),
     trigger_to_first_start_ms: {
+      runs: triggerToStart.length,
       p50_ms: percentile(triggerToStart, 50),
       p99_ms: percentile(triggerToStart, 99),
+      cli_p50_ms: percentile(cliTriggerToStart, 50),
+      cli_p99_ms: percentile(cliTriggerToStart, 99),
     },
     trigger_to_success_ms: median(plain.map((r) => r.wallMs)),
     warmup_chain40_total_ms: (await dbTiming(env, warmup)).totalMs,
@@ -96,6 +109,32 @@ export async function measureHops(
       ),
     },
   };
+}
+
+/**
+ * Triggers the chain through an Engine opened in this process (one warm-up trigger first) and
+ * waits for each run to end before the next; returns created → first start for each.
+ */
+async function apiTriggerToFirstStart(
+  env: BenchEnvironment,
+  runs: number,
+  watch: readonly WeirProcess[],
+  signal: AbortSignal,
+): Promise<number[]> {
+  const opened = openEngine(env.databaseUrl, env.redisUrl, env.prefix);
+  try {
+    const measured: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      const run = await opened.engine.trigger({ dagId: CHAIN_DAG, triggeredBy: 'bench' });
+      const finished = await waitForRunEnd(env, CHAIN_DAG, run.runId, watch, signal);
+      if (finished.state !== 'success')
+        throw new Error(await describeFailure(env.pool, CHAIN_DAG, run.runId));
+      if (i > 0) measured.push(await firstStartAfterCreation(env, finished));
+    }
+    return measured.filter(Number.isFinite);
+  } finally {
+    await opened.close();
+  }
 }
 
 /** The run's row created → its first task instance started, in ms (PostgreSQL timestamps). */

@@ -48,6 +48,19 @@ export async function triggerAndWait(
     throw new Error(`weir dags trigger ${dagId} failed: ${triggered.stderr || triggered.stdout}`);
   }
   options.onTriggered?.(runId);
+  return waitForRunEnd(env, dagId, runId, watch, signal, { started, ...options });
+}
+
+/** Polls until the run succeeds or fails; wallMs counts from `started` (default: now). */
+export async function waitForRunEnd(
+  env: BenchEnvironment,
+  dagId: string,
+  runId: string,
+  watch: readonly WeirProcess[],
+  signal: AbortSignal,
+  options: { started?: number; pollMs?: number } = {},
+): Promise<FinishedRun> {
+  const started = options.started ?? performance.now();
   for (;;) {
     for (const p of watch) p.assertAlive();
     const state = await runState(env.pool, dagId, runId);

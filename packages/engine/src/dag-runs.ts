@@ -1,13 +1,16 @@
 // Owns creating DagRuns and their TaskInstances. Unique constraints make a second creation of
 // the same run a no-op, so several schedulers never create a run twice.
-import type { Db, RawSql } from '@weir/db';
+import type { RawSql } from '@weir/db';
+import type { TaskJob } from '@weir/queue';
 import { type DataInterval, effectivePriorityWeights, manualRunInterval } from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 import { resolveConf } from './conf.ts';
 import type { DagCatalog } from './dag-catalog.ts';
 import { EngineError } from './errors.ts';
+import { startQueuedRunsIn } from './run-lifecycle.ts';
 import { scheduleSpec } from './schedule-spec.ts';
+import { advanceStartedRuns, type FinishedRun, type PassOptions } from './scheduling.ts';
 
 export type RunType = 'scheduled' | 'manual' | 'backfill';
 
@@ -106,16 +109,28 @@ export interface TriggeredRun extends CreatedRun {
   readonly dagPaused: boolean;
 }
 
+/** A manual run, what its transaction queued, and other runs of the DAG it let start. */
+export interface TriggerOutcome {
+  readonly run: TriggeredRun;
+  readonly jobs: readonly TaskJob[];
+  readonly finished: readonly FinishedRun[];
+  /** Older queued runs of the DAG that started with it: the caller schedules them. */
+  readonly alsoStarted: readonly number[];
+}
+
 /**
  * A manual run: conf validated against params first, so an invalid conf creates nothing. A
  * paused DAG's run is created too (Airflow does the same) and waits, queued, until it is unpaused.
+ * Otherwise the same transaction starts it when maxActiveRuns has room and decides its first
+ * tasks, so a trigger queues them at once instead of at the scheduler's next tick.
  */
 export async function triggerDagRun(
-  db: Db,
+  sql: RawSql,
   catalog: DagCatalog,
   clock: Clock,
   request: TriggerRequest,
-): Promise<TriggeredRun> {
+  options: PassOptions = {},
+): Promise<TriggerOutcome> {
   const entry = await catalog.get(request.dagId);
   if (!entry)
     throw new EngineError(
@@ -130,21 +145,30 @@ export async function triggerDagRun(
   const conf = resolveConf(entry.dag, request.conf ?? {});
   const logicalDate = request.logicalDate ?? clock();
   const dataInterval = manualRunInterval(scheduleSpec(entry.dag), logicalDate);
-  const created = await db.$transaction((tx) =>
-    insertDagRun(tx, entry.dag, entry.hash, {
+  const outcome = await sql.$transaction(async (tx) => {
+    const created = await insertDagRun(tx, entry.dag, entry.hash, {
       runType: 'manual',
       logicalDate,
       dataInterval,
       conf,
       ...(request.triggeredBy ? { triggeredBy: request.triggeredBy } : {}),
       ...(request.runId ? { runId: request.runId } : {}),
-    }),
-  );
-  if (!created) {
+    });
+    if (!created) return undefined;
+    const started = await startQueuedRunsIn(tx, clock, {
+      dagId: entry.dag.dagId,
+      ignorePause: options.ignorePause ?? false,
+    });
+    const own = started.includes(created.id) ? [created.id] : [];
+    const pass = await advanceStartedRuns(tx, catalog, own, clock(), options);
+    return { created, ...pass, alsoStarted: started.filter((id) => id !== created.id) };
+  });
+  if (!outcome) {
     throw new EngineError(
       'RUN_EXISTS',
       `DAG "${request.dagId}" already has a manual run at ${logicalDate.toISOString()}`,
     );
   }
-  return { ...created, dagPaused: entry.isPaused };
+  const { created, ...rest } = outcome;
+  return { run: { ...created, dagPaused: entry.isPaused }, ...rest };
 }

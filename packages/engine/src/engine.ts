@@ -316,13 +316,10 @@ export class Engine {
 
   /** Creates a manual run, starts it if the DAG has room, and schedules its first tasks. */
   async trigger(request: TriggerRequest): Promise<TriggeredRun> {
-    const run = await triggerDagRun(this.db, this.catalog, this.clock, request);
-    const started = await startQueuedRuns(this.sql, this.clock, {
-      dagId: run.dagId,
-      ignorePause: this.deps.ignorePause ?? false,
-    });
-    for (const id of started) await this.schedule(id);
-    return run;
+    const outcome = await triggerDagRun(this.sql, this.catalog, this.clock, request, this.passOptions);
+    await this.afterPass(outcome.jobs, outcome.finished);
+    for (const id of outcome.alsoStarted) await this.schedule(id);
+    return outcome.run;
   }
 
   async clear(request: ClearRequest): Promise<ClearResult> {

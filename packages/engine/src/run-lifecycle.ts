@@ -129,18 +129,26 @@ export async function startQueuedRuns(
   clock: Clock,
   options: { readonly dagId?: string; readonly ignorePause?: boolean } = {},
 ): Promise<number[]> {
-  return sql.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ dag_id: string }[]>`
+  return sql.$transaction((tx) => startQueuedRunsIn(tx, clock, options));
+}
+
+/** startQueuedRuns inside the caller's transaction (a trigger creates and starts its run in one). */
+export async function startQueuedRunsIn(
+  tx: Pick<RawSql, '$queryRaw'>,
+  clock: Clock,
+  options: { readonly dagId?: string; readonly ignorePause?: boolean } = {},
+): Promise<number[]> {
+  const locked = await tx.$queryRaw<{ dag_id: string }[]>`
       SELECT dag_id FROM dag
       WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE state = 'queued')
         AND (${options.dagId ?? null}::text IS NULL OR dag_id = ${options.dagId ?? null}::text)
         AND (${options.ignorePause ?? false}::boolean OR NOT is_paused)
       ORDER BY dag_id FOR UPDATE`;
-    if (locked.length === 0) return [];
-    // Read the clock once the locks are held: a start stamped before waiting for them could
-    // predate the end of the run whose finish made the room.
-    const startedAt = clock();
-    const rows = await tx.$queryRaw<{ id: number }[]>`
+  if (locked.length === 0) return [];
+  // Read the clock once the locks are held: a start stamped before waiting for them could
+  // predate the end of the run whose finish made the room.
+  const startedAt = clock();
+  const rows = await tx.$queryRaw<{ id: number }[]>`
       UPDATE dag_run SET state = 'running', started_at = ${startedAt}, updated_at = ${startedAt}
       WHERE id IN (
         SELECT e.id FROM (
@@ -159,8 +167,7 @@ export async function startQueuedRuns(
         ) e JOIN dag d ON d.dag_id = e.dag_id
         WHERE e.n <= d.max_active_runs - (SELECT COUNT(*) FROM dag_run r3 WHERE r3.dag_id = e.dag_id AND r3.state = 'running'))
       RETURNING id`;
-    return rows.map((r) => r.id);
-  });
+  return rows.map((r) => r.id);
 }
 
 /** Running runs worth re-examining: a retry fell due, or nothing has examined them lately. */
