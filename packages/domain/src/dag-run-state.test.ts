@@ -1,7 +1,7 @@
 // Airflow 2's DagRun.update_state: failed once everything finished and a leaf failed or is
 // upstream_failed; success once everything finished otherwise; failed on deadlock.
 import { describe, expect, it } from 'vitest';
-import { type DagRunTask, decideDagRunState } from './dag-run-state.ts';
+import { type DagRunTask, decideDagRunState, runStateTaskIds } from './dag-run-state.ts';
 import type { TaskInstanceState } from './states.ts';
 
 const leaf = (taskId: string, state: TaskInstanceState): DagRunTask => ({ taskId, state, isLeaf: true });
@@ -100,5 +100,28 @@ describe('decideDagRunState', () => {
         state: 'running',
       });
     });
+  });
+});
+
+describe('runStateTaskIds (Airflow _tis_for_dagrun_state)', () => {
+  const task = (taskId: string, upstreams: string[], role?: 'setup' | 'teardown', failRun = false) => ({
+    taskId,
+    upstreams,
+    setupTeardown:
+      role === 'teardown' ? { role, setups: ['s'], failRun } : role === 'setup' ? { role } : null,
+  });
+  it('leaves a teardown out; the tasks before it decide', () => {
+    expect(
+      runStateTaskIds([task('s', [], 'setup'), task('w', ['s']), task('t', ['s', 'w'], 'teardown')]),
+    ).toEqual(new Set(['w']));
+  });
+  it('counts a teardown with failRun, and then not the tasks before it', () => {
+    expect(
+      runStateTaskIds([task('s', [], 'setup'), task('w', ['s']), task('t', ['s', 'w'], 'teardown', true)]),
+    ).toEqual(new Set(['t']));
+  });
+  it('is the plain leaves without teardowns, and falls back to them for a DAG of teardowns only', () => {
+    expect(runStateTaskIds([task('a', []), task('b', ['a']), task('c', ['a'])])).toEqual(new Set(['b', 'c']));
+    expect(runStateTaskIds([{ ...task('t', [], 'teardown') }])).toEqual(new Set(['t']));
   });
 });

@@ -2,10 +2,12 @@
 // - while any TaskInstance is unfinished, the run is running, even if a leaf already failed;
 // - once all are finished: failed if any leaf (a task nothing depends on; removed ones ignored)
 //   is failed or upstream_failed, else success;
+// - the leaves that decide are Airflow's "effective" leaves (runStateTaskIds): a teardown is left
+//   out, and the tasks before it count as leaves, unless it has failRun (on_failure_fail_dagrun);
 // - deadlock ("all_tasks_deadlocked"): unfinished TaskInstances remain but none can ever run.
 //   That needs each waiting task's trigger rule and upstreams; pass them and this function
 //   detects it, leave them out and the caller must (the run then stays running).
-import type { TriggerRule } from '@weir/sdk';
+import type { SerializedSetupTeardown, TriggerRule } from '@weir/sdk';
 import { isFailedState, isFinished, type TaskInstanceState } from './states.ts';
 import { evaluateTriggerRule, summarizeUpstreams } from './trigger-rules.ts';
 
@@ -22,6 +24,33 @@ export type DagRunDecision =
   | { readonly state: 'running' }
   | { readonly state: 'success' }
   | { readonly state: 'failed'; readonly reason: string };
+
+/** What runStateTaskIds needs of each task. */
+export interface RunStateTask {
+  readonly taskId: string;
+  readonly upstreams: readonly string[];
+  readonly setupTeardown?: SerializedSetupTeardown | null;
+}
+
+/**
+ * The tasks whose states decide a finished run's state (its leaves), as Airflow's
+ * `_tis_for_dagrun_state`: a task is a leaf when everything downstream of it is a teardown that
+ * may fail without failing the run, and it is not such a teardown itself. A DAG made only of
+ * those teardowns falls back to its plain leaves.
+ */
+export function runStateTaskIds(tasks: readonly RunStateTask[]): Set<string> {
+  const ignorable = (t: RunStateTask | undefined) =>
+    t?.setupTeardown?.role === 'teardown' && !t.setupTeardown.failRun;
+  const byId = new Map(tasks.map((t) => [t.taskId, t]));
+  const downstreams = new Map<string, string[]>();
+  for (const t of tasks)
+    for (const up of t.upstreams) downstreams.set(up, [...(downstreams.get(up) ?? []), t.taskId]);
+  const effective = tasks.filter(
+    (t) => !ignorable(t) && (downstreams.get(t.taskId) ?? []).every((d) => ignorable(byId.get(d))),
+  );
+  const leaves = effective.length > 0 ? effective : tasks.filter((t) => !downstreams.has(t.taskId));
+  return new Set(leaves.map((t) => t.taskId));
+}
 
 /** One entry per TaskInstance: a mapped task appears once per map index. */
 export function decideDagRunState(tasks: readonly DagRunTask[]): DagRunDecision {

@@ -1,6 +1,12 @@
 // @weir/domain: Weir's pure scheduling rules (states, trigger rules, retries, schedules, priority,
 // DagRun state, task graph). No I/O and no clock: callers pass `now`.
-export { type DagRunDecision, type DagRunTask, decideDagRunState } from './dag-run-state.ts';
+export {
+  type DagRunDecision,
+  type DagRunTask,
+  decideDagRunState,
+  type RunStateTask,
+  runStateTaskIds,
+} from './dag-run-state.ts';
 export {
   type DagGraphProblem,
   downstreamMap,

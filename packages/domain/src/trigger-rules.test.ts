@@ -157,6 +157,10 @@ const rows: [rule: TriggerRule, upstreams: TaskInstanceState[], expected: Kind, 
   // always: "no dependencies at all, run this task at any time".
   ['always', [X, N], 'run', 'ignores upstreams (test_always_tr)'],
   ['always', [F, K], 'run', 'even failed and skipped ones'],
+  // all_done_setup_success (a teardown's): all done whatever the outcome, and a setup succeeded;
+  // with no setup among the upstreams it is all_done. Setups are counted apart (below).
+  ['all_done_setup_success', [S, F, U], 'run', 'every upstream done, none is a setup'],
+  ['all_done_setup_success', [F, X], 'wait', 'waits until all are done, even after a failure'],
 ];
 
 describe('evaluateTriggerRule', () => {
@@ -202,6 +206,29 @@ describe('evaluateTriggerRule', () => {
     // Three mapped instances of one upstream: one failure fails the downstream.
     expect(evaluateTriggerRule('all_success', summarizeUpstreams([S, S, F])).kind).toBe('upstream_failed');
     expect(evaluateTriggerRule('one_success', summarizeUpstreams([F, F, S])).kind).toBe('run');
+  });
+});
+
+describe('all_done_setup_success with setups among the upstreams', () => {
+  const withSetups = (upstreams: TaskInstanceState[], setups: TaskInstanceState[]) => {
+    const s = summarizeUpstreams(setups);
+    return evaluateTriggerRule('all_done_setup_success', {
+      ...summarizeUpstreams([...upstreams, ...setups]),
+      setups: { total: s.total, success: s.success, skipped: s.skipped },
+    }).kind;
+  };
+  it('runs once all are done and one setup succeeded, whatever the work did', () => {
+    expect(withSetups([F], [S])).toBe('run');
+    expect(withSetups([U, S], [S, F])).toBe('run'); // "if at least one setup ran, we'll let it run"
+  });
+  it('is upstream_failed when no setup succeeded, and skipped when every setup was skipped', () => {
+    expect(withSetups([U], [F])).toBe('upstream_failed');
+    expect(withSetups([K], [K])).toBe('skip');
+    expect(withSetups([K], [K, F])).toBe('upstream_failed');
+  });
+  it('waits while a setup or other upstream is unfinished', () => {
+    expect(withSetups([X], [S])).toBe('wait');
+    expect(withSetups([S], [Y])).toBe('wait');
   });
 });
 

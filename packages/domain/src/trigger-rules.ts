@@ -21,6 +21,11 @@ export interface UpstreamSummary {
   readonly removed: number;
   /** Upstreams in a finished state: success + skipped + failed + upstreamFailed + removed. */
   readonly done: number;
+  /**
+   * Among the upstreams, the setup tasks' instances (for `all_done_setup_success`, a teardown's
+   * rule); absent when the caller does not tell setups apart.
+   */
+  readonly setups?: { readonly total: number; readonly success: number; readonly skipped: number };
 }
 
 export type TriggerDecision =
@@ -183,6 +188,14 @@ export function evaluateTriggerRule(rule: TriggerRule, u: UpstreamSummary): Trig
     case 'none_skipped':
       if (u.skipped > 0) return skip(`${tasks(u.skipped)} skipped`);
       return upstreamDone ? RUN : notYet(u);
+    case 'all_done_setup_success': {
+      if (!upstreamDone) return notYet(u);
+      const setups = u.setups;
+      if (!setups || setups.total === 0) return RUN;
+      if (setups.skipped >= setups.total) return skip('every setup task was skipped');
+      // One setup that ran is enough: the teardown removes what it made.
+      return setups.success > 0 ? RUN : upstreamFailed('no setup task succeeded');
+    }
     default:
       return assertNever(rule);
   }

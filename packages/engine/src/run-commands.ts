@@ -52,6 +52,7 @@ export async function clearTaskInstances(
     if (!dag.tasks.some((t) => t.taskId === id))
       throw new EngineError('TASK_NOT_FOUND', `DAG "${dag.dagId}" has no task "${id}"`);
   if (request.downstream) for (const id of downstreamOf(dag, [...chosen])) chosen.add(id);
+  for (const id of [...chosen]) for (const around of setupsAndTeardownsAround(dag, id)) chosen.add(around);
   return db.$transaction((tx) => clearInTransaction(tx, run.id, dag, chosen, request.onlyFailed ?? false));
 }
 
@@ -233,6 +234,41 @@ async function findRun(
   const entry = await catalog.get(dagId);
   if (!entry) throw new EngineError('DAG_NOT_FOUND', `DAG "${dagId}" not found`);
   return { run, dag: entry.dag };
+}
+
+/**
+ * The setups a task needs and their teardowns, which clearing the task clears too (Airflow's
+ * `get_upstreams_only_setups_and_teardowns`): every setup upstream of it, transitively, whose
+ * teardown is downstream of it (the task is in the setup's scope) or that has no teardown.
+ */
+export function setupsAndTeardownsAround(dag: SerializedDag, taskId: string): Set<string> {
+  const role = (id: string) => dag.tasks.find((t) => t.taskId === id)?.setupTeardown?.role;
+  const directDownstreams = (id: string) =>
+    dag.tasks.filter((t) => t.upstreams.includes(id)).map((t) => t.taskId);
+  const teardownsAfter = new Set([...downstreamOf(dag, [taskId])].filter((id) => role(id) === 'teardown'));
+  const found = new Set<string>();
+  for (const id of upstreamOf(dag, taskId)) {
+    if (role(id) !== 'setup') continue;
+    const teardowns = directDownstreams(id).filter((d) => role(d) === 'teardown');
+    if (teardowns.length > 0 && !teardowns.some((d) => teardownsAfter.has(d))) continue;
+    found.add(id);
+    for (const d of teardowns) if (d !== taskId) found.add(d);
+  }
+  return found;
+}
+
+/** Every task upstream of `taskId`, transitively. */
+function upstreamOf(dag: SerializedDag, taskId: string): Set<string> {
+  const byId = new Map(dag.tasks.map((t) => [t.taskId, t]));
+  const found = new Set<string>();
+  const stack = [...(byId.get(taskId)?.upstreams ?? [])];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    if (found.has(id)) continue;
+    found.add(id);
+    stack.push(...(byId.get(id)?.upstreams ?? []));
+  }
+  return found;
 }
 
 /** Every task downstream of `taskIds`, transitively. */

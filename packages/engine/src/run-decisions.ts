@@ -81,7 +81,7 @@ export function decide(
       const task = tasks.get(taskId);
       if (!task) continue;
       if (task.dependsOnPast && !pastAllows(previous, taskId)) continue;
-      const decision = ruleDecision(task, counts);
+      const decision = ruleDecision(task, counts, tasks);
       if (decision.kind === 'wait') continue;
       byTask.delete(taskId);
       if (decision.kind === 'run') {
@@ -102,9 +102,23 @@ export function decide(
   return decisions;
 }
 
-function ruleDecision(task: SerializedTask, counts: StateCounts): TriggerDecision {
+function ruleDecision(
+  task: SerializedTask,
+  counts: StateCounts,
+  tasks: ReadonlyMap<string, SerializedTask>,
+): TriggerDecision {
   const upstreamCounts = task.upstreams.flatMap((id) => [...(counts.get(id) ?? [])]);
-  return evaluateTriggerRule(task.triggerRule, summarizeUpstreamCounts(upstreamCounts));
+  const summary = summarizeUpstreamCounts(upstreamCounts);
+  if (task.triggerRule !== 'all_done_setup_success') return evaluateTriggerRule(task.triggerRule, summary);
+  // Airflow counts the direct upstreams that are setup tasks.
+  const setupCounts = task.upstreams
+    .filter((id) => tasks.get(id)?.setupTeardown?.role === 'setup')
+    .flatMap((id) => [...(counts.get(id) ?? [])]);
+  const setups = summarizeUpstreamCounts(setupCounts);
+  return evaluateTriggerRule(task.triggerRule, {
+    ...summary,
+    setups: { total: setups.total, success: setups.success, skipped: setups.skipped },
+  });
 }
 
 export function move(

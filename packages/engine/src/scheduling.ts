@@ -7,7 +7,13 @@
 // counts and only the instances that could change (never every row of a mapped run); pool slots
 // and maxActiveTasks are checked where TaskInstances move to `queued` (queue-runnable.ts).
 import type { RawSql } from '@weir/db';
-import { decideDagRunState, expansionLength, isFinished, type TaskInstanceState } from '@weir/domain';
+import {
+  decideDagRunState,
+  expansionLength,
+  isFinished,
+  runStateTaskIds,
+  type TaskInstanceState,
+} from '@weir/domain';
 import type { TaskJob } from '@weir/queue';
 import type { SerializedDag } from '@weir/sdk';
 import type { DagCatalog } from './dag-catalog.ts';
@@ -156,6 +162,25 @@ export async function scheduleDagRuns(
     const pass = await advanceRuns(tx, catalog, locked, now, options);
     return { ...pass, examined: locked.length };
   });
+}
+
+/**
+ * A pass over runs inside the caller's transaction, which just started them (a trigger's own
+ * transaction creates, starts and schedules its run: its first tries are queued at once).
+ */
+export async function advanceStartedRuns(
+  tx: RawSql,
+  catalog: DagCatalog,
+  dagRunIds: readonly number[],
+  now: Date,
+  options: PassOptions = {},
+): Promise<{ jobs: readonly TaskJob[]; finished: readonly FinishedRun[] }> {
+  if (dagRunIds.length === 0) return { jobs: [], finished: [] };
+  const locked = await tx.$queryRaw<LockedRun[]>`
+    UPDATE dag_run SET last_scheduling_decision = ${now}
+    WHERE id = ANY(${dagRunIds}::int[]) AND state = 'running'
+    RETURNING id, dag_id, run_id, logical_date`;
+  return advanceRuns(tx, catalog, locked, now, options);
 }
 
 /** A run as the pass decides it: its DAG, what it found ready, its latest counts. */
@@ -372,9 +397,9 @@ async function finishRunIfDone(
   const rows = await tx.$queryRaw<{ task_id: string; state: TaskInstanceState }[]>`
     SELECT task_id, state::text AS state FROM task_instance WHERE dag_run_id = ${dagRunId}`;
   if (!rows.every((r) => isFinished(r.state))) return null;
-  const downstreamOf = new Set(dag.tasks.flatMap((t) => t.upstreams));
+  const leaves = runStateTaskIds(dag.tasks);
   const decision = decideDagRunState(
-    rows.map((r) => ({ taskId: r.task_id, state: r.state, isLeaf: !downstreamOf.has(r.task_id) })),
+    rows.map((r) => ({ taskId: r.task_id, state: r.state, isLeaf: leaves.has(r.task_id) })),
   );
   if (decision.state === 'running') return null;
   await tx.$executeRaw`

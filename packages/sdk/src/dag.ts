@@ -6,7 +6,13 @@ import type { CallbackContext, DagRunContext, TaskContext } from './context.ts';
 import type { DeadlineOptions } from './deadline.ts';
 import type { Duration } from './duration.ts';
 import type { SensorOutput, SensorSettings } from './sensor.ts';
-import type { SerializedTaskGroup, TaskKind, TriggerRule, WeightRule } from './serialized.ts';
+import type {
+  SerializedSetupTeardown,
+  SerializedTaskGroup,
+  TaskKind,
+  TriggerRule,
+  WeightRule,
+} from './serialized.ts';
 import type { AsStorable, MappedOutput } from './storable.ts';
 
 const DAG_BRAND = Symbol.for('weir.dag');
@@ -104,6 +110,15 @@ export interface ShortCircuitOptions<P, I extends readonly TaskHandle<unknown>[]
    * skipped, and trigger rules decide the rest.
    */
   readonly respectTriggerRules?: boolean;
+}
+
+/** A teardown's options (`d.teardown`): its trigger rule is always `all_done_setup_success`. */
+export interface TeardownOptions<P, I extends readonly TaskHandle<unknown>[] = readonly []>
+  extends Omit<TaskOptions<P, I>, 'triggerRule'> {
+  /** The setup tasks whose resource this teardown removes; they become its upstreams. */
+  readonly setups: readonly TaskHandle<unknown>[];
+  /** A failing teardown fails the run (Airflow's `on_failure_fail_dagrun`). Default false. */
+  readonly failRun?: boolean;
 }
 
 /** A task group's options: task defaults for every task in it, and what its roots wait for. */
@@ -211,6 +226,8 @@ export interface TaskDefinition {
   readonly respectTriggerRules: boolean | null;
   /** The innermost group the task is in, or null. */
   readonly groupId: string | null;
+  /** Set for a setup or teardown task. */
+  readonly setupTeardown: SerializedSetupTeardown | null;
 }
 
 /** A task group as defined: its place in the tree and what is directly inside it. */
@@ -289,6 +306,26 @@ export interface DagBuilder<P> {
    */
   group(groupId: string, build: (g: DagBuilder<P>) => void): TaskGroupHandle;
   group(groupId: string, options: GroupOptions, build: (g: DagBuilder<P>) => void): TaskGroupHandle;
+  /**
+   * A setup task (Airflow 2.7's `@setup`): it creates a temporary resource that a teardown
+   * (`d.teardown`) removes. Clearing a task between them clears both too.
+   */
+  setup<R>(taskId: string, fn: TaskFn<P, readonly [], Checked<R>>): TaskHandle<Awaited<R>>;
+  setup<const I extends readonly TaskHandle<unknown>[], R>(
+    taskId: string,
+    options: TaskOptions<P, I>,
+    fn: TaskFn<P, I, Checked<R>>,
+  ): TaskHandle<Awaited<R>>;
+  /**
+   * A teardown task (Airflow 2.7's `@teardown`): it runs once its setups have run and its other
+   * upstreams are done, whatever their outcome, if a setup succeeded. Its failure does not fail
+   * the run unless `failRun`; the tasks before it decide the run's state.
+   */
+  teardown<const I extends readonly TaskHandle<unknown>[], R>(
+    taskId: string,
+    options: TeardownOptions<P, I>,
+    fn: TaskFn<P, I, Checked<R>>,
+  ): TaskHandle<Awaited<R>>;
   sensor<R>(taskId: string, fn: TaskFn<P, readonly [], Checked<R>>): TaskHandle<SensorOutput<R>>;
   sensor<const I extends readonly TaskHandle<unknown>[], R>(
     taskId: string,
@@ -326,7 +363,13 @@ export function dag<S extends z.ZodType | undefined = undefined>(
   };
 
   const builderIn = (scope: Scope): DagBuilder<ParamsOf<S>> => {
-    const define = (localId: string, a: unknown, b: unknown, kind: DefinedKind) => {
+    const define = (
+      localId: string,
+      a: unknown,
+      b: unknown,
+      kind: DefinedKind,
+      role: 'setup' | 'teardown' | null = null,
+    ) => {
       const [given, fn] = optionsAndFunction<
         MapOptions<
           unknown,
@@ -334,7 +377,8 @@ export function dag<S extends z.ZodType | undefined = undefined>(
           Record<string, unknown>,
           readonly TaskHandle<unknown>[]
         > &
-          ShortCircuitOptions<unknown>
+          ShortCircuitOptions<unknown> &
+          Partial<TeardownOptions<unknown>>
       >(a, b);
       const taskId = scope.prefix + localId;
       if (typeof fn !== 'function') throw new TypeError(`${where(taskId)} has no function`);
@@ -365,6 +409,20 @@ export function dag<S extends z.ZodType | undefined = undefined>(
         ];
       }
       const inputs = refs(given.inputs, 'inputs');
+      let setupTeardown: SerializedSetupTeardown | null = role === 'setup' ? { role } : null;
+      if (role === 'teardown') {
+        const setups = refs(given.setups, 'setups');
+        if (setups.length === 0) throw new TypeError(`${where(taskId)}: a teardown needs setups: [...]`);
+        for (const id of setups)
+          if (tasks.get(id)?.setupTeardown?.role !== 'setup')
+            throw new TypeError(
+              `${where(taskId)}: setups lists "${id}", which is not a setup task (d.setup)`,
+            );
+        if (given.triggerRule !== undefined)
+          throw new TypeError(`${where(taskId)}: a teardown's trigger rule is all_done_setup_success`);
+        setupTeardown = { role, setups, failRun: given.failRun === true };
+        after = [...after, ...setups];
+      }
       // A root of a group (no upstream inside it) waits for the group's `after`, and so on out.
       for (const group of scope.chain) {
         if (![...inputs, ...after].some((id) => group.members.has(id))) after = [...after, ...group.after];
@@ -382,6 +440,7 @@ export function dag<S extends z.ZodType | undefined = undefined>(
         sensor: kind === 'sensor' ? sensorSettings(opts as SensorSettings) : null,
         respectTriggerRules: kind === 'short_circuit' ? given.respectTriggerRules === true : null,
         groupId: scope.chain[0]?.groupId ?? null,
+        setupTeardown,
       });
       return { taskId, [HANDLE_BRAND]: true } as TaskHandle<never>;
     };
@@ -430,6 +489,8 @@ export function dag<S extends z.ZodType | undefined = undefined>(
       sensor: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, 'sensor'),
       branch: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, 'branch'),
       shortCircuit: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, 'short_circuit'),
+      setup: (taskId: string, a: unknown, b?: unknown) => define(taskId, a, b, 'task', 'setup'),
+      teardown: (taskId: string, a: unknown, b: unknown) => define(taskId, a, b, 'task', 'teardown'),
       group,
     } as DagBuilder<ParamsOf<S>>;
   };

@@ -27,6 +27,7 @@ export {
   type TaskHandle,
   type TaskMapping,
   type TaskOptions,
+  type TeardownOptions,
   type Upstream,
 } from './dag.ts';
 export {

@@ -153,6 +153,7 @@ describe('task fields round-trip through serialization', () => {
       sensor: null,
       respectTriggerRules: null,
       groupId: null,
+      setupTeardown: null,
     });
     const s = serializeDag(
       dag({ id: 'd', defaults: { retries: 2, queue: 'q1' } }, (d) => {
@@ -423,5 +424,54 @@ describe('branches, short-circuits and task groups', () => {
         d.group('same', (g) => void g.task('t', async () => 1));
       }),
     ).toThrow('DAG "g" uses the id "same" twice');
+  });
+});
+
+describe('setup and teardown', () => {
+  it('serialize their roles, the teardown rule and setups as upstreams, and round-trip', () => {
+    const s = serializeDag(
+      dag({ id: 'st' }, (d) => {
+        const create = d.setup('create', async () => 'cluster-1');
+        const work = d.task('work', { inputs: [create] }, async (_ctx, name) => name.length);
+        d.teardown('delete', { setups: [create], after: [work] }, async () => undefined);
+        d.teardown('delete_strict', { setups: [create], failRun: true }, async () => undefined);
+      }),
+    );
+    expect(roundTrip(s)).toEqual(s);
+    const pick = (t: SerializedTask) => [t.taskId, t.setupTeardown, t.triggerRule, t.upstreams];
+    expect(s.tasks.map(pick)).toEqual([
+      ['create', { role: 'setup' }, 'all_success', []],
+      ['work', null, 'all_success', ['create']],
+      [
+        'delete',
+        { role: 'teardown', setups: ['create'], failRun: false },
+        'all_done_setup_success',
+        ['create', 'work'],
+      ],
+      [
+        'delete_strict',
+        { role: 'teardown', setups: ['create'], failRun: true },
+        'all_done_setup_success',
+        ['create'],
+      ],
+    ]);
+  });
+
+  it('refuse a teardown without setups, with a setups entry that is not a setup, or with a trigger rule', () => {
+    expect(() => dag({ id: 'st' }, (d) => void d.teardown('t', { setups: [] }, async () => 1))).toThrow(
+      'task "t" in DAG "st": a teardown needs setups: [...]',
+    );
+    expect(() =>
+      dag({ id: 'st' }, (d) => {
+        const plain = d.task('plain', async () => 1);
+        d.teardown('t', { setups: [plain] }, async () => 1);
+      }),
+    ).toThrow('setups lists "plain", which is not a setup task (d.setup)');
+    expect(() =>
+      dag({ id: 'st' }, (d) => {
+        const s = d.setup('s', async () => 1);
+        d.teardown('t', { setups: [s], triggerRule: 'all_success' } as never, async () => 1);
+      }),
+    ).toThrow("a teardown's trigger rule is all_done_setup_success");
   });
 });

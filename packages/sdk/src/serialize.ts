@@ -84,7 +84,8 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     kind: task.kind,
     upstreams: [...new Set([...task.inputs, ...task.after])].sort(),
     inputs: [...task.inputs],
-    triggerRule: o.triggerRule ?? 'all_success',
+    triggerRule:
+      task.setupTeardown?.role === 'teardown' ? 'all_done_setup_success' : (o.triggerRule ?? 'all_success'),
     retries: nonNegativeInt(o.retries, 'retries', DEFAULTS.retries),
     retryDelayMs:
       o.retryDelay === undefined
@@ -110,6 +111,7 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     sensor: task.kind === 'sensor' ? serializeSensor(task.sensor ?? {}, where) : null,
     respectTriggerRules: task.kind === 'short_circuit' ? task.respectTriggerRules === true : null,
     groupId: task.groupId,
+    setupTeardown: task.setupTeardown,
   };
 }
 

@@ -20,6 +20,8 @@ export const TRIGGER_RULES = [
   'none_failed_min_one_success',
   'none_skipped',
   'always',
+  /** A teardown's rule: every upstream done, whatever its outcome, and a setup succeeded. */
+  'all_done_setup_success',
 ] as const;
 export type TriggerRule = (typeof TRIGGER_RULES)[number];
 
@@ -87,7 +89,18 @@ export interface SerializedTask {
   readonly respectTriggerRules: boolean | null;
   /** The innermost task group the task was defined in (`d.group`), or null. */
   readonly groupId: string | null;
+  /** A setup or teardown task (`d.setup`, `d.teardown`), or null for a work task. */
+  readonly setupTeardown: SerializedSetupTeardown | null;
 }
+
+/**
+ * Airflow 2.7's setup and teardown. A teardown runs once every upstream is done, whatever its
+ * outcome, if one of its setups succeeded (`all_done_setup_success`); its failure fails the run
+ * only with `failRun` (Airflow's `on_failure_fail_dagrun`).
+ */
+export type SerializedSetupTeardown =
+  | { readonly role: 'setup' }
+  | { readonly role: 'teardown'; readonly setups: readonly string[]; readonly failRun: boolean };
 
 /** A task group (`d.group`), for the UI: its tasks and groups directly inside it. */
 export interface SerializedTaskGroup {
