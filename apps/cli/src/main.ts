@@ -1,6 +1,7 @@
 // Owns the `weir` command line: parses arguments and reports failures as one line.
 import { ConfigError } from '@weir/config';
 import { Command, CommanderError } from 'commander';
+import { registerAssetsCommands } from './commands/assets.ts';
 import { registerComponentCommands } from './commands/components.ts';
 import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
@@ -28,6 +29,7 @@ registerDagsCommands(program);
 registerInitCommand(program);
 registerTasksCommands(program);
 registerPoolsCommands(program);
+registerAssetsCommands(program);
 registerRunOperationCommands(program);
 registerDeadlineCommands(program);
 registerDbCommands(program);

@@ -4,9 +4,9 @@
 // finishes tries, so a task that spins its CPU cannot starve them.
 
 import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
-import { mappedArgumentsAt, taskOutputs } from '@weir/engine';
+import { isAssetTriggeredRunId, mappedArgumentsAt, taskOutputs } from '@weir/engine';
 import type { TaskJob, TaskJobData } from '@weir/queue';
-import { NonRetryableError, type SerializedDag, type SerializedTask } from '@weir/sdk';
+import { type AssetEventInfo, NonRetryableError, type SerializedDag, type SerializedTask } from '@weir/sdk';
 import type { ExecutionEnd, Executor } from './executors/executor.ts';
 import type { ExecutorPool } from './executors/executor-pool.ts';
 import type { Invocation, InvocationTarget } from './executors/protocol.ts';
@@ -99,17 +99,20 @@ async function runClaimed(
       maxMapLength: engine.maxMapLength,
       expandedBy: expandedBy(dagEntry.dag, task),
       skips: skipRuleOf(dagEntry.dag, task),
+      outlets: (task.outlets ?? []).map((a) => a.uri),
     };
     let outcome: TryOutcome;
     try {
       const args = await argumentsFor(engine, dagEntry.dag, task, claimed);
+      const context = { ...contextFor(claimed), ...(await assetContext(engine, claimed)) };
       const invocation = (target: InvocationTarget, result: Invocation['result']): Invocation => ({
         fileloc: dagEntry.fileloc,
         dagId: claimed.dagId,
         target,
-        context: contextFor(claimed),
+        context,
         args,
         result,
+        outlets: rules.outlets,
       });
       if (task.executionTimeoutMs !== null) {
         const timeoutMs = task.executionTimeoutMs;
@@ -303,6 +306,15 @@ function contextFor(claimed: ClaimedTry): Record<string, unknown> {
     dataIntervalEnd: claimed.dataIntervalEnd,
     params: claimed.conf,
   };
+}
+
+/** An asset-triggered run's tasks see the events it consumed (one query, only for such runs). */
+async function assetContext(
+  engine: Engine,
+  claimed: ClaimedTry,
+): Promise<{ triggeringAssetEvents?: readonly AssetEventInfo[] }> {
+  if (!isAssetTriggeredRunId(claimed.runId)) return {};
+  return { triggeringAssetEvents: await engine.triggeringAssetEvents(claimed.dagRunId) };
 }
 
 const CALLBACK_FOR_STATE: Record<string, 'onSuccess' | 'onFailure' | 'onRetry' | 'onSkipped' | undefined> = {

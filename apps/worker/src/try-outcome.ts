@@ -16,6 +16,8 @@ export interface OutputRules {
   readonly expandedBy: readonly string[];
   /** For a branch or short-circuit. */
   readonly skips?: SkipRule;
+  /** The task's outlets: a success records an asset event for each. */
+  readonly outlets?: readonly string[];
 }
 
 /**
@@ -73,10 +75,10 @@ export function outcomeOf(end: ExecutionEnd, rules: OutputRules): TryOutcome {
         case 'threw':
           return thrownOutcome(result.error);
         case 'returned':
-          return withSkips(
-            storedOutcome(result.stored, result.listLength ?? null, rules),
-            result,
-            rules.skips,
+          return withAssetEvents(
+            withSkips(storedOutcome(result.stored, result.listLength ?? null, rules), result, rules.skips),
+            result.outletExtras,
+            rules.outlets ?? [],
           );
         default:
           return assertNever(result);
@@ -85,6 +87,24 @@ export function outcomeOf(end: ExecutionEnd, rules: OutputRules): TryOutcome {
     default:
       return assertNever(end);
   }
+}
+
+/** A success updates the task's outlets: one asset event each, with the extra the task set. */
+function withAssetEvents(
+  outcome: TryOutcome,
+  extras: Readonly<Record<string, Record<string, unknown>>> | undefined,
+  outlets: readonly string[],
+): TryOutcome {
+  if (outcome.kind !== 'success' || outlets.length === 0) return outcome;
+  const assetEvents = [];
+  for (const uri of outlets) {
+    const extra = extras?.[uri] ?? {};
+    const json = JSON.stringify(extra);
+    if (json === undefined || JSON.stringify(JSON.parse(json)) !== json)
+      return failed({ message: `ctx.outlets.extra for "${uri}" must be JSON`, stack: null }, false);
+    assetEvents.push({ uri, extraJson: json });
+  }
+  return { ...outcome, assetEvents };
 }
 
 /** A successful branch or short-circuit: what it skips, or a failure for a choice it cannot make. */

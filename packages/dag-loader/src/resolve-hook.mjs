@@ -24,7 +24,9 @@ export async function resolve(specifier, context, nextResolve) {
     result.url.startsWith('file:') &&
     !result.url.includes('/node_modules/')
   ) {
-    const path = new URL(result.url).pathname;
+    // tsx may mark a module it first reads as CommonJS with a query inside the path
+    // (`common.ts%3Ftsx-commonjs-export-preparse=1`): the file is what comes before it.
+    const path = decodeURIComponent(new URL(result.url).pathname).split('?')[0];
     if (DAG_SOURCE.test(path)) return { ...result, format: 'module' };
   }
   return result;

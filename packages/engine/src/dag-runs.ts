@@ -12,7 +12,7 @@ import { startQueuedRunsIn } from './run-lifecycle.ts';
 import { scheduleSpec } from './schedule-spec.ts';
 import { advanceStartedRuns, type FinishedRun, type PassOptions } from './scheduling.ts';
 
-export type RunType = 'scheduled' | 'manual' | 'backfill';
+export type RunType = 'scheduled' | 'manual' | 'backfill' | 'asset_triggered';
 
 export interface NewDagRun {
   readonly runType: RunType;

@@ -16,6 +16,7 @@ import {
   type StoredDag,
   type SyncResult,
 } from './dag-sync-plan.ts';
+import { storeDagAssets } from './assets.ts';
 import { refreshDagWarnings } from './dag-warnings.ts';
 import { hasDeadlines } from './deadlines.ts';
 import { nextScheduledRuns } from './schedule-spec.ts';
@@ -73,6 +74,11 @@ async function syncBatch(
     await storeImportErrors(tx, plan.importErrors, now);
     await clearImportErrors(tx, plan.cleanFiles);
     await storeDags(tx, plan.changedDags, nextRuns, now, pausedAtCreation);
+    await storeDagAssets(
+      tx,
+      plan.changedDags.map((c) => c.dag),
+      now,
+    );
     await markParsed(tx, plan.unchangedDagIds, now);
     await deactivateDags(tx, plan.deactivatedDagIds, now);
     await refreshDagWarnings(

@@ -2,7 +2,15 @@
 // workers, the CLI and the web all change run state through this class.
 import type { Db, RawSql } from '@weir/db';
 import type { TaskJob, TaskQueue } from '@weir/queue';
-import type { SerializedDag } from '@weir/sdk';
+import type { AssetEventInfo, SerializedDag } from '@weir/sdk';
+import {
+  type AssetRunsOutcome,
+  consumersOf,
+  createAssetTriggeredRuns,
+  dagsWithNewAssetEvents,
+  touchAsset,
+  triggeringAssetEvents,
+} from './assets.ts';
 import { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 import {
   type BackfillRequest,
@@ -215,6 +223,24 @@ export class Engine {
     outcome: FinishRequest['outcome'],
     eager?: EagerClaim,
   ): Promise<{ result: FinishResult; next?: ClaimedTry }> {
+    const finished = await this.finishAndScheduleRun(claimed, task, outcome, eager);
+    // The success recorded its outlets' asset events: the DAGs scheduled on them may run now.
+    if (
+      finished.result.kind === 'recorded' &&
+      outcome.kind === 'success' &&
+      outcome.assetEvents &&
+      outcome.assetEvents.length > 0
+    )
+      await this.assetsUpdated(outcome.assetEvents.map((a) => a.uri));
+    return finished;
+  }
+
+  private async finishAndScheduleRun(
+    claimed: FinishRequest['claimed'] & { readonly dagRunId: number; readonly mapIndex: number },
+    task: FinishRequest['task'],
+    outcome: FinishRequest['outcome'],
+    eager?: EagerClaim,
+  ): Promise<{ result: FinishResult; next?: ClaimedTry }> {
     const request = { claimed, task, outcome, now: this.clock() };
     const fuse =
       !this.passes.has(claimed.dagRunId) && claimed.mapIndex < 0 && outcome.kind !== 'up_for_reschedule';
@@ -322,6 +348,54 @@ export class Engine {
     return outcome.run;
   }
 
+  /**
+   * Records an external update of an asset (`weir assets touch`, Airflow's materialize API); the
+   * DAGs scheduled on it run at once when their condition is met.
+   */
+  async touchAsset(
+    uri: string,
+    extra: Record<string, unknown> = {},
+  ): Promise<{ event: { id: number; uri: string; timestamp: Date }; runs: AssetRunsOutcome['created'] }> {
+    const { event, runs } = await touchAsset(
+      this.sql,
+      this.catalog,
+      this.clock,
+      uri,
+      extra,
+      this.passOptions,
+    );
+    return { event, runs: await this.handOverAssetRuns(runs) };
+  }
+
+  /** The events an asset-triggered run consumed (its tasks' ctx.triggeringAssetEvents). */
+  triggeringAssetEvents(dagRunId: number): Promise<AssetEventInfo[]> {
+    return triggeringAssetEvents(this.sql, dagRunId);
+  }
+
+  /** Creates the asset-triggered runs that events on these assets make due, and starts them. */
+  private async assetsUpdated(uris: readonly string[]): Promise<AssetRunsOutcome['created']> {
+    return this.createAssetRuns(await consumersOf(this.sql, uris));
+  }
+
+  private async createAssetRuns(dagIds: readonly string[]): Promise<AssetRunsOutcome['created']> {
+    if (dagIds.length === 0) return [];
+    const outcome = await createAssetTriggeredRuns(
+      this.sql,
+      this.catalog,
+      this.clock,
+      dagIds,
+      this.passOptions,
+    );
+    return this.handOverAssetRuns(outcome);
+  }
+
+  /** After an asset run's transaction: its first tries to workers, runs it let start scheduled. */
+  private async handOverAssetRuns(outcome: AssetRunsOutcome): Promise<AssetRunsOutcome['created']> {
+    await this.afterPass(outcome.jobs, outcome.finished);
+    for (const id of outcome.alsoStarted) await this.schedule(id);
+    return outcome.created;
+  }
+
   async clear(request: ClearRequest): Promise<ClearResult> {
     const result = await clearTaskInstances(this.db, this.catalog, request);
     await this.schedule(result.dagRunId);
@@ -379,6 +453,9 @@ export class Engine {
   async tick(options: RecoveryOptions = {}): Promise<TickReport> {
     const { created, moreDue, missed } = await createDueScheduledRuns(this.sql, this.catalog, this.clock);
     await raiseDeadlineAlerts(this.db, this.catalog, missed, this.clock());
+    // Events whose runs were not created when they happened (the DAG was paused, or the process
+    // that recorded them stopped first) are picked up here.
+    const assetRuns = await this.createAssetRuns(await dagsWithNewAssetEvents(this.sql));
     const started = await startQueuedRuns(this.sql, this.clock);
     const recovered = [
       ...(await recoverZombies(this.sql, this.catalog, this.clock, options.zombieThresholdMs ?? 30_000)),
@@ -394,7 +471,7 @@ export class Engine {
     const misses = await detectDeadlineMisses(this.db, this.catalog, this.clock);
     const completedBackfills = await closeFinishedBackfills(this.sql, this.clock());
     return {
-      createdRuns: created.length,
+      createdRuns: created.length + assetRuns.length,
       startedRuns: started.length,
       examinedRuns: examined.examined,
       queuedTries: examined.queued,

@@ -1,5 +1,6 @@
 // Owns the engine's errors: each carries a code and a message a user can act on.
 export type EngineErrorCode =
+  | 'ASSET_NOT_FOUND'
   | 'BACKFILL_FINISHED'
   | 'BACKFILL_NOT_FOUND'
   | 'DAG_NOT_FOUND'

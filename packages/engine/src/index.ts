@@ -1,4 +1,6 @@
 export { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
+export { type AssetSummary, listAssetEvents, listAssets } from './asset-views.ts';
+export { assetsNamedBy, isAssetTriggeredRunId } from './assets.ts';
 export {
   type BackfillPlanEntry,
   type BackfillRequest,

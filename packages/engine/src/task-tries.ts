@@ -158,6 +158,8 @@ export type TryOutcome =
        * `queued` are left alone.
        */
       skipTaskIds?: readonly string[];
+      /** Asset events this success records, in the same statement (the task's outlets). */
+      assetEvents?: readonly { readonly uri: string; readonly extraJson: string }[];
     }
   | { kind: 'skipped'; reason: string }
   | {
@@ -305,6 +307,11 @@ async function recordEnds(
   );
   const skipFrom = skipPairs.map(([id]) => id);
   const skipTask = skipPairs.map(([, taskId]) => taskId);
+  const assetEvents = ending.flatMap((e) =>
+    e.request.outcome.kind === 'success'
+      ? (e.request.outcome.assetEvents ?? []).map((a) => ({ from: e.request.claimed.taskInstanceId, ...a }))
+      : [],
+  );
   const rows = await db.$queryRaw<(ClaimRow & { kind: 'ended' | 'successor' | 'run'; try_number: number })[]>`
     WITH locked AS (
       UPDATE dag_run SET last_scheduling_decision = ${lockRun?.now ?? null}
@@ -346,6 +353,16 @@ async function recordEnds(
       UPDATE task_instance s SET state = 'skipped', ended_at = k.at, updated_at = k.at
       FROM skips k
       WHERE s.dag_run_id = k.dag_run_id AND s.task_id = k.task_id AND s.state::text IN ('none', 'scheduled', 'queued')
+    ), asset_events AS (
+      -- The outlets' assets exist: the dag processor stores every asset a DAG names.
+      INSERT INTO asset_event (asset_id, extra, source_task_instance_id, source_dag_id, source_run_id,
+                               source_task_id, source_map_index, timestamp)
+      SELECT a.id, o.extra::jsonb, ti.id, ti.dag_id, ti.run_id, ti.task_id, ti.map_index, ti.at
+      FROM unnest(${assetEvents.map((a) => a.from)}::int[], ${assetEvents.map((a) => a.uri)}::text[],
+                  ${assetEvents.map((a) => a.extraJson)}::text[]) WITH ORDINALITY AS o(from_id, uri, extra, n)
+      JOIN ti ON ti.id = o.from_id
+      JOIN asset a ON a.uri = o.uri
+      ORDER BY o.n
     ), wanted AS (
       SELECT dag_run_id, task_id, pool, pool_slots, MIN(at) AS at, MIN(hostname) AS hostname, MIN(pid) AS pid, COUNT(*)::int AS n
       FROM ti WHERE hostname IS NOT NULL AND map_index >= 0

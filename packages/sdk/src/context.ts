@@ -1,3 +1,4 @@
+import type { Asset } from './asset.ts';
 // Owns what a running task sees: its run's dates, params, logger and cancellation signal.
 
 export interface TaskLogger {
@@ -26,6 +27,31 @@ export interface TaskContext<P = Record<string, unknown>> {
   readonly log: TaskLogger;
   /** Fires when the try times out (executionTimeout) or is cancelled; pass it to fetch and friends. */
   readonly signal: AbortSignal;
+  /** The task's outlets: metadata for the asset events its success records. */
+  readonly outlets: OutletEvents;
+  /** For an asset-triggered run: the asset events it consumed, oldest first; empty otherwise. */
+  readonly triggeringAssetEvents: readonly AssetEventInfo[];
+}
+
+/** `ctx.outlets.extra(asset, { partition: 'dt=2026-01-01' })`, as Airflow's outlet_events. */
+export interface OutletEvents {
+  /** Merges into the extra of the asset event this try's success records for the asset. */
+  extra(asset: Asset | string, extra: Record<string, unknown>): void;
+}
+
+/** One asset event, as a consuming run sees it. */
+export interface AssetEventInfo {
+  readonly id: number;
+  readonly uri: string;
+  readonly timestamp: Date;
+  readonly extra: Record<string, unknown>;
+  /** The producing task's try, or null for an external event (`weir assets touch`). */
+  readonly source: {
+    readonly dagId: string;
+    readonly runId: string;
+    readonly taskId: string;
+    readonly mapIndex: number;
+  } | null;
 }
 
 /** What a callback receives: the task's context, and the error for failures and retries. */

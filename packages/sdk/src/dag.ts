@@ -2,6 +2,7 @@
 // handle; a task's return value is its output, and `inputs` deliver upstream outputs, typed, as
 // the task function's arguments.
 import type { z } from 'zod';
+import type { Asset, AssetSchedule } from './asset.ts';
 import type { CallbackContext, DagRunContext, TaskContext } from './context.ts';
 import type { DeadlineOptions } from './deadline.ts';
 import type { Duration } from './duration.ts';
@@ -93,6 +94,8 @@ export interface TaskOptions<P, I extends readonly TaskHandle<unknown>[] = reado
   /** Upstream tasks (or task groups: their leaves) that must finish first but pass nothing. */
   readonly after?: readonly Upstream[];
   readonly doc?: string;
+  /** Assets a successful try updates (an asset event each; extra metadata via ctx.outlets). */
+  readonly outlets?: readonly Asset[];
   /** This task must succeed by the deadline, or an alert fires at once. */
   readonly deadline?: DeadlineOptions;
   readonly onSuccess?: TaskCallback<P>;
@@ -141,8 +144,12 @@ export type TaskFn<P, I extends readonly TaskHandle<unknown>[], R> = (
 export interface DagOptions<S extends z.ZodType | undefined = undefined> {
   /** Unique across all DAG files: letters, digits, `_`, `-`, `.`. */
   readonly id: string;
-  /** Cron expression, a preset (`@hourly` `@daily` `@weekly` `@monthly` `@yearly` `@once`), or null. */
-  readonly schedule?: string | null;
+  /**
+   * Cron expression, a preset (`@hourly` `@daily` `@weekly` `@monthly` `@yearly` `@once`), null
+   * (manual runs only), or assets: `[a, b]` (both updated), `anyOf(a, allOf(b, c))`, or
+   * `{ cron: '@daily', or: [a] }` for either.
+   */
+  readonly schedule?: string | null | AssetSchedule;
   /** IANA time zone for the schedule and date strings without an offset. Default 'UTC'. */
   readonly timezone?: string;
   readonly startDate?: string | Date;

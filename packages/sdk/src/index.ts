@@ -1,6 +1,25 @@
 // @weir/sdk: everything a DAG file imports. It depends on nothing else in Weir.
 export { z } from 'zod';
-export type { CallbackContext, DagRunContext, TaskContext, TaskLogger } from './context.ts';
+export {
+  allOf,
+  anyOf,
+  type Asset,
+  type AssetCondition,
+  type AssetSchedule,
+  asset,
+  assetConditionMet,
+  assetsOf,
+  isAsset,
+  isAssetCondition,
+} from './asset.ts';
+export type {
+  AssetEventInfo,
+  CallbackContext,
+  DagRunContext,
+  OutletEvents,
+  TaskContext,
+  TaskLogger,
+} from './context.ts';
 export {
   type BranchChoice,
   type Dag,

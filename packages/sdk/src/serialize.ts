@@ -1,6 +1,14 @@
 // Owns turning a DAG definition into its serialized form (plain JSON, no functions).
 import { z } from 'zod';
-import { type Dag, stripUndefined, type TaskDefaults, type TaskDefinition, type TaskMapping } from './dag.ts';
+import { type Asset, isAsset, isAssetCondition, serializeAsset, serializeAssetCondition } from './asset.ts';
+import {
+  type Dag,
+  type DagOptions,
+  stripUndefined,
+  type TaskDefaults,
+  type TaskDefinition,
+  type TaskMapping,
+} from './dag.ts';
 import { serializeDeadline } from './deadline.ts';
 import { parseDuration } from './duration.ts';
 import { serializeSensor } from './sensor.ts';
@@ -44,7 +52,7 @@ export function serializeDag(dag: Dag): SerializedDag {
     description: o.description ?? null,
     owner: o.owner ?? null,
     tags: [...(o.tags ?? [])],
-    schedule: o.schedule ?? null,
+    ...serializeSchedule(o.schedule, where),
     timezone,
     startDate:
       o.startDate === undefined
@@ -112,7 +120,29 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
     respectTriggerRules: task.kind === 'short_circuit' ? task.respectTriggerRules === true : null,
     groupId: task.groupId,
     setupTeardown: task.setupTeardown,
+    outlets: (task.options.outlets ?? []).map((a) => {
+      if (!isAsset(a)) throw new TypeError(`${where}: outlets must list assets (asset(uri))`);
+      return serializeAsset(a);
+    }),
   };
+}
+
+/** The cron part and the asset part of a DAG's schedule. */
+function serializeSchedule(
+  schedule: DagOptions<undefined>['schedule'],
+  where: string,
+): Pick<SerializedDag, 'schedule' | 'assetSchedule'> {
+  if (schedule === undefined || schedule === null) return { schedule: null, assetSchedule: null };
+  if (typeof schedule === 'string') return { schedule, assetSchedule: null };
+  if (!Array.isArray(schedule) && !isAssetCondition(schedule) && 'cron' in schedule) {
+    if (typeof schedule.cron !== 'string')
+      throw new TypeError(`${where}: schedule.cron must be a cron expression`);
+    return {
+      schedule: schedule.cron,
+      assetSchedule: serializeAssetCondition(schedule.or, `${where}: schedule.or`),
+    };
+  }
+  return { schedule: null, assetSchedule: serializeAssetCondition(schedule as readonly Asset[], where) };
 }
 
 function serializeMapping(mapping: TaskMapping, where: string): SerializedMapping {

@@ -91,7 +91,21 @@ export interface SerializedTask {
   readonly groupId: string | null;
   /** A setup or teardown task (`d.setup`, `d.teardown`), or null for a work task. */
   readonly setupTeardown: SerializedSetupTeardown | null;
+  /** Assets each successful try updates: one asset event each, with the try's success. */
+  readonly outlets: readonly SerializedAsset[];
 }
+
+/** An asset (`asset(uri)`): data-aware scheduling's unit. */
+export interface SerializedAsset {
+  readonly uri: string;
+  readonly name: string;
+  readonly group: string;
+}
+
+/** What an asset-scheduled DAG waits for: a list of assets is `all`. */
+export type SerializedAssetCondition =
+  | ({ readonly kind: 'asset' } & SerializedAsset)
+  | { readonly kind: 'all' | 'any'; readonly of: readonly SerializedAssetCondition[] };
 
 /**
  * Airflow 2.7's setup and teardown. A teardown runs once every upstream is done, whatever its
@@ -134,8 +148,13 @@ export interface SerializedDag {
   readonly description: string | null;
   readonly owner: string | null;
   readonly tags: readonly string[];
-  /** A cron expression, a preset (`@hourly` … `@once`), or null for manual runs only. */
+  /** A cron expression, a preset (`@hourly` … `@once`), or null (manual or asset runs only). */
   readonly schedule: string | null;
+  /**
+   * Assets the DAG is scheduled on (`schedule: [a, b]`, `anyOf`, `allOf`, or the `or` of
+   * `{ cron, or }`): a run once they have new events since its last asset-triggered run.
+   */
+  readonly assetSchedule: SerializedAssetCondition | null;
   /** IANA time zone the schedule is evaluated in. */
   readonly timezone: string;
   /** ISO 8601 instants. */

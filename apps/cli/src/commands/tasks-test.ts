@@ -74,6 +74,14 @@ export async function testTask(opts: TaskTestOptions): Promise<unknown> {
     params,
     log: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') },
     signal: new AbortController().signal,
+    // Nothing is recorded by a test: an outlet's extra is shown, not stored.
+    outlets: {
+      extra: (a, extra) =>
+        line('info')(
+          `outlet ${typeof a === 'string' ? a : a.uri}: extra ${JSON.stringify(extra)} (not recorded by tasks test)`,
+        ),
+    },
+    triggeringAssetEvents: [],
   };
   try {
     return await task.fn(ctx, ...args);

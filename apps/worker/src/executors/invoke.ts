@@ -9,6 +9,7 @@ import {
   isPokeDone,
   isTaskGroupHandle,
   isTaskHandle,
+  type OutletEvents,
   type TaskContext,
   type TaskLogger,
 } from '@weir/sdk';
@@ -21,21 +22,24 @@ export async function invoke(
   log: TaskLogger,
   signal: AbortSignal,
 ): Promise<InvocationResult> {
+  const outlets = outletEvents(invocation.outlets ?? []);
   try {
-    const returned = await call(functions, invocation, log, signal);
+    const returned = await call(functions, invocation, log, signal, outlets.events);
     if (invocation.result === 'ignore') return { kind: 'returned' };
     if (invocation.result === 'poke' && !isPokeDone(returned)) return { kind: 'returned', done: false };
     // A branch's output is the ids it followed, as Airflow's branch pushes them.
     const followed = invocation.result === 'branch' ? branchChoice(returned) : undefined;
     const value = followed ?? returned;
-    const done =
-      invocation.result === 'poke'
+    const done = {
+      ...(invocation.result === 'poke'
         ? { done: true }
         : invocation.result === 'short_circuit'
           ? { falsy: !value }
           : followed
             ? { followed }
-            : {};
+            : {}),
+      ...outlets.extras(),
+    };
     if (value === undefined) return { kind: 'returned', listLength: null, ...done };
     const encoded = encodeOutput(value);
     if (!encoded.ok) return { kind: 'unstorable', message: `task output cannot be stored: ${encoded.error}` };
@@ -50,25 +54,54 @@ export async function invoke(
   }
 }
 
+/** ctx.outlets for one invocation, and what the task set through it. */
+function outletEvents(uris: readonly string[]): {
+  events: OutletEvents;
+  extras: () => { outletExtras?: Record<string, Record<string, unknown>> };
+} {
+  const set = new Map<string, Record<string, unknown>>();
+  return {
+    events: {
+      extra(asset, extra) {
+        const uri = typeof asset === 'string' ? asset : asset.uri;
+        if (!uris.includes(uri))
+          throw new TypeError(
+            `ctx.outlets.extra: "${uri}" is not an outlet of this task (${uris.length > 0 ? uris.map((u) => `"${u}"`).join(', ') : 'it has none'})`,
+          );
+        if (typeof extra !== 'object' || extra === null || Array.isArray(extra))
+          throw new TypeError('ctx.outlets.extra: the extra must be an object');
+        set.set(uri, { ...set.get(uri), ...extra });
+      },
+    },
+    extras: () => (set.size > 0 ? { outletExtras: Object.fromEntries(set) } : {}),
+  };
+}
+
+/** The worker sends triggeringAssetEvents only for an asset-triggered run. */
+const NOT_ASSET_TRIGGERED: Record<string, unknown> = { triggeringAssetEvents: [] };
+
 async function call(
   functions: DagFunctions,
   { fileloc, dagId, target, context, args }: Invocation,
   log: TaskLogger,
   signal: AbortSignal,
+  outlets: OutletEvents,
 ): Promise<unknown> {
   switch (target.kind) {
     case 'task': {
       const { task } = await functions.task(fileloc, dagId, target.taskId);
-      return task.fn({ ...context, log, signal } as TaskContext, ...args);
+      return task.fn({ ...NOT_ASSET_TRIGGERED, ...context, log, signal, outlets } as TaskContext, ...args);
     }
     case 'task_callback': {
       const { task } = await functions.task(fileloc, dagId, target.taskId);
       const callback = task.options[target.name];
       if (!callback) return undefined;
       return (callback as (ctx: CallbackContext<unknown>) => unknown)({
+        ...NOT_ASSET_TRIGGERED,
         ...context,
         log,
         signal,
+        outlets,
       } as CallbackContext<unknown>);
     }
     case 'dag_callback': {

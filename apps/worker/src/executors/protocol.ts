@@ -29,6 +29,8 @@ export interface Invocation {
    * output), or a short-circuit's condition (`short_circuit`: stored, and whether it was falsy).
    */
   readonly result: 'store' | 'poke' | 'ignore' | 'branch' | 'short_circuit';
+  /** Uris of the task's outlets: `ctx.outlets.extra` accepts only these. */
+  readonly outlets?: readonly string[];
 }
 
 /** An error as it crosses the channel: enough for classifyThrown and the try's error. */
@@ -55,6 +57,8 @@ export type InvocationResult =
       readonly followed?: readonly string[];
       /** For a short-circuit: whether its result was falsy (what is downstream is skipped). */
       readonly falsy?: boolean;
+      /** What the task set through ctx.outlets.extra, by asset uri. */
+      readonly outletExtras?: Readonly<Record<string, Record<string, unknown>>>;
     }
   | { readonly kind: 'threw'; readonly error: ThrownError }
   /** The output cannot be stored (a function, a socket…); the message names the path. */

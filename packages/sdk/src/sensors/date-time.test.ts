@@ -24,6 +24,8 @@ function context(
     params: {},
     log: { debug: line, info: line, warn: line, error: line },
     signal: new AbortController().signal,
+    outlets: { extra: () => {} },
+    triggeringAssetEvents: [],
   };
 }
 

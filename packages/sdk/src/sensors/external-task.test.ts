@@ -26,6 +26,8 @@ function context(logicalDate = DAY): TaskContext & { lines: string[] } {
     params: {},
     log: { debug: line, info: line, warn: line, error: line },
     signal: new AbortController().signal,
+    outlets: { extra: () => {} },
+    triggeringAssetEvents: [],
     lines,
   };
 }

@@ -37,6 +37,8 @@ function context(logicalDate = new Date('2026-03-04T00:00:00Z')): TaskContext & 
     params: {},
     log: { debug: line, info: line, warn: line, error: line },
     signal: new AbortController().signal,
+    outlets: { extra: () => {} },
+    triggeringAssetEvents: [],
     lines,
   };
 }

@@ -1,0 +1,77 @@
+// Owns reading assets for people: the list with each asset's lineage (the tasks that update it,
+// the DAGs scheduled on it) and latest event, and an asset's events. The CLI and the UI read
+// these; nothing here writes.
+import type { RawSql } from '@weir/db';
+import type { AssetEventInfo } from '@weir/sdk';
+import { type AssetEventRow, assetEventInfo } from './assets.ts';
+import { EngineError } from './errors.ts';
+
+type Sql = Pick<RawSql, '$queryRaw'>;
+
+export interface AssetSummary {
+  readonly uri: string;
+  readonly name: string;
+  readonly group: string;
+  /** Tasks of active DAGs whose outlets name it. */
+  readonly producers: readonly { readonly dagId: string; readonly taskId: string }[];
+  /** Active DAGs scheduled on it. */
+  readonly consumers: readonly string[];
+  readonly events: number;
+  readonly lastEventAt: Date | null;
+}
+
+/** Every known asset with its lineage (producing tasks → asset → consuming DAGs). */
+export async function listAssets(sql: Sql): Promise<AssetSummary[]> {
+  const rows = await sql.$queryRaw<
+    {
+      uri: string;
+      name: string;
+      group: string;
+      producers: { dagId: string; taskId: string }[] | null;
+      consumers: string[] | null;
+      events: number;
+      last_event_at: Date | null;
+    }[]
+  >`
+    SELECT a.uri, a.name, a."group",
+      (SELECT json_agg(json_build_object('dagId', d.dag_id, 'taskId', t->>'taskId') ORDER BY d.dag_id, t->>'taskId')
+       FROM dag d, jsonb_array_elements(d.serialized->'tasks') t, jsonb_array_elements(COALESCE(t->'outlets', '[]'::jsonb)) o
+       WHERE d.is_active AND o->>'uri' = a.uri) AS producers,
+      (SELECT array_agg(s.dag_id ORDER BY s.dag_id) FROM dag_schedule_asset s JOIN dag d ON d.dag_id = s.dag_id
+       WHERE s.asset_id = a.id AND d.is_active) AS consumers,
+      (SELECT COUNT(*)::int FROM asset_event e WHERE e.asset_id = a.id) AS events,
+      (SELECT MAX(e.timestamp) FROM asset_event e WHERE e.asset_id = a.id) AS last_event_at
+    FROM asset a ORDER BY a.uri`;
+  return rows.map((r) => ({
+    uri: r.uri,
+    name: r.name,
+    group: r.group,
+    producers: r.producers ?? [],
+    consumers: r.consumers ?? [],
+    events: r.events,
+    lastEventAt: r.last_event_at,
+  }));
+}
+
+/** An asset's events, newest first, with the runs that consumed each. */
+export async function listAssetEvents(
+  sql: Sql,
+  uri: string,
+  limit = 50,
+): Promise<(AssetEventInfo & { readonly consumedBy: readonly { dagId: string; runId: string }[] })[]> {
+  const known = await sql.$queryRaw<{ id: number }[]>`SELECT id FROM asset WHERE uri = ${uri}`;
+  if (known.length === 0)
+    throw new EngineError(
+      'ASSET_NOT_FOUND',
+      `asset "${uri}" is not known: no DAG names it (weir assets list shows the known ones)`,
+    );
+  const rows = await sql.$queryRaw<
+    (AssetEventRow & { consumed_by: { dagId: string; runId: string }[] | null })[]
+  >`
+    SELECT e.id, a.uri, e.timestamp, e.extra, e.source_dag_id, e.source_run_id, e.source_task_id, e.source_map_index,
+      (SELECT json_agg(json_build_object('dagId', r.dag_id, 'runId', r.run_id) ORDER BY r.id)
+       FROM dag_run_asset_event x JOIN dag_run r ON r.id = x.dag_run_id WHERE x.asset_event_id = e.id) AS consumed_by
+    FROM asset_event e JOIN asset a ON a.id = e.asset_id
+    WHERE a.uri = ${uri} ORDER BY e.id DESC LIMIT ${limit}`;
+  return rows.map((r) => ({ ...assetEventInfo(r), consumedBy: r.consumed_by ?? [] }));
+}
