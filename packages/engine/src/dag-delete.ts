@@ -34,13 +34,19 @@ export async function dagFootprint(db: Db, dagId: string): Promise<DagFootprint>
 /**
  * Deletes the DAG row, which cascades to runs (task instances, tries, logs, XComs), backfills and
  * warnings; deadline misses of runs never created and alerts only name the DAG, so they go by id.
- * Returns false when there was no such DAG.
+ * Its file's stored parse is forgotten too (its source copy, and when the file defines other
+ * DAGs their parse time), so whatever reads the DAG folder next parses the file again and finds
+ * the DAG if the file still defines it. Returns false when there was no such DAG.
  */
 export async function deleteDag(db: Db, dagId: string): Promise<boolean> {
+  const dag = await db.dag.findUnique({ where: { dagId }, select: { fileloc: true } });
+  if (!dag) return false;
   const [, , deleted] = await db.$transaction([
     db.deadlineMiss.deleteMany({ where: { dagId } }),
     db.alert.deleteMany({ where: { dagId } }),
     db.dag.deleteMany({ where: { dagId } }),
+    db.dagCode.deleteMany({ where: { fileloc: dag.fileloc } }),
+    db.dag.updateMany({ where: { fileloc: dag.fileloc }, data: { lastParsedAt: new Date(0) } }),
   ]);
   return deleted.count > 0;
 }
