@@ -1,4 +1,4 @@
-// Owns `weir dags …`: list, trigger, pause, unpause and test DAGs.
+// Owns `weir dags …`: list, trigger, pause, unpause and test DAGs (reading runs: dags-read.ts).
 import { loadConfig } from '@weir/config';
 import { listDagWarnings } from '@weir/engine';
 import type { Command } from 'commander';
@@ -10,7 +10,7 @@ import { testDag } from './dags-test.ts';
 import { oneLine, printJson, printTable } from './output.ts';
 
 export function registerDagsCommands(program: Command): void {
-  const dags = program.command('dags').description('list, trigger, pause and test DAGs');
+  const dags = program.command('dags').description('list, show, trigger, pause, test and delete DAGs, and read their runs');
   registerDagsCheckCommand(dags);
 
   dags
