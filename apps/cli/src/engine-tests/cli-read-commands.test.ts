@@ -107,7 +107,7 @@ describe('weir read commands', () => {
     const removed = await runWeir(['dags', 'list', '--json'], h.env);
     expect(removed.stderr).toMatch(/retired 1 removed file\(s\)/);
     expect(json<{ dagId: string }[]>(removed.stdout).map((d) => d.dagId)).not.toContain('extra');
-  }, 90_000);
+  }, 150_000);
 
   it('dags list-import-errors prints each failed file once', async () => {
     const result = await runWeir(['dags', 'list-import-errors', '--json'], h.env);
