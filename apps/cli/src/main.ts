@@ -4,20 +4,25 @@ import { Command, CommanderError } from 'commander';
 import { registerAssetsCommands } from './commands/assets.ts';
 import { registerComponentCommands } from './commands/components.ts';
 import { registerDagsCommands } from './commands/dags.ts';
+import { registerDagsDeleteCommand } from './commands/dags-delete.ts';
+import { registerDagsReadCommands } from './commands/dags-read.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDeadlineCommands } from './commands/deadlines.ts';
 import { registerHealthCommand } from './commands/health.ts';
+import { registerInfoCommand } from './commands/info.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerPoolsCommands } from './commands/pools.ts';
 import { registerRunOperationCommands } from './commands/run-ops.ts';
 import { registerStandaloneCommand } from './commands/standalone.ts';
 import { registerTasksCommands } from './commands/tasks.ts';
+import { registerTasksReadCommands } from './commands/tasks-read.ts';
 import { registerWebCommand } from './commands/web.ts';
 import { CliError } from './errors.ts';
+import { weirVersion } from './version.ts';
 
 const program = new Command('weir')
   .description('Weir: an Airflow-style workflow orchestrator')
-  .version('0.1.0')
+  .version(weirVersion)
   .option('--verbose', 'show the stack trace of an unexpected error')
   .showHelpAfterError()
   .exitOverride();
@@ -31,9 +36,13 @@ registerTasksCommands(program);
 registerPoolsCommands(program);
 registerAssetsCommands(program);
 registerRunOperationCommands(program);
+registerDagsReadCommands(program);
+registerDagsDeleteCommand(program);
+registerTasksReadCommands(program);
 registerDeadlineCommands(program);
 registerDbCommands(program);
 registerHealthCommand(program);
+registerInfoCommand(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -42,7 +51,8 @@ try {
 }
 
 function reportFailure(error: unknown): number {
-  if (error instanceof CommanderError) return error.exitCode;
+  // Commander has printed its message; a usage mistake (unknown option, missing argument) is 2.
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
   if (error instanceof ConfigError) {
     process.stderr.write(`weir: ${error.message}\n`);
     return 2;

@@ -82,6 +82,22 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Prom
   }
 }
 
+/**
+ * For commands that only read or change PostgreSQL (listings, `dags delete`): opens the database
+ * alone, so they work while Redis is down, and always closes it.
+ */
+export async function withDatabase<T>(fn: (db: Db, config: WeirConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = createDb(await requireDatabase(config));
+  try {
+    return await fn(db, config);
+  } catch (error) {
+    throw asCliError(error);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** An engine error becomes a one-line CLI error; anything else is left as it is. */
 export function asCliError(error: unknown): unknown {
   return error instanceof EngineError ? new CliError(error.message) : error;

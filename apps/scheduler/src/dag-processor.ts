@@ -22,6 +22,7 @@ import {
   systemClock,
 } from '@weir/engine';
 import { type Periodic, runPeriodically } from './periodic.ts';
+import { staleDagFiles, storedParseTimes } from './stale-files.ts';
 
 export interface DagProcessorOptions {
   readonly db: Db;
@@ -79,6 +80,20 @@ export class DagProcessor {
       this.options.logger?.info({ fileloc }, 'DAG file removed; its DAGs are now inactive');
     }
     const parsed = await this.parse(changed, clock);
+    return { parsed, removed, durationMs: performance.now() - started };
+  }
+
+  /**
+   * One pass for a process that has not been watching the folder (`weir dags list`): parses only
+   * the files PostgreSQL has no parse of or an older one, and retires files that are gone. With
+   * a dag processor running, it finds nothing to do.
+   */
+  async processStale(): Promise<ProcessReport> {
+    const started = performance.now();
+    const files = discoverDagFiles(this.folder);
+    const { stale, removed } = staleDagFiles(files, await storedParseTimes(this.options.db, this.folder));
+    for (const fileloc of removed) await removeDagFile(this.options.db, fileloc);
+    const parsed = await this.parse(stale, this.options.clock ?? systemClock);
     return { parsed, removed, durationMs: performance.now() - started };
   }
 

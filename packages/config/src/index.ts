@@ -1,3 +1,4 @@
 export { ConfigError, type Env, envSchema, parseConfig, redactUrl, type WeirConfig } from './config.ts';
 export { loadConfig } from './load.ts';
 export { createLogger, type Logger } from './logger.ts';
+export { type ConfigEntry, describeConfig, maskConfigValue } from './describe.ts';

@@ -9,6 +9,8 @@ export interface DagFileStat {
   readonly path: string;
   /** Changes whenever the file does (mtime and size). */
   readonly version: string;
+  /** Last modification, in milliseconds since the epoch. */
+  readonly mtimeMs: number;
 }
 
 export function discoverDagFiles(folder: string): DagFileStat[] {
@@ -27,7 +29,7 @@ export function discoverDagFiles(folder: string): DagFileStat[] {
       else if (DAG_FILE.test(entry.name) && !NOT_DAG.test(entry.name)) {
         try {
           const stat = statSync(full);
-          found.push({ path: full, version: `${stat.mtimeMs}-${stat.size}` });
+          found.push({ path: full, version: `${stat.mtimeMs}-${stat.size}`, mtimeMs: stat.mtimeMs });
         } catch {
           // removed while we looked
         }
@@ -44,7 +46,7 @@ export function statDagFile(path: string): DagFileStat | null {
   if (!DAG_FILE.test(name) || NOT_DAG.test(name)) return null;
   try {
     const stat = statSync(path);
-    return stat.isFile() ? { path, version: `${stat.mtimeMs}-${stat.size}` } : null;
+    return stat.isFile() ? { path, version: `${stat.mtimeMs}-${stat.size}`, mtimeMs: stat.mtimeMs } : null;
   } catch {
     return null;
   }

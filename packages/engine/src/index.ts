@@ -24,6 +24,7 @@ export {
   type TriggeredRun,
   type TriggerRequest,
 } from './dag-runs.ts';
+export { type DagFootprint, dagFootprint, deleteDag } from './dag-delete.ts';
 export { removeDagFile, type SyncOptions, syncDagFiles } from './dag-sync.ts';
 export type { FileParseOutcome, ParsedDagFile, SyncResult } from './dag-sync-plan.ts';
 export {
@@ -68,3 +69,20 @@ export {
   finishTry,
   type TryOutcome,
 } from './task-tries.ts';
+export { type DagGraphView, dagGraph, type GraphTaskView } from './read-model/dag-graph.ts';
+export {
+  countDagRuns,
+  type DagRunQuery,
+  type DagRunView,
+  getDagRun,
+  listDagRuns,
+} from './read-model/dag-runs.ts';
+export {
+  getStoredDag,
+  type ImportErrorView,
+  listImportErrors,
+  type StoredDagView,
+} from './read-model/dags.ts';
+export { nextScheduledRunsOf } from './read-model/next-runs.ts';
+export { getTaskInstance, listTaskInstances, type TaskInstanceView } from './read-model/task-instances.ts';
+export { getTry, readTaskLog, type TaskLogLine, type TryView } from './read-model/task-logs.ts';

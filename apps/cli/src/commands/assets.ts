@@ -4,7 +4,7 @@ import { listAssetEvents, listAssets } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
-import { printTable } from './dags.ts';
+import { printTable } from './output.ts';
 
 export function registerAssetsCommands(program: Command): void {
   const assets = program.command('assets').description('list assets, their events, and record an update');

@@ -1,30 +1,37 @@
-// Owns `weir dags …`: list, trigger, pause, unpause and test DAGs.
+// Owns `weir dags …`: list, trigger, pause, unpause and test DAGs (reading runs: dags-read.ts).
 import { loadConfig } from '@weir/config';
 import { listDagWarnings } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
-import { asCliError, withRuntime } from '../runtime.ts';
+import { asCliError, withDatabase, withRuntime } from '../runtime.ts';
+import { dagsFolder, refreshDagFolder } from './dag-folder.ts';
 import { registerDagsCheckCommand } from './dags-check.ts';
 import { testDag } from './dags-test.ts';
+import { oneLine, printJson, printTable } from './output.ts';
 
 export function registerDagsCommands(program: Command): void {
-  const dags = program.command('dags').description('list, trigger, pause and test DAGs');
+  const dags = program
+    .command('dags')
+    .description('list, show, trigger, pause, test and delete DAGs, and read their runs');
   registerDagsCheckCommand(dags);
 
   dags
     .command('list')
-    .description('DAGs with schedule, paused state, DAG warnings and import errors')
+    .description(
+      'DAGs with schedule, paused state, DAG warnings and import errors (parses new and changed files in the DAG folder first)',
+    )
     .option('--json', 'print a JSON array of { dagId, schedule, paused, fileloc, warnings }')
     .action(async (opts: { json?: boolean }) => {
-      await withRuntime(async (runtime) => {
-        const rows = await runtime.db.dag.findMany({
+      await withDatabase(async (db, config) => {
+        await refreshDagFolder(db, config);
+        const rows = await db.dag.findMany({
           where: { isActive: true },
           orderBy: { dagId: 'asc' },
           select: { dagId: true, schedule: true, isPaused: true, fileloc: true },
         });
-        const errors = await runtime.db.importError.findMany({ orderBy: { fileloc: 'asc' } });
+        const errors = await db.importError.findMany({ orderBy: { fileloc: 'asc' } });
         // A task naming a missing pool, and the like (dag_warning): per DAG, kept for the UI.
-        const dagWarnings = await listDagWarnings(runtime.db);
+        const dagWarnings = await listDagWarnings(db);
         if (opts.json) {
           const list = rows.map((r) => ({
             dagId: r.dagId,
@@ -35,7 +42,13 @@ export function registerDagsCommands(program: Command): void {
               .filter((w) => w.dagId === r.dagId)
               .map((w) => ({ kind: w.kind, message: w.message, since: w.createdAt.toISOString() })),
           }));
-          process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          printJson(list);
+          return;
+        }
+        if (rows.length === 0 && errors.length === 0) {
+          process.stdout.write(
+            `no DAGs found in ${dagsFolder(config)} (set WEIR_DAGS_FOLDER to the folder of your DAG files)\n`,
+          );
           return;
         }
         printTable(
@@ -48,7 +61,6 @@ export function registerDagsCommands(program: Command): void {
         }
         // One line each (`dags/x.ts:12:7: message`); the stack stays in import_error.stack_trace.
         // A file's warning (a DAG it creates but does not export) shares the row, marked `warning:`.
-        const oneLine = (message: string) => message.replace(/\s*\n\s*/g, ' ');
         const warnings = errors.filter((e) => e.message.startsWith('warning: '));
         const failures = errors.filter((e) => !e.message.startsWith('warning: '));
         for (const [title, list] of [
@@ -156,12 +168,4 @@ function parseDate(text: string, option: string): Date {
   if (Number.isNaN(date.getTime()))
     throw new CliError(`${option} "${text}" is not an ISO date such as 2026-01-01T00:00:00Z`, 2);
   return date;
-}
-
-export function printTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => `${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')}\n`;
-  process.stdout.write(line(header));
-  process.stdout.write(`${widths.map((w) => '-'.repeat(w)).join('-+-')}\n`);
-  for (const row of rows) process.stdout.write(line(row));
 }

@@ -1,7 +1,7 @@
 // Owns `weir deadlines list`: recorded deadline misses, newest first.
 import type { Command } from 'commander';
 import { withRuntime } from '../runtime.ts';
-import { printTable } from './dags.ts';
+import { printTable } from './output.ts';
 
 export function registerDeadlineCommands(program: Command): void {
   program

@@ -4,7 +4,7 @@ import { refreshDagWarnings } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
-import { printTable } from './dags.ts';
+import { printTable } from './output.ts';
 
 const NAME = /^[A-Za-z0-9_.-]{1,250}$/;
 

@@ -11,7 +11,8 @@ import {
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
-import { parseConf, printTable } from './dags.ts';
+import { parseConf } from './dags.ts';
+import { printJson, printTable } from './output.ts';
 
 export function registerRunOperationCommands(program: Command): void {
   const dags = program.commands.find((c) => c.name() === 'dags') as Command;
@@ -27,6 +28,10 @@ export function registerRunOperationCommands(program: Command): void {
     .option('--max-active-runs <n>', 'runs of this backfill at once', '10')
     .option('--conf <json>', 'configuration of the runs it creates, validated against the DAG params')
     .option('--dry-run', 'print what would happen, change nothing')
+    .option(
+      '--json',
+      'print { backfillId, plan: [{ logicalDate, action, reason }] } (backfillId null for a dry run)',
+    )
     .action(
       async (
         dagId: string,
@@ -37,6 +42,7 @@ export function registerRunOperationCommands(program: Command): void {
           maxActiveRuns: string;
           conf?: string;
           dryRun?: boolean;
+          json?: boolean;
         },
       ) => {
         if (!['none', 'failed', 'completed'].includes(opts.reprocess)) {
@@ -57,6 +63,7 @@ export function registerRunOperationCommands(program: Command): void {
             createdBy: 'cli',
             conf,
           });
+          if (opts.json) return printJson({ backfillId: result.backfillId, plan: result.plan });
           printTable(
             ['logical_date', 'action', 'reason'],
             result.plan.map((p) => [p.logicalDate.toISOString(), p.action, p.reason]),

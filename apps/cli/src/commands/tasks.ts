@@ -6,7 +6,9 @@ import { parseConf } from './dags.ts';
 import { testTask } from './tasks-test.ts';
 
 export function registerTasksCommands(program: Command): void {
-  const tasks = program.command('tasks').description('work with single tasks');
+  const tasks = program
+    .command('tasks')
+    .description('list tasks, read task instances and logs, test one task');
   tasks
     .command('test')
     .description('run one task function alone (no dependencies, no state recorded) and print its output')
