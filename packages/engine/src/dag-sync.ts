@@ -17,6 +17,7 @@ import {
   type SyncResult,
 } from './dag-sync-plan.ts';
 import { storeDagAssets } from './assets.ts';
+import { reconcileUnfinishedRuns, storeDagVersions } from './dag-versions.ts';
 import { refreshDagWarnings } from './dag-warnings.ts';
 import { hasDeadlines } from './deadlines.ts';
 import { nextScheduledRuns } from './schedule-spec.ts';
@@ -74,11 +75,14 @@ async function syncBatch(
     await storeImportErrors(tx, plan.importErrors, now);
     await clearImportErrors(tx, plan.cleanFiles);
     await storeDags(tx, plan.changedDags, nextRuns, now, pausedAtCreation);
-    await storeDagAssets(
+    const changed = plan.changedDags.map((c) => c.dag);
+    await storeDagAssets(tx, changed, now);
+    await storeDagVersions(
       tx,
-      plan.changedDags.map((c) => c.dag),
+      changed.map((dag) => dag.dagId),
       now,
     );
+    await reconcileUnfinishedRuns(tx, changed, now);
     await markParsed(tx, plan.unchangedDagIds, now);
     await deactivateDags(tx, plan.deactivatedDagIds, now);
     await refreshDagWarnings(

@@ -26,6 +26,7 @@ export {
 } from './dag-runs.ts';
 export { type DagFootprint, dagFootprint, deleteDag } from './dag-delete.ts';
 export { removeDagFile, type SyncOptions, syncDagFiles } from './dag-sync.ts';
+export { type DagVersionView, dagVersion, listDagVersions } from './dag-versions.ts';
 export type { FileParseOutcome, ParsedDagFile, SyncResult } from './dag-sync-plan.ts';
 export {
   type DagWarning,
