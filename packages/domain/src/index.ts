@@ -48,3 +48,10 @@ export {
   type TriggerDecision,
   type UpstreamSummary,
 } from './trigger-rules.ts';
+export {
+  type ConnectionFields,
+  ConnectionUriError,
+  connectionUri,
+  parseConnectionUri,
+  withUri,
+} from './connection-uri.ts';

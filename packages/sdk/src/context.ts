@@ -1,4 +1,6 @@
-// Owns what a running task sees: its run's dates, params, logger and cancellation signal.
+// Owns what a running task sees: its run's dates, params, logger and cancellation signal, and
+// the variables, connections and masking of ContextLookups.
+import type { ContextLookups } from './lookups.ts';
 
 export interface TaskLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -7,7 +9,7 @@ export interface TaskLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export interface TaskContext<P = Record<string, unknown>> {
+export interface TaskContext<P = Record<string, unknown>> extends ContextLookups {
   readonly dagId: string;
   readonly runId: string;
   readonly taskId: string;
@@ -34,7 +36,7 @@ export interface CallbackContext<P = Record<string, unknown>> extends TaskContex
   readonly error: { readonly message: string; readonly stack?: string } | null;
 }
 
-export interface DagRunContext<P = Record<string, unknown>> {
+export interface DagRunContext<P = Record<string, unknown>> extends ContextLookups {
   readonly dagId: string;
   readonly runId: string;
   readonly logicalDate: Date;

@@ -37,6 +37,18 @@ export {
 } from './deadline.ts';
 export { type Duration, parseDuration } from './duration.ts';
 export {
+  type Connection,
+  type ContextLookups,
+  contextLookups,
+  type JsonValue,
+  LookupError,
+  type LookupErrorCode,
+  type LookupSource,
+  lookupsFrom,
+  type VariableOptions,
+  type VariableSchemaOptions,
+} from './lookups.ts';
+export {
   classifyThrown,
   NonRetryableError,
   RetryAfterError,
