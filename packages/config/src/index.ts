@@ -1,3 +1,12 @@
-export { ConfigError, type Env, envSchema, parseConfig, redactUrl, type WeirConfig } from './config.ts';
+export {
+  ConfigError,
+  type Env,
+  envSchema,
+  parseConfig,
+  redactUrl,
+  requireSecretKey,
+  SECRET_KEY_PLACEHOLDER,
+  type WeirConfig,
+} from './config.ts';
 export { loadConfig } from './load.ts';
 export { createLogger, type Logger } from './logger.ts';
