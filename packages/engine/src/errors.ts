@@ -2,6 +2,10 @@
 export type EngineErrorCode =
   | 'BACKFILL_FINISHED'
   | 'BACKFILL_NOT_FOUND'
+  | 'CONNECTION_NOT_FOUND'
+  | 'INVALID_CONNECTION'
+  | 'INVALID_VARIABLE'
+  | 'NO_SECRET_KEY'
   | 'DAG_NOT_FOUND'
   | 'DAG_INACTIVE'
   | 'INVALID_CONF'
@@ -9,6 +13,7 @@ export type EngineErrorCode =
   | 'RUN_EXISTS'
   | 'RUN_NOT_FOUND'
   | 'TASK_NOT_FOUND'
+  | 'VARIABLE_NOT_FOUND'
   | 'XCOM_TOO_LARGE';
 
 export class EngineError extends Error {

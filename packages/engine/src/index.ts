@@ -12,6 +12,12 @@ export {
 } from './backfill.ts';
 export { type Clock, systemClock } from './clock.ts';
 export { resolveConf } from './conf.ts';
+export {
+  assertConnectionFields,
+  ConnectionStore,
+  type ConnectionSummary,
+  connectionBox,
+} from './connections.ts';
 export { type CatalogDag, DagCatalog } from './dag-catalog.ts';
 export {
   type CreatedRun,
@@ -57,6 +63,13 @@ export {
 } from './sensors.ts';
 export { expandSources, expansionOf, mappedArgumentsAt, OutputCache, taskOutputs } from './task-outputs.ts';
 export {
+  envName,
+  parseEnvValue,
+  TaskLookups,
+  type TaskLookupsDeps,
+  type VariableLookup,
+} from './task-lookups.ts';
+export {
   type ClaimedTry,
   type ClaimResult,
   claimTries,
@@ -66,3 +79,12 @@ export {
   finishTry,
   type TryOutcome,
 } from './task-tries.ts';
+export {
+  assertVariableKey,
+  deleteVariable,
+  getVariable,
+  importVariables,
+  listVariables,
+  type StoredVariable,
+  setVariable,
+} from './variables.ts';

@@ -42,4 +42,13 @@ describe('SecretMasker', () => {
     expect(['secret', 'PASSWORD', 'token', 'apiKey'].every(isSensitiveName)).toBe(true);
     expect(isSensitiveName('region')).toBe(false);
   });
+
+  it('masks a connection’s password and the extra values named as secrets', () => {
+    const masker = new SecretMasker();
+    masker.addConnection({
+      password: 'conn-pass-1',
+      extra: { region: 'eu-west-1', aws_secret_access_key: 'sk-abcdef', nested: { token: 'tok-ghijk' } },
+    });
+    expect(masker.mask('conn-pass-1 eu-west-1 sk-abcdef tok-ghijk')).toBe('*** eu-west-1 *** ***');
+  });
 });

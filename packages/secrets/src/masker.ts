@@ -40,6 +40,16 @@ export class SecretMasker {
     return isSensitiveName(key) ? this.add(value) : [];
   }
 
+  /** A connection's password, and the values in its extra whose names say they are secret. */
+  addConnection(connection: {
+    readonly password: string | null;
+    readonly extra: Readonly<Record<string, unknown>>;
+  }): string[] {
+    const added = connection.password === null ? [] : this.add(connection.password);
+    for (const value of sensitiveValues(connection.extra)) added.push(...this.add(value));
+    return added;
+  }
+
   mask(text: string): string {
     if (this.secrets.size === 0) return text;
     this.pattern ??= new RegExp(
@@ -55,6 +65,15 @@ export class SecretMasker {
   get size(): number {
     return this.secrets.size;
   }
+}
+
+function* sensitiveValues(value: unknown): Generator<unknown> {
+  if (Array.isArray(value)) for (const item of value) yield* sensitiveValues(item);
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) {
+      if (isSensitiveName(key)) yield item;
+      else yield* sensitiveValues(item);
+    }
 }
 
 function* leaves(value: unknown): Generator<string> {

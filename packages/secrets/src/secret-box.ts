@@ -37,7 +37,9 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(where, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return [VERSION, iv, cipher.getAuthTag(), body].map((p) => (typeof p === 'string' ? p : b64(p))).join(':');
+    return [VERSION, iv, cipher.getAuthTag(), body]
+      .map((p) => (typeof p === 'string' ? p : b64(p)))
+      .join(':');
   }
 
   /** The plaintext; a SecretError when this key did not seal it or the value was altered. */
@@ -45,7 +47,11 @@ export class SecretBox {
     const parts = sealed.split(':');
     if (parts.length !== 4 || parts[0] !== VERSION)
       throw new SecretError('WEIR_SECRET_MALFORMED', `${where} is not a value Weir encrypted (${VERSION})`);
-    const [iv, tag, body] = parts.slice(1).map((p) => Buffer.from(p, 'base64url')) as [Buffer, Buffer, Buffer];
+    const [iv, tag, body] = parts.slice(1).map((p) => Buffer.from(p, 'base64url')) as [
+      Buffer,
+      Buffer,
+      Buffer,
+    ];
     if (iv.length !== IV_BYTES || tag.length !== TAG_BYTES)
       throw new SecretError('WEIR_SECRET_MALFORMED', `${where} is not a value Weir encrypted (bad length)`);
     try {

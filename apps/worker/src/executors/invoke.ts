@@ -4,6 +4,7 @@
 // executor (or on the worker's loop in the in-loop mode).
 import {
   type CallbackContext,
+  type ContextLookups,
   type DagRunContext,
   encodeOutput,
   isPokeDone,
@@ -15,14 +16,20 @@ import {
 import type { DagFunctions } from '../dag-functions.ts';
 import type { Invocation, InvocationResult, ThrownError } from './protocol.ts';
 
+/** What the executor gives the function's context besides the invocation's own facts. */
+export interface InvocationServices {
+  readonly log: TaskLogger;
+  readonly lookups: ContextLookups;
+}
+
 export async function invoke(
   functions: DagFunctions,
   invocation: Invocation,
-  log: TaskLogger,
+  services: InvocationServices,
   signal: AbortSignal,
 ): Promise<InvocationResult> {
   try {
-    const returned = await call(functions, invocation, log, signal);
+    const returned = await call(functions, invocation, services, signal);
     if (invocation.result === 'ignore') return { kind: 'returned' };
     if (invocation.result === 'poke' && !isPokeDone(returned)) return { kind: 'returned', done: false };
     // A branch's output is the ids it followed, as Airflow's branch pushes them.
@@ -53,13 +60,13 @@ export async function invoke(
 async function call(
   functions: DagFunctions,
   { fileloc, dagId, target, context, args }: Invocation,
-  log: TaskLogger,
+  { log, lookups }: InvocationServices,
   signal: AbortSignal,
 ): Promise<unknown> {
   switch (target.kind) {
     case 'task': {
       const { task } = await functions.task(fileloc, dagId, target.taskId);
-      return task.fn({ ...context, log, signal } as TaskContext, ...args);
+      return task.fn({ ...context, ...lookups, log, signal } as TaskContext, ...args);
     }
     case 'task_callback': {
       const { task } = await functions.task(fileloc, dagId, target.taskId);
@@ -67,6 +74,7 @@ async function call(
       if (!callback) return undefined;
       return (callback as (ctx: CallbackContext<unknown>) => unknown)({
         ...context,
+        ...lookups,
         log,
         signal,
       } as CallbackContext<unknown>);
@@ -77,6 +85,7 @@ async function call(
       if (!callback) return undefined;
       return (callback as (ctx: DagRunContext<Record<string, unknown>>) => unknown)({
         ...context,
+        ...lookups,
         log,
       } as DagRunContext<Record<string, unknown>>);
     }
