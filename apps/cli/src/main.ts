@@ -2,6 +2,7 @@
 import { ConfigError } from '@weir/config';
 import { Command, CommanderError } from 'commander';
 import { registerComponentCommands } from './commands/components.ts';
+import { registerConnectionsCommands } from './commands/connections.ts';
 import { registerDagsCommands } from './commands/dags.ts';
 import { registerDbCommands } from './commands/db.ts';
 import { registerDeadlineCommands } from './commands/deadlines.ts';
@@ -11,6 +12,7 @@ import { registerPoolsCommands } from './commands/pools.ts';
 import { registerRunOperationCommands } from './commands/run-ops.ts';
 import { registerStandaloneCommand } from './commands/standalone.ts';
 import { registerTasksCommands } from './commands/tasks.ts';
+import { registerVariablesCommands } from './commands/variables.ts';
 import { registerWebCommand } from './commands/web.ts';
 import { CliError } from './errors.ts';
 
@@ -28,6 +30,8 @@ registerDagsCommands(program);
 registerInitCommand(program);
 registerTasksCommands(program);
 registerPoolsCommands(program);
+registerVariablesCommands(program);
+registerConnectionsCommands(program);
 registerRunOperationCommands(program);
 registerDeadlineCommands(program);
 registerDbCommands(program);

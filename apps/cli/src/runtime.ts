@@ -82,6 +82,22 @@ export async function withRuntime<T>(fn: (runtime: Runtime) => Promise<T>): Prom
   }
 }
 
+/**
+ * Opens only PostgreSQL (from the environment) for one command, as `withRuntime` does: for
+ * commands that need no Redis, such as `weir variables` and `weir connections`.
+ */
+export async function withDb<T>(fn: (db: Db, config: WeirConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = createDb(await requireDatabase(config));
+  try {
+    return await fn(db, config);
+  } catch (error) {
+    throw asCliError(error);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** An engine error becomes a one-line CLI error; anything else is left as it is. */
 export function asCliError(error: unknown): unknown {
   return error instanceof EngineError ? new CliError(error.message) : error;

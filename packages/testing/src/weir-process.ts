@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const weirBin = fileURLToPath(new URL('../../../apps/cli/bin/weir.mjs', import.meta.url));
 
+/**
+ * The WEIR_SECRET_KEY test processes run with unless a test sets its own (an empty string
+ * unsets it): scheduler, worker and web refuse to start without one.
+ */
+export const TEST_SECRET_KEY = 'weir-test-secret-key-0123456789abcdef';
+
 export interface WeirResult {
   readonly code: number | null;
   readonly stdout: string;
@@ -52,12 +58,13 @@ export function startWeir(
 
 /**
  * The parent's environment without Weir's variables, so a developer's .env cannot leak in. Test
- * DAGs run as soon as they are parsed unless a test sets WEIR_DAGS_PAUSED_AT_CREATION itself.
+ * DAGs run as soon as they are parsed unless a test sets WEIR_DAGS_PAUSED_AT_CREATION itself,
+ * and processes share TEST_SECRET_KEY unless a test sets WEIR_SECRET_KEY.
  */
 function weirEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(DATABASE_URL|REDIS_URL|WEIR_|S3_|SLACK_|PAGERDUTY_|SMTP_|ALERT_)/.test(key)) env[key] = value;
   }
-  return { ...env, WEIR_DAGS_PAUSED_AT_CREATION: 'false', ...extra };
+  return { ...env, WEIR_DAGS_PAUSED_AT_CREATION: 'false', WEIR_SECRET_KEY: TEST_SECRET_KEY, ...extra };
 }
