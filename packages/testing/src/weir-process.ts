@@ -17,14 +17,18 @@ export interface WeirResult {
   readonly stderr: string;
 }
 
-/** Runs `weir …args` to completion with `env` added to a clean copy of this environment. */
+/**
+ * Runs `weir …args` to completion with `env` added to a clean copy of this environment; `input`,
+ * when given, is written to its stdin (which is then closed).
+ */
 export function runWeir(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 120_000,
+  input?: string,
 ): Promise<WeirResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [weirBin, ...args],
       { env: weirEnv(env), timeout: timeoutMs, cwd: repoRoot },
@@ -33,6 +37,7 @@ export function runWeir(
         resolve({ code, stdout, stderr });
       },
     );
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
