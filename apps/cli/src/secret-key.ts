@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseConfig, type WeirConfig } from '@weir/config';
+import { ConfigError, parseConfig, type WeirConfig } from '@weir/config';
 import { resolveFromCwd } from './paths.ts';
 
 const FILE = 'secret-key';
@@ -39,5 +39,10 @@ function readGenerated(home: string): string | undefined {
   if (!existsSync(file)) return undefined;
   const key = readFileSync(file, 'utf8').trim();
   // Checked as the variable would be, so a damaged file is one clear line too.
-  return parseConfig({ WEIR_SECRET_KEY: key }).secretKey;
+  try {
+    return parseConfig({ WEIR_SECRET_KEY: key }).secretKey;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError('WEIR_SECRET_KEY', `in ${file} ${error.problem}`);
+    throw error;
+  }
 }
