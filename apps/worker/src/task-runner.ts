@@ -10,8 +10,8 @@ import { NonRetryableError, type SerializedDag, type SerializedTask } from '@wei
 import type { ExecutionEnd, Executor, InvocationHost } from './executors/executor.ts';
 import type { ExecutorPool } from './executors/executor-pool.ts';
 import type { Invocation, InvocationTarget } from './executors/protocol.ts';
-import { invocationHost, type TaskSecrets } from './lookup-answers.ts';
 import { TryStop, TryStopped } from './executors/stop-signal.ts';
+import { invocationHost, type TaskSecrets } from './lookup-answers.ts';
 import { pokeUntilDone, scheduleAfterReschedule, sensorOutcome, wakeWhenDue } from './sensor-runner.ts';
 import { TaskLogSink } from './task-log.ts';
 import { errorOf, expandedBy, failed, maskedOutcome, outcomeOf, skipRuleOf } from './try-outcome.ts';

@@ -61,7 +61,6 @@ export {
   SENSOR_POKES_KEY,
   wakeDueReschedules,
 } from './sensors.ts';
-export { expandSources, expansionOf, mappedArgumentsAt, OutputCache, taskOutputs } from './task-outputs.ts';
 export {
   envName,
   parseEnvValue,
@@ -69,6 +68,7 @@ export {
   type TaskLookupsDeps,
   type VariableLookup,
 } from './task-lookups.ts';
+export { expandSources, expansionOf, mappedArgumentsAt, OutputCache, taskOutputs } from './task-outputs.ts';
 export {
   type ClaimedTry,
   type ClaimResult,

@@ -37,6 +37,13 @@ export {
 } from './deadline.ts';
 export { type Duration, parseDuration } from './duration.ts';
 export {
+  classifyThrown,
+  NonRetryableError,
+  RetryAfterError,
+  SkipTask,
+  type ThrownOutcome,
+} from './errors.ts';
+export {
   type Connection,
   type ContextLookups,
   contextLookups,
@@ -48,13 +55,6 @@ export {
   type VariableOptions,
   type VariableSchemaOptions,
 } from './lookups.ts';
-export {
-  classifyThrown,
-  NonRetryableError,
-  RetryAfterError,
-  SkipTask,
-  type ThrownOutcome,
-} from './errors.ts';
 export {
   decodeOutput,
   decodeOutputText,

@@ -5,7 +5,6 @@ import { resolve } from 'node:path';
 import { discoverDagFiles, importDagFile } from '@weir/dag-loader';
 import { argumentsAt, expansionLength } from '@weir/domain';
 import { EngineError, expansionOf, resolveConf } from '@weir/engine';
-import { inProcessLookups, type TaskSecrets } from '@weir/worker';
 import {
   type Dag,
   type SerializedDag,
@@ -14,6 +13,7 @@ import {
   type TaskContext,
   type TaskDefinition,
 } from '@weir/sdk';
+import { inProcessLookups, type TaskSecrets } from '@weir/worker';
 import { CliError } from '../errors.ts';
 
 export interface TaskTestOptions {

@@ -293,7 +293,7 @@ describe('docker-compose.yml', () => {
         found.push(`${name}: S3_ENDPOINT host is ${host('S3_ENDPOINT')}, expected minio`);
       // Its default is the placeholder the config refuses, so a compose stack never runs on a
       // key everyone knows: the processes exit asking for one in .env.
-      if (env.WEIR_SECRET_KEY !== '${WEIR_SECRET_KEY:-' + SECRET_KEY_PLACEHOLDER + '}')
+      if (env.WEIR_SECRET_KEY !== `\${WEIR_SECRET_KEY:-${SECRET_KEY_PLACEHOLDER}}`)
         found.push(
           `${name}: WEIR_SECRET_KEY must be \${WEIR_SECRET_KEY:-${SECRET_KEY_PLACEHOLDER}} (the placeholder @weir/config refuses)`,
         );
