@@ -25,7 +25,8 @@ export default dag({ id: 'cli_lookups' }, (d) => {
 });
 `;
 
-describe('weir variables and weir connections', () => {
+// Each test runs a dozen `weir` processes (a few seconds each on a busy 2-core machine).
+describe('weir variables and weir connections', { timeout: 300_000 }, () => {
   let h: Harness;
   let dir: string;
   const outputs: WeirResult[] = [];
