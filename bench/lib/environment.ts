@@ -64,6 +64,8 @@ export class BenchEnvironment {
       WEIR_QUEUE_PREFIX: this.prefix,
       WEIR_DAGS_FOLDER: this.dagsFolder,
       WEIR_LOG_LEVEL: 'warn',
+      // Scheduler and worker refuse to start without one (they decrypt connections).
+      WEIR_SECRET_KEY: 'weir-bench-secret-key-not-for-production-use',
       // The bench's DAGs must run as soon as they are parsed.
       WEIR_DAGS_PAUSED_AT_CREATION: 'false',
       // Where task code runs (README: WEIR_EXECUTOR); `WEIR_BENCH_EXECUTOR=in-loop npm run bench`

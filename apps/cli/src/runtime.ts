@@ -5,6 +5,7 @@ import { loadConfig } from '@weir/config';
 import { createDb, createRawSql, type Db } from '@weir/db';
 import { Engine, type EngineDeps, EngineError } from '@weir/engine';
 import { createRedis, type RedisConnection, TaskQueue } from '@weir/queue';
+import { SecretError } from '@weir/secrets';
 import { CliError } from './errors.ts';
 import { requireDatabase, requireRedis } from './services/connect.ts';
 
@@ -98,7 +99,7 @@ export async function withDatabase<T>(fn: (db: Db, config: WeirConfig) => Promis
   }
 }
 
-/** An engine error becomes a one-line CLI error; anything else is left as it is. */
+/** An engine error (or a secret that cannot be opened) becomes a one-line CLI error; anything else is left as it is. */
 export function asCliError(error: unknown): unknown {
-  return error instanceof EngineError ? new CliError(error.message) : error;
+  return error instanceof EngineError || error instanceof SecretError ? new CliError(error.message) : error;
 }

@@ -3,6 +3,7 @@
 import type { Engine } from '@weir/engine';
 import type { RunCallbackJobData } from '@weir/queue';
 import type { ExecutorPool } from './executors/executor-pool.ts';
+import { invocationHost, maskFields, type TaskSecrets } from './lookup-answers.ts';
 import type { WorkerLogger } from './worker-logger.ts';
 
 export async function runDagCallback(
@@ -10,6 +11,7 @@ export async function runDagCallback(
   executors: ExecutorPool,
   job: RunCallbackJobData,
   logger: WorkerLogger,
+  secrets: TaskSecrets,
 ): Promise<void> {
   const run = await engine.db.dagRun.findUnique({ where: { id: job.dagRunId } });
   if (!run) return;
@@ -37,23 +39,23 @@ export async function runDagCallback(
         args: [],
         result: 'ignore',
       },
-      {
-        log: (level, message, extra) => {
-          const line = { ...fields, ...extra, level };
-          if (level === 'error' || level === 'stderr') logger.error(line, message);
-          else if (level === 'warn') logger.warn(line, message);
-          else logger.info(line, message);
-        },
-      },
+      invocationHost(secrets, (level, text, extra) => {
+        const line = { ...fields, ...maskFields(secrets.masker, extra), level };
+        const message = secrets.masker.mask(text);
+        if (level === 'error' || level === 'stderr') logger.error(line, message);
+        else if (level === 'warn') logger.warn(line, message);
+        else logger.info(line, message);
+      }),
     );
+    const mask = (text: string) => secrets.masker.mask(text);
     if (end.kind === 'result' && end.result.kind === 'threw')
       logger.error(
-        { ...fields, error: end.result.error.stack ?? end.result.error.message },
+        { ...fields, error: mask(end.result.error.stack ?? end.result.error.message) },
         `DAG ${run.dagId} ${name} callback for run ${run.runId} failed`,
       );
     else if (end.kind === 'died')
       logger.error(
-        { ...fields, error: end.message },
+        { ...fields, error: mask(end.message) },
         `DAG ${run.dagId} ${name} callback for run ${run.runId} failed`,
       );
   } finally {

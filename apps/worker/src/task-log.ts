@@ -1,7 +1,9 @@
 // Owns a try's log: lines go to PostgreSQL in small batches, so the UI can show them while the
-// task runs, and always before the try's outcome is recorded.
+// task runs, and always before the try's outcome is recorded. Every line is masked (secrets the
+// worker knows of become ***) before it is buffered, stored or shown.
 import type { RawSql } from '@weir/db';
 import type { TaskLogger } from '@weir/sdk';
+import type { SecretMasker } from '@weir/secrets';
 
 const FLUSH_MS = 200;
 
@@ -14,6 +16,7 @@ export class TaskLogSink {
     private readonly sql: RawSql,
     private readonly taskInstanceId: number,
     private readonly tryNumber: number,
+    private readonly masker: SecretMasker,
     /** Also gets every line as it is written (`weir dags test` prints them). */
     private readonly tee?: (level: string, message: string) => void,
   ) {}
@@ -26,7 +29,9 @@ export class TaskLogSink {
   };
 
   write(level: string, message: string, fields?: Record<string, unknown>): void {
-    const text = fields && Object.keys(fields).length > 0 ? `${message} ${safeJson(fields)}` : message;
+    const text = this.masker.mask(
+      fields && Object.keys(fields).length > 0 ? `${message} ${safeJson(fields)}` : message,
+    );
     this.buffer.push({ level, message: text, at: new Date() });
     this.tee?.(level, text);
     this.timer ??= setTimeout(() => void this.flush(), FLUSH_MS);

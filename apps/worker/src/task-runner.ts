@@ -7,13 +7,14 @@ import type { ClaimedTry, Engine, TryOutcome } from '@weir/engine';
 import { isAssetTriggeredRunId, mappedArgumentsAt, taskOutputs } from '@weir/engine';
 import type { TaskJob, TaskJobData } from '@weir/queue';
 import { type AssetEventInfo, NonRetryableError, type SerializedDag, type SerializedTask } from '@weir/sdk';
-import type { ExecutionEnd, Executor } from './executors/executor.ts';
+import type { ExecutionEnd, Executor, InvocationHost } from './executors/executor.ts';
 import type { ExecutorPool } from './executors/executor-pool.ts';
 import type { Invocation, InvocationTarget } from './executors/protocol.ts';
 import { TryStop, TryStopped } from './executors/stop-signal.ts';
+import { invocationHost, type TaskSecrets } from './lookup-answers.ts';
 import { pokeUntilDone, scheduleAfterReschedule, sensorOutcome, wakeWhenDue } from './sensor-runner.ts';
 import { TaskLogSink } from './task-log.ts';
-import { errorOf, expandedBy, failed, outcomeOf, skipRuleOf } from './try-outcome.ts';
+import { errorOf, expandedBy, failed, maskedOutcome, outcomeOf, skipRuleOf } from './try-outcome.ts';
 import type { WorkerLogger } from './worker-logger.ts';
 
 /** A try this worker runs, as the ownership check and shutdown see it. */
@@ -38,6 +39,8 @@ export interface RunnerOptions {
   /** False once shutdown has begun: then no try is claimed eagerly. */
   readonly accepting: () => boolean;
   readonly logger: WorkerLogger;
+  /** Lookups (ctx.variable, ctx.connection) and the masker every line and error passes. */
+  readonly secrets: TaskSecrets;
   /** Every log line of every try, as it is written (`weir dags test` prints them). */
   readonly onTaskLog?: (claimed: ClaimedTry, level: string, message: string) => void;
 }
@@ -79,8 +82,10 @@ async function runClaimed(
     engine.sql,
     claimed.taskInstanceId,
     claimed.tryNumber,
+    options.secrets.masker,
     tee ? (level, message) => tee(claimed, level, message) : undefined,
   );
+  const host = invocationHost(options.secrets, (level, message, fields) => log.write(level, message, fields));
   options.logger.info(tryFields(claimed), 'try started');
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -125,7 +130,7 @@ async function runClaimed(
             executor,
             stop,
             invocation({ kind: 'task', taskId: task.taskId }, 'poke'),
-            log,
+            host,
           );
           if (end.kind === 'result' && end.result.kind === 'returned') return end.result.done ? end : false;
           throw new InvocationEnded(end);
@@ -136,7 +141,7 @@ async function runClaimed(
           executor,
           stop,
           invocation({ kind: 'task', taskId: task.taskId }, resultOf(task)),
-          log,
+          host,
         );
         outcome = outcomeOf(end, rules);
       }
@@ -151,6 +156,8 @@ async function runClaimed(
       clearTimeout(timer);
     }
     entry.running = false;
+    // What the task threw or printed before dying may hold a secret: masked before it is stored.
+    outcome = maskedOutcome(outcome, (text) => options.secrets.masker.mask(text));
     const stopped = stop.reason;
     if (stopped && stopped.kind !== 'timeout') {
       // Not this worker's any more (or shutting down): whoever took it records its state.
@@ -171,7 +178,7 @@ async function runClaimed(
     const { state, eager } = await record(options, claimed, task, outcome, log, cancel, started);
     if (state === 'up_for_reschedule' && outcome.kind === 'up_for_reschedule')
       wakeWhenDue(engine, claimed, task.queue, outcome.rescheduleAt);
-    if (state) await runCallback(executor, dagEntry.fileloc, task, state, claimed, outcome, log);
+    if (state) await runCallback(executor, dagEntry.fileloc, task, state, claimed, outcome, log, host);
     return eager;
   } finally {
     cancel.removeEventListener('abort', onCancel);
@@ -193,9 +200,9 @@ function resultOf(task: SerializedTask): Invocation['result'] {
 }
 
 /** Runs the invocation unless the try was stopped already (between a sensor's pokes). */
-function runStoppable(executor: Executor, stop: TryStop, invocation: Invocation, log: TaskLogSink) {
+function runStoppable(executor: Executor, stop: TryStop, invocation: Invocation, host: InvocationHost) {
   if (stop.reason) return Promise.resolve<ExecutionEnd>({ kind: 'stopped', reason: stop.reason });
-  return executor.run(invocation, { log: (level, message, fields) => log.write(level, message, fields) });
+  return executor.run(invocation, host);
 }
 
 type RetryPolicy = Pick<SerializedTask, 'retryDelayMs' | 'retryExponentialBackoff' | 'maxRetryDelayMs'>;
@@ -333,6 +340,7 @@ async function runCallback(
   claimed: ClaimedTry,
   outcome: TryOutcome,
   log: TaskLogSink,
+  host: InvocationHost,
 ): Promise<void> {
   const name = CALLBACK_FOR_STATE[state];
   if (!name || !task.callbacks.includes(name)) return;
@@ -355,7 +363,7 @@ async function runCallback(
       args: [],
       result: 'ignore',
     },
-    { log: (level, message, fields) => log.write(level, message, fields) },
+    host,
   );
   if (end.kind === 'result' && end.result.kind === 'threw')
     log.logger.error(`${name} callback failed: ${end.result.error.stack ?? end.result.error.message}`);

@@ -216,3 +216,17 @@ function formatBytes(bytes: number): string {
 function assertNever(value: never): never {
   throw new Error(`unexpected ${JSON.stringify(value)}`);
 }
+
+/** The outcome with secrets masked in what is stored of it: a failure's error, a skip's reason. */
+export function maskedOutcome(outcome: TryOutcome, mask: (text: string) => string): TryOutcome {
+  if (outcome.kind === 'failed')
+    return {
+      ...outcome,
+      error: {
+        message: mask(outcome.error.message),
+        stack: outcome.error.stack === null ? null : mask(outcome.error.stack),
+      },
+    };
+  if (outcome.kind === 'skipped') return { ...outcome, reason: mask(outcome.reason) };
+  return outcome;
+}

@@ -3,14 +3,16 @@
 // longer its own, and a shutdown that lets tries finish within a grace period, then stops their
 // executors and hands the tries back.
 import { hostname } from 'node:os';
-import type { ClaimedTry, Engine } from '@weir/engine';
+import { type ClaimedTry, connectionBox, type Engine, TaskLookups } from '@weir/engine';
 import type { RedisConnection } from '@weir/queue';
 import { CALLBACK_QUEUE, type RunCallbackJobData, startTaskWorker, type TaskWorkerHandle } from '@weir/queue';
+import { SecretMasker } from '@weir/secrets';
 import { DagFunctions } from './dag-functions.ts';
 import type { Executor } from './executors/executor.ts';
 import { ExecutorPool } from './executors/executor-pool.ts';
 import { InLoopExecutor } from './executors/in-loop-executor.ts';
 import { ProcessExecutor } from './executors/process-executor.ts';
+import type { TaskSecrets } from './lookup-answers.ts';
 import { runDagCallback } from './run-callbacks.ts';
 import { type InFlightTry, runTry } from './task-runner.ts';
 import { watchTries } from './try-ownership.ts';
@@ -34,6 +36,13 @@ export interface WorkerOptions {
   /** V8 heap limit of each executor process (WEIR_TASK_MAX_MEMORY_MB). */
   readonly taskMaxMemoryMb?: number;
   readonly logger?: WorkerLogger;
+  /**
+   * WEIR_SECRET_KEY: opens the connections stored in PostgreSQL for ctx.connection. Without it,
+   * only connections from the environment (WEIR_CONN_<ID>) can be read.
+   */
+  readonly secretKey: string | undefined;
+  /** Where WEIR_VAR_<KEY> and WEIR_CONN_<ID> are read (default: this process's environment). */
+  readonly env?: NodeJS.ProcessEnv;
   /** Every log line of every try, as it is written. */
   readonly onTaskLog?: (claimed: ClaimedTry, level: string, message: string) => void;
 }
@@ -53,6 +62,16 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
   const logger = options.logger ?? silentLogger;
   let accepting = true;
   const mode = options.executor ?? 'process';
+  // One masker for the worker, as Airflow's is per process: a secret one try learned stays hidden
+  // in every later line, whichever try prints it.
+  const secrets: TaskSecrets = {
+    masker: new SecretMasker(),
+    lookups: new TaskLookups({
+      db: options.engine.db,
+      box: connectionBox(options.secretKey),
+      ...(options.env ? { env: options.env } : {}),
+    }),
+  };
   // In-loop executors share the worker's one module cache; each process has its own.
   const inLoopFunctions = mode === 'in-loop' ? new DagFunctions() : undefined;
   const createExecutor = (): Executor =>
@@ -60,7 +79,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       ? new InLoopExecutor(inLoopFunctions)
       : new ProcessExecutor({
           ...(options.taskMaxMemoryMb ? { maxMemoryMb: options.taskMaxMemoryMb } : {}),
-          strayLine: (stream, line) => logger.info({ stream }, line),
+          strayLine: (stream, line) => logger.info({ stream }, secrets.masker.mask(line)),
         });
   const executors = new ExecutorPool(options.concurrency, createExecutor);
   // Every executor starts now and stays warm: a try never waits for a process to start.
@@ -77,6 +96,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     queues: new Set(options.queues),
     accepting: () => accepting,
     logger,
+    secrets,
     ...(options.onTaskLog ? { onTaskLog: options.onTaskLog } : {}),
   };
   const workers: TaskWorkerHandle[] = options.queues.map((queue) =>
@@ -94,7 +114,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
       prefix: options.prefix,
       queue: CALLBACK_QUEUE,
       concurrency: CALLBACK_CONCURRENCY,
-      process: (data) => runDagCallback(options.engine, executors, data, logger),
+      process: (data) => runDagCallback(options.engine, executors, data, logger, secrets),
     }),
   );
   const watch = watchTries({

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, envSchema, parseConfig } from './index.ts';
+import { ConfigError, envSchema, parseConfig, requireSecretKey, SECRET_KEY_PLACEHOLDER } from './index.ts';
 
 describe('parseConfig', () => {
   it('applies defaults when nothing is set', () => {
@@ -61,6 +61,25 @@ describe('parseConfig', () => {
   it('never echoes a secret or a URL password in the error', () => {
     expect(() => parseConfig({ WEIR_SECRET_KEY: 'hunter2' })).toThrow(/^(?!.*hunter2).*WEIR_SECRET_KEY/);
     expect(() => parseConfig({ DATABASE_URL: 'mysql://u:topsecret@h/db' })).toThrow(/DATABASE_URL.*\*\*\*/);
+  });
+
+  it('refuses the docker-compose placeholder key, and requires a key where a component needs one', () => {
+    expect(() => parseConfig({ WEIR_SECRET_KEY: SECRET_KEY_PLACEHOLDER })).toThrow(
+      /^invalid configuration: WEIR_SECRET_KEY is the placeholder from docker-compose.yml: set it to a random value/,
+    );
+    const key = 'k'.repeat(32);
+    expect(requireSecretKey(parseConfig({ WEIR_SECRET_KEY: key }), 'worker')).toBe(key);
+    let error: unknown;
+    try {
+      requireSecretKey(parseConfig({}), 'worker');
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(
+      /^invalid configuration: WEIR_SECRET_KEY is not set, and the worker needs it/,
+    );
+    expect((error as Error).message).not.toContain('\n');
   });
 
   it('README documents every variable', () => {

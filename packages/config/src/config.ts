@@ -22,6 +22,14 @@ const bool = z
 const nonEmpty = z.string().min(1, { message: 'must not be empty' });
 
 /**
+ * The value docker-compose.yml falls back to when WEIR_SECRET_KEY is not set. It is refused, not
+ * used: a key everyone knows protects nothing.
+ */
+export const SECRET_KEY_PLACEHOLDER = 'change-me-to-a-long-random-string-of-32-chars-or-more';
+const HOW_TO_SET_KEY =
+  'set it to a random value of 32+ characters (for example `openssl rand -hex 32`), the same on every Weir process';
+
+/**
  * Every environment variable Weir reads. README.md's configuration table lists the same set;
  * `config.test.ts` checks that they agree.
  */
@@ -63,7 +71,13 @@ export const envSchema = z.object({
     )
     .pipe(z.array(z.email({ message: 'must be a comma-separated list of email addresses' })))
     .optional(),
-  WEIR_SECRET_KEY: z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
+  WEIR_SECRET_KEY: z
+    .string()
+    .min(32, { message: 'must be at least 32 characters long' })
+    .refine((v) => v !== SECRET_KEY_PLACEHOLDER, {
+      message: `is the placeholder from docker-compose.yml: ${HOW_TO_SET_KEY}, in .env`,
+    })
+    .optional(),
   WEIR_WEB_HOST: nonEmpty.default('0.0.0.0'),
   WEIR_WEB_PORT: port.default(3000),
   WEIR_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -171,6 +185,19 @@ export class ConfigError extends Error {
     super(`invalid configuration: ${variable} ${problem}`);
     this.name = 'ConfigError';
   }
+}
+
+/**
+ * The secret key, for components that cannot run without it: a scheduler, worker or web server
+ * started on its own. Only `weir standalone` generates one (every process it starts shares it);
+ * a worker on another host with a key of its own could decrypt nothing.
+ */
+export function requireSecretKey(config: WeirConfig, component: string): string {
+  if (config.secretKey) return config.secretKey;
+  throw new ConfigError(
+    'WEIR_SECRET_KEY',
+    `is not set, and the ${component} needs it (it encrypts and decrypts connections): ${HOW_TO_SET_KEY}; only \`weir standalone\` generates one`,
+  );
 }
 
 /** Parses the environment. Empty strings count as unset, as in most twelve-factor tools. */

@@ -1,5 +1,13 @@
 // @weir/domain: Weir's pure scheduling rules (states, trigger rules, retries, schedules, priority,
 // DagRun state, task graph). No I/O and no clock: callers pass `now`.
+
+export {
+  type ConnectionFields,
+  ConnectionUriError,
+  connectionUri,
+  parseConnectionUri,
+  withUri,
+} from './connection-uri.ts';
 export {
   type DagRunDecision,
   type DagRunTask,

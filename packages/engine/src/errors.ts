@@ -3,6 +3,10 @@ export type EngineErrorCode =
   | 'ASSET_NOT_FOUND'
   | 'BACKFILL_FINISHED'
   | 'BACKFILL_NOT_FOUND'
+  | 'CONNECTION_NOT_FOUND'
+  | 'INVALID_CONNECTION'
+  | 'INVALID_VARIABLE'
+  | 'NO_SECRET_KEY'
   | 'DAG_NOT_FOUND'
   | 'DAG_INACTIVE'
   | 'INVALID_CONF'
@@ -10,6 +14,7 @@ export type EngineErrorCode =
   | 'RUN_EXISTS'
   | 'RUN_NOT_FOUND'
   | 'TASK_NOT_FOUND'
+  | 'VARIABLE_NOT_FOUND'
   | 'XCOM_TOO_LARGE';
 
 export class EngineError extends Error {

@@ -14,6 +14,12 @@ export {
 } from './backfill.ts';
 export { type Clock, systemClock } from './clock.ts';
 export { resolveConf } from './conf.ts';
+export {
+  assertConnectionFields,
+  ConnectionStore,
+  type ConnectionSummary,
+  connectionBox,
+} from './connections.ts';
 export { type CatalogDag, DagCatalog } from './dag-catalog.ts';
 export {
   type CreatedRun,
@@ -59,6 +65,13 @@ export {
   SENSOR_POKES_KEY,
   wakeDueReschedules,
 } from './sensors.ts';
+export {
+  envName,
+  parseEnvValue,
+  TaskLookups,
+  type TaskLookupsDeps,
+  type VariableLookup,
+} from './task-lookups.ts';
 export { expandSources, expansionOf, mappedArgumentsAt, OutputCache, taskOutputs } from './task-outputs.ts';
 export {
   type ClaimedTry,
@@ -87,3 +100,12 @@ export {
 export { nextScheduledRunsOf } from './read-model/next-runs.ts';
 export { getTaskInstance, listTaskInstances, type TaskInstanceView } from './read-model/task-instances.ts';
 export { getTry, readTaskLog, type TaskLogLine, type TryView } from './read-model/task-logs.ts';
+export {
+  assertVariableKey,
+  deleteVariable,
+  getVariable,
+  importVariables,
+  listVariables,
+  type StoredVariable,
+  setVariable,
+} from './variables.ts';

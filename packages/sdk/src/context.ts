@@ -1,5 +1,7 @@
+// Owns what a running task sees: its run's dates, params, logger and cancellation signal, the
+// variables, connections and masking of ContextLookups, and its assets (outlets, triggering events).
 import type { Asset } from './asset.ts';
-// Owns what a running task sees: its run's dates, params, logger and cancellation signal.
+import type { ContextLookups } from './lookups.ts';
 
 export interface TaskLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -8,7 +10,7 @@ export interface TaskLogger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
-export interface TaskContext<P = Record<string, unknown>> {
+export interface TaskContext<P = Record<string, unknown>> extends ContextLookups {
   readonly dagId: string;
   readonly runId: string;
   readonly taskId: string;
@@ -60,7 +62,7 @@ export interface CallbackContext<P = Record<string, unknown>> extends TaskContex
   readonly error: { readonly message: string; readonly stack?: string } | null;
 }
 
-export interface DagRunContext<P = Record<string, unknown>> {
+export interface DagRunContext<P = Record<string, unknown>> extends ContextLookups {
   readonly dagId: string;
   readonly runId: string;
   readonly logicalDate: Date;

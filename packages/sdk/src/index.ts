@@ -64,6 +64,18 @@ export {
   type ThrownOutcome,
 } from './errors.ts';
 export {
+  type Connection,
+  type ContextLookups,
+  contextLookups,
+  type JsonValue,
+  LookupError,
+  type LookupErrorCode,
+  type LookupSource,
+  lookupsFrom,
+  type VariableOptions,
+  type VariableSchemaOptions,
+} from './lookups.ts';
+export {
   decodeOutput,
   decodeOutputText,
   type EncodedOutput,

@@ -5,20 +5,30 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const weirBin = fileURLToPath(new URL('../../../apps/cli/bin/weir.mjs', import.meta.url));
 
+/**
+ * The WEIR_SECRET_KEY test processes run with unless a test sets its own (an empty string
+ * unsets it): scheduler, worker and web refuse to start without one.
+ */
+export const TEST_SECRET_KEY = 'weir-test-secret-key-0123456789abcdef';
+
 export interface WeirResult {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Runs `weir …args` to completion with `env` added to a clean copy of this environment. */
+/**
+ * Runs `weir …args` to completion with `env` added to a clean copy of this environment; `input`,
+ * when given, is written to its stdin (which is then closed).
+ */
 export function runWeir(
   args: readonly string[],
   env: NodeJS.ProcessEnv = {},
   timeoutMs = 120_000,
+  input?: string,
 ): Promise<WeirResult> {
   return new Promise((resolve) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [weirBin, ...args],
       { env: weirEnv(env), timeout: timeoutMs, cwd: repoRoot },
@@ -27,6 +37,7 @@ export function runWeir(
         resolve({ code, stdout, stderr });
       },
     );
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
@@ -52,12 +63,13 @@ export function startWeir(
 
 /**
  * The parent's environment without Weir's variables, so a developer's .env cannot leak in. Test
- * DAGs run as soon as they are parsed unless a test sets WEIR_DAGS_PAUSED_AT_CREATION itself.
+ * DAGs run as soon as they are parsed unless a test sets WEIR_DAGS_PAUSED_AT_CREATION itself,
+ * and processes share TEST_SECRET_KEY unless a test sets WEIR_SECRET_KEY.
  */
 function weirEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (!/^(DATABASE_URL|REDIS_URL|WEIR_|S3_|SLACK_|PAGERDUTY_|SMTP_|ALERT_)/.test(key)) env[key] = value;
   }
-  return { ...env, WEIR_DAGS_PAUSED_AT_CREATION: 'false', ...extra };
+  return { ...env, WEIR_DAGS_PAUSED_AT_CREATION: 'false', WEIR_SECRET_KEY: TEST_SECRET_KEY, ...extra };
 }

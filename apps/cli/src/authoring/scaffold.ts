@@ -78,7 +78,7 @@ const EXAMPLE_TEST = `// Runs with \`npm test\` (node --test; nothing to install
 // functions return what they should.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { serializeDag, type TaskContext } from '@weir/sdk';
+import { lookupsFrom, serializeDag, type TaskContext } from '@weir/sdk';
 import hello from './${EXAMPLE_DAG_ID}.ts';
 
 function context(taskId: string, mapIndex = -1): TaskContext {
@@ -97,6 +97,8 @@ function context(taskId: string, mapIndex = -1): TaskContext {
     params: { greeting: 'hi' },
     log,
     signal: new AbortController().signal,
+    // ctx.variable / ctx.connection answer from these values here.
+    ...lookupsFrom({ variables: {} }),
   };
 }
 

@@ -1,5 +1,5 @@
 // Owns `weir scheduler`, `weir worker` and `weir dag-processor`: the long-running components.
-import { createLogger, loadConfig } from '@weir/config';
+import { createLogger, loadConfig, requireSecretKey } from '@weir/config';
 import { DagProcessor, runDagProcessorLoop, runSchedulerLoop } from '@weir/scheduler';
 import { startWorker } from '@weir/worker';
 import type { Command } from 'commander';
@@ -14,6 +14,7 @@ export function registerComponentCommands(program: Command): void {
     .option('--no-dag-processor', 'do not parse DAG files here (run `weir dag-processor` separately)')
     .action(async (opts: { dagProcessor: boolean }) => {
       const config = loadConfig();
+      requireSecretKey(config, 'scheduler');
       const logger = createLogger('scheduler', config.logLevel);
       const runtime = await openRuntime(config);
       // As in Airflow 2, the scheduler runs the dag processor unless told not to; DAG files are
@@ -75,6 +76,7 @@ export function registerComponentCommands(program: Command): void {
     )
     .action(async (opts: { queues?: string; concurrency?: string }) => {
       const config = loadConfig();
+      const secretKey = requireSecretKey(config, 'worker');
       const logger = createLogger('worker', config.logLevel);
       const queues = opts.queues
         ? opts.queues
@@ -99,6 +101,7 @@ export function registerComponentCommands(program: Command): void {
         executor: config.worker.executor,
         ...(config.worker.taskMaxMemoryMb ? { taskMaxMemoryMb: config.worker.taskMaxMemoryMb } : {}),
         logger,
+        secretKey,
       });
       logger.info({ queues, concurrency, executor: config.worker.executor }, 'worker started');
       const signal = await untilSignal();

@@ -9,6 +9,7 @@ import { startWorker } from '@weir/worker';
 import { CliError } from '../errors.ts';
 import { resolveFromCwd } from '../paths.ts';
 import { openRuntime } from '../runtime.ts';
+import { resolveSecretKey } from '../secret-key.ts';
 
 export interface DagTestRequest {
   readonly dagId: string;
@@ -64,6 +65,7 @@ export async function testDag(config: WeirConfig, request: DagTestRequest): Prom
       shutdownGraceMs: 5_000,
       executor: config.worker.executor,
       ...(config.worker.taskMaxMemoryMb ? { taskMaxMemoryMb: config.worker.taskMaxMemoryMb } : {}),
+      secretKey: resolveSecretKey(config),
       // Each task's log lines as they happen, prefixed by the task (and map index, try).
       onTaskLog: (claimed, level, message) => {
         const who = `${claimed.taskId}${claimed.mapIndex >= 0 ? `[${claimed.mapIndex}]` : ''}#${claimed.tryNumber}`;

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createEmptyDatabase, createTestRedis, freePort, runWeir, startWeir } from '@weir/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -23,7 +26,11 @@ describe('weir standalone', () => {
   it('migrates, serves /api/health, refuses a second start on the same port, and stops on SIGINT', async () => {
     const port = await freePort();
     const redis = createTestRedis();
+    // No WEIR_SECRET_KEY: standalone generates one in WEIR_HOME and gives it to every component.
+    const home = mkdtempSync(join(tmpdir(), 'weir-home-'));
     const env = {
+      WEIR_SECRET_KEY: '',
+      WEIR_HOME: home,
       DATABASE_URL: database.url,
       REDIS_URL: redis.url,
       WEIR_QUEUE_PREFIX: redis.prefix,
@@ -42,6 +49,11 @@ describe('weir standalone', () => {
       }, 'the health endpoint');
       expect(health).toMatchObject({ status: 'ok', database: { ok: true }, redis: { ok: true } });
       expect(weir.output()).toMatch(/weir \| applied migrations: \d{14}_init/);
+      expect(weir.output()).toContain(`weir | WEIR_SECRET_KEY is unset: generated one in ${home}/secret-key`);
+      const key = readFileSync(join(home, 'secret-key'), 'utf8').trim();
+      expect(key.length).toBeGreaterThanOrEqual(32);
+      expect(statSync(join(home, 'secret-key')).mode & 0o777).toBe(0o600);
+      expect(weir.output()).not.toContain(key);
       expect(weir.output()).toMatch(/^web +\| /m);
       await eventually(
         async () => /^scheduler +\| .*scheduler started/m.test(weir.output()) || undefined,
@@ -64,5 +76,6 @@ describe('weir standalone', () => {
     expect(weir.output()).toContain('weir | stopped');
     await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
     await redis.cleanup();
+    rmSync(home, { recursive: true, force: true });
   }, 300_000);
 });

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { installRoot, paths, resolveFromCwd } from '../paths.ts';
 import { assertPortFree } from '../process/port-check.ts';
 import { type ComponentSpec, Supervisor } from '../process/supervisor.ts';
+import { secretKeyFile, standaloneSecretKey } from '../secret-key.ts';
 import { checkConfiguredDatabase, checkConfiguredRedis } from '../services/connect.ts';
 import {
   findLocalPostgres,
@@ -59,7 +60,17 @@ export function registerStandaloneCommand(program: Command): void {
             : 'database schema is up to date',
         );
 
-        const env = { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, WEIR_HOME: home };
+        const secret = standaloneSecretKey(config, home);
+        if (secret.source !== 'environment')
+          say(
+            `WEIR_SECRET_KEY is unset: ${secret.source === 'generated' ? 'generated one in' : 'using the one in'} ${secretKeyFile(home)} (stored connections are encrypted with it; keep it)`,
+          );
+        const env = {
+          DATABASE_URL: databaseUrl,
+          REDIS_URL: redisUrl,
+          WEIR_HOME: home,
+          WEIR_SECRET_KEY: secret.key,
+        };
         const weir = (name: string, ...args: string[]): ComponentSpec => ({
           name,
           command: process.execPath,

@@ -13,6 +13,7 @@ import {
   type TaskContext,
   type TaskDefinition,
 } from '@weir/sdk';
+import { inProcessLookups, type TaskSecrets } from '@weir/worker';
 import { CliError } from '../errors.ts';
 
 export interface TaskTestOptions {
@@ -25,6 +26,8 @@ export interface TaskTestOptions {
   readonly inputs?: string;
   readonly mapIndex?: string;
   readonly args?: string;
+  /** Where ctx.variable and ctx.connection are answered, and the masker for every line printed. */
+  readonly secrets: TaskSecrets;
 }
 
 /** Runs the task and returns its output; every mistake in the options is a one-line CliError. */
@@ -59,8 +62,9 @@ export async function testTask(opts: TaskTestOptions): Promise<unknown> {
   } else if (opts.mapIndex !== undefined || opts.args !== undefined) {
     throw new CliError(`task "${task.taskId}" is not mapped: --map-index and --args apply to d.map tasks`, 2);
   }
+  const { masker } = opts.secrets;
   const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
-    process.stderr.write(`[${level}] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
+    process.stderr.write(masker.mask(`[${level}] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`));
   const ctx: TaskContext = {
     dagId: opts.dagId,
     runId: `tasks_test__${logicalDate.toISOString()}`,
@@ -82,13 +86,14 @@ export async function testTask(opts: TaskTestOptions): Promise<unknown> {
         ),
     },
     triggeringAssetEvents: [],
+    ...inProcessLookups(opts.secrets),
   };
   try {
     return await task.fn(ctx, ...args);
   } catch (error) {
     // The task's own failure: its stack is what the author needs.
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    throw new CliError(`task "${task.taskId}" of DAG "${opts.dagId}" failed: ${detail}`);
+    throw new CliError(masker.mask(`task "${task.taskId}" of DAG "${opts.dagId}" failed: ${detail}`));
   }
 }
 

@@ -1,7 +1,12 @@
 // Owns `weir tasks …` that work on one task alone: `tasks test` (see tasks-test.ts).
 import { loadConfig } from '@weir/config';
+import { createDb, type Db } from '@weir/db';
+import { connectionBox, TaskLookups } from '@weir/engine';
+import { SecretMasker } from '@weir/secrets';
 import type { Command } from 'commander';
 import { resolveFromCwd } from '../paths.ts';
+import { resolveSecretKey } from '../secret-key.ts';
+import { requireDatabase } from '../services/connect.ts';
 import { parseConf } from './dags.ts';
 import { testTask } from './tasks-test.ts';
 
@@ -40,6 +45,18 @@ export function registerTasksCommands(program: Command): void {
         },
       ) => {
         const config = loadConfig();
+        // PostgreSQL is opened only when the task looks up a variable or connection there.
+        let db: Db | undefined;
+        const secrets = {
+          masker: new SecretMasker(),
+          lookups: new TaskLookups({
+            db: async () => {
+              db = createDb(await requireDatabase(config));
+              return db;
+            },
+            box: connectionBox(resolveSecretKey(config)),
+          }),
+        };
         const output = await testTask({
           dagId,
           taskId,
@@ -49,8 +66,9 @@ export function registerTasksCommands(program: Command): void {
           inputs: opts.inputs,
           mapIndex: opts.mapIndex,
           args: opts.args,
-        });
-        process.stdout.write(`${JSON.stringify(output ?? null)}\n`);
+          secrets,
+        }).finally(() => db?.$disconnect());
+        process.stdout.write(`${secrets.masker.mask(JSON.stringify(output ?? null))}\n`);
       },
     );
 }

@@ -1,6 +1,6 @@
 // Owns `weir web`: serves the Next.js UI and REST API, building it first when its sources changed.
 import { spawn } from 'node:child_process';
-import { loadConfig } from '@weir/config';
+import { loadConfig, requireSecretKey } from '@weir/config';
 import type { Command } from 'commander';
 import { paths } from '../paths.ts';
 import { assertPortFree } from '../process/port-check.ts';
@@ -15,6 +15,7 @@ export function registerWebCommand(program: Command): void {
     .option('-p, --port <port>', 'port (default WEIR_WEB_PORT or 3000)')
     .action(async (opts: { dev?: boolean; port?: string }) => {
       const config = loadConfig();
+      requireSecretKey(config, 'web server');
       const port = opts.port ? Number(opts.port) : config.web.port;
       await assertPortFree(port, config.web.host);
       const databaseUrl = await requireDatabase(config);

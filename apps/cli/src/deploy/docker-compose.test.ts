@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SECRET_KEY_PLACEHOLDER } from '@weir/config';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -290,8 +291,12 @@ describe('docker-compose.yml', () => {
         found.push(`${name}: WEIR_LAKE_URL is "${env.WEIR_LAKE_URL ?? 'unset'}", expected s3://weir-lake/`);
       if (host('S3_ENDPOINT') !== 'minio')
         found.push(`${name}: S3_ENDPOINT host is ${host('S3_ENDPOINT')}, expected minio`);
-      if (withDefaults(env.WEIR_SECRET_KEY ?? '').length < 32)
-        found.push(`${name}: WEIR_SECRET_KEY (or its default) must be at least 32 characters`);
+      // Its default is the placeholder the config refuses, so a compose stack never runs on a
+      // key everyone knows: the processes exit asking for one in .env.
+      if (env.WEIR_SECRET_KEY !== `\${WEIR_SECRET_KEY:-${SECRET_KEY_PLACEHOLDER}}`)
+        found.push(
+          `${name}: WEIR_SECRET_KEY must be \${WEIR_SECRET_KEY:-${SECRET_KEY_PLACEHOLDER}} (the placeholder @weir/config refuses)`,
+        );
       return found;
     });
     expect(problems, 'service environment').toEqual([]);

@@ -12,6 +12,7 @@ import {
   createTestDatabase,
   createTestRedis,
   startWeir,
+  TEST_SECRET_KEY,
   type TestDatabase,
   type TestRedis,
 } from '@weir/testing';
@@ -49,6 +50,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     // Each slot is an executor process started with the worker; tests that need more say so.
     WEIR_WORKER_CONCURRENCY: '4',
     WEIR_LOG_LEVEL: 'warn',
+    // Scheduler and worker refuse to start without a key (they decrypt connections).
+    WEIR_SECRET_KEY: TEST_SECRET_KEY,
     // Tests' DAGs run as soon as they are parsed; tests of pausing at creation set it.
     WEIR_DAGS_PAUSED_AT_CREATION: 'false',
     ...env,

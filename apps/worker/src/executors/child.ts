@@ -2,16 +2,52 @@
 // answers with log lines and the result. Whatever the code prints goes to this process's
 // stdout and stderr, which the worker reads into the try's log. When the worker goes away (its
 // IPC channel closes), this process ends: user code never outlives its worker's interest.
+// Secrets this process learns (lookup replies, ctx.mask) are masked in what it writes to stdout
+// and stderr before the bytes leave it; the worker masks every line again as it reads them.
 import type { TaskLogger } from '@weir/sdk';
+import { SecretMasker } from '@weir/secrets';
 import { DagFunctions } from '../dag-functions.ts';
 import { invoke } from './invoke.ts';
-import { END_MARK, type ExecutorToWorker, type WorkerToExecutor } from './protocol.ts';
+import { lookupClient } from './lookup-client.ts';
+import { END_MARK, type ExecutorToWorker, type LookupReply, type WorkerToExecutor } from './protocol.ts';
 
 process.setSourceMapsEnabled(true);
 const functions = new DagFunctions();
 const running = new Map<number, AbortController>();
+const masker = new SecretMasker();
+const replies = new Map<number, (reply: LookupReply) => void>();
+let nextRequestId = 1;
 
 const send = (message: ExecutorToWorker) => process.send?.(message);
+
+maskWrites(process.stdout);
+maskWrites(process.stderr);
+
+/** Lines the task prints pass through the masker (not what it spawns: the worker masks those). */
+function maskWrites(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (masker.size === 0) return write(chunk, ...rest);
+    if (typeof chunk === 'string') return write(masker.mask(chunk), ...rest);
+    if (chunk instanceof Uint8Array) return write(masker.mask(Buffer.from(chunk).toString('utf8')), ...rest);
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+}
+
+function lookupsFor(id: number) {
+  return lookupClient(
+    {
+      ask: (lookup) =>
+        new Promise<LookupReply>((resolve) => {
+          const requestId = nextRequestId++;
+          replies.set(requestId, resolve);
+          send({ type: 'lookup', id, requestId, lookup });
+        }),
+      mask: (value) => send({ type: 'mask', id, value }),
+    },
+    masker,
+  );
+}
 
 function loggerFor(id: number): TaskLogger {
   const line = (level: string) => (message: string, fields?: Record<string, unknown>) =>
@@ -20,13 +56,19 @@ function loggerFor(id: number): TaskLogger {
 }
 
 process.on('message', (message: WorkerToExecutor) => {
+  if (message.type === 'lookup_reply') {
+    replies.get(message.requestId)?.(message.reply);
+    replies.delete(message.requestId);
+    return;
+  }
   if (message.type === 'abort') {
     running.get(message.id)?.abort(new Error(message.reason));
     return;
   }
   const controller = new AbortController();
   running.set(message.id, controller);
-  void invoke(functions, message.invocation, loggerFor(message.id), controller.signal).then((result) => {
+  const services = { log: loggerFor(message.id), lookups: lookupsFor(message.id) };
+  void invoke(functions, message.invocation, services, controller.signal).then((result) => {
     running.delete(message.id);
     // Pipes are written synchronously on Linux: these marks follow every line printed before.
     process.stdout.write(`${END_MARK}${message.id}\n`);

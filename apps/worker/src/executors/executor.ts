@@ -1,11 +1,16 @@
 // Owns what the worker knows of an executor: something that runs one invocation at a time and
 // can be stopped. The process executor (the default) runs user code in a child process of its
 // own; the in-loop executor runs it on the worker's own loop, for trusted async-only code.
-import type { Invocation, InvocationResult } from './protocol.ts';
+import type { Invocation, InvocationResult, Lookup, LookupReply } from './protocol.ts';
 
-/** Where an invocation's log lines go: the try's log. */
-export interface LogSink {
+/**
+ * What the worker gives a running invocation: where its log lines go (the try's log), answers
+ * to its lookups (variables, connections), and the values it asks to mask.
+ */
+export interface InvocationHost {
   log(level: string, message: string, fields?: Record<string, unknown>): void;
+  lookup(lookup: Lookup): Promise<LookupReply>;
+  mask(value: string): void;
 }
 
 /** Why the worker stopped an invocation. */
@@ -22,7 +27,7 @@ export type ExecutionEnd =
   | { readonly kind: 'died'; readonly message: string };
 
 export interface Executor {
-  run(invocation: Invocation, sink: LogSink): Promise<ExecutionEnd>;
+  run(invocation: Invocation, host: InvocationHost): Promise<ExecutionEnd>;
   /** Ends the running invocation now; `run` resolves with `stopped`. No-op when idle. */
   stop(reason: StopReason): void;
   close(): Promise<void>;

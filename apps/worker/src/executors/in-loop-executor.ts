@@ -4,8 +4,9 @@
 // worker's heartbeats; what it prints is not kept. Only for trusted, async-only code.
 import type { TaskLogger } from '@weir/sdk';
 import type { DagFunctions } from '../dag-functions.ts';
-import type { ExecutionEnd, Executor, LogSink, StopReason } from './executor.ts';
+import type { ExecutionEnd, Executor, InvocationHost, StopReason } from './executor.ts';
 import { invoke } from './invoke.ts';
+import { lookupClient } from './lookup-client.ts';
 import type { Invocation } from './protocol.ts';
 
 export class InLoopExecutor implements Executor {
@@ -13,12 +14,16 @@ export class InLoopExecutor implements Executor {
 
   constructor(private readonly functions: DagFunctions) {}
 
-  run(invocation: Invocation, sink: LogSink): Promise<ExecutionEnd> {
+  run(invocation: Invocation, host: InvocationHost): Promise<ExecutionEnd> {
     const controller = new AbortController();
-    const logger = loggerOf(sink);
+    // The worker's own host masks: nothing here prints past it.
+    const services = {
+      log: loggerOf(host),
+      lookups: lookupClient({ ask: (l) => host.lookup(l), mask: (v) => host.mask(v) }),
+    };
     return new Promise<ExecutionEnd>((resolve) => {
       this.current = { controller, resolve };
-      void invoke(this.functions, invocation, logger, controller.signal).then((result) => {
+      void invoke(this.functions, invocation, services, controller.signal).then((result) => {
         if (this.current?.controller !== controller) return; // stopped meanwhile
         this.current = undefined;
         resolve({ kind: 'result', result });
@@ -39,7 +44,7 @@ export class InLoopExecutor implements Executor {
   }
 }
 
-function loggerOf(sink: LogSink): TaskLogger {
+function loggerOf(sink: InvocationHost): TaskLogger {
   return {
     debug: (m, f) => sink.log('debug', m, f),
     info: (m, f) => sink.log('info', m, f),

@@ -4,6 +4,7 @@
 // executor (or on the worker's loop in the in-loop mode).
 import {
   type CallbackContext,
+  type ContextLookups,
   type DagRunContext,
   encodeOutput,
   isPokeDone,
@@ -16,15 +17,21 @@ import {
 import type { DagFunctions } from '../dag-functions.ts';
 import type { Invocation, InvocationResult, ThrownError } from './protocol.ts';
 
+/** What the executor gives the function's context besides the invocation's own facts. */
+export interface InvocationServices {
+  readonly log: TaskLogger;
+  readonly lookups: ContextLookups;
+}
+
 export async function invoke(
   functions: DagFunctions,
   invocation: Invocation,
-  log: TaskLogger,
+  services: InvocationServices,
   signal: AbortSignal,
 ): Promise<InvocationResult> {
   const outlets = outletEvents(invocation.outlets ?? []);
   try {
-    const returned = await call(functions, invocation, log, signal, outlets.events);
+    const returned = await call(functions, invocation, services, signal, outlets.events);
     if (invocation.result === 'ignore') return { kind: 'returned' };
     if (invocation.result === 'poke' && !isPokeDone(returned)) return { kind: 'returned', done: false };
     // A branch's output is the ids it followed, as Airflow's branch pushes them.
@@ -83,14 +90,17 @@ const NOT_ASSET_TRIGGERED: Record<string, unknown> = { triggeringAssetEvents: []
 async function call(
   functions: DagFunctions,
   { fileloc, dagId, target, context, args }: Invocation,
-  log: TaskLogger,
+  { log, lookups }: InvocationServices,
   signal: AbortSignal,
   outlets: OutletEvents,
 ): Promise<unknown> {
   switch (target.kind) {
     case 'task': {
       const { task } = await functions.task(fileloc, dagId, target.taskId);
-      return task.fn({ ...NOT_ASSET_TRIGGERED, ...context, log, signal, outlets } as TaskContext, ...args);
+      return task.fn(
+        { ...NOT_ASSET_TRIGGERED, ...context, ...lookups, log, signal, outlets } as TaskContext,
+        ...args,
+      );
     }
     case 'task_callback': {
       const { task } = await functions.task(fileloc, dagId, target.taskId);
@@ -99,6 +109,7 @@ async function call(
       return (callback as (ctx: CallbackContext<unknown>) => unknown)({
         ...NOT_ASSET_TRIGGERED,
         ...context,
+        ...lookups,
         log,
         signal,
         outlets,
@@ -110,6 +121,7 @@ async function call(
       if (!callback) return undefined;
       return (callback as (ctx: DagRunContext<Record<string, unknown>>) => unknown)({
         ...context,
+        ...lookups,
         log,
       } as DagRunContext<Record<string, unknown>>);
     }

@@ -6,8 +6,16 @@
 // that invocation, with its exit code or signal and last stderr lines.
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ExecutionEnd, Executor, LogSink, StopReason } from './executor.ts';
-import { END_MARK, type ExecutorToWorker, type Invocation, type InvocationResult } from './protocol.ts';
+import type { ExecutionEnd, Executor, InvocationHost, StopReason } from './executor.ts';
+import {
+  END_MARK,
+  type ExecutorToWorker,
+  type Invocation,
+  type InvocationResult,
+  type Lookup,
+  type LookupReply,
+  type WorkerToExecutor,
+} from './protocol.ts';
 
 const ENTRY = fileURLToPath(new URL('./child-entry.mjs', import.meta.url));
 const STDERR_KEPT = 40;
@@ -24,7 +32,7 @@ export interface ProcessExecutorOptions {
 
 interface Current {
   readonly id: number;
-  readonly sink: LogSink;
+  readonly host: InvocationHost;
   readonly resolve: (end: ExecutionEnd) => void;
   /** The invocation reached the process (before that, a stop needs no kill). */
   sent: boolean;
@@ -50,11 +58,11 @@ export class ProcessExecutor implements Executor {
     await this.process().catch(() => {});
   }
 
-  run(invocation: Invocation, sink: LogSink): Promise<ExecutionEnd> {
+  run(invocation: Invocation, host: InvocationHost): Promise<ExecutionEnd> {
     if (this.current) throw new Error('an executor runs one invocation at a time');
     const id = this.nextId++;
     return new Promise<ExecutionEnd>((resolve) => {
-      const current: Current = { id, sink, resolve, sent: false, stdoutDone: false, stderrDone: false };
+      const current: Current = { id, host, resolve, sent: false, stdoutDone: false, stderrDone: false };
       this.current = current;
       this.process().then(
         (child) => {
@@ -135,7 +143,9 @@ export class ProcessExecutor implements Executor {
         }
         const current = this.current;
         if (!current || message.id !== current.id) return;
-        if (message.type === 'log') current.sink.log(message.level, message.message, message.fields);
+        if (message.type === 'log') current.host.log(message.level, message.message, message.fields);
+        else if (message.type === 'mask') current.host.mask(message.value);
+        else if (message.type === 'lookup') this.answer(child, current, message.requestId, message.lookup);
         else if (message.type === 'result') {
           current.result = message.result;
           this.maybeDone();
@@ -163,8 +173,24 @@ export class ProcessExecutor implements Executor {
       this.stderrTail.push(line);
       if (this.stderrTail.length > STDERR_KEPT) this.stderrTail.shift();
     }
-    if (current && !current.stopped) current.sink.log(stream, line);
+    if (current && !current.stopped) current.host.log(stream, line);
     else this.options.strayLine?.(stream, line);
+  }
+
+  /** Answers a lookup while its invocation still runs here; a late answer is dropped. */
+  private answer(child: ChildProcess, current: Current, requestId: number, lookup: Lookup): void {
+    void current.host
+      .lookup(lookup)
+      .catch(
+        (error: unknown): LookupReply => ({
+          kind: 'error',
+          message: String((error as Error)?.message ?? error),
+        }),
+      )
+      .then((reply) => {
+        if (this.current === current && this.child === child && child.connected)
+          child.send({ type: 'lookup_reply', requestId, reply } satisfies WorkerToExecutor, () => {});
+      });
   }
 
   private maybeDone(): void {

@@ -2,7 +2,10 @@
 // and sensor functions, callbacks) and opens no connection of Weir's own: everything the code
 // needs comes in an Invocation, and everything it says (log lines, its result) goes back as a
 // message. Messages use Node's advanced serialization (structured clone), so Dates, Maps, Sets,
-// BigInts and typed arrays cross it as themselves.
+// BigInts and typed arrays cross it as themselves. Task code's lookups (ctx.variable,
+// ctx.connection) are requests the worker answers, since only the worker talks to PostgreSQL;
+// ctx.mask tells the worker a value to hide.
+import type { Connection, JsonValue } from '@weir/sdk';
 
 /** What to call in the DAG file. */
 export type InvocationTarget =
@@ -64,10 +67,23 @@ export type InvocationResult =
   /** The output cannot be stored (a function, a socket…); the message names the path. */
   | { readonly kind: 'unstorable'; readonly message: string };
 
+/** What task code asks the worker for. */
+export type Lookup =
+  | { readonly kind: 'variable'; readonly key: string }
+  | { readonly kind: 'connection'; readonly id: string };
+
+/** The worker's answer to a Lookup. An error's message is already masked and names the key. */
+export type LookupReply =
+  | { readonly kind: 'variable'; readonly found: true; readonly value: JsonValue }
+  | { readonly kind: 'variable'; readonly found: false }
+  | { readonly kind: 'connection'; readonly connection: Connection | null }
+  | { readonly kind: 'error'; readonly message: string };
+
 export type WorkerToExecutor =
   | { readonly type: 'invoke'; readonly id: number; readonly invocation: Invocation }
   /** Fires the function's ctx.signal (before a stop that gives it a moment). */
-  | { readonly type: 'abort'; readonly id: number; readonly reason: string };
+  | { readonly type: 'abort'; readonly id: number; readonly reason: string }
+  | { readonly type: 'lookup_reply'; readonly requestId: number; readonly reply: LookupReply };
 
 export type ExecutorToWorker =
   | { readonly type: 'ready' }
@@ -78,6 +94,9 @@ export type ExecutorToWorker =
       readonly message: string;
       readonly fields?: Record<string, unknown>;
     }
+  | { readonly type: 'lookup'; readonly id: number; readonly requestId: number; readonly lookup: Lookup }
+  /** ctx.mask(value): hide it in the try's log and error from now on. */
+  | { readonly type: 'mask'; readonly id: number; readonly value: string }
   | { readonly type: 'result'; readonly id: number; readonly result: InvocationResult };
 
 /** Written to stdout and stderr after each invocation, so lines printed before it are known. */

@@ -2,6 +2,7 @@
 // timeDelta once it reaches the data interval's end plus `after`.
 import { describe, expect, it } from 'vitest';
 import type { TaskContext } from '../context.ts';
+import { lookupsFrom } from '../lookups.ts';
 import { dateTime, timeDelta } from './date-time.ts';
 
 const START = new Date('2026-03-04T00:00:00Z');
@@ -26,6 +27,7 @@ function context(
     signal: new AbortController().signal,
     outlets: { extra: () => {} },
     triggeringAssetEvents: [],
+    ...lookupsFrom(),
   };
 }
 

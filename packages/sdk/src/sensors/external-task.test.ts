@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@weir/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../context.ts';
+import { lookupsFrom } from '../lookups.ts';
 import { externalTask } from './external-task.ts';
 
 const DAY = new Date('2026-03-04T00:00:00Z');
@@ -28,6 +29,7 @@ function context(logicalDate = DAY): TaskContext & { lines: string[] } {
     signal: new AbortController().signal,
     outlets: { extra: () => {} },
     triggeringAssetEvents: [],
+    ...lookupsFrom(),
     lines,
   };
 }

@@ -9,6 +9,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { freePort, type S3ServerHandle, startS3Server } from '@weir/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../context.ts';
+import { lookupsFrom } from '../lookups.ts';
 import { lakeObject } from './lake.ts';
 
 const LAKE_ENV = [
@@ -39,6 +40,7 @@ function context(logicalDate = new Date('2026-03-04T00:00:00Z')): TaskContext & 
     signal: new AbortController().signal,
     outlets: { extra: () => {} },
     triggeringAssetEvents: [],
+    ...lookupsFrom(),
     lines,
   };
 }

@@ -5,6 +5,7 @@ import { createTestDatabase, freePort, type TestDatabase } from '@weir/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../context.ts';
+import { lookupsFrom } from '../lookups.ts';
 import { sql } from './sql.ts';
 
 function context(logicalDate = new Date('2026-03-04T00:00:00Z')): TaskContext {
@@ -24,6 +25,7 @@ function context(logicalDate = new Date('2026-03-04T00:00:00Z')): TaskContext {
     signal: new AbortController().signal,
     outlets: { extra: () => {} },
     triggeringAssetEvents: [],
+    ...lookupsFrom(),
   };
 }
 
