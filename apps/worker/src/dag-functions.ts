@@ -16,16 +16,25 @@ export class DagFunctions {
       entry.dags.catch(() => this.files.delete(fileloc));
     }
     const dag = (await entry.dags).find((d) => d.dagId === dagId);
-    if (!dag) throw new Error(`DAG file ${fileloc} no longer defines DAG "${dagId}"`);
+    if (!dag) throw new TaskGone(`DAG file ${fileloc} no longer defines DAG "${dagId}"`);
     return dag;
   }
 
   async task(fileloc: string, dagId: string, taskId: string): Promise<{ dag: Dag; task: TaskDefinition }> {
     const dag = await this.dag(fileloc, dagId);
     const task = dag.tasks.get(taskId);
-    if (!task) throw new Error(`DAG "${dagId}" in ${fileloc} no longer defines task "${taskId}"`);
+    if (!task) throw new TaskGone(`DAG "${dagId}" in ${fileloc} no longer defines task "${taskId}"`);
     return { dag, task };
   }
+}
+
+/**
+ * The task is not in its DAG file any more (changed since the try was queued): the try ends
+ * `removed`, as Airflow marks an instance whose task is gone, instead of failing.
+ */
+export class TaskGone extends Error {
+  readonly weirOutcome = 'removed';
+  override name = 'TaskGone';
 }
 
 function fileVersion(file: string): string {

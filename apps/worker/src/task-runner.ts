@@ -92,10 +92,10 @@ async function runClaimed(
     const dagEntry = await engine.catalog.get(claimed.dagId);
     const task = dagEntry?.dag.tasks.find((t) => t.taskId === claimed.taskId);
     if (!dagEntry || !task) {
-      const outcome = failed(
-        { message: `DAG "${claimed.dagId}" or its task "${claimed.taskId}" no longer exists`, stack: null },
-        false,
-      );
+      const outcome: TryOutcome = {
+        kind: 'removed',
+        reason: `DAG "${claimed.dagId}" or its task "${claimed.taskId}" no longer exists`,
+      };
       entry.running = false;
       return (await record(options, claimed, fallbackPolicy, outcome, log, cancel, started)).eager;
     }

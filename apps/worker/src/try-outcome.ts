@@ -177,6 +177,7 @@ function storedOutcome(
 }
 
 function thrownOutcome(error: ThrownError): TryOutcome {
+  if (error.weirOutcome === 'removed') return { kind: 'removed', reason: error.message };
   const thrown = classifyThrown(error);
   const plain = { message: error.message, stack: error.stack };
   switch (thrown.kind) {

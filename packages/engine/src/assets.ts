@@ -157,7 +157,7 @@ async function createAssetRunsIn(
     const condition = entry?.dag.assetSchedule;
     if (!entry || !condition) continue;
     const locked = await tx.$queryRaw<{ is_paused: boolean }[]>`
-      SELECT is_paused FROM dag WHERE dag_id = ${dagId} AND is_active FOR UPDATE`;
+      SELECT is_paused FROM dag WHERE dag_id = ${dagId} AND is_active FOR NO KEY UPDATE`;
     if (!locked[0] || (locked[0].is_paused && !options.ignorePause)) continue;
     const events = await tx.$queryRaw<{ id: number; uri: string; timestamp: Date }[]>`
       SELECT e.id, a.uri, e.timestamp

@@ -164,6 +164,8 @@ export type TryOutcome =
       assetEvents?: readonly { readonly uri: string; readonly extraJson: string }[];
     }
   | { kind: 'skipped'; reason: string }
+  /** The task is no longer in its DAG (changed since the try was queued): Airflow's `removed`. */
+  | { kind: 'removed'; reason: string }
   | {
       kind: 'failed';
       error: { message: string; stack: string | null };
@@ -177,7 +179,7 @@ export type TryOutcome =
 export type FinishResult =
   | {
       kind: 'recorded';
-      state: 'success' | 'skipped' | 'failed' | 'up_for_retry' | 'up_for_reschedule';
+      state: 'success' | 'skipped' | 'removed' | 'failed' | 'up_for_retry' | 'up_for_reschedule';
       nextRetryAt: Date | null;
       /** The instance that took over the freed slot (FinishRequest.handOver), already running. */
       successor?: ClaimedTry;
@@ -213,7 +215,7 @@ export async function finishTry(
 }
 
 interface Ending {
-  readonly state: 'success' | 'skipped' | 'failed' | 'up_for_retry';
+  readonly state: 'success' | 'skipped' | 'removed' | 'failed' | 'up_for_retry';
   readonly nextRetryAt: Date | null;
   readonly attemptOutcome: string;
   readonly error: { message: string; stack: string | null } | null;
@@ -226,6 +228,13 @@ function endingOf(request: FinishRequest): Ending {
     return { state: 'success', nextRetryAt: null, attemptOutcome: 'success', error: null };
   if (outcome.kind === 'skipped')
     return { state: 'skipped', nextRetryAt: null, attemptOutcome: 'skipped', error: null };
+  if (outcome.kind === 'removed')
+    return {
+      state: 'removed',
+      nextRetryAt: null,
+      attemptOutcome: 'cancelled',
+      error: { message: outcome.reason, stack: null },
+    };
   if (outcome.kind !== 'failed') throw new Error(`a ${outcome.kind} outcome is recorded by rescheduleTry`);
   const triesLeft = claimed.tryNumber < claimed.maxTries;
   if (outcome.retryable && triesLeft) {

@@ -6,6 +6,7 @@ import { CliError } from '../errors.ts';
 import { asCliError, withDatabase, withRuntime } from '../runtime.ts';
 import { dagsFolder, refreshDagFolder } from './dag-folder.ts';
 import { registerDagsCheckCommand } from './dags-check.ts';
+import { registerDagsVersionsCommand } from './dags-versions.ts';
 import { testDag } from './dags-test.ts';
 import { oneLine, printJson, printTable } from './output.ts';
 
@@ -14,6 +15,7 @@ export function registerDagsCommands(program: Command): void {
     .command('dags')
     .description('list, show, trigger, pause, test and delete DAGs, and read their runs');
   registerDagsCheckCommand(dags);
+  registerDagsVersionsCommand(dags);
 
   dags
     .command('list')
