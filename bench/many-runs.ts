@@ -27,6 +27,12 @@ export interface ManyRunsResult {
   readonly runs: number;
   readonly tasks_per_run: number;
   readonly trigger_concurrency: number;
+  /**
+   * Triggers PostgreSQL aborted with "deadlock detected" and the bench tried again (as an API
+   * client would on a 5xx). Expected 0: before the DAG row was locked FOR NO KEY UPDATE, nearly
+   * every concurrent trigger of one DAG deadlocked (each run's insert holds KEY SHARE on the row).
+   */
+  readonly trigger_deadlocks: number;
   readonly succeeded: number;
   readonly failed: number;
   /** The first failed run's failed tries (describeFailure), or null. */
@@ -54,7 +60,10 @@ export interface ManyRunsResult {
 
 export interface ManyRunsProgress {
   triggered: number;
+  deadlocks: number;
 }
+
+const TRIGGER_ATTEMPTS = 10;
 
 export async function measureManyRuns(
   env: BenchEnvironment,
@@ -83,7 +92,15 @@ export async function measureManyRuns(
       runs,
       concurrency,
       async (i) => {
-        await opened.engine.trigger({ dagId: PIPELINE_DAG, runId: runId(i), triggeredBy: 'bench' });
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await opened.engine.trigger({ dagId: PIPELINE_DAG, runId: runId(i), triggeredBy: 'bench' });
+            break;
+          } catch (error) {
+            if (!isDeadlock(error) || attempt === TRIGGER_ATTEMPTS) throw error;
+            progress.deadlocks++;
+          }
+        }
         progress.triggered++;
       },
       signal,
@@ -117,6 +134,7 @@ export async function measureManyRuns(
       runs,
       tasks_per_run: PIPELINE_TASKS.length,
       trigger_concurrency: concurrency,
+      trigger_deadlocks: progress.deadlocks,
       ...summary,
       wall_s: wallS,
       triggers_s: triggersS,
@@ -138,7 +156,16 @@ export async function partialManyRuns(
 ): Promise<Record<string, unknown>> {
   const counts = await runCounts(env);
   const summary = await summarize(env);
-  return { triggered: progress.triggered, ...counts, ...summary };
+  return { triggered: progress.triggered, trigger_deadlocks: progress.deadlocks, ...counts, ...summary };
+}
+
+/** PostgreSQL's 40P01, however deep the driver or engine wrapped it. */
+function isDeadlock(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (code === '40P01' || (typeof message === 'string' && message.includes('deadlock detected'))) return true;
+  }
+  return false;
 }
 
 const runId = (i: number) => `${RUN_PREFIX}${String(i).padStart(4, '0')}`;

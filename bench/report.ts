@@ -219,7 +219,7 @@ export function printTable(results: BenchResults): void {
   const partial = runs.partial as { success?: number; runs_per_s?: number | null } | undefined;
   if (partial)
     process.stdout.write(
-      `\nmany runs, before the time limit: ${partial.success ?? 0} of ${runs.runs} succeeded, ${format(partial.runs_per_s ?? null)} runs/s`,
+      `\nmany runs, when the part stopped: ${partial.success ?? 0} of ${runs.runs} succeeded, ${format(partial.runs_per_s ?? null)} runs/s`,
     );
   if (runs.runs_per_s !== null || partial)
     process.stdout.write(

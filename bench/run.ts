@@ -99,7 +99,7 @@ async function main(): Promise<number> {
   let baseThroughput: Bounded<BaselineThroughput> = notRun('throughput');
   let manyRuns: Bounded<ManyRunsResult> = notRun('runs');
   let manyPartial: Record<string, unknown> = {};
-  const manyProgress: ManyRunsProgress = { triggered: 0 };
+  const manyProgress: ManyRunsProgress = { triggered: 0, deadlocks: 0 };
   let baseFlows: Bounded<BaselineFlows> = notRun('runs');
   let parse: Bounded<ParseResult> = notRun('parse');
   let roundTrips: Bounded<RoundTrips> = notRun('hop');
