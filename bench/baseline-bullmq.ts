@@ -233,7 +233,8 @@ export async function baselineFlows(
         addConcurrency,
         async (run) => {
           state.set(run, { added: now(), done: new Map(), ready: new Map() });
-          for (const r of roots) await queue.add(r.id, { run, task: r.id }, { ...opts, jobId: `f-${run}-${r.id}` });
+          for (const r of roots)
+            await queue.add(r.id, { run, task: r.id }, { ...opts, jobId: `f-${run}-${r.id}` });
         },
         signal,
       );

@@ -77,9 +77,14 @@ export async function measureManyRuns(
   const cpu = new CpuSampler(cpuGroups(env, watch));
   try {
     // Warm-up, not counted: the executors that run it import the DAG file, the engine its catalog.
-    const warm = await opened.engine.trigger({ dagId: PIPELINE_DAG, runId: 'bench-warmup', triggeredBy: 'bench' });
+    const warm = await opened.engine.trigger({
+      dagId: PIPELINE_DAG,
+      runId: 'bench-warmup',
+      triggeredBy: 'bench',
+    });
     const warmEnd = await waitForRunEnd(env, PIPELINE_DAG, warm.runId, watch, signal);
-    if (warmEnd.state !== 'success') throw new Error(await describeFailure(env.pool, PIPELINE_DAG, warm.runId));
+    if (warmEnd.state !== 'success')
+      throw new Error(await describeFailure(env.pool, PIPELINE_DAG, warm.runId));
 
     const before = await databaseCounters(env);
     cpu.begin();
@@ -163,14 +168,17 @@ export async function partialManyRuns(
 function isDeadlock(error: unknown): boolean {
   for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     const { code, message } = e as { code?: unknown; message?: unknown };
-    if (code === '40P01' || (typeof message === 'string' && message.includes('deadlock detected'))) return true;
+    if (code === '40P01' || (typeof message === 'string' && message.includes('deadlock detected')))
+      return true;
   }
   return false;
 }
 
 const runId = (i: number) => `${RUN_PREFIX}${String(i).padStart(4, '0')}`;
 
-async function runCounts(env: BenchEnvironment): Promise<Record<'queued' | 'running' | 'success' | 'failed', number>> {
+async function runCounts(
+  env: BenchEnvironment,
+): Promise<Record<'queued' | 'running' | 'success' | 'failed', number>> {
   const rows = await env.pool.query<{ state: string; n: number }>(
     `SELECT state::text AS state, COUNT(*)::int AS n FROM dag_run
      WHERE dag_id = $1 AND starts_with(run_id, $2) GROUP BY state`,

@@ -170,7 +170,13 @@ export function printTable(results: BenchResults): void {
       '',
       null,
     ],
-    ['  trigger → first task start p99 under load, ms', runs.trigger_to_first_start_ms.p99_ms, null, '', null],
+    [
+      '  trigger → first task start p99 under load, ms',
+      runs.trigger_to_first_start_ms.p99_ms,
+      null,
+      '',
+      null,
+    ],
     [
       `parse ${parse.dags} DAG files, ms`,
       parse.full_parse_ms,

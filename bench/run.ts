@@ -129,7 +129,9 @@ async function main(): Promise<number> {
         throughput = { ok: false, reason: 'the SDK has no d.map yet (mapped tasks are being written)' };
     }
     if (parts.has('runs')) {
-      log(`baseline: raw BullMQ, ${MANY_RUNS.toLocaleString('en-US')} flows of ${PIPELINE_TASKS.length} jobs`);
+      log(
+        `baseline: raw BullMQ, ${MANY_RUNS.toLocaleString('en-US')} flows of ${PIPELINE_TASKS.length} jobs`,
+      );
       baseFlows = await withTimeout('raw BullMQ flows', 90_000, (s) =>
         baselineFlows(
           bench.redisUrl,
@@ -174,8 +176,10 @@ async function main(): Promise<number> {
       if (parts.has('throughput') && hasMap) {
         log(`throughput: ${MAP_DAG}, ${MAP_ITEMS.toLocaleString('en-US')} mapped instances`);
         throughput = ready.ok
-          ? await withTimeout('throughput', budget.timeoutFor(240_000, 130_000 + (parts.has('runs') ? 60_000 : 0)), (s) =>
-              measureThroughput(bench, watch, MAP_ITEMS, WORKER_CONCURRENCY, s, progress),
+          ? await withTimeout(
+              'throughput',
+              budget.timeoutFor(240_000, 130_000 + (parts.has('runs') ? 60_000 : 0)),
+              (s) => measureThroughput(bench, watch, MAP_ITEMS, WORKER_CONCURRENCY, s, progress),
             )
           : ready;
       }

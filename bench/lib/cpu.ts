@@ -91,7 +91,8 @@ function sample(groups: readonly CpuGroup[]): Sample {
     } else if ('command' in g) {
       for (const p of procs) if (p.command === g.command) ticks += p.ticks;
     } else {
-      for (const p of procs) if (p.command === 'postgres' && title(p.pid).includes(g.titleContains)) ticks += p.ticks;
+      for (const p of procs)
+        if (p.command === 'postgres' && title(p.pid).includes(g.titleContains)) ticks += p.ticks;
     }
     result[g.name] = ticks;
   }
