@@ -148,7 +148,7 @@ async function main(): Promise<number> {
     if (parts.has('hop') || (parts.has('throughput') && hasMap) || parts.has('runs')) {
       const dagIds = [writeChainDag(bench.dagsFolder, false), writeChainDag(bench.dagsFolder, true)];
       if (hasMap) dagIds.push(writeMapDag(bench.dagsFolder, MAP_ITEMS));
-      dagIds.push(writePipelineDag(bench.dagsFolder, MANY_RUNS));
+      if (parts.has('runs')) dagIds.push(writePipelineDag(bench.dagsFolder, MANY_RUNS));
       log(`starting weir scheduler and weir worker --concurrency ${WORKER_CONCURRENCY}`);
       const { scheduler, worker } = bench.startComponents({
         workerConcurrency: WORKER_CONCURRENCY,
