@@ -1,9 +1,11 @@
 // Raw BullMQ baselines on the same Redis, for comparing Weir with the queue it is built on:
-// a chain of 40 jobs, each added when the previous one completes, and 10,000 no-op jobs added
-// with addBulk and processed by one Worker. The bench uses BullMQ directly here (and only here)
+// a chain of 40 jobs, each added when the previous one completes; 10,000 no-op jobs added
+// with addBulk and processed by one Worker; and many small flows of the pipeline's shape, each
+// job added when its upstream jobs have completed. The bench uses BullMQ directly here (and only here)
 // on purpose: the point is to measure the queue without Weir around it.
 import { createRedis, type RedisConnection } from '@weir/queue';
 import { type ConnectionOptions, Queue, Worker } from 'bullmq';
+import { forEachConcurrently } from './lib/concurrently.ts';
 import { median, percentile } from './lib/stats.ts';
 
 export interface BaselineHop {
@@ -24,6 +26,21 @@ export interface BaselineThroughput {
   /** addBulk starting → the last job completed. */
   readonly duration_ms: number;
   readonly jobs_per_s: number;
+}
+
+export interface BaselineFlows {
+  readonly runs: number;
+  readonly jobs_per_run: number;
+  readonly concurrency: number;
+  /** Runs ÷ (the first extract job added → the last load job completed). */
+  readonly runs_per_s: number;
+  readonly duration_ms: number;
+  /** The last upstream's `completed` event → the downstream processor starting. */
+  readonly hop_p50_ms: number | null;
+  readonly hop_p99_ms: number | null;
+  /** Before the run's first job is added → its processor starting. */
+  readonly add_to_first_start_p50_ms: number | null;
+  readonly add_to_first_start_p99_ms: number | null;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -135,6 +152,104 @@ export async function baselineThroughput(
         add_bulk_ms: addBulkMs,
         duration_ms: durationMs,
         jobs_per_s: jobs / (durationMs / 1000),
+      };
+    } finally {
+      await worker.close();
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+    }
+  });
+}
+
+/**
+ * `runs` flows of `tasks` (task, upstreams), started `addConcurrency` at a time like the Weir
+ * part's triggers, processed by one Worker at `concurrency`: what the queue alone does for
+ * Weir's many-runs part.
+ */
+export async function baselineFlows(
+  redisUrl: string,
+  prefix: string,
+  tasks: readonly { readonly id: string; readonly after: readonly string[] }[],
+  runs: number,
+  concurrency: number,
+  addConcurrency: number,
+  signal: AbortSignal,
+): Promise<BaselineFlows> {
+  const downstream = new Map(tasks.map((t) => [t.id, tasks.filter((d) => d.after.includes(t.id))]));
+  const roots = tasks.filter((t) => t.after.length === 0);
+  const upstreamCount = new Map(tasks.map((t) => [t.id, t.after.length]));
+  return withConnection(redisUrl, async (connection) => {
+    const queue = new Queue('baseline-flows', { connection, prefix });
+    const opts = { removeOnComplete: true, removeOnFail: true, attempts: 1 };
+    // Per run: when it was added, upstream ends seen per task, the latest of them.
+    const state = new Map<number, { added: number; done: Map<string, number>; ready: Map<string, number> }>();
+    const hops: number[] = [];
+    const firstStarts: number[] = [];
+    let finishedRuns = 0;
+    let allDone: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      allDone = resolve;
+    });
+    const worker = new Worker(
+      'baseline-flows',
+      async (job) => {
+        const started = now();
+        const { run, task } = job.data as { run: number; task: string };
+        const s = state.get(run);
+        const ready = s?.ready.get(task);
+        if (s && ready !== undefined) hops.push(started - ready);
+        else if (s) firstStarts.push(started - s.added);
+        return undefined;
+      },
+      { connection, prefix, concurrency },
+    );
+    worker.on('completed', (job) => {
+      const ended = now();
+      const { run, task } = job.data as { run: number; task: string };
+      const s = state.get(run);
+      if (!s) return;
+      const next = downstream.get(task) ?? [];
+      if (next.length === 0) {
+        if (++finishedRuns === runs) allDone();
+        return;
+      }
+      for (const d of next) {
+        const seen = (s.done.get(d.id) ?? 0) + 1;
+        s.done.set(d.id, seen);
+        if (seen === upstreamCount.get(d.id)) {
+          s.ready.set(d.id, ended);
+          void queue.add(d.id, { run, task: d.id }, { ...opts, jobId: `f-${run}-${d.id}` });
+        }
+      }
+    });
+    try {
+      await worker.waitUntilReady();
+      const aborted = new Promise<never>((_, reject) =>
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+      );
+      const started = performance.now();
+      await forEachConcurrently(
+        runs,
+        addConcurrency,
+        async (run) => {
+          state.set(run, { added: now(), done: new Map(), ready: new Map() });
+          for (const r of roots)
+            await queue.add(r.id, { run, task: r.id }, { ...opts, jobId: `f-${run}-${r.id}` });
+        },
+        signal,
+      );
+      await Promise.race([finished, aborted]);
+      const durationMs = performance.now() - started;
+      return {
+        runs,
+        jobs_per_run: tasks.length,
+        concurrency,
+        runs_per_s: runs / (durationMs / 1000),
+        duration_ms: durationMs,
+        hop_p50_ms: percentile(hops, 50),
+        hop_p99_ms: percentile(hops, 99),
+        add_to_first_start_p50_ms: percentile(firstStarts, 50),
+        add_to_first_start_p99_ms: percentile(firstStarts, 99),
       };
     } finally {
       await worker.close();

@@ -1,11 +1,13 @@
 // Entry of `npm run bench`: starts a private environment (database, Redis prefix, DAG folders,
-// `weir scheduler` and `weir worker`), measures hop latency, throughput and definitions at
-// scale against raw BullMQ baselines, prints a table and writes results/latest.json. Every part
+// `weir scheduler` and `weir worker`), measures hop latency, throughput, many small runs at once
+// and definitions at scale against raw BullMQ baselines, prints a table and writes results/latest.json. Every part
 // is bounded in time; a part that cannot run reports null and why. Not part of `npm test`.
 import { cpus, loadavg } from 'node:os';
 import {
+  type BaselineFlows,
   type BaselineHop,
   type BaselineThroughput,
+  baselineFlows,
   baselineHop,
   baselineThroughput,
 } from './baseline-bullmq.ts';
@@ -15,15 +17,19 @@ import {
   CHAIN_DAG,
   CHAIN_LENGTH,
   MAP_DAG,
+  PIPELINE_DAG,
+  PIPELINE_TASKS,
   TIMED_CHAIN_DAG,
   writeChainDag,
   writeMapDag,
+  writePipelineDag,
 } from './lib/dag-files.ts';
 import { BenchEnvironment, benchExecutor } from './lib/environment.ts';
 import { gitDescribe, type Part, selectedParts } from './lib/run-options.ts';
 import { waitForDags } from './lib/runs.ts';
 import { ratio } from './lib/stats.ts';
 import { type Bounded, Budget, withTimeout } from './lib/timeout.ts';
+import { type ManyRunsProgress, type ManyRunsResult, measureManyRuns, partialManyRuns } from './many-runs.ts';
 import { measureParse, type ParseResult } from './parse.ts';
 import { type BenchResults, describeMachine, printTable, writeResults } from './report.ts';
 import { measureRoundTrips, type RoundTrips } from './round-trip.ts';
@@ -39,6 +45,9 @@ const HOP_RUNS = 5;
 const MAP_ITEMS = 10_000;
 const WORKER_CONCURRENCY = 50;
 const SCALE_DAGS = 1_000;
+const MANY_RUNS = 1_000;
+/** Triggers in flight at once in the many-runs part (a REST API with a pool of connections). */
+const TRIGGER_CONCURRENCY = 16;
 const RESULTS = new URL('./results/latest.json', import.meta.url);
 
 const parts = selectedParts(process.argv.slice(2));
@@ -88,6 +97,10 @@ async function main(): Promise<number> {
   let partial: Record<string, unknown> = {};
   const progress: { runId?: string } = {};
   let baseThroughput: Bounded<BaselineThroughput> = notRun('throughput');
+  let manyRuns: Bounded<ManyRunsResult> = notRun('runs');
+  let manyPartial: Record<string, unknown> = {};
+  const manyProgress: ManyRunsProgress = { triggered: 0, deadlocks: 0 };
+  let baseFlows: Bounded<BaselineFlows> = notRun('runs');
   let parse: Bounded<ParseResult> = notRun('parse');
   let roundTrips: Bounded<RoundTrips> = notRun('hop');
   let anatomy: Bounded<HopAnatomy> = notRun('hop');
@@ -115,10 +128,27 @@ async function main(): Promise<number> {
       if (!hasMap)
         throughput = { ok: false, reason: 'the SDK has no d.map yet (mapped tasks are being written)' };
     }
+    if (parts.has('runs')) {
+      log(
+        `baseline: raw BullMQ, ${MANY_RUNS.toLocaleString('en-US')} flows of ${PIPELINE_TASKS.length} jobs`,
+      );
+      baseFlows = await withTimeout('raw BullMQ flows', 90_000, (s) =>
+        baselineFlows(
+          bench.redisUrl,
+          bench.prefix,
+          PIPELINE_TASKS,
+          MANY_RUNS,
+          WORKER_CONCURRENCY,
+          TRIGGER_CONCURRENCY,
+          s,
+        ),
+      );
+    }
 
-    if (parts.has('hop') || (parts.has('throughput') && hasMap)) {
+    if (parts.has('hop') || (parts.has('throughput') && hasMap) || parts.has('runs')) {
       const dagIds = [writeChainDag(bench.dagsFolder, false), writeChainDag(bench.dagsFolder, true)];
       if (hasMap) dagIds.push(writeMapDag(bench.dagsFolder, MAP_ITEMS));
+      if (parts.has('runs')) dagIds.push(writePipelineDag(bench.dagsFolder, MANY_RUNS));
       log(`starting weir scheduler and weir worker --concurrency ${WORKER_CONCURRENCY}`);
       const { scheduler, worker } = bench.startComponents({
         workerConcurrency: WORKER_CONCURRENCY,
@@ -146,10 +176,23 @@ async function main(): Promise<number> {
       if (parts.has('throughput') && hasMap) {
         log(`throughput: ${MAP_DAG}, ${MAP_ITEMS.toLocaleString('en-US')} mapped instances`);
         throughput = ready.ok
-          ? await withTimeout('throughput', budget.timeoutFor(240_000, 130_000), (s) =>
-              measureThroughput(bench, watch, MAP_ITEMS, WORKER_CONCURRENCY, s, progress),
+          ? await withTimeout(
+              'throughput',
+              budget.timeoutFor(240_000, 130_000 + (parts.has('runs') ? 60_000 : 0)),
+              (s) => measureThroughput(bench, watch, MAP_ITEMS, WORKER_CONCURRENCY, s, progress),
             )
           : ready;
+      }
+      if (parts.has('runs')) {
+        // A timed-out throughput part leaves thousands of instances that would compete.
+        if (!throughput.ok && progress.runId) await bench.retireUnfinished();
+        log(`many runs: ${MANY_RUNS.toLocaleString('en-US')} runs of ${PIPELINE_DAG} triggered together`);
+        manyRuns = ready.ok
+          ? await withTimeout('many runs', budget.timeoutFor(180_000, 130_000), (s) =>
+              measureManyRuns(bench, watch, MANY_RUNS, TRIGGER_CONCURRENCY, s, manyProgress),
+            )
+          : ready;
+        if (!manyRuns.ok && ready.ok) manyPartial = await partialManyRuns(bench, manyProgress);
       }
       for (const p of watch) if (p.exited) extra[`${p.name}_exit`] = `${p.exited}: ${p.tail(5)}`;
       log('stopping weir processes');
@@ -181,6 +224,8 @@ async function main(): Promise<number> {
   const tpValue = throughput.ok ? throughput.value : undefined;
   const baseTpValue = baseThroughput.ok ? baseThroughput.value : undefined;
   const parseValue = parse.ok ? parse.value : undefined;
+  const manyValue = manyRuns.ok ? manyRuns.value : undefined;
+  const baseFlowsValue = baseFlows.ok ? baseFlows.value : undefined;
   const results: BenchResults = {
     machine: describeMachine(),
     at: startedAt.toISOString(),
@@ -207,6 +252,28 @@ async function main(): Promise<number> {
         ? { detail: tpValue }
         : { skipped: failure(throughput), ...(Object.keys(partial).length > 0 ? { partial } : {}) }),
       baseline: baseTpValue ?? { skipped: failure(baseThroughput) },
+    },
+    runs: {
+      runs: MANY_RUNS,
+      tasks_per_run: PIPELINE_TASKS.length,
+      runs_per_s: manyValue?.runs_per_s ?? null,
+      wall_s: manyValue?.wall_s ?? null,
+      hop_p50_ms: manyValue?.hop.p50_ms ?? null,
+      hop_p99_ms: manyValue?.hop.p99_ms ?? null,
+      trigger_to_first_start_ms: {
+        p50_ms: manyValue?.trigger_to_first_start_ms.p50_ms ?? null,
+        p99_ms: manyValue?.trigger_to_first_start_ms.p99_ms ?? null,
+      },
+      failures: manyValue ? { runs: manyValue.failed, first_error: manyValue.first_failure } : null,
+      baseline_runs_per_s: baseFlowsValue?.runs_per_s ?? null,
+      ratio: ratio(manyValue?.runs_per_s ?? null, baseFlowsValue?.runs_per_s ?? null),
+      ...(manyValue
+        ? { detail: manyValue }
+        : {
+            skipped: failure(manyRuns),
+            ...(Object.keys(manyPartial).length > 0 ? { partial: manyPartial } : {}),
+          }),
+      baseline: baseFlowsValue ?? { skipped: failure(baseFlows) },
     },
     parse: {
       dags: SCALE_DAGS,

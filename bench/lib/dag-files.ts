@@ -8,6 +8,19 @@ export const CHAIN_DAG = 'bench_chain40';
 export const TIMED_CHAIN_DAG = 'bench_chain40_timed';
 export const MAP_DAG = 'bench_map10k';
 export const MAP_TASK = 'work';
+export const PIPELINE_DAG = 'bench_pipeline5';
+
+/**
+ * The 5-task pipeline of the many-runs part, as (task, upstreams): extract → two parallel
+ * transforms → join → load. The hop measurement reads its edges from here too.
+ */
+export const PIPELINE_TASKS: readonly { readonly id: string; readonly after: readonly string[] }[] = [
+  { id: 'extract', after: [] },
+  { id: 'transform_orders', after: ['extract'] },
+  { id: 'transform_customers', after: ['extract'] },
+  { id: 'join', after: ['transform_orders', 'transform_customers'] },
+  { id: 'load', after: ['join'] },
+];
 
 /** Task ids t00…t39, in chain order. */
 export function chainTaskIds(length = CHAIN_LENGTH): string[] {
@@ -67,6 +80,40 @@ export default dag(
   writeFileSync(join(folder, `${MAP_DAG}.ts`), source);
   return MAP_DAG;
 }
+
+/**
+ * The pipeline with no-op bodies, for many runs at once: maxActiveRuns is raised to `runs` (the
+ * default, 16, would keep the rest queued) and maxActiveTasks with it (the default, 16 tasks of
+ * the DAG across all its runs, would cap the worker's 50 slots at 16).
+ */
+export function writePipelineDag(folder: string, runs: number): string {
+  const upstreams = new Set(PIPELINE_TASKS.flatMap((t) => t.after));
+  const tasks = PIPELINE_TASKS.map((t) => {
+    const options = t.after.length > 0 ? `{ after: [${t.after.map(camel).join(', ')}] }, ` : '';
+    const binding = upstreams.has(t.id) ? `const ${camel(t.id)} = ` : '';
+    return `    ${binding}d.task('${t.id}', ${options}async () => undefined);`;
+  });
+  const source = `import { dag } from '@weir/sdk';
+
+export default dag(
+  {
+    id: '${PIPELINE_DAG}',
+    schedule: null,
+    startDate: '2026-01-01',
+    catchup: false,
+    maxActiveRuns: ${runs},
+    maxActiveTasks: ${runs * PIPELINE_TASKS.length},
+  },
+  (d) => {
+${tasks.join('\n')}
+  },
+);
+`;
+  writeFileSync(join(folder, `${PIPELINE_DAG}.ts`), source);
+  return PIPELINE_DAG;
+}
+
+const camel = (id: string) => id.replace(/_(\w)/g, (_, c: string) => c.toUpperCase());
 
 /** `count` files, each a small hourly DAG (extract → transform → load) with its own id. */
 export function writeScaleDags(folder: string, count: number): string[] {

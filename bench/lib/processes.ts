@@ -79,6 +79,11 @@ export class WeirProcess {
     return count;
   }
 
+  /** Its process id (the leader of its process group), while it runs. */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** How the process ended, or null while it runs. */
   get exited(): string | null {
     return this.exit;

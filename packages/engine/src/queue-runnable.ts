@@ -59,9 +59,11 @@ export async function queueRunnable(
   const dagIds = [...dags.keys()].sort();
   const readyPools = [...new Set(active.flatMap((r) => r.ready.map((ti) => ti.pool)))];
   const backlogRuns = active.filter((r) => r.hasBacklog).map((r) => r.dagRunId);
-  // The InitPlan over the locked DAGs runs before the first pool row is read and locked.
+  // The InitPlan over the locked DAGs runs before the first pool row is read and locked. NO KEY
+  // UPDATE, as in startQueuedRunsIn: a trigger's pass runs after its run's insert, and FOR
+  // UPDATE would wait for the KEY SHARE of every other trigger's uncommitted run (a deadlock).
   const pools = await tx.$queryRaw<{ name: string; slots: number }[]>`
-    WITH locked_dags AS MATERIALIZED (SELECT dag_id FROM dag WHERE dag_id = ANY(${dagIds}::text[]) ORDER BY dag_id FOR UPDATE)
+    WITH locked_dags AS MATERIALIZED (SELECT dag_id FROM dag WHERE dag_id = ANY(${dagIds}::text[]) ORDER BY dag_id FOR NO KEY UPDATE)
     SELECT p.name, p.slots FROM pool p
     WHERE (SELECT COUNT(*) FROM locked_dags) > 0
       AND (p.name = ANY(${readyPools}::text[])

@@ -138,12 +138,16 @@ export async function startQueuedRunsIn(
   clock: Clock,
   options: { readonly dagId?: string; readonly ignorePause?: boolean } = {},
 ): Promise<number[]> {
+  // NO KEY UPDATE: a trigger has just inserted its run, whose foreign key holds KEY SHARE on
+  // this row; FOR UPDATE conflicts with the KEY SHARE of another trigger's run, and two
+  // concurrent triggers of one DAG then deadlock. NO KEY UPDATE still excludes every other
+  // locker of the row (they all take NO KEY UPDATE or stronger).
   const locked = await tx.$queryRaw<{ dag_id: string }[]>`
       SELECT dag_id FROM dag
       WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE state = 'queued')
         AND (${options.dagId ?? null}::text IS NULL OR dag_id = ${options.dagId ?? null}::text)
         AND (${options.ignorePause ?? false}::boolean OR NOT is_paused)
-      ORDER BY dag_id FOR UPDATE`;
+      ORDER BY dag_id FOR NO KEY UPDATE`;
   if (locked.length === 0) return [];
   // Read the clock once the locks are held: a start stamped before waiting for them could
   // predate the end of the run whose finish made the room.

@@ -20,6 +20,7 @@ describe('instant triggers', () => {
     h.writeDag('instant.ts', chain('instant'));
     h.writeDag('one_at_a_time.ts', chain('one_at_a_time', ', maxActiveRuns: 1', 1_500));
     h.writeDag('paused.ts', chain('paused_dag'));
+    h.writeDag('many.ts', chain('many_at_once', ', maxActiveRuns: 100'));
     await h.processor.processOnce();
     await h.engine.setPaused('paused_dag', true);
     // No scheduler: nothing ticks. Whatever runs was started by the trigger itself.
@@ -56,6 +57,16 @@ describe('instant triggers', () => {
     expect(await stateOf(third.id)).toBe('queued');
     expect(await h.waitForRun(second.id, 30_000)).toBe('success');
   }, 60_000);
+
+  // Each trigger's run insert holds KEY SHARE on the DAG row (its foreign key) while the same
+  // transaction locks that row to start runs; with FOR UPDATE, concurrent triggers deadlocked.
+  it('creates and starts every run when triggers of one DAG come at once', async () => {
+    const runs = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => h.engine.trigger({ dagId: 'many_at_once', runId: `at-once-${i}` })),
+    );
+    expect(new Set(runs.map((r) => r.runId)).size).toBe(16);
+    for (const run of runs) expect(await h.waitForRun(run.id, 30_000)).toBe('success');
+  }, 90_000);
 
   it('does not start the run of a paused DAG', async () => {
     const run = await h.engine.trigger({ dagId: 'paused_dag' });
