@@ -3,8 +3,7 @@
 // these; nothing here writes.
 import type { RawSql } from '@weir/db';
 import type { AssetEventInfo } from '@weir/sdk';
-import { type AssetEventRow, assetEventInfo } from './assets.ts';
-import { EngineError } from './errors.ts';
+import { type AssetEventRow, assetEventInfo, unknownAsset } from './assets.ts';
 
 type Sql = Pick<RawSql, '$queryRaw'>;
 
@@ -60,11 +59,7 @@ export async function listAssetEvents(
   limit = 50,
 ): Promise<(AssetEventInfo & { readonly consumedBy: readonly { dagId: string; runId: string }[] })[]> {
   const known = await sql.$queryRaw<{ id: number }[]>`SELECT id FROM asset WHERE uri = ${uri}`;
-  if (known.length === 0)
-    throw new EngineError(
-      'ASSET_NOT_FOUND',
-      `asset "${uri}" is not known: no DAG names it (weir assets list shows the known ones)`,
-    );
+  if (known.length === 0) throw unknownAsset(uri);
   const rows = await sql.$queryRaw<
     (AssetEventRow & { consumed_by: { dagId: string; runId: string }[] | null })[]
   >`

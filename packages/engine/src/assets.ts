@@ -6,7 +6,6 @@
 // events, whatever their timestamps. The run starts and queues its first tasks in the same
 // transaction, as a manual trigger does.
 import type { RawSql } from '@weir/db';
-import type { TaskJob } from '@weir/queue';
 import {
   type AssetEventInfo,
   assetConditionMet,
@@ -16,10 +15,9 @@ import {
 } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 import type { DagCatalog } from './dag-catalog.ts';
-import { insertDagRun } from './dag-runs.ts';
+import { type CreatedRun, createAndStartRun, type StartedRuns } from './dag-runs.ts';
 import { EngineError } from './errors.ts';
-import { startQueuedRunsIn } from './run-lifecycle.ts';
-import { advanceStartedRuns, type FinishedRun, type PassOptions } from './scheduling.ts';
+import type { PassOptions } from './scheduling.ts';
 
 type Sql = Pick<RawSql, '$queryRaw' | '$executeRaw'>;
 
@@ -88,13 +86,9 @@ export async function dagsWithNewAssetEvents(sql: Sql): Promise<string[]> {
   return rows.map((r) => r.dag_id);
 }
 
-/** What creating asset-triggered runs did, for the engine to hand over after the commit. */
-export interface AssetRunsOutcome {
-  readonly created: readonly { readonly id: number; readonly dagId: string; readonly runId: string }[];
-  readonly jobs: readonly TaskJob[];
-  readonly finished: readonly FinishedRun[];
-  /** Older queued runs that started with them: the caller schedules them. */
-  readonly alsoStarted: readonly number[];
+/** The asset-triggered runs created, and what their transactions left to hand over. */
+export interface AssetRunsOutcome extends StartedRuns {
+  readonly created: readonly CreatedRun[];
 }
 
 /**
@@ -133,11 +127,7 @@ export async function touchAsset(
       SELECT id, ${JSON.stringify(extra)}::jsonb, ${clock()}::timestamp FROM asset WHERE uri = ${uri}
       RETURNING id, timestamp`;
     const row = rows[0];
-    if (!row)
-      throw new EngineError(
-        'ASSET_NOT_FOUND',
-        `asset "${uri}" is not known: no DAG names it (weir assets list shows the known ones)`,
-      );
+    if (!row) throw unknownAsset(uri);
     const runs = await createAssetRunsIn(tx, catalog, clock, await consumersOf(tx, [uri]), options);
     return { event: { id: row.id, uri, timestamp: row.timestamp }, runs };
   });
@@ -169,16 +159,24 @@ async function createAssetRunsIn(
       b.timestamp > a.timestamp || (+b.timestamp === +a.timestamp && b.id > a.id) ? b : a;
     const newest = events.reduce(later);
     const oldest = events.reduce((a, b) => (b.timestamp < a.timestamp ? b : a));
-    const created = await insertDagRun(tx, entry.dag, entry.hash, {
-      runType: 'asset_triggered',
-      logicalDate: newest.timestamp,
-      dataInterval: { start: oldest.timestamp, end: newest.timestamp },
-      conf: {},
-      triggeredBy: 'asset',
-      // The newest event's id makes the run id unique where timestamps are not.
-      runId: `${RUN_PREFIX}${newest.timestamp.toISOString().replace('Z', '+00:00')}__${newest.id}`,
-    });
-    if (!created) throw new Error(`the asset-triggered run for event ${newest.id} of DAG "${dagId}" exists`);
+    const one = await createAndStartRun(
+      tx,
+      catalog,
+      clock,
+      entry,
+      {
+        runType: 'asset_triggered',
+        logicalDate: newest.timestamp,
+        dataInterval: { start: oldest.timestamp, end: newest.timestamp },
+        conf: {},
+        triggeredBy: 'asset',
+        // The newest event's id makes the run id unique where timestamps are not.
+        runId: `${RUN_PREFIX}${newest.timestamp.toISOString().replace('Z', '+00:00')}__${newest.id}`,
+      },
+      options,
+    );
+    if (!one) throw new Error(`the asset-triggered run for event ${newest.id} of DAG "${dagId}" exists`);
+    const { created, ...started } = one;
     const eventIds = events.map((e) => e.id);
     await tx.$executeRaw`
       INSERT INTO dag_run_asset_event (dag_run_id, asset_event_id) SELECT ${created.id}, unnest(${eventIds}::int[])`;
@@ -186,10 +184,7 @@ async function createAssetRunsIn(
       UPDATE dag_schedule_asset s SET consumed_event_id = m.newest
       FROM (SELECT asset_id, MAX(id) AS newest FROM asset_event WHERE id = ANY(${eventIds}::int[]) GROUP BY asset_id) m
       WHERE s.dag_id = ${dagId} AND s.asset_id = m.asset_id`;
-    const started = await startQueuedRunsIn(tx, clock, { dagId, ignorePause: options.ignorePause ?? false });
-    const own = started.includes(created.id) ? [created.id] : [];
-    const pass = await advanceStartedRuns(tx, catalog, own, clock(), options);
-    outcomes.push({ created: [created], ...pass, alsoStarted: started.filter((id) => id !== created.id) });
+    outcomes.push({ created: [created], ...started });
   }
   return mergeOutcomes(outcomes);
 }
@@ -201,6 +196,13 @@ function mergeOutcomes(outcomes: readonly AssetRunsOutcome[]): AssetRunsOutcome 
     finished: outcomes.flatMap((o) => o.finished),
     alsoStarted: outcomes.flatMap((o) => o.alsoStarted),
   };
+}
+
+export function unknownAsset(uri: string): EngineError {
+  return new EngineError(
+    'ASSET_NOT_FOUND',
+    `asset "${uri}" is not known: no DAG names it (weir assets list shows the known ones)`,
+  );
 }
 
 /** The events an asset-triggered run consumed, oldest first. */

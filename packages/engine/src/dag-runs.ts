@@ -3,7 +3,7 @@
 import type { RawSql } from '@weir/db';
 import type { TaskJob } from '@weir/queue';
 import { type DataInterval, effectivePriorityWeights, manualRunInterval } from '@weir/domain';
-import type { SerializedDag } from '@weir/sdk';
+import type { SerializedDag, SerializedTask } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 import { resolveConf } from './conf.ts';
 import type { DagCatalog } from './dag-catalog.ts';
@@ -78,9 +78,7 @@ export async function insertDagRuns(tx: Statements, planned: readonly PlannedRun
   const dagOf = new Map(planned.map((p) => [p.dag.dagId, p.dag]));
   const rows = inserted.flatMap((run) => {
     const dag = dagOf.get(run.dagId);
-    if (!dag) return [];
-    const weights = effectivePriorityWeights(dag.tasks);
-    return dag.tasks.map((task) => ({ run, task, weight: weights.get(task.taskId) ?? task.priorityWeight }));
+    return dag ? weightedTasks(dag).map((t) => ({ run, ...t })) : [];
   });
   if (rows.length > 0) {
     const of = <T>(pick: (r: (typeof rows)[number]) => T) => rows.map(pick);
@@ -96,6 +94,12 @@ export async function insertDagRuns(tx: Statements, planned: readonly PlannedRun
   return inserted;
 }
 
+/** A DAG's tasks with the effective priority weight their instances get. */
+export function weightedTasks(dag: SerializedDag): { task: SerializedTask; weight: number }[] {
+  const weights = effectivePriorityWeights(dag.tasks);
+  return dag.tasks.map((task) => ({ task, weight: weights.get(task.taskId) ?? task.priorityWeight }));
+}
+
 export interface TriggerRequest {
   readonly dagId: string;
   readonly conf?: Record<string, unknown>;
@@ -109,20 +113,51 @@ export interface TriggeredRun extends CreatedRun {
   readonly dagPaused: boolean;
 }
 
-/** A manual run, what its transaction queued, and other runs of the DAG it let start. */
-export interface TriggerOutcome {
-  readonly run: TriggeredRun;
+/**
+ * What a transaction that created runs and started them left to hand over once it commits:
+ * their first tries for workers, runs a pass finished, and older queued runs of the same DAGs
+ * that started with them (the caller schedules those).
+ */
+export interface StartedRuns {
   readonly jobs: readonly TaskJob[];
   readonly finished: readonly FinishedRun[];
-  /** Older queued runs of the DAG that started with it: the caller schedules them. */
   readonly alsoStarted: readonly number[];
+}
+
+/** A manual run, and what its transaction left to hand over. */
+export interface TriggerOutcome extends StartedRuns {
+  readonly run: TriggeredRun;
+}
+
+/**
+ * Inserts the run and, in the caller's transaction, starts it when its DAG has room
+ * (maxActiveRuns, not paused) and decides its first tasks: what a trigger and an asset event do,
+ * so the first tries are queued at once instead of at the scheduler's next tick. Undefined when
+ * the run exists already.
+ */
+export async function createAndStartRun(
+  tx: RawSql,
+  catalog: DagCatalog,
+  clock: Clock,
+  entry: { readonly dag: SerializedDag; readonly hash: string },
+  run: NewDagRun,
+  options: PassOptions,
+): Promise<(StartedRuns & { created: CreatedRun }) | undefined> {
+  const created = await insertDagRun(tx, entry.dag, entry.hash, run);
+  if (!created) return undefined;
+  const started = await startQueuedRunsIn(tx, clock, {
+    dagId: entry.dag.dagId,
+    ignorePause: options.ignorePause ?? false,
+  });
+  const own = started.includes(created.id) ? [created.id] : [];
+  const pass = await advanceStartedRuns(tx, catalog, own, clock(), options);
+  return { created, ...pass, alsoStarted: started.filter((id) => id !== created.id) };
 }
 
 /**
  * A manual run: conf validated against params first, so an invalid conf creates nothing. A
- * paused DAG's run is created too (Airflow does the same) and waits, queued, until it is unpaused.
- * Otherwise the same transaction starts it when maxActiveRuns has room and decides its first
- * tasks, so a trigger queues them at once instead of at the scheduler's next tick.
+ * paused DAG's run is created too (Airflow does the same) and waits, queued, until it is unpaused;
+ * otherwise it starts in the same transaction (createAndStartRun).
  */
 export async function triggerDagRun(
   sql: RawSql,
@@ -145,24 +180,23 @@ export async function triggerDagRun(
   const conf = resolveConf(entry.dag, request.conf ?? {});
   const logicalDate = request.logicalDate ?? clock();
   const dataInterval = manualRunInterval(scheduleSpec(entry.dag), logicalDate);
-  const outcome = await sql.$transaction(async (tx) => {
-    const created = await insertDagRun(tx, entry.dag, entry.hash, {
-      runType: 'manual',
-      logicalDate,
-      dataInterval,
-      conf,
-      ...(request.triggeredBy ? { triggeredBy: request.triggeredBy } : {}),
-      ...(request.runId ? { runId: request.runId } : {}),
-    });
-    if (!created) return undefined;
-    const started = await startQueuedRunsIn(tx, clock, {
-      dagId: entry.dag.dagId,
-      ignorePause: options.ignorePause ?? false,
-    });
-    const own = started.includes(created.id) ? [created.id] : [];
-    const pass = await advanceStartedRuns(tx, catalog, own, clock(), options);
-    return { created, ...pass, alsoStarted: started.filter((id) => id !== created.id) };
-  });
+  const outcome = await sql.$transaction((tx) =>
+    createAndStartRun(
+      tx,
+      catalog,
+      clock,
+      entry,
+      {
+        runType: 'manual',
+        logicalDate,
+        dataInterval,
+        conf,
+        ...(request.triggeredBy ? { triggeredBy: request.triggeredBy } : {}),
+        ...(request.runId ? { runId: request.runId } : {}),
+      },
+      options,
+    ),
+  );
   if (!outcome) {
     throw new EngineError(
       'RUN_EXISTS',

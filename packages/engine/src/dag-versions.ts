@@ -4,8 +4,8 @@
 // does: an instance of a task that is gone and has not started becomes `removed`; a new task
 // gets an instance in each of them.
 import type { Db, RawSql } from '@weir/db';
-import { effectivePriorityWeights } from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
+import { weightedTasks } from './dag-runs.ts';
 import { EngineError } from './errors.ts';
 
 type Sql = Pick<RawSql, '$queryRaw' | '$executeRaw'>;
@@ -42,14 +42,7 @@ export async function reconcileUnfinishedRuns(
     WHERE dag_id = ANY(${dags.map((d) => d.dagId)}::text[]) AND state IN ('queued', 'running')
     ORDER BY id FOR UPDATE`;
   if (runs.length === 0) return;
-  const tasks = dags.flatMap((dag) => {
-    const weights = effectivePriorityWeights(dag.tasks);
-    return dag.tasks.map((task) => ({
-      dagId: dag.dagId,
-      task,
-      weight: weights.get(task.taskId) ?? task.priorityWeight,
-    }));
-  });
+  const tasks = dags.flatMap((dag) => weightedTasks(dag).map((t) => ({ dagId: dag.dagId, ...t })));
   const runIds = runs.map((r) => r.id);
   await tx.$executeRaw`
     UPDATE task_instance t SET state = 'removed', ended_at = ${now}, updated_at = ${now}

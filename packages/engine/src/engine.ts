@@ -20,7 +20,7 @@ import {
 } from './backfill.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
-import { type TriggeredRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
+import { type StartedRuns, type TriggeredRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
 import { detectDeadlineMisses, raiseDeadlineAlerts } from './deadlines.ts';
 import { GroupBatcher } from './group-batcher.ts';
 import { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
@@ -343,8 +343,7 @@ export class Engine {
   /** Creates a manual run, starts it if the DAG has room, and schedules its first tasks. */
   async trigger(request: TriggerRequest): Promise<TriggeredRun> {
     const outcome = await triggerDagRun(this.sql, this.catalog, this.clock, request, this.passOptions);
-    await this.afterPass(outcome.jobs, outcome.finished);
-    for (const id of outcome.alsoStarted) await this.schedule(id);
+    await this.handOver(outcome);
     return outcome.run;
   }
 
@@ -364,7 +363,8 @@ export class Engine {
       extra,
       this.passOptions,
     );
-    return { event, runs: await this.handOverAssetRuns(runs) };
+    await this.handOver(runs);
+    return { event, runs: runs.created };
   }
 
   /** The events an asset-triggered run consumed (its tasks' ctx.triggeringAssetEvents). */
@@ -386,14 +386,14 @@ export class Engine {
       dagIds,
       this.passOptions,
     );
-    return this.handOverAssetRuns(outcome);
+    await this.handOver(outcome);
+    return outcome.created;
   }
 
-  /** After an asset run's transaction: its first tries to workers, runs it let start scheduled. */
-  private async handOverAssetRuns(outcome: AssetRunsOutcome): Promise<AssetRunsOutcome['created']> {
-    await this.afterPass(outcome.jobs, outcome.finished);
-    for (const id of outcome.alsoStarted) await this.schedule(id);
-    return outcome.created;
+  /** After a transaction that created and started runs: their tries to workers, the rest scheduled. */
+  private async handOver(started: StartedRuns): Promise<void> {
+    await this.afterPass(started.jobs, started.finished);
+    for (const id of started.alsoStarted) await this.schedule(id);
   }
 
   async clear(request: ClearRequest): Promise<ClearResult> {

@@ -4,7 +4,7 @@ import { listAssetEvents, listAssets } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
-import { printTable } from './output.ts';
+import { jsonObjectOption, printTable } from './output.ts';
 
 export function registerAssetsCommands(program: Command): void {
   const assets = program.command('assets').description('list assets, their events, and record an update');
@@ -73,7 +73,7 @@ export function registerAssetsCommands(program: Command): void {
     .option('--extra <json>', 'metadata for the event, a JSON object (for example the partition written)')
     .option('--json', 'print { event, runs } as JSON')
     .action(async (uri: string, opts: { extra?: string; json?: boolean }) => {
-      const extra = parseExtra(opts.extra);
+      const extra = opts.extra === undefined ? {} : jsonObjectOption(opts.extra, '--extra');
       await withRuntime(async (runtime) => {
         const { event, runs } = await runtime.engine.touchAsset(uri, extra);
         if (opts.json) {
@@ -86,17 +86,4 @@ export function registerAssetsCommands(program: Command): void {
         for (const run of runs) process.stdout.write(`created run ${run.runId} of DAG ${run.dagId}\n`);
       });
     });
-}
-
-function parseExtra(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`--extra is not valid JSON: ${(error as Error).message}`, 2);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new CliError('--extra must be a JSON object', 2);
-  return value as Record<string, unknown>;
 }

@@ -11,7 +11,7 @@ import { CliError } from '../errors.ts';
 import { withDatabase } from '../runtime.ts';
 import { promptSecret, readStdinSecret } from '../secret-input.ts';
 import { resolveSecretKey } from '../secret-key.ts';
-import { printTable } from './output.ts';
+import { jsonObjectOption, printTable } from './output.ts';
 
 interface AddOptions {
   type?: string;
@@ -198,18 +198,8 @@ async function connectionFromOptions(id: string, opts: AddOptions): Promise<Conn
       throw new CliError(`--port must be a port number (1–65535), got "${opts.port}"`, 2);
   }
   let extra = base.extra;
-  if (opts.extra !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(opts.extra);
-    } catch {
-      // Not JSON.parse's message: it quotes the text, which may hold secrets.
-      throw new CliError('--extra is not valid JSON', 2);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new CliError('--extra must be a JSON object', 2);
-    extra = parsed as Record<string, unknown>;
-  }
+  // secret: JSON.parse's message would quote the text, which may hold secrets.
+  if (opts.extra !== undefined) extra = jsonObjectOption(opts.extra, '--extra', true);
   let password = base.password;
   if (opts.passwordStdin) password = await readStdinSecret('--password-stdin');
   else if (password === null)

@@ -8,7 +8,7 @@ import { dagsFolder, refreshDagFolder } from './dag-folder.ts';
 import { registerDagsCheckCommand } from './dags-check.ts';
 import { registerDagsVersionsCommand } from './dags-versions.ts';
 import { testDag } from './dags-test.ts';
-import { oneLine, printJson, printTable } from './output.ts';
+import { jsonObjectOption, oneLine, printJson, printTable } from './output.ts';
 
 export function registerDagsCommands(program: Command): void {
   const dags = program
@@ -153,16 +153,7 @@ export function registerDagsCommands(program: Command): void {
 }
 
 export function parseConf(text: string | undefined): Record<string, unknown> {
-  if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`--conf is not valid JSON: ${(error as Error).message}`, 2);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value))
-    throw new CliError('--conf must be a JSON object', 2);
-  return value as Record<string, unknown>;
+  return text === undefined ? {} : jsonObjectOption(text, '--conf');
 }
 
 function parseDate(text: string, option: string): Date {

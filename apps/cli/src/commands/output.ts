@@ -50,3 +50,19 @@ export function oneOf<S extends string>(text: string, allowed: readonly S[], opt
   if ((allowed as readonly string[]).includes(text)) return text as S;
   throw new CliError(`${option} must be one of ${allowed.join(', ')}, got "${text}"`, 2);
 }
+
+/**
+ * An option whose value is a JSON object (--conf, --extra), or a usage error naming it. With
+ * `secret`, the parser's message is left out: it quotes the text, which may hold secrets.
+ */
+export function jsonObjectOption(text: string, option: string, secret = false): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${option} is not valid JSON${secret ? '' : `: ${(error as Error).message}`}`, 2);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CliError(`${option} must be a JSON object`, 2);
+  return value as Record<string, unknown>;
+}

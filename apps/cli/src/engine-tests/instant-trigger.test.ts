@@ -62,7 +62,9 @@ describe('instant triggers', () => {
   // transaction locks that row to start runs; with FOR UPDATE, concurrent triggers deadlocked.
   it('creates and starts every run when triggers of one DAG come at once', async () => {
     const runs = await Promise.all(
-      Array.from({ length: 16 }, (_, i) => h.engine.trigger({ dagId: 'many_at_once', runId: `at-once-${i}` })),
+      Array.from({ length: 16 }, (_, i) =>
+        h.engine.trigger({ dagId: 'many_at_once', runId: `at-once-${i}` }),
+      ),
     );
     expect(new Set(runs.map((r) => r.runId)).size).toBe(16);
     for (const run of runs) expect(await h.waitForRun(run.id, 30_000)).toBe('success');
