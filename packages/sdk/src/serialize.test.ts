@@ -1,5 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
+  allOf,
+  anyOf,
+  asset,
   type DagOptions,
   dag,
   type SensorOptions,
@@ -154,6 +157,7 @@ describe('task fields round-trip through serialization', () => {
       respectTriggerRules: null,
       groupId: null,
       setupTeardown: null,
+      outlets: [],
     });
     const s = serializeDag(
       dag({ id: 'd', defaults: { retries: 2, queue: 'q1' } }, (d) => {
@@ -473,5 +477,41 @@ describe('setup and teardown', () => {
         d.teardown('t', { setups: [s], triggerRule: 'all_success' } as never, async () => 1);
       }),
     ).toThrow("a teardown's trigger rule is all_done_setup_success");
+  });
+});
+
+describe('assets', () => {
+  const raw = asset({ uri: 's3://lake/raw', name: 'raw', group: 'lake' });
+  const dim = asset('pg://dim');
+  it('serialize outlets and every schedule form, and round-trip', () => {
+    const build = (schedule: DagOptions<undefined>['schedule']) =>
+      serializeDag(dag({ id: 'a', schedule }, (d) => void d.task('t', { outlets: [raw] }, async () => 1)));
+    const list = build([raw, dim]);
+    expect(roundTrip(list)).toEqual(list);
+    expect(list.tasks[0]?.outlets).toEqual([{ uri: 's3://lake/raw', name: 'raw', group: 'lake' }]);
+    expect(list.schedule).toBeNull();
+    expect(list.assetSchedule).toEqual({
+      kind: 'all',
+      of: [
+        { kind: 'asset', uri: 's3://lake/raw', name: 'raw', group: 'lake' },
+        { kind: 'asset', uri: 'pg://dim', name: 'pg://dim', group: 'asset' },
+      ],
+    });
+    const nested = build(anyOf(dim, allOf(raw, dim)));
+    expect(nested.assetSchedule).toMatchObject({ kind: 'any', of: [{ uri: 'pg://dim' }, { kind: 'all' }] });
+    const either = build({ cron: '@daily', or: [raw] });
+    expect([either.schedule, either.assetSchedule?.kind]).toEqual(['@daily', 'all']);
+    expect(build('@hourly').assetSchedule).toBeNull();
+  });
+  it('refuse an empty list, a bad uri and an outlet that is not an asset', () => {
+    expect(() =>
+      serializeDag(dag({ id: 'a', schedule: [] }, (d) => void d.task('t', async () => 1))),
+    ).toThrow('DAG "a": schedule lists no asset');
+    expect(() => asset('has space')).toThrow('asset uri "has space" is invalid');
+    expect(() =>
+      serializeDag(
+        dag({ id: 'a' }, (d) => void d.task('t', { outlets: ['s3://x' as never] }, async () => 1)),
+      ),
+    ).toThrow('outlets must list assets (asset(uri))');
   });
 });
