@@ -107,6 +107,7 @@ export {
   type TimeDeltaSensorOptions,
 } from './sensors/index.ts';
 export { DEFAULTS, serializeDag } from './serialize.ts';
+export { type TestContextFields, testContext } from './test-context.ts';
 export * from './serialized.ts';
 export { DAG_RUN_STATES, type DagRunState, TASK_INSTANCE_STATES, type TaskInstanceState } from './states.ts';
 export type {

@@ -78,29 +78,13 @@ const EXAMPLE_TEST = `// Runs with \`npm test\` (node --test; nothing to install
 // functions return what they should.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { lookupsFrom, serializeDag, type TaskContext } from '@weir/sdk';
+import { serializeDag, testContext } from '@weir/sdk';
 import hello from './${EXAMPLE_DAG_ID}.ts';
 
-function context(taskId: string, mapIndex = -1): TaskContext {
-  const logicalDate = new Date('2026-01-01T00:00:00Z');
-  const log = { debug() {}, info() {}, warn() {}, error() {} };
-  return {
-    dagId: hello.dagId,
-    runId: 'test',
-    taskId,
-    mapIndex,
-    tryNumber: 1,
-    maxTries: 1,
-    logicalDate,
-    dataIntervalStart: logicalDate,
-    dataIntervalEnd: logicalDate,
-    params: { greeting: 'hi' },
-    log,
-    signal: new AbortController().signal,
-    // ctx.variable / ctx.connection answer from these values here.
-    ...lookupsFrom({ variables: {} }),
-  };
-}
+// Every field a running task sees, with defaults; ctx.variable / ctx.connection answer from
+// \`variables\` and \`connections\` here.
+const context = (taskId: string, mapIndex = -1) =>
+  testContext({ dagId: hello.dagId, taskId, mapIndex, params: { greeting: 'hi' }, variables: {} });
 
 test('the DAG has its tasks, each after the one it reads', () => {
   const serialized = serializeDag(hello);

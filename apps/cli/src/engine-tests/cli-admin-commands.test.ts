@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runWeir } from '@weir/testing';
+import { runWeir, TEST_SECRET_KEY } from '@weir/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.ts';
 
@@ -179,10 +179,12 @@ describe('weir info', () => {
     expect(config.PAGERDUTY_ROUTING_KEY).toEqual(['***', 'set']);
     expect(config.SMTP_URL).toEqual(['smtp://mailer:***@mail.example.com:587', 'set']);
     expect(config.WEIR_WEB_PORT).toEqual(['3000', 'default']);
-    expect(config.WEIR_SECRET_KEY).toEqual([null, 'unset']);
+    // Every `weir` a test starts gets TEST_SECRET_KEY: shown as set, never printed.
+    expect(config.WEIR_SECRET_KEY).toEqual(['***', 'set']);
 
     const text = await runWeir(['info'], env);
     expect(text.stdout).not.toMatch(/sekret/);
+    expect(`${result.stdout}${text.stdout}`).not.toContain(TEST_SECRET_KEY);
     expect(text.stdout).toMatch(
       /\nPostgreSQL \| \S+.* \| postgresql:\/\/postgres:\*\*\*@.* \| DATABASE_URL +\| ok: answered in \d+ ms\n/,
     );

@@ -2,7 +2,7 @@
 // timeDelta once it reaches the data interval's end plus `after`.
 import { describe, expect, it } from 'vitest';
 import type { TaskContext } from '../context.ts';
-import { lookupsFrom } from '../lookups.ts';
+import { testContext } from '../test-context.ts';
 import { dateTime, timeDelta } from './date-time.ts';
 
 const START = new Date('2026-03-04T00:00:00Z');
@@ -12,23 +12,15 @@ function context(
   interval: { start: Date | null; end: Date | null } = { start: START, end: END },
 ): TaskContext {
   const line = () => {};
-  return {
+  return testContext({
     dagId: 'consumer',
     runId: 'scheduled__test',
     taskId: 'wait',
-    mapIndex: -1,
-    tryNumber: 1,
-    maxTries: 1,
     logicalDate: START,
     dataIntervalStart: interval.start,
     dataIntervalEnd: interval.end,
-    params: {},
     log: { debug: line, info: line, warn: line, error: line },
-    signal: new AbortController().signal,
-    outlets: { extra: () => {} },
-    triggeringAssetEvents: [],
-    ...lookupsFrom(),
-  };
+  });
 }
 
 /** A clock the test moves by hand. */

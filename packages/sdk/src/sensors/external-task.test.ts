@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from '@weir/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../context.ts';
-import { lookupsFrom } from '../lookups.ts';
+import { testContext } from '../test-context.ts';
 import { externalTask } from './external-task.ts';
 
 const DAY = new Date('2026-03-04T00:00:00Z');
@@ -15,21 +15,15 @@ function context(logicalDate = DAY): TaskContext & { lines: string[] } {
   const lines: string[] = [];
   const line = (message: string) => lines.push(message);
   return {
-    dagId: 'consumer',
-    runId: 'manual__test',
-    taskId: 'wait',
-    mapIndex: -1,
-    tryNumber: 1,
-    maxTries: 1,
-    logicalDate,
-    dataIntervalStart: logicalDate,
-    dataIntervalEnd: logicalDate,
-    params: {},
-    log: { debug: line, info: line, warn: line, error: line },
-    signal: new AbortController().signal,
-    outlets: { extra: () => {} },
-    triggeringAssetEvents: [],
-    ...lookupsFrom(),
+    ...testContext({
+      dagId: 'consumer',
+      runId: 'manual__test',
+      taskId: 'wait',
+      logicalDate,
+      dataIntervalStart: logicalDate,
+      dataIntervalEnd: logicalDate,
+      log: { debug: line, info: line, warn: line, error: line },
+    }),
     lines,
   };
 }

@@ -9,7 +9,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { freePort, type S3ServerHandle, startS3Server } from '@weir/testing';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../context.ts';
-import { lookupsFrom } from '../lookups.ts';
+import { testContext } from '../test-context.ts';
 import { lakeObject } from './lake.ts';
 
 const LAKE_ENV = [
@@ -26,21 +26,15 @@ function context(logicalDate = new Date('2026-03-04T00:00:00Z')): TaskContext & 
   const lines: string[] = [];
   const line = (message: string) => lines.push(message);
   return {
-    dagId: 'consumer',
-    runId: 'manual__test',
-    taskId: 'wait',
-    mapIndex: -1,
-    tryNumber: 1,
-    maxTries: 1,
-    logicalDate,
-    dataIntervalStart: logicalDate,
-    dataIntervalEnd: logicalDate,
-    params: {},
-    log: { debug: line, info: line, warn: line, error: line },
-    signal: new AbortController().signal,
-    outlets: { extra: () => {} },
-    triggeringAssetEvents: [],
-    ...lookupsFrom(),
+    ...testContext({
+      dagId: 'consumer',
+      runId: 'manual__test',
+      taskId: 'wait',
+      logicalDate,
+      dataIntervalStart: logicalDate,
+      dataIntervalEnd: logicalDate,
+      log: { debug: line, info: line, warn: line, error: line },
+    }),
     lines,
   };
 }

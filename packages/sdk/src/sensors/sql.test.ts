@@ -5,28 +5,20 @@ import { createTestDatabase, freePort, type TestDatabase } from '@weir/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TaskContext } from '../context.ts';
-import { lookupsFrom } from '../lookups.ts';
+import { testContext } from '../test-context.ts';
 import { sql } from './sql.ts';
 
 function context(logicalDate = new Date('2026-03-04T00:00:00Z')): TaskContext {
   const line = () => {};
-  return {
+  return testContext({
     dagId: 'consumer',
     runId: 'manual__test',
     taskId: 'wait',
-    mapIndex: -1,
-    tryNumber: 1,
-    maxTries: 1,
     logicalDate,
     dataIntervalStart: logicalDate,
     dataIntervalEnd: logicalDate,
-    params: {},
     log: { debug: line, info: line, warn: line, error: line },
-    signal: new AbortController().signal,
-    outlets: { extra: () => {} },
-    triggeringAssetEvents: [],
-    ...lookupsFrom(),
-  };
+  });
 }
 
 describe('sql', () => {
