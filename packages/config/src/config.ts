@@ -20,6 +20,19 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const nonEmpty = z.string().min(1, { message: 'must not be empty' });
+/** '24h', '90m', '30s', '250ms', or a number of milliseconds. */
+const duration = z
+  .string()
+  .regex(/^(\d+(ms|s|m|h|d)?)+$/, {
+    message: "must be a duration like '24h', '30m', '10s' or a number of milliseconds",
+  })
+  .transform((v) => {
+    let total = 0;
+    for (const [, n, unit] of v.matchAll(/(\d+)(ms|s|m|h|d)?/g))
+      total += Number(n) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit ?? 'ms'];
+    return total;
+  })
+  .pipe(z.number().positive({ message: 'must be longer than 0' }));
 
 /**
  * The value docker-compose.yml falls back to when WEIR_SECRET_KEY is not set. It is refused, not
@@ -71,6 +84,10 @@ export const envSchema = z.object({
     )
     .pipe(z.array(z.email({ message: 'must be a comma-separated list of email addresses' })))
     .optional(),
+  WEIR_ALERTS_FILE: nonEmpty.optional(),
+  WEIR_BASE_URL: url(['http:', 'https:'], 'https://weir.example.com').default('http://localhost:3000'),
+  WEIR_UNHEALTHY_AFTER_MS: positiveInt.default(60_000),
+  WEIR_ALERT_DELIVERY_MAX_AGE: duration.default(86_400_000),
   WEIR_SECRET_KEY: z
     .string()
     .min(32, { message: 'must be at least 32 characters long' })
@@ -142,6 +159,16 @@ export interface WeirConfig {
     readonly smtpUrl: string | undefined;
     readonly from: string;
     readonly to: readonly string[];
+  };
+  readonly alerts: {
+    /** WEIR_ALERTS_FILE; unset: alerts.yaml in the working directory when it exists. */
+    readonly file: string | undefined;
+    /** The UI's address, for links in alert messages. */
+    readonly baseUrl: string;
+    /** No scheduler heartbeat (or a queue with waiting tasks and no worker) this long: Weir is unhealthy. */
+    readonly unhealthyAfterMs: number;
+    /** A delivery still failing after this long is marked failed. */
+    readonly deliveryMaxAgeMs: number;
   };
   readonly secretKey: string | undefined;
   readonly web: { readonly host: string; readonly port: number };
@@ -234,6 +261,12 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     slack: { token: e.SLACK_TOKEN, channel: e.SLACK_CHANNEL, apiUrl: e.SLACK_API_URL },
     pagerduty: { routingKey: e.PAGERDUTY_ROUTING_KEY, eventsUrl: e.PAGERDUTY_EVENTS_URL },
     email: { smtpUrl: e.SMTP_URL, from: e.ALERT_EMAIL_FROM, to: e.ALERT_EMAIL_TO ?? [] },
+    alerts: {
+      file: e.WEIR_ALERTS_FILE,
+      baseUrl: e.WEIR_BASE_URL,
+      unhealthyAfterMs: e.WEIR_UNHEALTHY_AFTER_MS,
+      deliveryMaxAgeMs: e.WEIR_ALERT_DELIVERY_MAX_AGE,
+    },
     secretKey: e.WEIR_SECRET_KEY,
     web: { host: e.WEIR_WEB_HOST, port: e.WEIR_WEB_PORT },
     logLevel: e.WEIR_LOG_LEVEL,
