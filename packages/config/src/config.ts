@@ -20,6 +20,7 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const nonEmpty = z.string().min(1, { message: 'must not be empty' });
+const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** '24h', '90m', '30s', '250ms', or a number of milliseconds. */
 const duration = z
   .string()
@@ -29,7 +30,7 @@ const duration = z
   .transform((v) => {
     let total = 0;
     for (const [, n, unit] of v.matchAll(/(\d+)(ms|s|m|h|d)?/g))
-      total += Number(n) * { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[unit ?? 'ms'];
+      total += Number(n) * (DURATION_UNIT_MS[unit ?? 'ms'] ?? 1);
     return total;
   })
   .pipe(z.number().positive({ message: 'must be longer than 0' }));
