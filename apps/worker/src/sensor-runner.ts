@@ -90,6 +90,7 @@ export function sensorOutcome(error: unknown): TryOutcome | null {
       error: { message: error.message, stack: null },
       retryable: false,
       attemptOutcome: 'timed_out',
+      sensorTimeout: true,
     };
   }
   return null;

@@ -6,6 +6,8 @@
 // the caller's default); later syncs never change whether it is paused.
 import type { Db, RawSql } from '@weir/db';
 import type { RunInfo } from '@weir/domain';
+import { raiseAlerts } from './alert-raise.ts';
+import { storeDagAssets } from './assets.ts';
 import type { Clock } from './clock.ts';
 import {
   type ChangedDag,
@@ -16,7 +18,6 @@ import {
   type StoredDag,
   type SyncResult,
 } from './dag-sync-plan.ts';
-import { storeDagAssets } from './assets.ts';
 import { reconcileUnfinishedRuns, storeDagVersions } from './dag-versions.ts';
 import { refreshDagWarnings } from './dag-warnings.ts';
 import { hasDeadlines } from './deadlines.ts';
@@ -131,6 +132,21 @@ async function storeImportErrors(sql: Sql, errors: readonly FileImportError[], n
                 ${errors.map((e) => e.stackTrace)}::text[]) AS e(fileloc, message, stack_trace)
     ON CONFLICT (fileloc) DO UPDATE
     SET message = EXCLUDED.message, stack_trace = EXCLUDED.stack_trace, created_at = EXCLUDED.created_at`;
+  // Resolved by the alert pass once the file imports again (its import_error row is gone).
+  await raiseAlerts(
+    sql,
+    errors.map((e) => ({
+      kind: 'import_error',
+      severity: 'warning',
+      dedupKey: `import_error:${e.fileloc}`,
+      title: `DAG file ${e.fileloc} does not import`,
+      details: { fileloc: e.fileloc, error: e.message.slice(0, 4000) },
+      dagId: null,
+      runId: null,
+      taskId: null,
+      at: now,
+    })),
+  );
 }
 
 async function clearImportErrors(sql: Sql, filelocs: readonly string[]): Promise<void> {

@@ -6,6 +6,7 @@
 import type { Db, RawSql } from '@weir/db';
 import type { DataInterval } from '@weir/domain';
 import { type SerializedDag, type SerializedDeadline, toInstant } from '@weir/sdk';
+import { type RaisedAlert, raiseAlerts } from './alert-raise.ts';
 import type { Clock } from './clock.ts';
 import type { DagCatalog } from './dag-catalog.ts';
 import { makeRunId } from './dag-runs.ts';
@@ -104,12 +105,10 @@ export async function detectDeadlineMisses(
         deadlineId: deadline.id,
         deadlineAt: at,
       };
-      if (
-        !(await storeMisses(db, [{ ...miss, dagRunId: run.id, logicalDate: run.logical_date }], now)).length
-      )
-        continue;
-      await raiseAlert(db, dag, miss, now);
-      missed.push(miss);
+      const stored = await db.$transaction((tx) =>
+        storeMisses(tx, dag, [{ ...miss, dagRunId: run.id, logicalDate: run.logical_date }], now),
+      );
+      if (stored.length) missed.push(miss);
     }
   }
   return missed;
@@ -135,9 +134,13 @@ interface MissToStore extends DeadlineMissed {
   readonly logicalDate: Date;
 }
 
-/** Inserts the misses not recorded yet (one statement) and returns those it inserted. */
+/**
+ * Inserts the misses not recorded yet and raises their alerts, in the caller's transaction, and
+ * returns those it inserted.
+ */
 async function storeMisses(
-  sql: Pick<RawSql, '$queryRaw'>,
+  sql: Pick<RawSql, '$queryRaw' | '$executeRaw'>,
+  dag: SerializedDag,
   misses: readonly MissToStore[],
   now: Date,
 ): Promise<MissToStore[]> {
@@ -155,7 +158,12 @@ async function storeMisses(
   const key = (runId: string, taskId: string, deadlineId: string) =>
     JSON.stringify([runId, taskId, deadlineId]);
   const fresh = new Set(inserted.map((r) => key(r.run_id, r.task_id, r.deadline_id)));
-  return misses.filter((m) => fresh.has(key(m.runId, m.taskId ?? '', m.deadlineId)));
+  const stored = misses.filter((m) => fresh.has(key(m.runId, m.taskId ?? '', m.deadlineId)));
+  await raiseAlerts(
+    sql,
+    stored.map((miss) => deadlineAlert(dag, miss, now)),
+  );
+  return stored;
 }
 
 /**
@@ -165,7 +173,7 @@ async function storeMisses(
  * when the run would have been queued, its interval's end.
  */
 export async function recordNeverCreatedRuns(
-  sql: Pick<RawSql, '$queryRaw'>,
+  sql: Pick<RawSql, '$queryRaw' | '$executeRaw'>,
   dag: SerializedDag,
   intervals: readonly DataInterval[],
   now: Date,
@@ -188,20 +196,7 @@ export async function recordNeverCreatedRuns(
       });
     }
   }
-  return (await storeMisses(sql, misses, now)).map(({ dagRunId: _, logicalDate: __, ...miss }) => miss);
-}
-
-/** Alerts for misses recorded elsewhere (recordNeverCreatedRuns). */
-export async function raiseDeadlineAlerts(
-  db: Db,
-  catalog: DagCatalog,
-  misses: readonly DeadlineMissed[],
-  now: Date,
-): Promise<void> {
-  for (const miss of misses) {
-    const dag = (await catalog.get(miss.dagId))?.dag;
-    if (dag) await raiseAlert(db, dag, miss, now);
-  }
+  return (await storeMisses(sql, dag, misses, now)).map(({ dagRunId: _, logicalDate: __, ...miss }) => miss);
 }
 
 async function taskSucceeded(db: Db, dagRunId: number, taskId: string): Promise<boolean> {
@@ -209,38 +204,24 @@ async function taskSucceeded(db: Db, dagRunId: number, taskId: string): Promise<
   return states.length > 0 && states.every((s) => s.state === 'success' || s.state === 'skipped');
 }
 
-/** One open alert per DAG, deadline and task: a repeat updates it instead of opening another. */
-async function raiseAlert(db: Db, dag: SerializedDag, miss: DeadlineMissed, now: Date): Promise<void> {
-  const dedupKey = `deadline_missed:${miss.dagId}:${miss.deadlineId}:${miss.taskId ?? ''}`;
+/** One incident per DAG, deadline and task: a repeat counts on it instead of opening another. */
+function deadlineAlert(dag: SerializedDag, miss: DeadlineMissed, now: Date): RaisedAlert {
   const what = miss.taskId ? `task ${miss.taskId} of ${miss.dagId}` : `DAG ${miss.dagId}`;
   const never = miss.runExists ? '' : ' (a scheduled run that was never created)';
-  const title = `${what} missed its deadline ${miss.deadlineId} in run ${miss.runId}${never} (due ${miss.deadlineAt.toISOString()})`;
-  const details = {
-    runId: miss.runId,
-    deadlineId: miss.deadlineId,
-    deadlineAt: miss.deadlineAt.toISOString(),
-    owner: dag.owner,
-  };
-  const open = await db.alert.findFirst({ where: { dedupKey, state: { in: ['open', 'acknowledged'] } } });
-  if (open) {
-    await db.alert.update({
-      where: { id: open.id },
-      data: { occurrences: { increment: 1 }, lastSeenAt: now, title, details },
-    });
-    return;
-  }
-  await db.alert.create({
-    data: {
-      kind: 'deadline_missed',
-      severity: 'warning',
-      dedupKey,
-      title,
-      details,
-      dagId: miss.dagId,
+  return {
+    kind: 'deadline_missed',
+    severity: 'warning',
+    dedupKey: `deadline_missed:${miss.dagId}:${miss.deadlineId}:${miss.taskId ?? ''}`,
+    title: `${what} missed its deadline ${miss.deadlineId} in run ${miss.runId}${never} (due ${miss.deadlineAt.toISOString()})`,
+    details: {
       runId: miss.runId,
-      taskId: miss.taskId,
-      firstSeenAt: now,
-      lastSeenAt: now,
+      deadlineId: miss.deadlineId,
+      deadlineAt: miss.deadlineAt.toISOString(),
+      owner: dag.owner,
     },
-  });
+    dagId: miss.dagId,
+    runId: miss.runId,
+    taskId: miss.taskId,
+    at: now,
+  };
 }

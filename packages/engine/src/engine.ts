@@ -3,6 +3,7 @@
 import type { Db, RawSql } from '@weir/db';
 import type { TaskJob, TaskQueue } from '@weir/queue';
 import type { AssetEventInfo, SerializedDag } from '@weir/sdk';
+import { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 import {
   type AssetRunsOutcome,
   consumersOf,
@@ -11,7 +12,6 @@ import {
   touchAsset,
   triggeringAssetEvents,
 } from './assets.ts';
-import { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 import {
   type BackfillRequest,
   type BackfillResult,
@@ -21,7 +21,7 @@ import {
 import { type Clock, systemClock } from './clock.ts';
 import { DagCatalog } from './dag-catalog.ts';
 import { type StartedRuns, type TriggeredRun, type TriggerRequest, triggerDagRun } from './dag-runs.ts';
-import { detectDeadlineMisses, raiseDeadlineAlerts } from './deadlines.ts';
+import { detectDeadlineMisses } from './deadlines.ts';
 import { GroupBatcher } from './group-batcher.ts';
 import { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
 import {
@@ -452,7 +452,6 @@ export class Engine {
   /** The scheduler's periodic pass: cron runs, run starts, retries due, recovery. */
   async tick(options: RecoveryOptions = {}): Promise<TickReport> {
     const { created, moreDue, missed } = await createDueScheduledRuns(this.sql, this.catalog, this.clock);
-    await raiseDeadlineAlerts(this.db, this.catalog, missed, this.clock());
     // Events whose runs were not created when they happened (the DAG was paused, or the process
     // that recorded them stopped first) are picked up here.
     const assetRuns = await this.createAssetRuns(await dagsWithNewAssetEvents(this.sql));

@@ -16,6 +16,7 @@ import {
 } from '@weir/domain';
 import type { TaskJob } from '@weir/queue';
 import type { SerializedDag } from '@weir/sdk';
+import { incidentKey, raiseAlerts } from './alert-raise.ts';
 import type { DagCatalog } from './dag-catalog.ts';
 import { queueRunnable } from './queue-runnable.ts';
 import {
@@ -402,8 +403,25 @@ async function finishRunIfDone(
     rows.map((r) => ({ taskId: r.task_id, state: r.state, isLeaf: leaves.has(r.task_id) })),
   );
   if (decision.state === 'running') return null;
-  await tx.$executeRaw`
+  const ended = await tx.$queryRaw<{ run_id: string }[]>`
     UPDATE dag_run SET state = ${decision.state}::"DagRunState", ended_at = ${now}, updated_at = ${now}
-    WHERE id = ${dagRunId} AND state = 'running'`;
+    WHERE id = ${dagRunId} AND state = 'running' RETURNING run_id`;
+  const runId = ended[0]?.run_id;
+  if (decision.state === 'failed' && runId !== undefined) {
+    const failedTasks = [...new Set(rows.filter((r) => r.state === 'failed').map((r) => r.task_id))].sort();
+    await raiseAlerts(tx, [
+      {
+        kind: 'run_failed',
+        severity: 'error',
+        dedupKey: incidentKey('run_failed', dag.dagId),
+        title: `run ${runId} of ${dag.dagId} failed`,
+        details: { failedTasks },
+        dagId: dag.dagId,
+        runId,
+        taskId: null,
+        at: now,
+      },
+    ]);
+  }
   return decision.state;
 }

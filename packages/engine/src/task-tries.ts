@@ -172,6 +172,8 @@ export type TryOutcome =
       retryable: boolean;
       retryAfterMs?: number;
       attemptOutcome?: 'failed' | 'timed_out' | 'lost' | 'cancelled';
+      /** A sensor's timeout (counted from its first poke): its alert is a sensor timeout. */
+      sensorTimeout?: boolean;
     }
   /** A reschedule-mode sensor's poke came back falsy: free the slot, poke again at `rescheduleAt`. */
   | { kind: 'up_for_reschedule'; rescheduleAt: Date };
@@ -219,21 +221,24 @@ interface Ending {
   readonly nextRetryAt: Date | null;
   readonly attemptOutcome: string;
   readonly error: { message: string; stack: string | null } | null;
+  /** The alert this end raises, in the same statement. */
+  readonly alertKind: 'task_failed' | 'sensor_timed_out' | 'retrying' | null;
 }
 
 /** The state a try's outcome leads to, by the task's retry policy. */
 function endingOf(request: FinishRequest): Ending {
   const { claimed, task, outcome, now } = request;
   if (outcome.kind === 'success')
-    return { state: 'success', nextRetryAt: null, attemptOutcome: 'success', error: null };
+    return { state: 'success', nextRetryAt: null, attemptOutcome: 'success', error: null, alertKind: null };
   if (outcome.kind === 'skipped')
-    return { state: 'skipped', nextRetryAt: null, attemptOutcome: 'skipped', error: null };
+    return { state: 'skipped', nextRetryAt: null, attemptOutcome: 'skipped', error: null, alertKind: null };
   if (outcome.kind === 'removed')
     return {
       state: 'removed',
       nextRetryAt: null,
       attemptOutcome: 'cancelled',
       error: { message: outcome.reason, stack: null },
+      alertKind: null,
     };
   if (outcome.kind !== 'failed') throw new Error(`a ${outcome.kind} outcome is recorded by rescheduleTry`);
   const triesLeft = claimed.tryNumber < claimed.maxTries;
@@ -250,6 +255,7 @@ function endingOf(request: FinishRequest): Ending {
       nextRetryAt: new Date(now.getTime() + delay),
       attemptOutcome: outcome.attemptOutcome ?? 'up_for_retry',
       error: outcome.error,
+      alertKind: 'retrying',
     };
   }
   return {
@@ -257,6 +263,7 @@ function endingOf(request: FinishRequest): Ending {
     nextRetryAt: null,
     attemptOutcome: outcome.attemptOutcome ?? 'failed',
     error: outcome.error,
+    alertKind: outcome.sensorTimeout ? 'sensor_timed_out' : 'task_failed',
   };
 }
 
@@ -335,8 +342,8 @@ async function recordEnds(
         ${column((e) => iso(e.ending.nextRetryAt))}::timestamp[], ${column((e) => e.ending.attemptOutcome)}::text[],
         ${column((e) => e.ending.error?.message ?? null)}::text[], ${column((e) => e.ending.error?.stack ?? null)}::text[],
         ${column(output)}::text[], ${column((e) => e.request.handOver?.hostname ?? null)}::text[],
-        ${column((e) => e.request.handOver?.pid ?? null)}::int[]
-      ) AS j(id, try_number, state, at, next_retry_at, outcome, error, error_stack, output, hostname, pid)
+        ${column((e) => e.request.handOver?.pid ?? null)}::int[], ${column((e) => e.ending.alertKind)}::text[]
+      ) AS j(id, try_number, state, at, next_retry_at, outcome, error, error_stack, output, hostname, pid, alert_kind)
       -- Evaluated before the first row comes out: the run's lock is taken before any try's.
       WHERE (SELECT COUNT(*) FROM locked) >= 0
     ), ti AS (
@@ -346,7 +353,7 @@ async function recordEnds(
       -- state::text: see claimTries.
       FROM j WHERE t.id = j.id AND t.try_number = j.try_number AND t.state::text = 'running'
       RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.pool, t.pool_slots,
-                j.try_number, j.at, j.outcome, j.error, j.error_stack, j.output, j.hostname, j.pid
+                j.try_number, j.at, j.outcome, j.error, j.error_stack, j.output, j.hostname, j.pid, j.alert_kind
     ), attempt AS (
       UPDATE task_attempt a SET ended_at = ti.at, outcome = ti.outcome::"AttemptOutcome", error = ti.error, error_stack = ti.error_stack
       FROM ti WHERE a.task_instance_id = ti.id AND a.try_number = ti.try_number
@@ -374,6 +381,34 @@ async function recordEnds(
       JOIN ti ON ti.id = o.from_id
       JOIN asset a ON a.uri = o.uri
       ORDER BY o.n
+    ), raised AS (
+      -- A final failure, a sensor's timeout or a retry opens its incident (kind, DAG, task), or
+      -- counts on the open one: in this statement, so no crash can lose it (alert-raise.ts).
+      INSERT INTO alert (kind, severity, dedup_key, open_key, title, details, dag_id, run_id, task_id, map_index,
+                         try_number, occurrences, first_seen_at, last_seen_at)
+      SELECT g.kind::"AlertKind",
+             (CASE g.kind WHEN 'task_failed' THEN 'error' WHEN 'sensor_timed_out' THEN 'warning' ELSE 'info' END)::"AlertSeverity",
+             g.key, g.key,
+             CASE g.kind WHEN 'task_failed' THEN 'task ' || g.task_id || ' of ' || g.dag_id || ' failed'
+                         WHEN 'sensor_timed_out' THEN 'sensor ' || g.task_id || ' of ' || g.dag_id || ' timed out'
+                         ELSE 'task ' || g.task_id || ' of ' || g.dag_id || ' failed and will be retried' END,
+             jsonb_build_object('error', left(g.error, 4000)), g.dag_id, g.run_id, g.task_id, g.map_index, g.try_number,
+             g.n, g.at, g.at
+      FROM (
+        SELECT alert_kind AS kind, alert_kind || ':' || dag_id || ':' || task_id AS key, dag_id, task_id,
+               COUNT(*)::int AS n, MAX(at) AS at,
+               (array_agg(run_id ORDER BY at DESC, map_index DESC))[1] AS run_id,
+               (array_agg(map_index ORDER BY at DESC, map_index DESC))[1] AS map_index,
+               (array_agg(try_number ORDER BY at DESC, map_index DESC))[1] AS try_number,
+               (array_agg(error ORDER BY at DESC, map_index DESC))[1] AS error
+        FROM ti WHERE alert_kind IS NOT NULL
+        GROUP BY alert_kind, dag_id, task_id
+      ) g
+      ORDER BY g.key
+      ON CONFLICT (open_key) DO UPDATE
+      SET occurrences = alert.occurrences + EXCLUDED.occurrences, last_seen_at = EXCLUDED.last_seen_at,
+          details = EXCLUDED.details, run_id = EXCLUDED.run_id, map_index = EXCLUDED.map_index,
+          try_number = EXCLUDED.try_number
     ), wanted AS (
       SELECT dag_run_id, task_id, pool, pool_slots, MIN(at) AS at, MIN(hostname) AS hostname, MIN(pid) AS pid, COUNT(*)::int AS n
       FROM ti WHERE hostname IS NOT NULL AND map_index >= 0
