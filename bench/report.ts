@@ -194,6 +194,21 @@ export function printTable(results: BenchResults): void {
     ['  scheduler tick p90, ms', ticks?.p90_ms ?? null, null, '', null],
     [`  every DAG's first run created, ms`, ticks?.all_created_ms ?? null, null, '', null],
     [`  tick, ${parse.dags} runs running and stale, ms`, detail?.stale_tick_ms ?? null, null, '', null],
+    [
+      'alert: final failure → Slack, p50 ms (baseline: a direct post)',
+      alertsOf(results)?.single?.p50_ms ?? null,
+      alertsOf(results)?.baseline_post_p50_ms ?? null,
+      '',
+      null,
+    ],
+    ['alert: final failure → Slack, p99 ms', alertsOf(results)?.single?.p99_ms ?? null, null, '', null],
+    [
+      'alert: 1,000 failures at once, first failure → message, ms',
+      alertsOf(results)?.burst?.from_first_failure_ms ?? null,
+      null,
+      '',
+      null,
+    ],
   ];
   const cells = rows.map(([measure, weir, baseline, target, met]) => [
     measure,
@@ -216,6 +231,7 @@ export function printTable(results: BenchResults): void {
     ['throughput', throughput],
     ['runs', runs],
     ['parse', parse],
+    ['alerts', (results.alerts ?? {}) as { skipped?: unknown }],
   ] as const) {
     if (typeof value.skipped === 'string') process.stdout.write(`\n${part} skipped: ${value.skipped}`);
   }
@@ -239,4 +255,14 @@ function format(value: number | null): string {
   if (Number.isInteger(value) && Math.abs(value) < 100) return String(value);
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US');
   return value.toFixed(Math.abs(value) < 10 ? 2 : 1);
+}
+
+function alertsOf(results: BenchResults):
+  | {
+      single?: { p50_ms: number | null; p99_ms: number | null };
+      burst?: { from_first_failure_ms: number | null };
+      baseline_post_p50_ms?: number | null;
+    }
+  | undefined {
+  return results.alerts as ReturnType<typeof alertsOf>;
 }

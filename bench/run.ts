@@ -3,6 +3,7 @@
 // and definitions at scale against raw BullMQ baselines, prints a table and writes results/latest.json. Every part
 // is bounded in time; a part that cannot run reports null and why. Not part of `npm test`.
 import { cpus, loadavg } from 'node:os';
+import { type AlertsResult, measureAlerts } from './alerts.ts';
 import {
   type BaselineFlows,
   type BaselineHop,
@@ -102,6 +103,7 @@ async function main(): Promise<number> {
   const manyProgress: ManyRunsProgress = { triggered: 0, deadlocks: 0 };
   let baseFlows: Bounded<BaselineFlows> = notRun('runs');
   let parse: Bounded<ParseResult> = notRun('parse');
+  let alerts: Bounded<AlertsResult> = notRun('alerts');
   let roundTrips: Bounded<RoundTrips> = notRun('hop');
   let anatomy: Bounded<HopAnatomy> = notRun('hop');
   const cleanup: string[] = [];
@@ -208,6 +210,12 @@ async function main(): Promise<number> {
       log('hop anatomy: the chain driven step by step in this process');
       anatomy = await withTimeout('hop anatomy', 60_000, (s) => measureHopAnatomy(bench, 3, s));
     }
+    if (parts.has('alerts')) {
+      log('alerts: final failure → Slack recorder, single incidents and 1,000 failures at once');
+      alerts = await withTimeout('alerts', budget.timeoutFor(120_000, 15_000), (s) =>
+        measureAlerts(bench, s),
+      );
+    }
     if (parts.has('parse')) {
       log(`definitions at scale: ${SCALE_DAGS} DAG files, then scheduler ticks`);
       parse = await withTimeout('definitions at scale', budget.timeoutFor(200_000, 15_000), (s) =>
@@ -281,6 +289,12 @@ async function main(): Promise<number> {
       scheduler_tick_ms: parseValue?.scheduler_tick_ms ?? null,
       ...(parseValue ? { detail: parseValue } : { skipped: failure(parse) }),
     },
+    alerts: alerts.ok
+      ? {
+          ...alerts.value,
+          ratio_single_p50: ratio(alerts.value.single.p50_ms, alerts.value.baseline_post_p50_ms),
+        }
+      : { skipped: failure(alerts) },
     commit,
     load_average: { at_start: loadAtStart, at_end: loadavg().map((n) => Math.round(n * 100) / 100) },
     duration_s: (Date.now() - startedAt.getTime()) / 1000,

@@ -1,6 +1,7 @@
 // Owns the `weir` command line: parses arguments and reports failures as one line.
 import { ConfigError } from '@weir/config';
 import { Command, CommanderError } from 'commander';
+import { registerAlertsCommands } from './commands/alerts.ts';
 import { registerAssetsCommands } from './commands/assets.ts';
 import { registerComponentCommands } from './commands/components.ts';
 import { registerConnectionsCommands } from './commands/connections.ts';
@@ -44,6 +45,7 @@ registerDagsReadCommands(program);
 registerDagsDeleteCommand(program);
 registerTasksReadCommands(program);
 registerDeadlineCommands(program);
+registerAlertsCommands(program);
 registerDbCommands(program);
 registerHealthCommand(program);
 registerInfoCommand(program);

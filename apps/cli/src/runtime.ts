@@ -2,7 +2,7 @@
 // configuration, and closing it all again.
 import type { WeirConfig } from '@weir/config';
 import { loadConfig } from '@weir/config';
-import { createDb, createRawSql, type Db } from '@weir/db';
+import { createDb, createRawSql, type Db, type RawSqlPool } from '@weir/db';
 import { Engine, type EngineDeps, EngineError } from '@weir/engine';
 import { createRedis, type RedisConnection, TaskQueue } from '@weir/queue';
 import { SecretError } from '@weir/secrets';
@@ -11,6 +11,7 @@ import { requireDatabase, requireRedis } from './services/connect.ts';
 
 export interface Runtime {
   readonly db: Db;
+  readonly sql: RawSqlPool;
   readonly redis: RedisConnection;
   readonly queue: TaskQueue;
   readonly engine: Engine;
@@ -42,6 +43,7 @@ export async function openRuntime(
   });
   return {
     db,
+    sql,
     redis,
     queue,
     engine,

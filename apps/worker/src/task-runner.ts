@@ -43,6 +43,8 @@ export interface RunnerOptions {
   readonly secrets: TaskSecrets;
   /** Every log line of every try, as it is written (`weir dags test` prints them). */
   readonly onTaskLog?: (claimed: ClaimedTry, level: string, message: string) => void;
+  /** A try ended failed or up for retry here: its alert was raised (the alert pass may run now). */
+  readonly onTryFailed?: () => void;
 }
 
 /**
@@ -272,6 +274,7 @@ async function record(
     }
   }
   logEnd(options.logger, claimed, outcome, state, started);
+  if (state === 'failed' || state === 'up_for_retry') options.onTryFailed?.();
   return { ...(state ? { state } : {}), ...(next ? { eager: next } : {}) };
 }
 

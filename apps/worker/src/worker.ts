@@ -45,6 +45,8 @@ export interface WorkerOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Every log line of every try, as it is written. */
   readonly onTaskLog?: (claimed: ClaimedTry, level: string, message: string) => void;
+  /** A try ended failed or up for retry (its alert was raised with it). */
+  readonly onTryFailed?: () => void;
 }
 
 export interface WorkerHandle {
@@ -98,6 +100,7 @@ export function startWorker(options: WorkerOptions): WorkerHandle {
     logger,
     secrets,
     ...(options.onTaskLog ? { onTaskLog: options.onTaskLog } : {}),
+    ...(options.onTryFailed ? { onTryFailed: options.onTryFailed } : {}),
   };
   const workers: TaskWorkerHandle[] = options.queues.map((queue) =>
     startTaskWorker({

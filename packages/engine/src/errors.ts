@@ -1,5 +1,9 @@
 // Owns the engine's errors: each carries a code and a message a user can act on.
 export type EngineErrorCode =
+  | 'ALERT_NOT_FOUND'
+  | 'ALERT_RESOLVED'
+  | 'SILENCE_NOT_FOUND'
+  | 'INVALID_SILENCE'
   | 'ASSET_NOT_FOUND'
   | 'BACKFILL_FINISHED'
   | 'BACKFILL_NOT_FOUND'

@@ -41,6 +41,22 @@ export {
   listDagWarnings,
   refreshDagWarnings,
 } from './dag-warnings.ts';
+export {
+  type AckResult,
+  acknowledgeAlert,
+  createSilence,
+  endSilence,
+  listSilences,
+  resolveAlert,
+  type SilenceRequest,
+  type SilenceView,
+} from './alert-commands.ts';
+export { incidentKey, type RaisedAlert, type RaisedKind, raiseAlerts } from './alert-raise.ts';
+export {
+  type ComponentHeartbeatOptions,
+  ComponentHeartbeat,
+  type ComponentKind,
+} from './component-heartbeat.ts';
 export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';
 export { type EagerClaim, Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
@@ -83,6 +99,17 @@ export {
   finishTry,
   type TryOutcome,
 } from './task-tries.ts';
+export {
+  type AlertDetailView,
+  type AlertQuery,
+  type AlertStateName,
+  type AlertView,
+  type DeliveryView,
+  getAlert,
+  listAlerts,
+  listDeliveries,
+  listFailedDeliveries,
+} from './read-model/alerts.ts';
 export { type DagGraphView, dagGraph, type GraphTaskView } from './read-model/dag-graph.ts';
 export {
   countDagRuns,

@@ -2,6 +2,8 @@ export type { Redis as RedisConnection } from 'ioredis';
 export { createRedis } from './connection.ts';
 export { evictionWarning, pingRedis, type RedisPingResult, redisAddress } from './ping.ts';
 export {
+  ALERT_QUEUE,
+  type AlertDeliveryJobData,
   CALLBACK_QUEUE,
   type RunCallbackJobData,
   startTaskWorker,

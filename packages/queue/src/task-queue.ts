@@ -18,6 +18,15 @@ export interface RunCallbackJobData {
 /** Every worker serves this queue as well as its task queues. */
 export const CALLBACK_QUEUE = '_callbacks';
 
+/** Alert deliveries (@weir/alerts): every worker serves this queue too, never the scheduler. */
+export const ALERT_QUEUE = '_alerts';
+
+/** One attempt of one alert delivery; PostgreSQL's alert_delivery row holds the rest. */
+export interface AlertDeliveryJobData {
+  readonly deliveryId: number;
+  readonly attempt: number;
+}
+
 export interface TaskJob {
   readonly queue: string;
   readonly data: TaskJobData;
@@ -63,6 +72,17 @@ export class TaskQueue {
       jobId: `run-${data.dagRunId}-${data.state}`,
       removeOnComplete: true,
       removeOnFail: true,
+    });
+  }
+
+  /** One job per delivery and attempt (`alert-<id>-<attempt>`), so a repeated add is a no-op. */
+  async enqueueDelivery(data: AlertDeliveryJobData, delayMs: number): Promise<void> {
+    await this.queue(ALERT_QUEUE).add('alert-delivery', data, {
+      jobId: `alert-${data.deliveryId}-${data.attempt}`,
+      delay: Math.max(0, Math.round(delayMs)),
+      removeOnComplete: true,
+      removeOnFail: true,
+      attempts: 1,
     });
   }
 

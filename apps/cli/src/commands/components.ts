@@ -3,6 +3,7 @@ import { createLogger, loadConfig, requireSecretKey } from '@weir/config';
 import { DagProcessor, runDagProcessorLoop, runSchedulerLoop } from '@weir/scheduler';
 import { startWorker } from '@weir/worker';
 import type { Command } from 'commander';
+import { startComponentAlerting } from '../alerting.ts';
 import { CliError } from '../errors.ts';
 import { resolveFromCwd } from '../paths.ts';
 import { openRuntime, untilSignal } from '../runtime.ts';
@@ -36,10 +37,22 @@ export function registerComponentCommands(program: Command): void {
         zombieThresholdMs: config.scheduler.zombieThresholdMs,
         queuedTimeoutMs: config.scheduler.queuedTimeoutMs,
       });
+      const alerting = await startComponentAlerting(config, runtime, logger, 'scheduler', {
+        alertPass: true,
+        deliveries: false,
+      });
+      const processorBeat = opts.dagProcessor
+        ? await startComponentAlerting(config, runtime, logger, 'dag-processor', {
+            alertPass: false,
+            deliveries: false,
+          })
+        : undefined;
       logger.info({ tickMs: config.scheduler.tickMs, dagProcessor: opts.dagProcessor }, 'scheduler started');
       await untilSignal();
       await loop.stop();
       await processor?.stop();
+      await alerting.stop();
+      await processorBeat?.stop();
       await runtime.close();
       logger.info('scheduler stopped');
     });
@@ -61,8 +74,13 @@ export function registerComponentCommands(program: Command): void {
       });
       logger.info({ folder: processor.folder }, 'dag processor started');
       const loop = runDagProcessorLoop(processor, config.dagProcessor.pollMs, logger);
+      const heartbeat = await startComponentAlerting(config, runtime, logger, 'dag-processor', {
+        alertPass: false,
+        deliveries: false,
+      });
       await untilSignal();
       await loop.stop();
+      await heartbeat.stop();
       await runtime.close();
     });
 
@@ -89,6 +107,11 @@ export function registerComponentCommands(program: Command): void {
         throw new CliError(`--concurrency must be a positive whole number, got "${opts.concurrency}"`, 2);
       if (queues.length === 0) throw new CliError('--queues must name at least one queue', 2);
       const runtime = await openRuntime(config);
+      const alerting = await startComponentAlerting(config, runtime, logger, 'worker', {
+        queues,
+        alertPass: true,
+        deliveries: true,
+      });
       const worker = startWorker({
         engine: runtime.engine,
         connection: runtime.redis,
@@ -102,6 +125,7 @@ export function registerComponentCommands(program: Command): void {
         ...(config.worker.taskMaxMemoryMb ? { taskMaxMemoryMb: config.worker.taskMaxMemoryMb } : {}),
         logger,
         secretKey,
+        onTryFailed: alerting.kick,
       });
       logger.info({ queues, concurrency, executor: config.worker.executor }, 'worker started');
       const signal = await untilSignal();
@@ -115,6 +139,7 @@ export function registerComponentCommands(program: Command): void {
           { handedBack },
           'tasks still running after the grace period were handed back for another try',
         );
+      await alerting.stop();
       await runtime.close();
       logger.info('worker stopped');
       // Tasks that ignored their AbortSignal may still hold timers or sockets; they were handed
