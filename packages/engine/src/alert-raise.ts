@@ -50,10 +50,10 @@ export async function raiseAlerts(
   const rows = [...byKey.values()].sort((a, b) => (a.dedupKey < b.dedupKey ? -1 : 1));
   const col = <T>(pick: (a: (typeof rows)[number]) => T) => rows.map(pick);
   await sql.$executeRaw`
-    INSERT INTO alert (kind, severity, dedup_key, open_key, title, details, dag_id, run_id, task_id, map_index,
-                       try_number, occurrences, first_seen_at, last_seen_at)
+    INSERT INTO alert (kind, severity, dedup_key, open_key, title, details, dag_id, opened_run_id, run_id, task_id,
+                       map_index, try_number, occurrences, first_seen_at, last_seen_at)
     SELECT a.kind::"AlertKind", a.severity::"AlertSeverity", a.key, a.key, a.title, a.details::jsonb, a.dag_id,
-           a.run_id, a.task_id, a.map_index, a.try_number, a.n, a.at, a.at
+           a.run_id, a.run_id, a.task_id, a.map_index, a.try_number, a.n, a.at, a.at
     FROM unnest(${col((a) => a.kind)}::text[], ${col((a) => a.severity)}::text[], ${col((a) => a.dedupKey)}::text[],
                 ${col((a) => a.title)}::text[], ${col((a) => JSON.stringify(a.details))}::text[],
                 ${col((a) => a.dagId)}::text[], ${col((a) => a.runId)}::text[], ${col((a) => a.taskId)}::text[],

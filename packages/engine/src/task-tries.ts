@@ -384,15 +384,15 @@ async function recordEnds(
     ), raised AS (
       -- A final failure, a sensor's timeout or a retry opens its incident (kind, DAG, task), or
       -- counts on the open one: in this statement, so no crash can lose it (alert-raise.ts).
-      INSERT INTO alert (kind, severity, dedup_key, open_key, title, details, dag_id, run_id, task_id, map_index,
-                         try_number, occurrences, first_seen_at, last_seen_at)
+      INSERT INTO alert (kind, severity, dedup_key, open_key, title, details, dag_id, opened_run_id, run_id, task_id,
+                         map_index, try_number, occurrences, first_seen_at, last_seen_at)
       SELECT g.kind::"AlertKind",
              (CASE g.kind WHEN 'task_failed' THEN 'error' WHEN 'sensor_timed_out' THEN 'warning' ELSE 'info' END)::"AlertSeverity",
              g.key, g.key,
              CASE g.kind WHEN 'task_failed' THEN 'task ' || g.task_id || ' of ' || g.dag_id || ' failed'
                          WHEN 'sensor_timed_out' THEN 'sensor ' || g.task_id || ' of ' || g.dag_id || ' timed out'
                          ELSE 'task ' || g.task_id || ' of ' || g.dag_id || ' failed and will be retried' END,
-             jsonb_build_object('error', left(g.error, 4000)), g.dag_id, g.run_id, g.task_id, g.map_index, g.try_number,
+             jsonb_build_object('error', left(g.error, 4000)), g.dag_id, g.run_id, g.run_id, g.task_id, g.map_index, g.try_number,
              g.n, g.at, g.at
       FROM (
         SELECT alert_kind AS kind, alert_kind || ':' || dag_id || ':' || task_id AS key, dag_id, task_id,

@@ -4,9 +4,9 @@
 // does what Alertmanager does with them:
 //   - resolves incidents whose task (or DAG) has succeeded since, and files that import again;
 //   - holds back incidents matching a silence (still recorded);
-//   - groups the incidents of one DAG run opened within groupWait into one notification, attaches
-//     task failures of a run whose run failure is already notified to it (inhibition), and
-//     notifies a flapping incident at most once an hour;
+//   - groups the incidents of one DAG (so of each of its runs) opened within groupWait into one
+//     notification, attaches task failures of a run whose run failure is already notified to it
+//     (inhibition), and notifies a flapping incident at most once an hour;
 //   - re-notifies open, unacknowledged groups every repeatInterval;
 //   - notifies a group's resolution once every incident in it has resolved;
 //   - and hands pending deliveries to the delivery queue, again when their job was lost.
@@ -64,6 +64,7 @@ interface PendingRow {
   kind: AlertKind;
   dedup_key: string;
   dag_id: string | null;
+  /** The run it opened in. */
   run_id: string | null;
   task_id: string | null;
   first_seen_at: Date;
@@ -134,7 +135,7 @@ async function markSilenced(tx: RawSql, now: Date): Promise<void> {
 /** Waiting incidents, not silenced now. */
 async function pendingIncidents(tx: RawSql, now: Date): Promise<PendingRow[]> {
   return tx.$queryRaw<PendingRow[]>`
-    SELECT a.id, a.kind::text AS kind, a.dedup_key, a.dag_id, a.run_id, a.task_id, a.first_seen_at
+    SELECT a.id, a.kind::text AS kind, a.dedup_key, a.dag_id, a.opened_run_id AS run_id, a.task_id, a.first_seen_at
     FROM alert a
     WHERE a.group_id IS NULL AND a.notified_at IS NULL AND a.state = 'open'
       AND NOT EXISTS (SELECT 1 FROM alert_silence s WHERE s.starts_at <= ${now} AND s.ends_at > ${now}
@@ -153,8 +154,9 @@ async function notifyNewGroups(
   const remaining = await attachToNotifiedRunFailures(tx, pending, now);
   const clusters = new Map<string, PendingRow[]>();
   for (const row of remaining) {
-    const key =
-      RUN_SCOPED.has(row.kind) && row.dag_id && row.run_id ? `${row.dag_id}\n${row.run_id}` : `#${row.id}`;
+    // By DAG, not only by run: runs of one DAG failing together (a catchup, a bad deploy) are
+    // one message too; a run's incidents are always in one group.
+    const key = RUN_SCOPED.has(row.kind) && row.dag_id ? `dag:${row.dag_id}` : `#${row.id}`;
     clusters.set(key, [...(clusters.get(key) ?? []), row]);
   }
   const dags = await serializedDags(tx, [...new Set(remaining.flatMap((r) => (r.dag_id ? [r.dag_id] : [])))]);
@@ -205,7 +207,7 @@ async function attachToNotifiedRunFailures(
     FROM alert p
     WHERE a.id = ANY(${candidates.map((r) => r.id)}::int[])
       AND p.kind = 'run_failed' AND p.state IN ('open', 'acknowledged') AND p.group_id IS NOT NULL
-      AND p.dag_id = a.dag_id AND p.run_id = a.run_id
+      AND p.dag_id = a.dag_id AND (p.run_id = a.run_id OR p.run_id = a.opened_run_id)
     RETURNING a.id`;
   const gone = new Set(attached.map((r) => r.id));
   return pending.filter((r) => !gone.has(r.id));
