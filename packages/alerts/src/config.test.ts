@@ -56,7 +56,7 @@ function errorOf(yaml: string, env: Record<string, string> = secrets, weirEnv: R
 }
 
 describe('loadAlertsConfig from a file', () => {
-  it('reads channels, routes and durations, replacing ${VAR}s', () => {
+  it('reads channels, routes and durations, replacing environment variable references', () => {
     const cwd = folderWith({ 'alerts.yaml': GOOD });
     const config = parseConfig({ SMTP_URL: `smtp://u:${SMTP_PASSWORD}@127.0.0.1:2525` });
     const alerts = loadAlertsConfig(config, { cwd, env: secrets });
@@ -171,7 +171,7 @@ describe('a bad alerts file', () => {
     );
   });
 
-  it('names the key and the variable of an unset ${VAR}, never a value', () => {
+  it('names the key and the variable of an unset environment variable, never a value', () => {
     const yaml = `channels:\n  data-slack: { type: slack, channel: x, token: '\${SLACK_BOT_TOKEN}' }\n`;
     expect(errorOf(yaml, { PAGERDUTY_ROUTING_KEY: PD_SECRET })).toBe(
       'alerts.yaml: channels.data-slack.token: environment variable SLACK_BOT_TOKEN is not set',
