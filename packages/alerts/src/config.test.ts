@@ -169,6 +169,10 @@ describe('a bad alerts file', () => {
     expect(errorOf(yaml)).toBe(
       'alerts.yaml: routes.default.onFailure[1]: unknown channel "nope" (channels: data-slack)',
     );
+    const fromVariable = `channels:\n  data-slack: { type: slack, channel: x, token: t }\nroutes:\n  default: { onFailure: ['\${SLACK_BOT_TOKEN}'] }\n`;
+    expect(errorOf(fromVariable)).toBe(
+      `alerts.yaml: routes.default.onFailure[0]: unknown channel "\${SLACK_BOT_TOKEN}" (channels: data-slack)`,
+    );
   });
 
   it('names the key and the variable of an unset environment variable, never a value', () => {

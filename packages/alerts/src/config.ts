@@ -147,7 +147,8 @@ export function parseAlertsConfig(
     throw new AlertsConfigError(file, path && path.length > 0 ? keyPath(path) : undefined, problem);
   };
 
-  const raw = substituteAll(readYaml(source, file) ?? {}, [], env, fail);
+  const written = readYaml(source, file) ?? {};
+  const raw = substituteAll(written, [], env, fail);
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     fail(undefined, `must be a mapping with ${TOP_KEYS.join(', ')}`);
 
@@ -207,7 +208,8 @@ export function parseAlertsConfig(
         if (!(channelName in channels))
           fail(
             ['routes', routeName, key, index],
-            `unknown channel "${channelName}" (${knownChannels(channels)})`,
+            // As written: a name made from a ${VAR} could be anything.
+            `unknown channel "${String(valueAt(written, ['routes', routeName, key, index]))}" (${knownChannels(channels)})`,
           );
       });
       checked[key] = [...new Set(names)];

@@ -170,6 +170,24 @@ describe('weir alerts channels', () => {
     }
   });
 
+  it('says so when nothing is configured, and test names where channels come from', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'weir-alerts-cli-none-'));
+    try {
+      const listed = await run(['channels'], {}, empty);
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toBe(
+        'no alert channels: there is no alerts.yaml (or WEIR_ALERTS_FILE), and none of SLACK_TOKEN, PAGERDUTY_ROUTING_KEY, SMTP_URL with ALERT_EMAIL_TO is set\n',
+      );
+      const tested = await run(['test', 'slack'], {}, empty);
+      expect(tested.code).toBe(1);
+      expect(tested.stderr).toBe(
+        'weir: no alert channel "slack": with no alerts.yaml (or WEIR_ALERTS_FILE) the channels come from SLACK_TOKEN, PAGERDUTY_ROUTING_KEY, SMTP_URL with ALERT_EMAIL_TO, and there are none\n',
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bad alerts file in one line', async () => {
     const result = await run(['channels'], { PD_KEY: ROUTING_KEY });
     expect(result.code).toBe(2);

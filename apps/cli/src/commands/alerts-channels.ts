@@ -19,6 +19,9 @@ import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { printJson, printTable } from './output.ts';
 
+/** The variables that make channels when there is no alerts file. */
+const ENV_CHANNELS = 'SLACK_TOKEN, PAGERDUTY_ROUTING_KEY, SMTP_URL with ALERT_EMAIL_TO';
+
 /** Adds `test` and `channels` to the `alerts` command. */
 export function registerAlertsChannelCommands(alerts: Command): void {
   alerts
@@ -76,7 +79,11 @@ export function registerAlertsChannelCommands(alerts: Command): void {
         return;
       }
       if (channels.length === 0) {
-        process.stdout.write(`no alert channels (${sourceText(alertsConfig)})\n`);
+        process.stdout.write(
+          alertsConfig.source.kind === 'file'
+            ? `no alert channels in ${alertsConfig.source.path}\n`
+            : `no alert channels: there is no alerts.yaml (or WEIR_ALERTS_FILE), and none of ${ENV_CHANNELS} is set\n`,
+        );
         return;
       }
       printTable(
@@ -134,7 +141,7 @@ function unknownChannel(name: string, alertsConfig: AlertsConfig): string {
   const known = names.length > 0 ? `the channels are ${names.join(', ')}` : 'there are none';
   if (alertsConfig.source.kind === 'file')
     return `no alert channel "${name}" in ${alertsConfig.source.path}: ${known}`;
-  return `no alert channel "${name}": with no alerts.yaml (or WEIR_ALERTS_FILE) the channels come from SLACK_TOKEN, PAGERDUTY_ROUTING_KEY, and SMTP_URL with ALERT_EMAIL_TO, and ${known}`;
+  return `no alert channel "${name}": with no alerts.yaml (or WEIR_ALERTS_FILE) the channels come from ${ENV_CHANNELS}, and ${known}`;
 }
 
 /** What the peer's answer means, in words. */
@@ -156,7 +163,7 @@ function accepted(channel: AlertChannel, response: string): string {
 function sourceText(alertsConfig: AlertsConfig): string {
   return alertsConfig.source.kind === 'file'
     ? alertsConfig.source.path
-    : 'the environment (no alerts.yaml; SLACK_TOKEN, PAGERDUTY_ROUTING_KEY, SMTP_URL and ALERT_EMAIL_TO)';
+    : `environment variables (${ENV_CHANNELS}; no alerts.yaml)`;
 }
 
 function duration(ms: number): string {
