@@ -19,3 +19,40 @@ export {
 } from './incidents/pass.ts';
 export { type AlertingHandle, type AlertingOptions, startAlerting } from './incidents/service.ts';
 export { channelTarget } from './incidents/targets.ts';
+export {
+  AlertsConfigError,
+  DEFAULT_ALERTS_FILE,
+  keyPath,
+  type LoadAlertsConfigOptions,
+  loadAlertsConfig,
+  parseAlertsConfig,
+} from './config.ts';
+export { type ChannelOptions, closeChannels, createChannel, createChannels } from './channels/create.ts';
+export { EmailChannel, type EmailChannelConfig, type EmailChannelOptions } from './channels/email.ts';
+export {
+  maskRoutingKey,
+  PAGERDUTY_EVENTS_URL,
+  PagerDutyChannel,
+  type PagerDutyChannelConfig,
+  type PagerDutyChannelOptions,
+} from './channels/pagerduty.ts';
+export { SlackChannel, type SlackChannelConfig, type SlackChannelOptions } from './channels/slack.ts';
+export {
+  escapeHtml,
+  headline,
+  type IncidentView,
+  MAX_LISTED_INCIDENTS,
+  type NotificationView,
+  occurrences,
+  PAGERDUTY_SUMMARY_MAX,
+  type PagerDutyContent,
+  renderHtml,
+  renderPagerDuty,
+  renderSlack,
+  renderText,
+  type SlackMessage,
+  slackEscape,
+  truncate,
+  viewOf,
+} from './render.ts';
+export { testNotification } from './test-notification.ts';
