@@ -21,6 +21,7 @@ import {
   syncDagFiles,
   systemClock,
 } from '@weir/engine';
+import type { AlertNames } from '@weir/sdk';
 import { type Periodic, runPeriodically } from './periodic.ts';
 import { staleDagFiles, storedParseTimes } from './stale-files.ts';
 
@@ -34,6 +35,12 @@ export interface DagProcessorOptions {
   readonly logger?: Logger;
   /** Whether a new DAG that does not set pausedAtCreation starts paused (WEIR_DAGS_PAUSED_AT_CREATION). Default false. */
   readonly pausedAtCreation?: boolean;
+  /**
+   * The routes and channels alerts.yaml defines (from loadAlertsConfig): each sync then warns of
+   * DAGs whose `alerts` option names others (`unknown_alert_route`, `unknown_alert_channel`).
+   * Left out, those warnings are neither added nor removed.
+   */
+  readonly alertNames?: AlertNames;
 }
 
 export interface ProcessReport {
@@ -140,6 +147,7 @@ export class DagProcessor {
     if (files.length === 0) return [];
     const pass = new PassStore(this.options.db, clock, files, {
       pausedAtCreation: this.options.pausedAtCreation ?? false,
+      ...(this.options.alertNames ? { alertNames: this.options.alertNames } : {}),
     });
     if (pass.files.length === 0) return [];
     await parseDagFiles(pass.files, {

@@ -1,5 +1,6 @@
 // @weir/alerts: alert channels (Slack, PagerDuty, email), alerts.yaml, routing, and the incident
 // pass that turns alert rows into notifications.
+export * from './routing.ts';
 export * from './types.ts';
 export {
   deliver,

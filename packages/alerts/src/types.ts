@@ -1,6 +1,7 @@
 // Owns the vocabulary shared by the parts of alerting: the kinds of alert, the route keys that
 // send them somewhere, the channel configurations, and what a channel is asked to send (a
 // Notification about a group of incidents) and answers (a DeliveryResult).
+import type { RouteKey } from '@weir/sdk';
 
 /** What went wrong. Stored as the `AlertKind` enum. */
 export const ALERT_KINDS = [
@@ -21,17 +22,9 @@ export type AlertKind = (typeof ALERT_KINDS)[number];
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** The keys of a route (alerts.yaml) and of a DAG's or task's `alerts` override. */
-export const ROUTE_KEYS = [
-  'onFailure',
-  'onRetry',
-  'onDeadlineMiss',
-  'onSensorTimeout',
-  'onDataQuality',
-  'onImportError',
-  'onUnhealthy',
-] as const;
-export type RouteKey = (typeof ROUTE_KEYS)[number];
+// The route keys are the SDK's: a DAG's or task's `alerts` option uses them too, and the SDK
+// depends on nothing in Weir.
+export { ROUTE_KEYS, type RouteKey } from '@weir/sdk';
 
 /** Which route key sends an alert of each kind. */
 export const ROUTE_KEY_OF: Record<AlertKind, RouteKey> = {

@@ -6,6 +6,7 @@
 // the caller's default); later syncs never change whether it is paused.
 import type { Db, RawSql } from '@weir/db';
 import type { RunInfo } from '@weir/domain';
+import type { AlertNames } from '@weir/sdk';
 import { raiseAlerts } from './alert-raise.ts';
 import { storeDagAssets } from './assets.ts';
 import type { Clock } from './clock.ts';
@@ -36,6 +37,11 @@ export interface SyncOptions {
    * dag processor passes WEIR_DAGS_PAUSED_AT_CREATION (default true) explicitly.
    */
   readonly pausedAtCreation?: boolean;
+  /**
+   * The routes and channels alerts.yaml defines, to warn of DAGs whose `alerts` name others.
+   * Without it the synced DAGs' alert warnings are left as they are (see refreshDagWarnings).
+   */
+  readonly alertNames?: AlertNames;
 }
 
 /** Stores the parse of each file; results in path order. */
@@ -54,7 +60,7 @@ export async function syncDagFiles(
   const results: SyncResult[] = [];
   for (let i = 0; i < ordered.length; i += FILES_PER_TRANSACTION) {
     const batch = ordered.slice(i, i + FILES_PER_TRANSACTION);
-    results.push(...(await syncBatch(sql, batch, clock(), options.pausedAtCreation ?? false)));
+    results.push(...(await syncBatch(sql, batch, clock(), options)));
   }
   return results;
 }
@@ -63,8 +69,9 @@ async function syncBatch(
   sql: RawSql,
   files: readonly ParsedDagFile[],
   now: Date,
-  pausedAtCreation: boolean,
+  options: SyncOptions,
 ): Promise<SyncResult[]> {
+  const pausedAtCreation = options.pausedAtCreation ?? false;
   return sql.$transaction(async (tx) => {
     const plan = planDagSync(files, await storedDags(tx, files));
     const nextRuns = await nextScheduledRuns(
@@ -90,6 +97,7 @@ async function syncBatch(
       tx,
       [...plan.changedDags.map((c) => c.dag.dagId), ...plan.unchangedDagIds, ...plan.deactivatedDagIds],
       now,
+      options.alertNames,
     );
     return [...plan.results];
   });

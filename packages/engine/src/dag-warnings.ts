@@ -1,14 +1,19 @@
 // Owns DAG warnings (Airflow's DagWarning): things about a DAG worth an operator's word that are
-// not import errors. Today one kind: a task names a pool that does not exist, so its instances
-// wait in `scheduled` until someone creates it (Airflow's behaviour, kept). Each sync of a DAG
+// not import errors. A task names a pool that does not exist, so its instances wait in
+// `scheduled` until someone creates it (Airflow's behaviour, kept); or the DAG's or a task's
+// `alerts` option names a route or channel alerts.yaml does not define. Each sync of a DAG
 // replaces its warnings; pool changes re-evaluate every active DAG's. A warning found again keeps
 // its created_at, so "first seen" stays true and a reader can tell new warnings from old.
 import type { RawSql } from '@weir/db';
+import { type AlertNames, alertRouteProblems, type SerializedAlerts } from '@weir/sdk';
 import type { Clock } from './clock.ts';
 
 type Sql = Pick<RawSql, '$queryRaw' | '$executeRaw'>;
 
-export type DagWarningKind = 'nonexistent_pool';
+export type DagWarningKind = 'nonexistent_pool' | 'unknown_alert_route' | 'unknown_alert_channel';
+
+const POOL_KINDS: readonly DagWarningKind[] = ['nonexistent_pool'];
+const ALERT_KINDS: readonly DagWarningKind[] = ['unknown_alert_route', 'unknown_alert_channel'];
 
 export interface DagWarning {
   readonly dagId: string;
@@ -28,16 +33,20 @@ export function missingPoolMessage(taskIds: readonly string[], pool: string): st
 
 /**
  * Recomputes the warnings of the given DAGs (all active DAGs when `dagIds` is 'all') from their
- * stored serialized definitions and the pools that exist now, in the caller's transaction. An
- * inactive DAG has none.
+ * stored serialized definitions and the pools that exist now, in the caller's transaction. With
+ * `alertNames` (the routes and channels alerts.yaml defines) it recomputes the alert warnings
+ * too; without, it leaves them as they are: a caller that has not loaded alerts.yaml (`weir
+ * pools set`, `weir dags list`) cannot tell. An inactive DAG has none, of any kind.
  */
 export async function refreshDagWarnings(
   sql: Sql,
   dagIds: readonly string[] | 'all',
   now: Date,
+  alertNames?: AlertNames,
 ): Promise<void> {
   if (dagIds !== 'all' && dagIds.length === 0) return;
   const ids = dagIds === 'all' ? null : [...dagIds];
+  const kinds = alertNames ? [...POOL_KINDS, ...ALERT_KINDS] : POOL_KINDS;
   const missing = await sql.$queryRaw<{ dag_id: string; pool: string; task_ids: string[] }[]>`
     SELECT d.dag_id, t.task->>'pool' AS pool, array_agg(t.task->>'taskId' ORDER BY t.task->>'taskId') AS task_ids
     FROM dag d CROSS JOIN LATERAL jsonb_array_elements(d.serialized->'tasks') AS t(task)
@@ -45,16 +54,22 @@ export async function refreshDagWarnings(
       AND NOT EXISTS (SELECT 1 FROM pool p WHERE p.name = t.task->>'pool')
     GROUP BY d.dag_id, t.task->>'pool'
     ORDER BY d.dag_id, pool`;
-  const rows = missing.map((m) => ({
-    dag_id: m.dag_id,
-    kind: 'nonexistent_pool',
-    message: missingPoolMessage(m.task_ids, m.pool),
-  }));
+  const rows = [
+    ...missing.map((m) => ({
+      dag_id: m.dag_id,
+      kind: 'nonexistent_pool',
+      message: missingPoolMessage(m.task_ids, m.pool),
+    })),
+    ...(alertNames ? await alertWarnings(sql, ids, alertNames) : []),
+  ];
   const found = JSON.stringify(rows);
   // Warnings of these DAGs that no longer hold go; those found again are kept (their created_at).
+  // Kinds not evaluated here stay, but for a DAG no longer active.
   await sql.$executeRaw`
     DELETE FROM dag_warning w
     WHERE (${ids}::text[] IS NULL OR w.dag_id = ANY(${ids}::text[]))
+      AND (w.kind::text = ANY(${[...kinds]}::text[])
+           OR NOT EXISTS (SELECT 1 FROM dag d WHERE d.dag_id = w.dag_id AND d.is_active))
       AND NOT EXISTS (
         SELECT 1 FROM jsonb_to_recordset(${found}::jsonb) AS f(dag_id text, kind text, message text)
         WHERE f.dag_id = w.dag_id AND f.kind = w.kind::text AND f.message = w.message)`;
@@ -64,6 +79,38 @@ export async function refreshDagWarnings(
     SELECT f.dag_id, f.kind::"DagWarningKind", f.message, ${now}::timestamp, ${now}::timestamp
     FROM jsonb_to_recordset(${found}::jsonb) AS f(dag_id text, kind text, message text)
     ON CONFLICT (dag_id, kind, message) DO UPDATE SET updated_at = EXCLUDED.updated_at`;
+}
+
+/** The unknown routes and channels the `alerts` options of these active DAGs and their tasks name. */
+async function alertWarnings(
+  sql: Sql,
+  ids: readonly string[] | null,
+  names: AlertNames,
+): Promise<{ dag_id: string; kind: string; message: string }[]> {
+  // Only the `alerts` fields travel, and only of DAGs that set one somewhere.
+  const dags = await sql.$queryRaw<
+    {
+      dag_id: string;
+      alerts: SerializedAlerts | null;
+      tasks: { taskId: string; alerts: SerializedAlerts }[];
+    }[]
+  >`
+    SELECT d.dag_id,
+           CASE WHEN jsonb_typeof(d.serialized->'alerts') = 'object' THEN d.serialized->'alerts' END AS alerts,
+           COALESCE(
+             (SELECT jsonb_agg(jsonb_build_object('taskId', t.task->>'taskId', 'alerts', t.task->'alerts'))
+              FROM jsonb_array_elements(d.serialized->'tasks') AS t(task)
+              WHERE jsonb_typeof(t.task->'alerts') = 'object'),
+             '[]'::jsonb) AS tasks
+    FROM dag d
+    WHERE d.is_active AND (${ids}::text[] IS NULL OR d.dag_id = ANY(${ids}::text[]))
+      AND (jsonb_typeof(d.serialized->'alerts') = 'object'
+           OR EXISTS (SELECT 1 FROM jsonb_array_elements(d.serialized->'tasks') AS t(task)
+                      WHERE jsonb_typeof(t.task->'alerts') = 'object'))
+    ORDER BY d.dag_id`;
+  return dags.flatMap((dag) =>
+    alertRouteProblems(dag, names).map((problem) => ({ dag_id: dag.dag_id, ...problem })),
+  );
 }
 
 /** Every warning of active DAGs, by DAG id then message. */

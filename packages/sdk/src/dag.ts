@@ -2,6 +2,7 @@
 // handle; a task's return value is its output, and `inputs` deliver upstream outputs, typed, as
 // the task function's arguments.
 import type { z } from 'zod';
+import type { AlertOptions } from './alerts.ts';
 import type { Asset, AssetSchedule } from './asset.ts';
 import type { CallbackContext, DagRunContext, TaskContext } from './context.ts';
 import type { DeadlineOptions } from './deadline.ts';
@@ -98,6 +99,8 @@ export interface TaskOptions<P, I extends readonly TaskHandle<unknown>[] = reado
   readonly outlets?: readonly Asset[];
   /** This task must succeed by the deadline, or an alert fires at once. */
   readonly deadline?: DeadlineOptions;
+  /** Where this task's alerts go, over the DAG's `alerts` (see AlertOptions). */
+  readonly alerts?: AlertOptions;
   readonly onSuccess?: TaskCallback<P>;
   readonly onFailure?: TaskCallback<P>;
   readonly onRetry?: TaskCallback<P>;
@@ -172,6 +175,12 @@ export interface DagOptions<S extends z.ZodType | undefined = undefined> {
   readonly defaults?: TaskDefaults;
   /** Deadlines (SLA monitors) for each run: an alert fires as soon as one passes unmet. */
   readonly deadlines?: readonly DeadlineOptions[];
+  /**
+   * Where the DAG's alerts go: a route of alerts.yaml (`{ route: 'team-x' }`) and/or channels per
+   * route key (`{ onFailure: ['data-pd'] }`); a task's own `alerts` win over these. Default: the
+   * `default` route.
+   */
+  readonly alerts?: AlertOptions;
   readonly onSuccess?: (ctx: DagRunContext<ParamsOf<S>>) => void | Promise<void>;
   readonly onFailure?: (ctx: DagRunContext<ParamsOf<S>>) => void | Promise<void>;
 }

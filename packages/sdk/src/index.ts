@@ -1,6 +1,20 @@
 // @weir/sdk: everything a DAG file imports. It depends on nothing else in Weir.
 export { z } from 'zod';
 export {
+  type AlertNames,
+  type AlertRouteProblem,
+  type AlertRouteProblemKind,
+  alertRouteProblems,
+  type DagAlerts,
+} from './alert-route-problems.ts';
+export {
+  type AlertOptions,
+  ROUTE_KEYS,
+  type RouteKey,
+  type SerializedAlerts,
+  serializeAlerts,
+} from './alerts.ts';
+export {
   allOf,
   anyOf,
   type Asset,

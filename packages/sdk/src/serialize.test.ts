@@ -64,6 +64,11 @@ describe('DAG fields round-trip through serialization', () => {
         ],
       },
     ],
+    [
+      'alerts (route and channels)',
+      { alerts: { onRetry: [], route: 'team-x', onFailure: ['data-pd', 'data-slack'] } },
+      { alerts: { route: 'team-x', channels: { onFailure: ['data-pd', 'data-slack'], onRetry: [] } } },
+    ],
   ])('%s', (_, options, expected) => {
     expect(serializeWith(options)).toMatchObject(expected);
   });
@@ -97,6 +102,7 @@ describe('DAG fields round-trip through serialization', () => {
       maxActiveRuns: 16,
       maxActiveTasks: 16,
       params: null,
+      alerts: null,
     });
   });
 });
@@ -126,6 +132,17 @@ describe('task fields round-trip through serialization', () => {
       'callbacks',
       { onSuccess: () => {}, onFailure: () => {}, onRetry: () => {}, onSkipped: () => {} },
       { callbacks: ['onSuccess', 'onFailure', 'onRetry', 'onSkipped'] },
+    ],
+    ['alerts (route)', { alerts: { route: 'team-x' } }, { alerts: { route: 'team-x', channels: {} } }],
+    [
+      'alerts (channels)',
+      { alerts: { onDeadlineMiss: ['data-pd'], onFailure: ['data-pd'], onSensorTimeout: [] } },
+      {
+        alerts: {
+          route: null,
+          channels: { onFailure: ['data-pd'], onDeadlineMiss: ['data-pd'], onSensorTimeout: [] },
+        },
+      },
     ],
   ])('%s', (_, options, expected) => {
     expect(serializeTaskWith(options)).toMatchObject(expected);
@@ -158,6 +175,7 @@ describe('task fields round-trip through serialization', () => {
       groupId: null,
       setupTeardown: null,
       outlets: [],
+      alerts: null,
     });
     const s = serializeDag(
       dag({ id: 'd', defaults: { retries: 2, queue: 'q1' } }, (d) => {

@@ -1,5 +1,6 @@
 // Owns turning a DAG definition into its serialized form (plain JSON, no functions).
 import { z } from 'zod';
+import { serializeAlerts } from './alerts.ts';
 import { type Asset, isAsset, isAssetCondition, serializeAsset, serializeAssetCondition } from './asset.ts';
 import {
   type Dag,
@@ -67,6 +68,7 @@ export function serializeDag(dag: Dag): SerializedDag {
     params: o.params ? serializeParams(o.params, where) : null,
     callbacks: DAG_CALLBACKS.filter((name) => typeof o[name] === 'function'),
     deadlines: (o.deadlines ?? []).map((d) => serializeDeadline(d, where)),
+    alerts: serializeAlerts(o.alerts, where),
     tasks: [...dag.tasks.values()].map((task) => serializeTask(task, o.defaults ?? {}, where)),
     taskGroups: dag.groups.map((g) => ({
       ...g,
@@ -124,6 +126,7 @@ function serializeTask(task: TaskDefinition, defaults: TaskDefaults, dagWhere: s
       if (!isAsset(a)) throw new TypeError(`${where}: outlets must list assets (asset(uri))`);
       return serializeAsset(a);
     }),
+    alerts: serializeAlerts(task.options.alerts, where),
   };
 }
 

@@ -2,6 +2,7 @@
 // scheduler and web read. It carries every option but no user code. Bump the version on any
 // incompatible change.
 
+import type { SerializedAlerts } from './alerts.ts';
 import type { SerializedDeadline } from './deadline.ts';
 
 export const SERIALIZATION_VERSION = 1 as const;
@@ -93,6 +94,11 @@ export interface SerializedTask {
   readonly setupTeardown: SerializedSetupTeardown | null;
   /** Assets each successful try updates: one asset event each, with the try's success. */
   readonly outlets: readonly SerializedAsset[];
+  /**
+   * The task's `alerts` option, or null. Absent from DAGs serialized before it existed: read it
+   * as `task.alerts ?? null`.
+   */
+  readonly alerts: SerializedAlerts | null;
 }
 
 /** An asset (`asset(uri)`): data-aware scheduling's unit. */
@@ -172,6 +178,11 @@ export interface SerializedDag {
   } | null;
   readonly callbacks: readonly DagCallbackName[];
   readonly deadlines: readonly SerializedDeadline[];
+  /**
+   * The DAG's `alerts` option, or null. Absent from DAGs serialized before it existed: read it
+   * as `dag.alerts ?? null`.
+   */
+  readonly alerts: SerializedAlerts | null;
   /** In definition order. */
   readonly tasks: readonly SerializedTask[];
   /** Task groups, outer before inner, in definition order. */
