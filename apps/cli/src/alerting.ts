@@ -22,6 +22,12 @@ export function readAlertsConfig(config: WeirConfig) {
   }
 }
 
+/** The routes and channels DAGs may name (unknown ones are DAG warnings). */
+export function alertNames(config: WeirConfig): { routes: string[]; channels: string[] } {
+  const alerts = readAlertsConfig(config);
+  return { routes: Object.keys(alerts.routes), channels: Object.keys(alerts.channels) };
+}
+
 export async function startComponentAlerting(
   config: WeirConfig,
   runtime: Runtime,

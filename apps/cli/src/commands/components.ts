@@ -3,7 +3,7 @@ import { createLogger, loadConfig, requireSecretKey } from '@weir/config';
 import { DagProcessor, runDagProcessorLoop, runSchedulerLoop } from '@weir/scheduler';
 import { startWorker } from '@weir/worker';
 import type { Command } from 'commander';
-import { startComponentAlerting } from '../alerting.ts';
+import { alertNames, startComponentAlerting } from '../alerting.ts';
 import { CliError } from '../errors.ts';
 import { resolveFromCwd } from '../paths.ts';
 import { openRuntime, untilSignal } from '../runtime.ts';
@@ -27,6 +27,7 @@ export function registerComponentCommands(program: Command): void {
               folder: resolveFromCwd(config.dagsFolder),
               importTimeoutMs: config.dagProcessor.importTimeoutMs,
               pausedAtCreation: config.dagProcessor.pausedAtCreation,
+              alertNames: alertNames(config),
               logger,
             }),
             config.dagProcessor.pollMs,
@@ -70,6 +71,7 @@ export function registerComponentCommands(program: Command): void {
         folder: resolveFromCwd(opts.dagsFolder ?? config.dagsFolder),
         importTimeoutMs: config.dagProcessor.importTimeoutMs,
         pausedAtCreation: config.dagProcessor.pausedAtCreation,
+        alertNames: alertNames(config),
         logger,
       });
       logger.info({ folder: processor.folder }, 'dag processor started');
