@@ -35,7 +35,8 @@ export async function acknowledgeAlert(
         await tx.$executeRaw`
           INSERT INTO alert_delivery (group_id, channel, channel_type, event, target, dedup_key, next_attempt_at, created_at)
           SELECT group_id, channel, channel_type, 'acknowledge', target, dedup_key, ${now}, ${now}
-          FROM alert_delivery WHERE group_id = ${alert.group_id} AND event = 'trigger' AND channel_type <> 'email'`;
+          FROM alert_delivery WHERE group_id = ${alert.group_id} AND event = 'trigger' AND channel_type <> 'email'
+          ORDER BY id`;
     }
     return { alertId, acknowledged };
   });

@@ -280,7 +280,8 @@ export async function followUp(
       -- PagerDuty has nothing to say about a repeat: the incident is open there until resolved.
       AND NOT (${event} = 'repeat' AND t.channel_type = 'pagerduty')
       -- Email and Slack have no acknowledge to show but a reply; PagerDuty's is its own event.
-      AND NOT (${event} = 'acknowledge' AND t.channel_type = 'email')`;
+      AND NOT (${event} = 'acknowledge' AND t.channel_type = 'email')
+    ORDER BY t.id`;
 }
 
 async function insertDeliveries(
