@@ -1,8 +1,9 @@
 // Owns what every long-running component does for alerting: its heartbeat row, and (scheduler
 // and worker) the alert pass, with the delivery queue's consumer in workers. A bad alerts file
 // stops start-up with one line naming the key.
-import type { Logger, WeirConfig } from '@weir/config';
+
 import { AlertsConfigError, createChannels, loadAlertsConfig, startAlerting } from '@weir/alerts';
+import type { Logger, WeirConfig } from '@weir/config';
 import { ComponentHeartbeat, type ComponentKind } from '@weir/engine';
 import { CliError } from './errors.ts';
 import type { Runtime } from './runtime.ts';

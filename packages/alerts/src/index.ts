@@ -1,11 +1,28 @@
 // @weir/alerts: alert channels (Slack, PagerDuty, email), alerts.yaml, routing, and the incident
 // pass that turns alert rows into notifications.
-export * from './routing.ts';
-export * from './types.ts';
+
+export { type ChannelOptions, closeChannels, createChannel, createChannels } from './channels/create.ts';
+export { EmailChannel, type EmailChannelConfig, type EmailChannelOptions } from './channels/email.ts';
 export {
-  deliver,
+  maskRoutingKey,
+  PAGERDUTY_EVENTS_URL,
+  PagerDutyChannel,
+  type PagerDutyChannelConfig,
+  type PagerDutyChannelOptions,
+} from './channels/pagerduty.ts';
+export { SlackChannel, type SlackChannelConfig, type SlackChannelOptions } from './channels/slack.ts';
+export {
+  AlertsConfigError,
+  DEFAULT_ALERTS_FILE,
+  keyPath,
+  type LoadAlertsConfigOptions,
+  loadAlertsConfig,
+  parseAlertsConfig,
+} from './config.ts';
+export {
   type DeliverOptions,
   type DeliveryOutcome,
+  deliver,
   notificationOf,
   retryDelayMs,
 } from './incidents/deliver.ts';
@@ -20,24 +37,6 @@ export {
 } from './incidents/pass.ts';
 export { type AlertingHandle, type AlertingOptions, startAlerting } from './incidents/service.ts';
 export { channelTarget } from './incidents/targets.ts';
-export {
-  AlertsConfigError,
-  DEFAULT_ALERTS_FILE,
-  keyPath,
-  type LoadAlertsConfigOptions,
-  loadAlertsConfig,
-  parseAlertsConfig,
-} from './config.ts';
-export { type ChannelOptions, closeChannels, createChannel, createChannels } from './channels/create.ts';
-export { EmailChannel, type EmailChannelConfig, type EmailChannelOptions } from './channels/email.ts';
-export {
-  maskRoutingKey,
-  PAGERDUTY_EVENTS_URL,
-  PagerDutyChannel,
-  type PagerDutyChannelConfig,
-  type PagerDutyChannelOptions,
-} from './channels/pagerduty.ts';
-export { SlackChannel, type SlackChannelConfig, type SlackChannelOptions } from './channels/slack.ts';
 export {
   escapeHtml,
   headline,
@@ -56,4 +55,6 @@ export {
   truncate,
   viewOf,
 } from './render.ts';
+export * from './routing.ts';
 export { testNotification } from './test-notification.ts';
+export * from './types.ts';

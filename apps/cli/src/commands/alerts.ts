@@ -2,8 +2,8 @@
 // deliveries that gave up, and (alerts-channels.ts) the channels with a test message.
 import { userInfo } from 'node:os';
 import {
-  acknowledgeAlert,
   type AlertStateName,
+  acknowledgeAlert,
   createSilence,
   endSilence,
   getAlert,

@@ -1,6 +1,8 @@
 // Owns `weir web`: serves the Next.js UI and REST API, building it first when its sources changed.
 import { spawn } from 'node:child_process';
 import { loadConfig, requireSecretKey } from '@weir/config';
+import { createRawSql } from '@weir/db';
+import { ComponentHeartbeat } from '@weir/engine';
 import type { Command } from 'commander';
 import { paths } from '../paths.ts';
 import { assertPortFree } from '../process/port-check.ts';
@@ -38,12 +40,22 @@ export function registerWebCommand(program: Command): void {
           stdio: 'inherit',
         },
       );
+      // The web server's heartbeat row (the dashboard and the unhealthy check read them).
+      const sql = createRawSql(databaseUrl);
+      const heartbeat = new ComponentHeartbeat({
+        sql,
+        component: 'web',
+        intervalMs: config.worker.heartbeatMs,
+      });
+      await heartbeat.start().catch(() => undefined);
       const forward = (signal: NodeJS.Signals) => child.kill(signal);
       process.on('SIGINT', forward);
       process.on('SIGTERM', forward);
       const code = await new Promise<number>((resolve) =>
         child.on('exit', (c, s) => resolve(c ?? (s ? 0 : 1))),
       );
+      await heartbeat.stop();
+      await sql.end();
       process.exitCode = code;
     });
 }

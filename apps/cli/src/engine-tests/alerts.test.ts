@@ -322,7 +322,8 @@ describe('alert deliveries: retried with backoff, never lost, given up only afte
         `  dead-slack: { type: slack, channel: '#nowhere', token: '\${TEST_SLACK_TOKEN}', apiUrl: 'http://127.0.0.1:9/api/' }`,
       ].join('\n'),
   });
-  Object.assign(env, { WEIR_ALERT_DELIVERY_MAX_AGE: '6s' });
+  // 500, 500, 500 then 202 takes 1 + 2 + 4 s of backoff; a dead channel gives up before 15 s.
+  Object.assign(env, { WEIR_ALERT_DELIVERY_MAX_AGE: '10s' });
   const h = useHarness({
     env,
     dags: () => ({
@@ -358,7 +359,7 @@ export default dag({ id: 'outage', alerts: { onFailure: ['flaky-pd', 'dead-slack
     expect(by['flaky-pd']?.status).toBe('sent');
     expect(by['flaky-pd']?.attempts).toBe(4);
     expect(by['flaky-pd']?.response).toBe('HTTP 202');
-    expect((by['flaky-pd']?.attemptLog as unknown[]).length).toBe(4);
+    expect(by['flaky-pd']?.attemptLog as unknown[]).toHaveLength(4);
     expect(by['dead-slack']?.status).toBe('failed');
     expect(by['dead-slack']?.error).toMatch(/gave up/);
     expect(flakyPdServer.requests).toHaveLength(4);
@@ -394,7 +395,8 @@ describe('Weir itself unhealthy', () => {
     expect(`${slackField(post as RecordedRequest, 'text')}`).toMatch(/unhealthy/i);
     h.start('scheduler');
     const [, resolve] = await peers.pd.waitForRequests(2, 30_000);
-    expect((resolve?.json as { event_action: string; dedup_key: string }).event_action).toBe('resolve');
-    expect((resolve?.json as { dedup_key: string }).dedup_key).toBe(event.dedup_key);
+    const resolved = resolve?.json as { event_action: string; dedup_key: string } | undefined;
+    expect(resolved?.event_action).toBe('resolve');
+    expect(resolved?.dedup_key).toBe(event.dedup_key);
   }, 90_000);
 });

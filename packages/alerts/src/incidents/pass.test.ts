@@ -1,10 +1,11 @@
 // The alert pass against a real PostgreSQL and Redis, with a clock the test moves: what it decides
 // to send (delivery rows), for repeats, acknowledgement, flapping, resolution and lost jobs.
 // Sending itself is tested with real peers in the channels' tests and end to end in apps/cli.
+
+import { createRawSql, type RawSqlPool } from '@weir/db';
 import { acknowledgeAlert, incidentKey, raiseAlerts, resolveAlert } from '@weir/engine';
 import { createRedis, TaskQueue } from '@weir/queue';
 import { createTestDatabase, createTestRedis, type TestDatabase, type TestRedis } from '@weir/testing';
-import { createRawSql, type RawSqlPool } from '@weir/db';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AlertsConfig } from '../types.ts';
 import { runAlertPass } from './pass.ts';

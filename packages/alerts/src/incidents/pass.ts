@@ -192,24 +192,46 @@ async function notifyNewGroups(
 }
 
 /**
- * Task incidents of a run whose run failure was notified already go into that group without a
- * notification of their own (Alertmanager's inhibition). The others are returned.
+ * Inhibition: what on-call was told about already does not page again. Task incidents of a run
+ * whose run failure was notified go into that group without a message of their own; a run failure
+ * whose failed task was notified (and is still open) goes into that task's group. The others are
+ * returned.
  */
 async function attachToNotifiedRunFailures(
   tx: RawSql,
   pending: PendingRow[],
   now: Date,
 ): Promise<PendingRow[]> {
-  const candidates = pending.filter((r) => TASK_KINDS.includes(r.kind) && r.dag_id && r.run_id);
-  if (candidates.length === 0) return pending;
-  const attached = await tx.$queryRaw<{ id: number }[]>`
-    UPDATE alert a SET parent_id = p.id, group_id = p.group_id, notified_at = ${now}
-    FROM alert p
-    WHERE a.id = ANY(${candidates.map((r) => r.id)}::int[])
-      AND p.kind = 'run_failed' AND p.state IN ('open', 'acknowledged') AND p.group_id IS NOT NULL
-      AND p.dag_id = a.dag_id AND (p.run_id = a.run_id OR p.run_id = a.opened_run_id)
-    RETURNING a.id`;
-  const gone = new Set(attached.map((r) => r.id));
+  const tasks = pending.filter((r) => TASK_KINDS.includes(r.kind) && r.dag_id && r.run_id);
+  const runs = pending.filter((r) => r.kind === 'run_failed' && r.dag_id && r.run_id);
+  const gone = new Set<number>();
+  if (tasks.length > 0) {
+    const attached = await tx.$queryRaw<{ id: number }[]>`
+      UPDATE alert a SET parent_id = p.id, group_id = p.group_id, notified_at = ${now}
+      FROM alert p
+      WHERE a.id = ANY(${tasks.map((r) => r.id)}::int[])
+        AND p.kind = 'run_failed' AND p.state IN ('open', 'acknowledged') AND p.group_id IS NOT NULL
+        AND p.dag_id = a.dag_id AND (p.run_id = a.run_id OR p.run_id = a.opened_run_id)
+      RETURNING a.id`;
+    for (const r of attached) gone.add(r.id);
+  }
+  if (runs.length > 0) {
+    const attached = await tx.$queryRaw<{ id: number }[]>`
+      UPDATE alert a SET group_id = c.group_id, notified_at = ${now}
+      FROM (
+        SELECT DISTINCT ON (r.id) r.id, t.group_id
+        FROM alert r
+        JOIN alert t ON t.dag_id = r.dag_id AND t.kind::text = ANY(${TASK_KINDS}::text[])
+                    AND t.state IN ('open', 'acknowledged') AND t.group_id IS NOT NULL
+        JOIN task_instance ti ON ti.dag_id = r.dag_id AND ti.run_id = r.opened_run_id AND ti.task_id = t.task_id
+                             AND ti.state = 'failed'
+        WHERE r.id = ANY(${runs.map((r) => r.id)}::int[])
+        ORDER BY r.id, t.id
+      ) c
+      WHERE a.id = c.id
+      RETURNING a.id`;
+    for (const r of attached) gone.add(r.id);
+  }
   return pending.filter((r) => !gone.has(r.id));
 }
 
