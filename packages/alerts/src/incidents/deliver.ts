@@ -242,7 +242,8 @@ function summaryOf(incidents: readonly IncidentSummary[]): string {
   const [first] = incidents;
   if (!first) return 'no incidents';
   if (incidents.length === 1) return first.title;
-  const where = first.dagId ? ` in ${first.runId ? `run ${first.runId} of ` : ''}${first.dagId}` : '';
+  const oneRun = first.runId !== null && incidents.every((i) => i.runId === first.runId);
+  const where = first.dagId ? ` in ${oneRun ? `run ${first.runId} of ` : ''}${first.dagId}` : '';
   return `${incidents.length} incidents${where}: ${first.title}, and ${incidents.length - 1} more`;
 }
 
