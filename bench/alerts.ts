@@ -23,6 +23,8 @@ export interface AlertsResult {
     readonly messages: number;
     readonly from_first_failure_ms: number | null;
     readonly from_last_failure_ms: number | null;
+    /** From the first failure to the last: how fast the engine records 1,000 failures. */
+    readonly failures_span_ms: number;
   };
   /** chat.postMessage straight to the recorder (WebClient), p50. */
   readonly baseline_post_p50_ms: number | null;
@@ -94,6 +96,8 @@ export async function measureAlerts(env: BenchEnvironment, signal: AbortSignal):
     while (received.length === before && Date.now() < deadline) await sleep(5, signal);
     await sleep(2_000, signal);
     const first = received[before];
+    const firstFailure = await attemptEnd(env, 'alert_burst', burst.runId, 'min');
+    const lastFailure = await attemptEnd(env, 'alert_burst', burst.runId, 'max');
     return {
       single: {
         n: single.length,
@@ -103,10 +107,9 @@ export async function measureAlerts(env: BenchEnvironment, signal: AbortSignal):
       burst: {
         failures: BURST,
         messages: received.length - before,
-        from_first_failure_ms:
-          first === undefined ? null : first - (await attemptEnd(env, 'alert_burst', burst.runId, 'min')),
-        from_last_failure_ms:
-          first === undefined ? null : first - (await attemptEnd(env, 'alert_burst', burst.runId, 'max')),
+        from_first_failure_ms: first === undefined ? null : first - firstFailure,
+        from_last_failure_ms: first === undefined ? null : first - lastFailure,
+        failures_span_ms: lastFailure - firstFailure,
       },
       baseline_post_p50_ms: round(percentile(baseline, 50)),
     };
