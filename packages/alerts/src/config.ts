@@ -4,7 +4,7 @@
 // line naming the file and the key; secret values never appear in a message.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { WeirConfig } from '@weir/config';
+import { durationString, urlString, type WeirConfig } from '@weir/config';
 import { parseDocument } from 'yaml';
 import { type core, z } from 'zod';
 import { type AlertsConfig, type ChannelConfig, ROUTE_KEYS, type Route, type RouteKey } from './types.ts';
@@ -32,31 +32,9 @@ type Path = readonly PropertyKey[];
 
 // ───────────────────────────── the file's schema ─────────────────────────────
 
-const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DURATION_HINT = "must be a duration like '30s', '5m', '4h' or '250ms'";
-
-const duration = z
-  .string({ error: DURATION_HINT })
-  .regex(/^(\d+(ms|s|m|h|d))+$/, { error: DURATION_HINT })
-  .transform((text) => {
-    let total = 0;
-    for (const [, n, unit] of text.matchAll(/(\d+)(ms|s|m|h|d)/g))
-      total += Number(n) * (DURATION_UNIT_MS[unit ?? 's'] ?? 1);
-    return total;
-  });
-
-const urlOf = (protocols: readonly string[]) =>
-  z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    // Never the value: a URL may hold a password.
-    { error: `must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL` },
-  );
+const duration = durationString("must be a duration like '30s', '5m', '4h' or '250ms'");
+// Never the value in a message: a URL may hold a password.
+const urlOf = (protocols: readonly string[]) => urlString(protocols);
 
 const text = z.string().trim().min(1, { error: 'must not be empty' });
 const address = z.email({ error: 'must be an email address' });

@@ -1,18 +1,9 @@
 // Owns Weir's configuration: every environment variable, parsed and validated in one place.
 // A bad value stops start-up with one line naming the variable and the problem.
 import { z } from 'zod';
+import { durationString, urlString } from './schemas.ts';
 
-const url = (protocols: readonly string[], example: string) =>
-  z.string().refine(
-    (value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    },
-    { message: `must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL, for example ${example}` },
-  );
+const url = urlString;
 
 const positiveInt = z.coerce.number().int().positive();
 const port = z.coerce.number().int().min(1).max(65535);
@@ -20,20 +11,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const nonEmpty = z.string().min(1, { message: 'must not be empty' });
-const DURATION_UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 /** '24h', '90m', '30s', '250ms', or a number of milliseconds. */
-const duration = z
-  .string()
-  .regex(/^(\d+(ms|s|m|h|d)?)+$/, {
-    message: "must be a duration like '24h', '30m', '10s' or a number of milliseconds",
-  })
-  .transform((v) => {
-    let total = 0;
-    for (const [, n, unit] of v.matchAll(/(\d+)(ms|s|m|h|d)?/g))
-      total += Number(n) * (DURATION_UNIT_MS[unit ?? 'ms'] ?? 1);
-    return total;
-  })
-  .pipe(z.number().positive({ message: 'must be longer than 0' }));
+const duration = durationString(
+  "must be a duration like '24h', '30m', '10s' or a number of milliseconds",
+  'ms',
+).pipe(z.number().positive({ message: 'must be longer than 0' }));
 
 /**
  * The value docker-compose.yml falls back to when WEIR_SECRET_KEY is not set. It is refused, not

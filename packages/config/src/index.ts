@@ -11,3 +11,4 @@ export {
 export { loadConfig } from './load.ts';
 export { createLogger, type Logger } from './logger.ts';
 export { type ConfigEntry, describeConfig, maskConfigValue } from './describe.ts';
+export { durationString, urlString } from './schemas.ts';
