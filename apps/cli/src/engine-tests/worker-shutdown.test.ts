@@ -17,7 +17,7 @@ export default dag({ id: 'shutdown' }, (d) => {
 describe('worker shutdown', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ WEIR_WORKER_SHUTDOWN_GRACE_MS: '4000', WEIR_LOG_LEVEL: 'info' });
+    h = await startHarness({ WEIR_WORKER_SHUTDOWN_GRACE_MS: '8000', WEIR_LOG_LEVEL: 'info' });
     h.writeDag('shutdown.ts', DAG);
     await h.processor.processOnce();
   }, 60_000);

@@ -4,6 +4,7 @@
 // (or when the peer says, Retry-After) until it succeeds, the peer says retrying cannot help, or
 // the delivery is older than WEIR_ALERT_DELIVERY_MAX_AGE; then it is marked failed, never dropped.
 import type { RawSql } from '@weir/db';
+import { type AlertView, listAlerts } from '@weir/engine';
 import {
   type AlertChannel,
   type AlertKind,
@@ -155,36 +156,20 @@ async function record(
   return 'retrying';
 }
 
-interface IncidentRow {
-  id: number;
-  kind: AlertKind;
-  severity: Severity;
-  title: string;
-  details: { error?: string; failedTasks?: string[] } | null;
-  dag_id: string | null;
-  run_id: string | null;
-  task_id: string | null;
-  map_index: number | null;
-  try_number: number | null;
-  occurrences: number;
-  state: 'open' | 'acknowledged' | 'resolved';
-  flapping: boolean;
-  first_seen_at: Date;
-  last_seen_at: Date;
-  parent_id: number | null;
-}
-
 /** The notification of a delivery's group, as it stands now. */
 export async function notificationOf(
   options: Pick<DeliverOptions, 'sql' | 'baseUrl' | 'source'>,
   row: Pick<DeliveryRow, 'group_id' | 'event'>,
   thread: ThreadRef | null,
 ): Promise<Notification> {
-  const rows = await options.sql.$queryRaw<IncidentRow[]>`
-    SELECT id, kind::text AS kind, severity::text AS severity, title, details, dag_id, run_id, task_id, map_index,
-           try_number, occurrences, state::text AS state, flapping, first_seen_at, last_seen_at, parent_id
-    FROM alert WHERE group_id = ${row.group_id}
-    ORDER BY parent_id NULLS FIRST, CASE kind WHEN 'run_failed' THEN 0 ELSE 1 END, task_id NULLS FIRST, id`;
+  // The run's failure first, then what is attached to it, then the rest by task.
+  const rows = (await listAlerts(options.sql, { groupId: row.group_id, limit: 10_000 })).sort(
+    (a, b) =>
+      Number(a.parentId !== null) - Number(b.parentId !== null) ||
+      Number(a.kind !== 'run_failed') - Number(b.kind !== 'run_failed') ||
+      (a.taskId ?? '').localeCompare(b.taskId ?? '') ||
+      a.id - b.id,
+  );
   const incidents = rows.map((r) => incidentSummary(options.baseUrl, r));
   return {
     event: row.event,
@@ -198,32 +183,37 @@ export async function notificationOf(
   };
 }
 
-function incidentSummary(baseUrl: string, r: IncidentRow): IncidentSummary {
+function incidentSummary(baseUrl: string, r: AlertView): IncidentSummary {
   const url =
-    r.dag_id && r.run_id && r.task_id
+    r.dagId && r.runId && r.taskId
       ? taskInstanceUrl(baseUrl, {
-          dagId: r.dag_id,
-          runId: r.run_id,
-          taskId: r.task_id,
-          tryNumber: r.try_number,
-          mapIndex: r.map_index,
+          dagId: r.dagId,
+          runId: r.runId,
+          taskId: r.taskId,
+          tryNumber: r.tryNumber,
+          mapIndex: r.mapIndex,
         })
-      : r.dag_id
-        ? runUrl(baseUrl, r.dag_id, r.run_id)
+      : r.dagId
+        ? runUrl(baseUrl, r.dagId, r.runId)
         : baseUrl.replace(/\/+$/, '') + (r.kind === 'import_error' ? '/dags' : '/');
+  const details = r.details as { error?: unknown; failedTasks?: unknown };
+  const failedTasks = Array.isArray(details.failedTasks) ? details.failedTasks.map(String) : [];
   const error =
-    r.details?.error ??
-    (r.details?.failedTasks?.length ? `failed tasks: ${r.details.failedTasks.join(', ')}` : '');
+    typeof details.error === 'string'
+      ? details.error
+      : failedTasks.length > 0
+        ? `failed tasks: ${failedTasks.join(', ')}`
+        : '';
   return {
     id: r.id,
-    kind: r.kind,
-    severity: r.severity,
+    kind: r.kind as AlertKind,
+    severity: r.severity as Severity,
     title: r.title,
-    dagId: r.dag_id,
-    runId: r.run_id,
-    taskId: r.task_id,
-    mapIndex: r.map_index !== null && r.map_index >= 0 ? r.map_index : null,
-    tryNumber: r.try_number,
+    dagId: r.dagId,
+    runId: r.runId,
+    taskId: r.taskId,
+    mapIndex: r.mapIndex !== null && r.mapIndex >= 0 ? r.mapIndex : null,
+    tryNumber: r.tryNumber,
     errorLines: error
       .split('\n')
       .map((l) => l.trimEnd())
@@ -233,8 +223,8 @@ function incidentSummary(baseUrl: string, r: IncidentRow): IncidentSummary {
     state: r.state,
     flapping: r.flapping,
     url,
-    firstSeenAt: r.first_seen_at,
-    lastSeenAt: r.last_seen_at,
+    firstSeenAt: r.firstSeenAt,
+    lastSeenAt: r.lastSeenAt,
   };
 }
 

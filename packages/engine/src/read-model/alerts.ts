@@ -53,6 +53,8 @@ export interface DeliveryView {
 export interface AlertQuery {
   readonly state?: AlertStateName;
   readonly dagId?: string;
+  /** The incidents of one group (what one notification is about). */
+  readonly groupId?: number;
   readonly limit?: number;
 }
 
@@ -91,6 +93,7 @@ export async function listAlerts(sql: RawSql, query: AlertQuery = {}): Promise<A
     FROM alert
     WHERE (${query.state ?? null}::text IS NULL OR state::text = ${query.state ?? null}::text)
       AND (${query.dagId ?? null}::text IS NULL OR dag_id = ${query.dagId ?? null}::text)
+      AND (${query.groupId ?? null}::int IS NULL OR group_id = ${query.groupId ?? null}::int)
     ORDER BY last_seen_at DESC, id DESC
     LIMIT ${query.limit ?? 100}`;
   return rows.map(alertView);
