@@ -13,7 +13,16 @@ const monorepoRoot = resolve(appDir, '../..');
 
 const nextConfig: NextConfig = {
   // Workspace packages export TypeScript source (`./src/index.ts`) with `.ts` import extensions.
-  transpilePackages: ['@weir/config', '@weir/db', '@weir/queue'],
+  transpilePackages: [
+    '@weir/auth',
+    '@weir/config',
+    '@weir/db',
+    '@weir/domain',
+    '@weir/engine',
+    '@weir/queue',
+    '@weir/sdk',
+    '@weir/secrets',
+  ],
   // Loaded by Node at run time rather than bundled: drivers that keep sockets and connection
   // state, and Prisma's runtime, which reads files relative to its package. Not listed:
   // @prisma/schema-engine-wasm (ESM-only; Turbopack refuses to make it external and bundles it;

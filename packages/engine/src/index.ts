@@ -112,6 +112,16 @@ export {
 } from './read-model/alerts.ts';
 export { type DagGraphView, dagGraph, type GraphTaskView } from './read-model/dag-graph.ts';
 export {
+  type ComponentView,
+  type DagListEntry,
+  type DagListQuery,
+  type DashboardView,
+  dashboard,
+  listDagsOverview,
+  type PoolView,
+  type QueueView,
+} from './read-model/overview.ts';
+export {
   countDagRuns,
   type DagRunQuery,
   type DagRunView,

@@ -1,0 +1,138 @@
+// Owns a task instance's page, the one alert messages link to
+// (/dags/{dagId}/runs/{runId}/tasks/{taskId}?try={n}&mapIndex={m}): its state, every try with its
+// times, worker and outcome, and the chosen try's error and log.
+import { EngineError, getDagRun, getTaskInstance, readTaskLog } from '@weir/engine';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { duration, instant } from '../../../../../../../lib/format.ts';
+import { services } from '../../../../../../../lib/services.ts';
+
+export const dynamic = 'force-dynamic';
+
+interface Params {
+  dagId: string;
+  runId: string;
+  taskId: string;
+}
+
+export default async function TaskInstancePage({
+  params,
+  searchParams,
+}: {
+  params: Promise<Params>;
+  searchParams: Promise<{ try?: string; mapIndex?: string }>;
+}) {
+  const { dagId, runId, taskId } = await params;
+  const query = await searchParams;
+  const { db, sql } = services();
+  const ids = {
+    dagId: decodeURIComponent(dagId),
+    runId: decodeURIComponent(runId),
+    taskId: decodeURIComponent(taskId),
+  };
+  const mapIndex =
+    query.mapIndex !== undefined && /^\d+$/.test(query.mapIndex) ? Number(query.mapIndex) : undefined;
+  let run: Awaited<ReturnType<typeof getDagRun>>;
+  let ti: Awaited<ReturnType<typeof getTaskInstance>>;
+  try {
+    run = await getDagRun(db, ids.dagId, ids.runId);
+    ti = await getTaskInstance(db, run, ids.taskId, mapIndex);
+  } catch (error) {
+    if (error instanceof EngineError && /NOT_FOUND/.test(error.code)) notFound();
+    if (error instanceof EngineError)
+      return (
+        <>
+          <h1>{ids.taskId}</h1>
+          <p className="bad">{error.message}</p>
+        </>
+      );
+    throw error;
+  }
+  const tries = await sql.$queryRaw<
+    {
+      try_number: number;
+      started_at: Date;
+      ended_at: Date | null;
+      outcome: string | null;
+      error: string | null;
+      error_stack: string | null;
+      hostname: string | null;
+      pid: number | null;
+    }[]
+  >`
+    SELECT try_number, started_at, ended_at, outcome::text AS outcome, error, error_stack, hostname, pid
+    FROM task_attempt WHERE task_instance_id = ${ti.id} ORDER BY try_number`;
+  const asked = query.try !== undefined && /^\d+$/.test(query.try) ? Number(query.try) : undefined;
+  const chosen = tries.find((t) => t.try_number === asked) ?? tries.at(-1);
+  const lines = chosen ? await readTaskLog(db, ti.id, chosen.try_number, undefined, 2_000) : [];
+  const base = `/dags/${encodeURIComponent(ids.dagId)}/runs/${encodeURIComponent(ids.runId)}/tasks/${encodeURIComponent(ids.taskId)}`;
+  const link = (n: number) => `${base}?try=${n}${ti.mapIndex >= 0 ? `&mapIndex=${ti.mapIndex}` : ''}`;
+  return (
+    <>
+      <p className="crumbs">
+        <Link href="/dags">DAGs</Link> /{' '}
+        <Link href={`/dags/${encodeURIComponent(ids.dagId)}`}>{ids.dagId}</Link> / {ids.runId}
+      </p>
+      <h1>
+        {ids.taskId}
+        {ti.mapIndex >= 0 ? ` [${ti.mapIndex}]` : ''} <span className={`state ${ti.state}`}>{ti.state}</span>
+      </h1>
+      <p className="muted">
+        try {ti.tryNumber} of {ti.maxTries} · pool {ti.pool} · queue {ti.queue}
+        {ti.duration !== null ? ` · last try ran ${duration(ti.duration)}` : ''}
+      </p>
+      <h2>Tries</h2>
+      {tries.length === 0 ? (
+        <p className="muted">Not started yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>try</th>
+              <th>outcome</th>
+              <th>started</th>
+              <th>ended</th>
+              <th>worker</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tries.map((t) => (
+              <tr key={t.try_number} className={t === chosen ? 'current' : ''}>
+                <td>
+                  <Link href={link(t.try_number)}>#{t.try_number}</Link>
+                </td>
+                <td className={`state ${t.outcome ?? 'running'}`}>{t.outcome ?? 'running'}</td>
+                <td>{instant(t.started_at)}</td>
+                <td>{instant(t.ended_at)}</td>
+                <td>
+                  {t.hostname ?? ''}
+                  {t.pid ? ` (pid ${t.pid})` : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {chosen?.error ? (
+        <>
+          <h2>Error of try {chosen.try_number}</h2>
+          <pre className="error">{chosen.error_stack ?? chosen.error}</pre>
+        </>
+      ) : null}
+      {chosen ? (
+        <>
+          <h2>
+            Log of try {chosen.try_number} <span className="muted small">({lines.length} lines)</span>
+          </h2>
+          <pre className="log">
+            {lines.length === 0
+              ? 'nothing logged'
+              : lines
+                  .map((l) => `${l.at.toISOString().slice(11, 23)} ${l.level.padEnd(5)} ${l.message}`)
+                  .join('\n')}
+          </pre>
+        </>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,41 @@
+// Owns the web server's connections and the auth objects built on them: one of each per server
+// process (kept on globalThis, so that dev-mode reloads do not open new pools).
+import { Sessions, ApiTokens, LoginLimiter, Users } from '@weir/auth';
+import { loadConfig, requireSecretKey, type WeirConfig } from '@weir/config';
+import { createDb, createRawSql, type Db, type RawSqlPool } from '@weir/db';
+import { createRedis, type RedisConnection } from '@weir/queue';
+
+export interface WebServices {
+  readonly config: WeirConfig;
+  readonly sql: RawSqlPool;
+  /** Prisma, for the read models written with it. */
+  readonly db: Db;
+  readonly redis: RedisConnection;
+  readonly users: Users;
+  readonly sessions: Sessions;
+  readonly tokens: ApiTokens;
+  readonly limiter: LoginLimiter;
+}
+
+const holder = globalThis as { __weirWeb?: WebServices };
+
+export function services(): WebServices {
+  if (holder.__weirWeb) return holder.__weirWeb;
+  const config = loadConfig();
+  const secretKey = requireSecretKey(config, 'web server');
+  if (!config.databaseUrl) throw new Error('DATABASE_URL is not set (weir web sets it)');
+  if (!config.redisUrl) throw new Error('REDIS_URL is not set (weir web sets it)');
+  const sql = createRawSql(config.databaseUrl);
+  const redis = createRedis(config.redisUrl);
+  holder.__weirWeb = {
+    config,
+    sql,
+    db: createDb(config.databaseUrl),
+    redis,
+    users: new Users(sql),
+    sessions: new Sessions(sql, secretKey),
+    tokens: new ApiTokens(sql),
+    limiter: new LoginLimiter(redis, `${config.queuePrefix}:login`),
+  };
+  return holder.__weirWeb;
+}

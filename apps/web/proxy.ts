@@ -1,0 +1,28 @@
+// Owns the first, optimistic check of every request: without a session cookie or a bearer token,
+// pages go to /login and the API answers 401. The real check (signature, expiry, role) is in each
+// page and route (lib/auth.ts); this only saves them work and tells pages their own path.
+import { type NextRequest, NextResponse } from 'next/server';
+
+const PUBLIC = [/^\/login(\/|$)/, /^\/api\/health$/, /^\/_next\//, /^\/favicon/];
+
+export function proxy(request: NextRequest) {
+  const { pathname, search } = request.nextUrl;
+  if (PUBLIC.some((p) => p.test(pathname))) return NextResponse.next();
+  const signedIn =
+    request.cookies.has('weir_session') || /^Bearer\s/i.test(request.headers.get('authorization') ?? '');
+  if (!signedIn) {
+    if (pathname.startsWith('/api/'))
+      return NextResponse.json(
+        { error: { code: 'unauthenticated', message: 'sign in, or send Authorization: Bearer <token>' } },
+        { status: 401 },
+      );
+    const login = new URL('/login', request.url);
+    login.searchParams.set('next', `${pathname}${search}`);
+    return NextResponse.redirect(login);
+  }
+  const forwarded = new Headers(request.headers);
+  forwarded.set('x-weir-path', `${pathname}${search}`);
+  return NextResponse.next({ request: { headers: forwarded } });
+}
+
+export const config = { matcher: ['/((?!_next/static|_next/image).*)'] };
