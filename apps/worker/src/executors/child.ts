@@ -4,6 +4,7 @@
 // IPC channel closes), this process ends: user code never outlives its worker's interest.
 // Secrets this process learns (lookup replies, ctx.mask) are masked in what it writes to stdout
 // and stderr before the bytes leave it; the worker masks every line again as it reads them.
+import { registerDagLoader } from '@weir/dag-loader';
 import type { TaskLogger } from '@weir/sdk';
 import { SecretMasker } from '@weir/secrets';
 import { DagFunctions } from '../dag-functions.ts';
@@ -91,6 +92,9 @@ process.on('unhandledRejection', (reason) => {
   );
   process.exit(70);
 });
+// The DAG loader's module hooks are set up before the executor says it is ready, so the first
+// try it runs does not wait for them (a synchronous round trip to the loader thread).
+registerDagLoader();
 send({ type: 'ready' });
 
 /** Fields as plain data; a value the channel cannot carry becomes its string. */
