@@ -2,6 +2,7 @@
 // 50, in tasks per second from the first mapped instance starting to the run's success. Mapping
 // is new in the SDK; when `d.map` is missing, the part says so instead of failing the bench.
 import { dag } from '@weir/sdk';
+import { CpuSampler, type CpuSplit } from './lib/cpu.ts';
 import { MAP_DAG, MAP_TASK } from './lib/dag-files.ts';
 import { openEngine } from './lib/engine-runtime.ts';
 import type { BenchEnvironment } from './lib/environment.ts';
@@ -19,6 +20,11 @@ export interface ThroughputResult {
   /** The last mapped instance ending → the run's success. */
   readonly finish_ms: number | null;
   readonly completed: number;
+  /**
+   * Where the CPU went from the trigger to the run's end (the expansion included), from /proc:
+   * per group, and per mapped instance in ms. Compare these across runs, not the wall clock.
+   */
+  readonly cpu: (CpuSplit & { readonly ms_per_task: Record<string, number> }) | null;
 }
 
 /** Whether this SDK has `d.map` (the authoring API for mapped tasks). */
@@ -38,12 +44,15 @@ export async function measureThroughput(
   signal: AbortSignal,
   progress: { runId?: string },
 ): Promise<ThroughputResult> {
+  const cpu = new CpuSampler(cpuGroups(env, watch));
+  cpu.begin();
   const finished = await triggerAndWait(env, MAP_DAG, watch, signal, {
     pollMs: 250,
     onTriggered: (runId) => {
       progress.runId = runId;
     },
   });
+  const split = cpu.end();
   if (finished.state !== 'success') throw new Error(await describeFailure(env.pool, MAP_DAG, finished.runId));
   const t = await mapTimings(env, finished.runId);
   if (t.completed !== items) throw new Error(`${t.completed} of ${items} mapped instances succeeded`);
@@ -56,7 +65,27 @@ export async function measureThroughput(
     expand_ms: t.firstStart - t.itemsEnd,
     finish_ms: t.runEnd - t.lastEnd,
     completed: t.completed,
+    cpu: split && {
+      ...split,
+      ms_per_task: Object.fromEntries(
+        Object.entries(split.groups_cpu_s).map(([name, s]) => [name, Math.round((s * 1e6) / items) / 1000]),
+      ),
+    },
   };
+}
+
+/** The worker alone, its executors, and the rest of what the part runs on. */
+function cpuGroups(env: BenchEnvironment, watch: readonly WeirProcess[]) {
+  const worker = watch.find((p) => p.name === 'worker')?.pid;
+  return [
+    ...watch.flatMap((p) =>
+      p.pid === undefined ? [] : [{ name: `${p.name} (with children)`, tree: p.pid }],
+    ),
+    ...(worker === undefined ? [] : [{ name: 'worker (own process)', pid: worker }]),
+    { name: 'bench (polls)', pid: process.pid },
+    { name: 'postgres (this database)', titleContains: ` ${env.databaseName} ` },
+    { name: 'redis-server (all prefixes)', command: 'redis-server' },
+  ];
 }
 
 /** How far a run got: for a part that timed out, the rate so far and any failed instances. */

@@ -4,6 +4,8 @@
 // IPC channel closes), this process ends: user code never outlives its worker's interest.
 // Secrets this process learns (lookup replies, ctx.mask) are masked in what it writes to stdout
 // and stderr before the bytes leave it; the worker masks every line again as it reads them.
+import { fileURLToPath } from 'node:url';
+import { registerDagLoader } from '@weir/dag-loader';
 import type { TaskLogger } from '@weir/sdk';
 import { SecretMasker } from '@weir/secrets';
 import { DagFunctions } from '../dag-functions.ts';
@@ -17,6 +19,10 @@ const running = new Map<number, AbortController>();
 const masker = new SecretMasker();
 const replies = new Map<number, (reply: LookupReply) => void>();
 let nextRequestId = 1;
+/** Runs of the warm-up task at start: enough for V8 to compile the invocation path. */
+const WARM_UP_INVOCATIONS = 20;
+/** The id of the DAG in warm-up-dag.ts (imported only through the DAG loader, as DAG files are). */
+const WARM_UP_DAG_ID = '__weir_executor_warm_up';
 
 const send = (message: ExecutorToWorker) => process.send?.(message);
 
@@ -91,7 +97,33 @@ process.on('unhandledRejection', (reason) => {
   );
   process.exit(70);
 });
+// The DAG loader's module hooks are set up, and a DAG file imported and its task run, before the
+// executor says it is ready: the first tries it runs then find that code loaded and compiled
+// instead of paying for it while other tries wait for the CPU.
+registerDagLoader();
+await warmUp();
 send({ type: 'ready' });
+
+async function warmUp(): Promise<void> {
+  const quiet: TaskLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const invocation = {
+    fileloc: fileURLToPath(new URL('./warm-up-dag.ts', import.meta.url)),
+    dagId: WARM_UP_DAG_ID,
+    target: { kind: 'task', taskId: 'noop' },
+    context: { mapIndex: -1, tryNumber: 1 },
+    args: [],
+    result: 'store',
+    outlets: [],
+  } as const;
+  // A warm-up that fails costs nothing but the warmth: real tries report their own errors.
+  for (let i = 0; i < WARM_UP_INVOCATIONS; i++)
+    await invoke(
+      functions,
+      invocation,
+      { log: quiet, lookups: lookupsFor(0) },
+      new AbortController().signal,
+    ).catch(() => undefined);
+}
 
 /** Fields as plain data; a value the channel cannot carry becomes its string. */
 function plain(fields: Record<string, unknown>): Record<string, unknown> {
