@@ -97,6 +97,7 @@ export {
   type FinishResult,
   finishTries,
   finishTry,
+  TEST_RUN_TRIGGER,
   type TryOutcome,
 } from './task-tries.ts';
 export {

@@ -37,6 +37,7 @@ import {
   type FinishResult,
   finishUnderRunLock,
   type LockedRun,
+  TEST_RUN_TRIGGER,
 } from './task-tries.ts';
 
 /** A run a pass finished, with its final state. */
@@ -403,11 +404,11 @@ async function finishRunIfDone(
     rows.map((r) => ({ taskId: r.task_id, state: r.state, isLeaf: leaves.has(r.task_id) })),
   );
   if (decision.state === 'running') return null;
-  const ended = await tx.$queryRaw<{ run_id: string }[]>`
+  const ended = await tx.$queryRaw<{ run_id: string; triggered_by: string | null }[]>`
     UPDATE dag_run SET state = ${decision.state}::"DagRunState", ended_at = ${now}, updated_at = ${now}
-    WHERE id = ${dagRunId} AND state = 'running' RETURNING run_id`;
+    WHERE id = ${dagRunId} AND state = 'running' RETURNING run_id, triggered_by`;
   const runId = ended[0]?.run_id;
-  if (decision.state === 'failed' && runId !== undefined) {
+  if (decision.state === 'failed' && runId !== undefined && ended[0]?.triggered_by !== TEST_RUN_TRIGGER) {
     const failedTasks = [...new Set(rows.filter((r) => r.state === 'failed').map((r) => r.task_id))].sort();
     await raiseAlerts(tx, [
       {

@@ -3,7 +3,7 @@
 // the engine's scheduling for retries. Needs only PostgreSQL and Redis.
 import type { WeirConfig } from '@weir/config';
 import { topologicalOrder } from '@weir/domain';
-import { detectDeadlineMisses, type Engine } from '@weir/engine';
+import { detectDeadlineMisses, type Engine, TEST_RUN_TRIGGER } from '@weir/engine';
 import { DagProcessor } from '@weir/scheduler';
 import { startWorker } from '@weir/worker';
 import { CliError } from '../errors.ts';
@@ -77,7 +77,7 @@ export async function testDag(config: WeirConfig, request: DagTestRequest): Prom
         dagId: request.dagId,
         conf: request.conf,
         ...(request.logicalDate ? { logicalDate: request.logicalDate } : {}),
-        triggeredBy: 'weir dags test',
+        triggeredBy: TEST_RUN_TRIGGER,
         runId: `test__${(request.logicalDate ?? new Date()).toISOString()}__${process.pid}`,
       });
       say(`running ${run.runId}`);

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_RUN_TRIGGER } from '@weir/engine';
 import {
   type HttpRecorderHandle,
   type RecordedRequest,
@@ -134,6 +135,13 @@ export default dag({ id: 'quiet' }, (d) => {
 });
 `;
 
+const devDag = `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'dev_broken' }, (d) => {
+  d.task('wip', async () => { throw new Error('work in progress'); });
+});
+`;
+
 describe('alerting: one notification per incident, grouped per run, resolved by the next success', () => {
   const { env, peers } = usePeers({ groupWait: '2s' });
   const h = useHarness({
@@ -145,6 +153,7 @@ describe('alerting: one notification per incident, grouped per run, resolved by 
         'flaky.ts': flakyDag,
         'mapped.ts': mappedDag,
         'quiet.ts': quietDag,
+        'dev.ts': devDag,
       };
     },
     components: [['scheduler'], ['worker', '--concurrency', '4']],
@@ -287,6 +296,21 @@ describe('alerting: one notification per incident, grouped per run, resolved by 
     expect(list.stdout).toContain('open (silenced)');
     const silences = await runWeir(['alerts', 'silences'], h.env);
     expect(silences.stdout).toContain('maintenance');
+  }, 60_000);
+
+  it('a run of `weir dags test` raises no alert, even when it fails', async () => {
+    // The run `weir dags test` makes (its triggeredBy), run here by the harness's processes.
+    const run = await h.engine.trigger({ dagId: 'dev_broken', triggeredBy: TEST_RUN_TRIGGER });
+    expect(await h.waitForRun(run.id)).toBe('failed');
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await h.database.db.alert.count({ where: { dagId: 'dev_broken' } })).toBe(0);
+    // The same DAG's ordinary run does.
+    const real = await h.engine.trigger({ dagId: 'dev_broken' });
+    expect(await h.waitForRun(real.id)).toBe('failed');
+    await until(
+      'its alert',
+      async () => (await h.database.db.alert.count({ where: { dagId: 'dev_broken' } })) === 2,
+    );
   }, 60_000);
 
   it('never prints the Slack token or the PagerDuty routing key', async () => {
