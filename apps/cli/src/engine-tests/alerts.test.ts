@@ -377,7 +377,7 @@ export default dag({ id: 'outage', alerts: { onFailure: ['flaky-pd', 'dead-slack
         });
         return rows.length === 3 && rows.every((d) => d.status !== 'pending') ? rows : undefined;
       },
-      60_000,
+      90_000,
     );
     const by = Object.fromEntries(deliveries.map((d) => [d.channel, d]));
     expect(by['data-slack']?.status).toBe('sent');
