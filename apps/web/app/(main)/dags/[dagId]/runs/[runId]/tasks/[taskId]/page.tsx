@@ -4,8 +4,8 @@
 import { EngineError, getDagRun, getTaskInstance, readTaskLog } from '@weir/engine';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { duration, instant } from '../../../../../../../lib/format.ts';
-import { services } from '../../../../../../../lib/services.ts';
+import { duration, instant } from '../../../../../../../../lib/format.ts';
+import { services } from '../../../../../../../../lib/services.ts';
 
 export const dynamic = 'force-dynamic';
 
