@@ -38,15 +38,19 @@ describe('the web UI', () => {
   });
 
   it('refuses a wrong password, and limits fast attempts', async () => {
-    const page = await web.page();
+    const page = await web.page({ forwardedFor: '203.0.113.7' });
     await web.signIn(page, USERS.admin.username, 'not-the-password');
-    await expect.poll(() => page.getByRole('alert').textContent()).toContain('wrong username or password');
+    await expect
+      .poll(() => page.locator('form [role=alert]').textContent())
+      .toContain('wrong username or password');
     for (let i = 0; i < 5; i++) {
       await page.getByLabel('Password').fill(`wrong-${i}`);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForTimeout(150);
     }
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/too many sign-in attempts/);
+    await expect
+      .poll(() => page.locator('form [role=alert]').textContent())
+      .toMatch(/too many sign-in attempts/);
     await page.context().close();
   });
 
@@ -71,6 +75,7 @@ describe('the web UI', () => {
       .poll(
         async () => {
           await page.goto(`${web.url}/alerts?state=open`);
+          await web.screenshot(page, 'alerts-waiting');
           return page.getByText('task load of nightly_sales failed').count();
         },
         { timeout: 60_000, interval: 1_000 },
@@ -81,7 +86,10 @@ describe('the web UI', () => {
     await expect.poll(() => page.getByText('warehouse refused the load').first().isVisible()).toBe(true);
     await web.screenshot(page, 'task-instance');
     await page.goto(`${web.url}/alerts?state=open`);
-    await page.getByRole('button', { name: 'Acknowledge' }).first().click();
+    await page
+      .getByRole('row', { name: /task load of nightly_sales failed/ })
+      .getByRole('button', { name: 'Acknowledge' })
+      .click();
     await expect
       .poll(async () => {
         await page.goto(`${web.url}/alerts?state=acknowledged`);

@@ -8,12 +8,13 @@ import {
   createTestDatabase,
   createTestRedis,
   freePort,
-  runWeir,
   startWeir,
   TEST_SECRET_KEY,
   type TestDatabase,
   type TestRedis,
 } from '@weir/testing';
+import { type Role, Users } from '@weir/auth';
+import { createRawSql } from '@weir/db';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
 export interface WebEnvironment {
@@ -23,7 +24,7 @@ export interface WebEnvironment {
   readonly dagsFolder: string;
   readonly browser: Browser;
   /** A new page of a new context (no cookies), at laptop size, in the OS's colour scheme or the given one. */
-  page(options?: { colorScheme?: 'light' | 'dark' }): Promise<Page>;
+  page(options?: { colorScheme?: 'light' | 'dark'; forwardedFor?: string }): Promise<Page>;
   signIn(page: Page, username: string, password: string): Promise<void>;
   screenshot(page: Page, name: string): Promise<string>;
   output(): string;
@@ -58,15 +59,11 @@ export async function startWebEnvironment(dags: Record<string, string>): Promise
     WEIR_WEB_HOST: '127.0.0.1',
     WEIR_BASE_URL: `http://127.0.0.1:${port}`,
   };
-  for (const [role, user] of Object.entries(USERS)) {
-    const created = await runWeir(
-      ['users', 'create', '--username', user.username, '--role', role, '--password-stdin'],
-      env,
-      60_000,
-      `${user.password}\n`,
-    );
-    if (created.code !== 0) throw new Error(`weir users create failed: ${created.stderr}`);
-  }
+  const sql = createRawSql(database.url);
+  const users = new Users(sql);
+  for (const [role, user] of Object.entries(USERS))
+    await users.create({ username: user.username, password: user.password, role: role as Role });
+  await sql.end();
   const children: { child: ChildProcess; output: () => string }[] = [
     startWeir(['scheduler'], env),
     startWeir(['worker'], env),
@@ -107,6 +104,8 @@ export async function startWebEnvironment(dags: Record<string, string>): Promise
       const context = await browser.newContext({
         viewport: { width: 1440, height: 900 },
         ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}),
+        // As if behind a proxy: the login limiter counts attempts per address.
+        ...(options.forwardedFor ? { extraHTTPHeaders: { 'x-forwarded-for': options.forwardedFor } } : {}),
       });
       return context.newPage();
     },

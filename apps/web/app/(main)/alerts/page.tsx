@@ -94,21 +94,23 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
                     )}
                   </td>
                   {operate ? (
-                    <td className="actions">
-                      {a.state === 'open' ? (
-                        <form action={acknowledge}>
-                          <input type="hidden" name="id" value={a.id} />
-                          <button type="submit">Acknowledge</button>
-                        </form>
-                      ) : null}
-                      {a.state !== 'resolved' ? (
-                        <form action={resolve}>
-                          <input type="hidden" name="id" value={a.id} />
-                          <button type="submit" className="secondary">
-                            Resolve
-                          </button>
-                        </form>
-                      ) : null}
+                    <td>
+                      <div className="actions">
+                        {a.state === 'open' ? (
+                          <form action={acknowledge}>
+                            <input type="hidden" name="id" value={a.id} />
+                            <button type="submit">Acknowledge</button>
+                          </form>
+                        ) : null}
+                        {a.state !== 'resolved' ? (
+                          <form action={resolve}>
+                            <input type="hidden" name="id" value={a.id} />
+                            <button type="submit" className="secondary">
+                              Resolve
+                            </button>
+                          </form>
+                        ) : null}
+                      </div>
                     </td>
                   ) : null}
                 </tr>

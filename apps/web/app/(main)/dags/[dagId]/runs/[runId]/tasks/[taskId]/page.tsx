@@ -101,7 +101,9 @@ export default async function TaskInstancePage({
                 <td>
                   <Link href={link(t.try_number)}>#{t.try_number}</Link>
                 </td>
-                <td className={`state ${t.outcome ?? 'running'}`}>{t.outcome ?? 'running'}</td>
+                <td>
+                  <span className={`state ${t.outcome ?? 'running'}`}>{t.outcome ?? 'running'}</span>
+                </td>
                 <td>{instant(t.started_at)}</td>
                 <td>{instant(t.ended_at)}</td>
                 <td>
