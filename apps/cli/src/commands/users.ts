@@ -2,7 +2,7 @@
 // Passwords come from a prompt that echoes nothing (asked twice) or from stdin, never from an
 // argument (it would sit in the shell's history and in `ps`), and are never printed. Changing a
 // role or a password, or deactivating, ends the user's sessions; every change is audited.
-import { audit, checkPasswordStrength, type Role, ROLES, Users } from '@weir/auth';
+import { audit, checkPasswordStrength, ROLES, type Role, Users } from '@weir/auth';
 import type { Command } from 'commander';
 import { auditedChange, CLI_SOURCE } from '../audited-change.ts';
 import { CliError } from '../errors.ts';
