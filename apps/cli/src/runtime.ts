@@ -1,5 +1,6 @@
 // Owns opening what engine commands need (database, Redis, task queue, engine) from the
 // configuration, and closing it all again.
+import { AuthError, isUsageError } from '@weir/auth';
 import type { WeirConfig } from '@weir/config';
 import { loadConfig } from '@weir/config';
 import { createDb, createRawSql, type Db, type RawSqlPool } from '@weir/db';
@@ -101,7 +102,28 @@ export async function withDatabase<T>(fn: (db: Db, config: WeirConfig) => Promis
   }
 }
 
-/** An engine error (or a secret that cannot be opened) becomes a one-line CLI error; anything else is left as it is. */
+/**
+ * For commands that change only PostgreSQL through raw SQL (`weir users`, `weir tokens`): opens
+ * the database alone, so they work while Redis is down, and always closes it.
+ */
+export async function withSql<T>(fn: (sql: RawSqlPool, config: WeirConfig) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const sql = createRawSql(await requireDatabase(config), { maxConnections: 2 });
+  try {
+    return await fn(sql, config);
+  } catch (error) {
+    throw asCliError(error);
+  } finally {
+    await sql.end();
+  }
+}
+
+/**
+ * An engine error, a secret that cannot be opened, or an access-control refusal becomes a
+ * one-line CLI error (a malformed request, such as a weak password, exits 2); anything else is
+ * left as it is.
+ */
 export function asCliError(error: unknown): unknown {
+  if (error instanceof AuthError) return new CliError(error.message, isUsageError(error.code) ? 2 : 1);
   return error instanceof EngineError || error instanceof SecretError ? new CliError(error.message) : error;
 }

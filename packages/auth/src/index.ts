@@ -2,8 +2,8 @@
 // sessions with their CSRF tokens, API tokens, login rate limiting and the audit log, for the
 // web UI, the REST API and `weir users` / `weir tokens`.
 export {
-  type ApiTokenView,
   ApiTokens,
+  type ApiTokenView,
   type CreatedApiToken,
   hashToken,
   mayManageTokensOf,
@@ -44,4 +44,4 @@ export {
   roleAtMost,
 } from './roles.ts';
 export { type CreatedSession, DEFAULT_SESSION_TTL_MS, type SessionOptions, Sessions } from './sessions.ts';
-export { type NewUser, USERNAME_PATTERN, type UserView, Users } from './users.ts';
+export { type NewUser, USERNAME_PATTERN, Users, type UserView } from './users.ts';

@@ -7,7 +7,7 @@ import { type Clock, systemClock } from './clock.ts';
 import { AuthError } from './errors.ts';
 import { checkPasswordStrength, decoyHash, hashPassword, verifyPassword } from './passwords.ts';
 import type { AuthenticatedUser } from './principal.ts';
-import { isRole, type Role, ROLES } from './roles.ts';
+import { isRole, ROLES, type Role } from './roles.ts';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
 

@@ -54,6 +54,16 @@ describe('weir standalone', () => {
       expect(key.length).toBeGreaterThanOrEqual(32);
       expect(statSync(join(home, 'secret-key')).mode & 0o777).toBe(0o600);
       expect(weir.output()).not.toContain(key);
+      // A new database: an admin with a random password, printed once.
+      const admin = weir
+        .output()
+        .match(
+          new RegExp(
+            `^weir \\| Weir UI: http://localhost:${port}  user admin  password (\\S+) \\(shown once; change it with weir users set-password admin\\)$`,
+            'm',
+          ),
+        );
+      expect(admin?.[1]?.length).toBeGreaterThanOrEqual(20);
       expect(weir.output()).toMatch(/^web +\| /m);
       await eventually(
         async () => /^scheduler +\| .*scheduler started/m.test(weir.output()) || undefined,

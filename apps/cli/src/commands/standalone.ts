@@ -1,6 +1,9 @@
 // Owns `weir standalone` (what `npm start` runs): finds or starts PostgreSQL and Redis, migrates,
-// and runs every component with prefixed logs until Ctrl-C.
+// creates the first admin of a new installation (printing its password once, as `airflow
+// standalone` does), and runs every component with prefixed logs until Ctrl-C.
+import { ensureInitialAdmin } from '@weir/auth';
 import { loadConfig, redactUrl } from '@weir/config';
+import { createRawSql } from '@weir/db';
 import { applyMigrations, generateClient } from '@weir/db/tooling';
 import { evictionWarning, pingRedis } from '@weir/queue';
 import type { Command } from 'commander';
@@ -65,6 +68,7 @@ export function registerStandaloneCommand(program: Command): void {
           say(
             `WEIR_SECRET_KEY is unset: ${secret.source === 'generated' ? 'generated one in' : 'using the one in'} ${secretKeyFile(home)} (stored connections are encrypted with it; keep it)`,
           );
+        const initialAdmin = await createInitialAdmin(databaseUrl);
         const env = {
           DATABASE_URL: databaseUrl,
           REDIS_URL: redisUrl,
@@ -86,6 +90,10 @@ export function registerStandaloneCommand(program: Command): void {
         say(
           `web UI and API on http://localhost:${config.web.port} (health: /api/health). Ctrl-C stops everything.`,
         );
+        if (initialAdmin)
+          say(
+            `Weir UI: http://localhost:${config.web.port}  user ${initialAdmin.username}  password ${initialAdmin.password} (shown once; change it with weir users set-password ${initialAdmin.username})`,
+          );
 
         let signalled = false;
         const onSignal = (signal: NodeJS.Signals) => {
@@ -102,6 +110,18 @@ export function registerStandaloneCommand(program: Command): void {
         say('stopped');
       }
     });
+}
+
+/** The first admin when the database has no users yet; null afterwards. */
+async function createInitialAdmin(
+  databaseUrl: string,
+): Promise<{ username: string; password: string } | null> {
+  const sql = createRawSql(databaseUrl, { maxConnections: 1 });
+  try {
+    return await ensureInitialAdmin(sql);
+  } finally {
+    await sql.end();
+  }
 }
 
 async function resolveDatabase(
