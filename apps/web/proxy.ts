@@ -3,6 +3,9 @@
 // page and route (lib/auth.ts); this only saves them work and tells pages their own path.
 import { type NextRequest, NextResponse } from 'next/server';
 
+/** As long as a session lasts unused (Sessions' default TTL). */
+const SESSION_COOKIE_MAX_AGE_S = 12 * 3600;
+
 const PUBLIC = [/^\/login(\/|$)/, /^\/api\/health$/, /^\/_next\//, /^\/favicon/];
 
 export function proxy(request: NextRequest) {
@@ -22,7 +25,18 @@ export function proxy(request: NextRequest) {
   }
   const forwarded = new Headers(request.headers);
   forwarded.set('x-weir-path', `${pathname}${search}`);
-  return NextResponse.next({ request: { headers: forwarded } });
+  const response = NextResponse.next({ request: { headers: forwarded } });
+  // The session slides in the database (12 h after the last use); the cookie slides with it.
+  const session = request.cookies.get('weir_session');
+  if (session)
+    response.cookies.set('weir_session', session.value, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: request.headers.get('x-forwarded-proto') === 'https' || request.nextUrl.protocol === 'https:',
+      path: '/',
+      maxAge: SESSION_COOKIE_MAX_AGE_S,
+    });
+  return response;
 }
 
 export const config = { matcher: ['/((?!_next/static|_next/image).*)'] };

@@ -35,7 +35,7 @@ export function services(): WebServices {
     users: new Users(sql),
     sessions: new Sessions(sql, secretKey),
     tokens: new ApiTokens(sql),
-    limiter: new LoginLimiter(redis, `${config.queuePrefix}:login`),
+    limiter: new LoginLimiter(redis, config.queuePrefix),
   };
   return holder.__weirWeb;
 }
