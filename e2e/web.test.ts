@@ -30,6 +30,7 @@ describe('the web UI', () => {
     await page.goto(`${web.url}/dags`);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/dags');
+    await web.screenshot(page, 'login');
     const api = await fetch(`${web.url}/api/v1/dags`);
     expect(api.status).toBe(401);
     expect((await api.json()).error.code).toBe('unauthenticated');
@@ -39,7 +40,7 @@ describe('the web UI', () => {
 
   it('refuses a wrong password, and limits fast attempts', async () => {
     const page = await web.page({ forwardedFor: '203.0.113.7' });
-    await web.signIn(page, USERS.admin.username, 'not-the-password');
+    await web.signIn(page, USERS.target.username, 'not-the-password');
     await expect
       .poll(() => page.locator('form [role=alert]').textContent())
       .toContain('wrong username or password');

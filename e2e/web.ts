@@ -32,10 +32,12 @@ export interface WebEnvironment {
 }
 
 export const USERS = {
-  admin: { username: 'ada', password: 'admin-password-1' },
-  operator: { username: 'otto', password: 'operator-password-1' },
-  viewer: { username: 'vera', password: 'viewer-password-1' },
-} as const;
+  admin: { username: 'ada', password: 'admin-password-1', role: 'admin' },
+  operator: { username: 'otto', password: 'operator-password-1', role: 'operator' },
+  viewer: { username: 'vera', password: 'viewer-password-1', role: 'viewer' },
+  /** Only the login-limiter test signs in as this one (it gets locked out). */
+  target: { username: 'tess', password: 'target-password-1', role: 'viewer' },
+} as const satisfies Record<string, { username: string; password: string; role: Role }>;
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url).pathname;
 
@@ -61,8 +63,8 @@ export async function startWebEnvironment(dags: Record<string, string>): Promise
   };
   const sql = createRawSql(database.url);
   const users = new Users(sql);
-  for (const [role, user] of Object.entries(USERS))
-    await users.create({ username: user.username, password: user.password, role: role as Role });
+  for (const user of Object.values(USERS))
+    await users.create({ username: user.username, password: user.password, role: user.role });
   await sql.end();
   const children: { child: ChildProcess; output: () => string }[] = [
     startWeir(['scheduler'], env),
