@@ -40,7 +40,7 @@ export default async function DagsPage({
           </ul>
         </section>
       ) : null}
-      <form className="filters" role="search">
+      <form className="filters" aria-label="filter DAGs">
         <input name="q" placeholder="Search DAG ids" defaultValue={params.q ?? ''} aria-label="search" />
         <input name="tag" placeholder="tag" defaultValue={params.tag ?? ''} aria-label="tag" />
         <select name="paused" defaultValue={params.paused ?? ''} aria-label="paused">
