@@ -1,9 +1,10 @@
 // Owns the web server's connections and the auth objects built on them: one of each per server
 // process (kept on globalThis, so that dev-mode reloads do not open new pools).
-import { Sessions, ApiTokens, LoginLimiter, Users } from '@weir/auth';
+import { ApiTokens, LoginLimiter, Sessions, Users } from '@weir/auth';
 import { loadConfig, requireSecretKey, type WeirConfig } from '@weir/config';
 import { createDb, createRawSql, type Db, type RawSqlPool } from '@weir/db';
-import { createRedis, type RedisConnection } from '@weir/queue';
+import { Engine } from '@weir/engine';
+import { createRedis, type RedisConnection, TaskQueue } from '@weir/queue';
 
 export interface WebServices {
   readonly config: WeirConfig;
@@ -15,6 +16,8 @@ export interface WebServices {
   readonly sessions: Sessions;
   readonly tokens: ApiTokens;
   readonly limiter: LoginLimiter;
+  /** The engine commands (trigger, clear, mark, pause), as the CLI runs them. */
+  readonly engine: Engine;
 }
 
 const holder = globalThis as { __weirWeb?: WebServices };
@@ -27,15 +30,23 @@ export function services(): WebServices {
   if (!config.redisUrl) throw new Error('REDIS_URL is not set (weir web sets it)');
   const sql = createRawSql(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
+  const db = createDb(config.databaseUrl);
   holder.__weirWeb = {
     config,
     sql,
-    db: createDb(config.databaseUrl),
+    db,
     redis,
     users: new Users(sql),
     sessions: new Sessions(sql, secretKey),
     tokens: new ApiTokens(sql),
     limiter: new LoginLimiter(redis, config.queuePrefix),
+    engine: new Engine({
+      db,
+      sql,
+      queue: new TaskQueue({ connection: redis, prefix: config.queuePrefix }),
+      maxMapLength: config.maxMapLength,
+      mappedQueueWindow: config.mappedQueueWindow,
+    }),
   };
   return holder.__weirWeb;
 }

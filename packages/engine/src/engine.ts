@@ -398,7 +398,7 @@ export class Engine {
 
   async clear(request: ClearRequest): Promise<ClearResult> {
     const result = await clearTaskInstances(this.db, this.catalog, request);
-    await this.schedule(result.dagRunId);
+    if (!request.dryRun) await this.schedule(result.dagRunId);
     return result;
   }
 

@@ -22,6 +22,8 @@ export interface ClearRequest {
   readonly downstream?: boolean;
   /** Only task instances that failed or are upstream_failed. */
   readonly onlyFailed?: boolean;
+  /** List what would be cleared, change nothing (the UI's and the API's preview). */
+  readonly dryRun?: boolean;
 }
 
 export interface ClearResult {
@@ -53,7 +55,9 @@ export async function clearTaskInstances(
       throw new EngineError('TASK_NOT_FOUND', `DAG "${dag.dagId}" has no task "${id}"`);
   if (request.downstream) for (const id of downstreamOf(dag, [...chosen])) chosen.add(id);
   for (const id of [...chosen]) for (const around of setupsAndTeardownsAround(dag, id)) chosen.add(around);
-  return db.$transaction((tx) => clearInTransaction(tx, run.id, dag, chosen, request.onlyFailed ?? false));
+  return db.$transaction((tx) =>
+    clearInTransaction(tx, run.id, dag, chosen, request.onlyFailed ?? false, request.dryRun ?? false),
+  );
 }
 
 /** clearTaskInstances' work, in the caller's transaction (a backfill's reprocessing uses it). */
@@ -63,8 +67,9 @@ export async function clearInTransaction(
   dag: SerializedDag,
   chosen: ReadonlySet<string>,
   onlyFailed: boolean,
+  dryRun = false,
 ): Promise<ClearResult> {
-  await tx.$queryRaw`SELECT 1 FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
+  if (!dryRun) await tx.$queryRaw`SELECT 1 FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
   const tis = await tx.taskInstance.findMany({
     where: { dagRunId, taskId: { in: [...chosen] } },
     orderBy: { mapIndex: 'asc' },
@@ -75,6 +80,15 @@ export async function clearInTransaction(
       (!onlyFailed || ti.state === 'failed' || ti.state === 'upstream_failed'),
   );
   const mapped = new Set(dag.tasks.filter((t) => t.mapping).map((t) => t.taskId));
+  // A mapped task's instances past the first are deleted, not cleared: the preview lists what
+  // the clear itself would return.
+  if (dryRun)
+    return {
+      dagRunId,
+      cleared: picked
+        .filter((ti) => !(mapped.has(ti.taskId) && ti.mapIndex > 0))
+        .map((ti) => ({ taskId: ti.taskId, mapIndex: ti.mapIndex })),
+    };
   const cleared: { taskId: string; mapIndex: number }[] = [];
   const now = new Date();
   for (const ti of picked) {
