@@ -21,6 +21,16 @@ export default dag({ id: 'api_demo', params: z.object({ rows: z.number().int().d
   d.task('load', { after: [extract] }, async (ctx) => { ctx.log.info('loaded'); });
 });
 `,
+  'api_tail.ts': `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'api_tail' }, (d) => {
+  d.task('slow', async (ctx) => {
+    ctx.log.info('first line');
+    await new Promise((r) => setTimeout(r, 2500));
+    ctx.log.info('second line');
+  });
+});
+`,
   'api_fail.ts': `
 import { dag } from '@weir/sdk';
 export default dag({ id: 'api_fail' }, (d) => {
@@ -30,6 +40,15 @@ export default dag({ id: 'api_fail' }, (d) => {
 };
 
 const RUNS = '/api/v1/dags/api_demo/dagRuns';
+
+/** expect.poll for hooks (it works only inside tests). */
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 const CALLERS: readonly Caller[] = ['anonymous', 'viewer', 'operator', 'admin'];
 
 describe('the REST API', () => {
@@ -39,11 +58,7 @@ describe('the REST API', () => {
 
   beforeAll(async () => {
     api = await startApiEnvironment(DAGS);
-    await expect
-      .poll(async () => (await api.call('viewer', 'GET', '/api/v1/dags')).body?.dags?.length, {
-        timeout: 60_000,
-      })
-      .toBe(2);
+    await until(async () => (await api.call('viewer', 'GET', '/api/v1/dags')).body?.dags?.length === 3);
     const trigger = await api.call('operator', 'POST', RUNS, {
       conf: { rows: 7 },
       logicalDate: '2026-01-01T00:00:00Z',
@@ -53,48 +68,49 @@ describe('the REST API', () => {
     expect(trigger.body).toMatchObject({ dagId: 'api_demo', runType: 'manual', conf: { rows: 7 } });
     const failing = await runWeir(['dags', 'trigger', 'api_fail'], api.env);
     expect(failing.code, failing.stderr).toBe(0);
-    await expect
-      .poll(
-        async () => (await api.call('viewer', 'GET', '/api/v1/alerts?dag_id=api_fail')).body.alerts?.length,
-        {
-          timeout: 60_000,
-        },
-      )
-      .toBeGreaterThan(0);
+    await until(
+      async () => (await api.call('viewer', 'GET', '/api/v1/alerts?dag_id=api_fail')).body.alerts?.length > 0,
+    );
     alertId = (await api.call('viewer', 'GET', '/api/v1/alerts?dag_id=api_fail')).body.alerts[0].id;
   });
   afterAll(async () => {
     if (api) await api.close();
   });
 
-  it('tails a running try’s log with the continuation token until done, then serves its return value', async () => {
-    const path = `${RUNS}/${runId}/taskInstances/extract/logs/1`;
+  it('tails a running try’s log with the continuation token until done', async () => {
+    const run = await api.call('operator', 'POST', '/api/v1/dags/api_tail/dagRuns', {});
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    const path = `/api/v1/dags/api_tail/dagRuns/${run.body.runId}/taskInstances/slow/logs/1`;
     const seen: string[] = [];
     let token: string | undefined;
-    let polls = 0;
-    for (;;) {
+    let unfinished = 0;
+    for (let polls = 0; ; polls++) {
       const chunk = await api.call('viewer', 'GET', `${path}${token ? `?token=${token}` : ''}`);
       expect(chunk.status, JSON.stringify(chunk.body)).toBe(200);
       seen.push(...chunk.body.lines.map((l: { message: string }) => l.message));
       token = chunk.body.continuationToken;
-      polls++;
       if (chunk.body.done) break;
-      expect(polls).toBeLessThan(120);
-      await new Promise((r) => setTimeout(r, 500));
+      unfinished++;
+      expect(polls).toBeLessThan(200);
+      await new Promise((r) => setTimeout(r, 300));
     }
+    // The try took seconds: it was read while it ran, and each line arrived once, in order.
+    expect(unfinished).toBeGreaterThan(0);
     expect(seen.filter((m) => m === 'first line' || m === 'second line')).toEqual([
       'first line',
       'second line',
     ]);
-    // Once done, the token reads nothing new.
     const after = await api.call('viewer', 'GET', `${path}?token=${token}`);
     expect(after.body).toMatchObject({ lines: [], done: true, continuationToken: token });
-    const xcom = await api.call('viewer', 'GET', `${RUNS}/${runId}/taskInstances/extract/xcom`);
-    expect(xcom.status).toBe(200);
-    expect(xcom.body).toMatchObject({ key: 'return_value', value: { rows: 7 } });
+  });
+
+  it('serves a run’s task instances and a task’s return value', async () => {
     await expect
       .poll(async () => (await api.call('viewer', 'GET', `${RUNS}/${runId}`)).body.state, { timeout: 60_000 })
       .toBe('success');
+    const xcom = await api.call('viewer', 'GET', `${RUNS}/${runId}/taskInstances/extract/xcom`);
+    expect(xcom.status).toBe(200);
+    expect(xcom.body).toMatchObject({ key: 'return_value', value: { rows: 7 } });
     const tis = await api.call('viewer', 'GET', `${RUNS}/${runId}/taskInstances`);
     expect(tis.body.taskInstances.map((t: { taskId: string }) => t.taskId)).toEqual(['extract', 'load']);
     expect(tis.body.taskInstances[0]).toMatchObject({
@@ -157,7 +173,7 @@ describe('the REST API', () => {
     const all = await api.call('viewer', 'GET', '/api/v1/dagRuns?limit=1000');
     expect(all.body.total_entries).toBeGreaterThanOrEqual(6);
     expect(new Set(all.body.dagRuns.map((r: { dagId: string }) => r.dagId))).toEqual(
-      new Set(['api_demo', 'api_fail']),
+      new Set(['api_demo', 'api_fail', 'api_tail']),
     );
     const failed = await api.call('viewer', 'GET', '/api/v1/taskInstances?dag_id=api_fail&state=failed');
     expect(failed.body.taskInstances).toEqual([
