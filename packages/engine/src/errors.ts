@@ -14,6 +14,7 @@ export type EngineErrorCode =
   | 'DAG_NOT_FOUND'
   | 'DAG_INACTIVE'
   | 'INVALID_CONF'
+  | 'INVALID_POOL'
   | 'NO_SCHEDULE'
   | 'RUN_EXISTS'
   | 'RUN_NOT_FOUND'

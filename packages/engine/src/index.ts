@@ -148,3 +148,13 @@ export {
   type StoredVariable,
   setVariable,
 } from './variables.ts';
+export {
+  type Page,
+  pageDagRuns,
+  pageTaskInstances,
+  type RunPageQuery,
+  type TaskInstancePageQuery,
+  type TaskInstanceRowView,
+} from './read-model/pages.ts';
+export { listXComs, type XComView } from './read-model/xcom.ts';
+export { assertPoolName, listPools, type PoolDetailView, setPool } from './pools.ts';

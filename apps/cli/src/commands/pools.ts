@@ -1,6 +1,6 @@
 // Owns `weir pools …`: named pools of slots that cap how many tasks using them run at once.
 // Creating or deleting a pool re-evaluates the DAG warnings about tasks naming missing pools.
-import { refreshDagWarnings } from '@weir/engine';
+import { listPools, refreshDagWarnings, setPool } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
@@ -17,18 +17,7 @@ export function registerPoolsCommands(program: Command): void {
     .option('--json', 'print a JSON array of { name, slots, used, description }')
     .action(async (opts: { json?: boolean }) => {
       await withRuntime(async (runtime) => {
-        const rows = await runtime.db.pool.findMany({ orderBy: { name: 'asc' } });
-        const used = await runtime.db.taskInstance.groupBy({
-          by: ['pool'],
-          where: { state: { in: ['queued', 'running'] } },
-          _sum: { poolSlots: true },
-        });
-        const list = rows.map((p) => ({
-          name: p.name,
-          slots: p.slots,
-          used: used.find((u) => u.pool === p.name)?._sum.poolSlots ?? 0,
-          description: p.description,
-        }));
+        const list = await listPools(runtime.db);
         if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else
           printTable(
@@ -51,12 +40,11 @@ export function registerPoolsCommands(program: Command): void {
       if (!Number.isInteger(slots) || slots < 0)
         throw new CliError(`slots must be a whole number ≥ 0, got "${slotsText}"`, 2);
       await withRuntime(async (runtime) => {
-        await runtime.db.pool.upsert({
-          where: { name },
-          create: { name, slots, description: opts.description ?? null },
-          update: { slots, ...(opts.description !== undefined ? { description: opts.description } : {}) },
-        });
-        await refreshDagWarnings(runtime.db, 'all', new Date());
+        await setPool(
+          runtime.db,
+          { name, slots, ...(opts.description !== undefined ? { description: opts.description } : {}) },
+          new Date(),
+        );
         process.stdout.write(`pool ${name} has ${slots} slots\n`);
       });
     });

@@ -1,0 +1,421 @@
+// Owns the list of REST API routes: each one's method, path, permission, parameter, body and
+// response schemas, and the audit action a mutation writes. Route files take their schemas from
+// here (through handler.ts) and the OpenAPI document is generated from it (openapi.ts), so the
+// document and the code cannot drift; a test checks every route file is listed.
+import type { Permission } from '@weir/auth';
+import { z } from 'zod';
+import { idCursor, runCursor } from './cursor.ts';
+import {
+  Alert,
+  ClearResult,
+  Connection,
+  CreatedToken,
+  DagDetail,
+  DagRun,
+  DagRunState,
+  DagSummary,
+  ImportError,
+  isoDate,
+  LogChunk,
+  Pool,
+  Role,
+  Session,
+  TaskInstance,
+  TaskInstanceState,
+  Variable,
+  XCom,
+} from './schemas.ts';
+
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+export interface RouteSpec {
+  readonly operationId: string;
+  readonly method: Method;
+  /** OpenAPI style: `/api/v1/dags/{dagId}`. */
+  readonly path: string;
+  readonly permission: Permission;
+  readonly summary: string;
+  readonly params?: z.ZodObject;
+  readonly query?: z.ZodObject;
+  readonly body?: z.ZodType;
+  readonly response: z.ZodType;
+  /** 200 unless said. */
+  readonly status?: 200 | 201;
+  /** Mutations: the audit log's action (`noun.verb`) a successful call writes. */
+  readonly action?: string;
+  /** The error statuses it can answer besides 401 and 403. */
+  readonly errors: readonly (400 | 404 | 409)[];
+}
+
+const route = <const S extends RouteSpec>(spec: S): S => spec;
+
+// ── parameters ──
+
+const name = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .max(250)
+    .regex(/^[A-Za-z0-9_.\-:+]+$/, { message: `is not a ${what}` });
+const DagParams = z.object({ dagId: name('DAG id') });
+const RunParams = DagParams.extend({ runId: z.string().min(1).max(250) });
+const TaskParams = RunParams.extend({ taskId: name('task id') });
+const LogParams = TaskParams.extend({
+  tryNumber: z.coerce.number({ message: 'must be a number' }).int().min(1, { message: 'must be 1 or more' }),
+});
+const PoolParams = z.object({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,250}$/, {
+    message: "use 1 to 250 letters, digits, '_', '-' or '.'",
+  }),
+});
+const AlertParams = z.object({
+  id: z.coerce.number({ message: 'must be a positive whole number' }).int().positive({
+    message: 'must be a positive whole number',
+  }),
+});
+
+const limit = z.coerce
+  .number({ message: 'must be a number' })
+  .int({ message: 'must be a whole number' })
+  .min(1, { message: 'must be 1 to 1000' })
+  .max(1000, { message: 'must be 1 to 1000' })
+  .default(25);
+const mapIndex = z.coerce
+  .number({ message: 'must be a number' })
+  .int()
+  .min(-1, { message: 'must be -1 or more' })
+  .optional()
+  .describe("a mapped task's instance");
+const page = <T extends z.ZodType>(key: string, item: T) =>
+  z.object({
+    [key]: z.array(item),
+    total_entries: z.number().int(),
+    next_cursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last'),
+  });
+
+const RunListQuery = z.object({ state: DagRunState.optional(), limit, cursor: runCursor.optional() });
+
+// ── routes ──
+
+export const routes = {
+  getOpenApi: route({
+    operationId: 'getOpenApi',
+    method: 'GET',
+    path: '/api/v1/openapi.json',
+    permission: 'read',
+    summary: 'This document (OpenAPI 3.1)',
+    response: z.record(z.string(), z.unknown()),
+    errors: [],
+  }),
+  getSession: route({
+    operationId: 'getSession',
+    method: 'GET',
+    path: '/api/v1/auth/session',
+    permission: 'read',
+    summary: 'Who is signed in, with which role, and the CSRF token of a cookie session',
+    response: Session,
+    errors: [],
+  }),
+  streamEvents: route({
+    operationId: 'streamEvents',
+    method: 'GET',
+    path: '/api/v1/events',
+    permission: 'read',
+    summary:
+      'Server-Sent Events (text/event-stream): a `change` event whenever a run, a task instance or an incident changed',
+    response: z.string().describe('text/event-stream: `event: change` lines with `data: { token }`'),
+    errors: [],
+  }),
+  createToken: route({
+    operationId: 'createToken',
+    method: 'POST',
+    path: '/api/v1/auth/token',
+    permission: 'read',
+    summary: 'Create an API token for the caller (role at most the caller’s); shown once',
+    body: z.object({
+      name: z.string().trim().min(1).max(100).describe('what the token is for'),
+      role: Role.optional().describe('default: the caller’s role'),
+      expiresAt: isoDate.optional(),
+    }),
+    response: CreatedToken,
+    status: 201,
+    action: 'token.create',
+    errors: [400],
+  }),
+  listDags: route({
+    operationId: 'listDags',
+    method: 'GET',
+    path: '/api/v1/dags',
+    permission: 'read',
+    summary: 'Active DAGs, by id, with their latest runs',
+    query: z.object({
+      search: z.string().max(200).optional(),
+      tag: z.string().max(200).optional(),
+      paused: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
+    }),
+    response: z.object({ dags: z.array(DagSummary), total_entries: z.number().int() }),
+    errors: [400],
+  }),
+  getDag: route({
+    operationId: 'getDag',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}',
+    permission: 'read',
+    summary: 'One DAG: schedule, params, tasks',
+    params: DagParams,
+    response: DagDetail,
+    errors: [400, 404],
+  }),
+  patchDag: route({
+    operationId: 'patchDag',
+    method: 'PATCH',
+    path: '/api/v1/dags/{dagId}',
+    permission: 'run.operate',
+    summary: 'Pause or unpause a DAG',
+    params: DagParams,
+    body: z.object({ isPaused: z.boolean({ message: 'must be true or false' }) }),
+    response: DagDetail,
+    action: 'dag.pause',
+    errors: [400, 404],
+  }),
+  listDagRuns: route({
+    operationId: 'listDagRuns',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}/dagRuns',
+    permission: 'read',
+    summary: "A DAG's runs, newest logical date first, paged by cursor",
+    params: DagParams,
+    query: RunListQuery,
+    response: page('dagRuns', DagRun),
+    errors: [400, 404],
+  }),
+  triggerDagRun: route({
+    operationId: 'triggerDagRun',
+    method: 'POST',
+    path: '/api/v1/dags/{dagId}/dagRuns',
+    permission: 'run.operate',
+    summary: "Trigger a run; conf is validated against the DAG's params",
+    params: DagParams,
+    body: z.object({
+      conf: z.record(z.string(), z.unknown(), { message: 'must be a JSON object' }).optional(),
+      logicalDate: isoDate.optional().describe('default: now'),
+    }),
+    response: DagRun,
+    status: 201,
+    action: 'dag.trigger',
+    errors: [400, 404, 409],
+  }),
+  getDagRun: route({
+    operationId: 'getDagRun',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}/dagRuns/{runId}',
+    permission: 'read',
+    summary: 'One run',
+    params: RunParams,
+    response: DagRun,
+    errors: [400, 404],
+  }),
+  markDagRun: route({
+    operationId: 'markDagRun',
+    method: 'PATCH',
+    path: '/api/v1/dags/{dagId}/dagRuns/{runId}',
+    permission: 'run.operate',
+    summary: 'Mark a run success or failed (its unfinished task instances too)',
+    params: RunParams,
+    body: z.object({ state: z.enum(['success', 'failed'], { message: 'must be success or failed' }) }),
+    response: DagRun,
+    action: 'run.mark',
+    errors: [400, 404],
+  }),
+  clearDagRun: route({
+    operationId: 'clearDagRun',
+    method: 'POST',
+    path: '/api/v1/dags/{dagId}/dagRuns/{runId}/clear',
+    permission: 'run.operate',
+    summary: 'Clear task instances so they run again; a dry run (the default) only lists them',
+    params: RunParams,
+    body: z.object({
+      dryRun: z.boolean({ message: 'must be true or false' }).default(true),
+      taskIds: z.array(name('task id')).min(1).optional().describe('default: every task'),
+      downstream: z.boolean({ message: 'must be true or false' }).default(false),
+      onlyFailed: z.boolean({ message: 'must be true or false' }).default(false),
+    }),
+    response: ClearResult,
+    action: 'run.clear',
+    errors: [400, 404],
+  }),
+  listRunTaskInstances: route({
+    operationId: 'listRunTaskInstances',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}/dagRuns/{runId}/taskInstances',
+    permission: 'read',
+    summary: "A run's task instances, in topological order (then map index)",
+    params: RunParams,
+    response: z.object({ taskInstances: z.array(TaskInstance), total_entries: z.number().int() }),
+    errors: [400, 404],
+  }),
+  getTaskInstance: route({
+    operationId: 'getTaskInstance',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}/dagRuns/{runId}/taskInstances/{taskId}',
+    permission: 'read',
+    summary: 'One task instance (a mapped one needs mapIndex)',
+    params: TaskParams,
+    query: z.object({ mapIndex }),
+    response: TaskInstance,
+    errors: [400, 404],
+  }),
+  getTaskLogs: route({
+    operationId: 'getTaskLogs',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}/dagRuns/{runId}/taskInstances/{taskId}/logs/{tryNumber}',
+    permission: 'read',
+    summary: "One try's log lines after the continuation token; done once the try has ended",
+    params: LogParams,
+    query: z.object({
+      mapIndex,
+      token: z
+        .string()
+        .regex(/^\d{1,19}$/, { message: 'is not a continuation token this API returned' })
+        .optional()
+        .describe('continuationToken of the previous answer'),
+      limit: z.coerce
+        .number({ message: 'must be a number' })
+        .int()
+        .min(1, { message: 'must be 1 to 10000' })
+        .max(10_000, { message: 'must be 1 to 10000' })
+        .default(5000),
+    }),
+    response: LogChunk,
+    errors: [400, 404],
+  }),
+  getTaskXCom: route({
+    operationId: 'getTaskXCom',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}/dagRuns/{runId}/taskInstances/{taskId}/xcom',
+    permission: 'read',
+    summary: "The task instance's return value",
+    params: TaskParams,
+    query: z.object({ mapIndex }),
+    response: XCom,
+    errors: [400, 404],
+  }),
+  listAllDagRuns: route({
+    operationId: 'listAllDagRuns',
+    method: 'GET',
+    path: '/api/v1/dagRuns',
+    permission: 'read',
+    summary: 'Runs across DAGs, newest logical date first, paged by cursor',
+    query: RunListQuery.extend({ dag_id: name('DAG id').optional() }),
+    response: page('dagRuns', DagRun),
+    errors: [400],
+  }),
+  listAllTaskInstances: route({
+    operationId: 'listAllTaskInstances',
+    method: 'GET',
+    path: '/api/v1/taskInstances',
+    permission: 'read',
+    summary: 'Task instances across runs and DAGs, newest first, paged by cursor',
+    query: z.object({
+      dag_id: name('DAG id').optional(),
+      state: TaskInstanceState.optional(),
+      limit,
+      cursor: idCursor.optional(),
+    }),
+    response: page('taskInstances', TaskInstance),
+    errors: [400],
+  }),
+  listImportErrors: route({
+    operationId: 'listImportErrors',
+    method: 'GET',
+    path: '/api/v1/importErrors',
+    permission: 'read',
+    summary: 'DAG files that failed to import, by path',
+    response: z.object({ importErrors: z.array(ImportError), total_entries: z.number().int() }),
+    errors: [],
+  }),
+  listPools: route({
+    operationId: 'listPools',
+    method: 'GET',
+    path: '/api/v1/pools',
+    permission: 'read',
+    summary: 'Pools with their slots and how many are in use',
+    response: z.object({ pools: z.array(Pool), total_entries: z.number().int() }),
+    errors: [],
+  }),
+  putPool: route({
+    operationId: 'putPool',
+    method: 'PUT',
+    path: '/api/v1/pools/{name}',
+    permission: 'pool.manage',
+    summary: 'Create a pool or change its slots',
+    params: PoolParams,
+    body: z.object({
+      slots: z.number({ message: 'must be a number' }).int({ message: 'must be a whole number' }).min(0, {
+        message: 'must be 0 or more',
+      }),
+      description: z.string().max(1000).optional(),
+    }),
+    response: Pool,
+    action: 'pool.set',
+    errors: [400],
+  }),
+  listVariables: route({
+    operationId: 'listVariables',
+    method: 'GET',
+    path: '/api/v1/variables',
+    permission: 'read',
+    summary: "Variables; a value whose key names a secret is shown as '***'",
+    response: z.object({ variables: z.array(Variable), total_entries: z.number().int() }),
+    errors: [],
+  }),
+  listConnections: route({
+    operationId: 'listConnections',
+    method: 'GET',
+    path: '/api/v1/connections',
+    permission: 'secret.manage',
+    summary: 'Connections, without their passwords or extras',
+    response: z.object({ connections: z.array(Connection), total_entries: z.number().int() }),
+    errors: [],
+  }),
+  listAlerts: route({
+    operationId: 'listAlerts',
+    method: 'GET',
+    path: '/api/v1/alerts',
+    permission: 'read',
+    summary: 'Incidents, the latest seen first',
+    query: z.object({
+      state: z
+        .enum(['open', 'acknowledged', 'resolved'], { message: 'must be open, acknowledged or resolved' })
+        .optional(),
+      dag_id: z.string().max(250).optional(),
+      limit,
+    }),
+    response: z.object({ alerts: z.array(Alert) }),
+    errors: [400],
+  }),
+  acknowledgeAlert: route({
+    operationId: 'acknowledgeAlert',
+    method: 'POST',
+    path: '/api/v1/alerts/{id}/acknowledge',
+    permission: 'alert.operate',
+    summary: 'Acknowledge an incident (and its group): stops repeats, tells PagerDuty',
+    params: AlertParams,
+    response: z.object({ alertId: z.number().int(), acknowledged: z.number().int() }),
+    action: 'alert.acknowledge',
+    errors: [400, 404, 409],
+  }),
+  resolveAlert: route({
+    operationId: 'resolveAlert',
+    method: 'POST',
+    path: '/api/v1/alerts/{id}/resolve',
+    permission: 'alert.operate',
+    summary: 'Resolve an incident by hand',
+    params: AlertParams,
+    response: Alert,
+    action: 'alert.resolve',
+    errors: [400, 404, 409],
+  }),
+} as const satisfies Record<string, RouteSpec>;
+
+export const ROUTES: readonly RouteSpec[] = Object.values(routes);

@@ -1,0 +1,240 @@
+// Owns the REST API's shapes: one zod schema per DTO the API returns or takes. Each gives the
+// route's validation (requests are parsed, responses encoded through it), its TypeScript type and
+// its OpenAPI entry (openapi.ts), so the three cannot drift. Dates travel as ISO 8601 strings:
+// `isoDate` is a codec, so a read model's Date encodes to the string the document describes.
+import { ROLES } from '@weir/auth';
+import { DAG_RUN_STATES, TASK_INSTANCE_STATES } from '@weir/domain';
+import { z } from 'zod';
+
+export const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
+  decode: (text) => new Date(text),
+  encode: (date) => date.toISOString(),
+});
+
+const id = z.number().int();
+const json = z.unknown();
+
+export const DagRunState = z.enum(DAG_RUN_STATES, {
+  message: `must be one of ${DAG_RUN_STATES.join(', ')}`,
+});
+export const TaskInstanceState = z.enum(TASK_INSTANCE_STATES, {
+  message: `must be one of ${TASK_INSTANCE_STATES.join(', ')}`,
+});
+
+export const ApiErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    field: z.string().optional().describe('the parameter or body field at fault'),
+  }),
+});
+
+// ── DAGs ──
+
+export const DagSummary = z.object({
+  dagId: z.string(),
+  description: z.string().nullable(),
+  owner: z.string().nullable(),
+  tags: z.array(z.string()),
+  isPaused: z.boolean(),
+  fileloc: z.string(),
+  schedule: z.string().nullable().describe("cron expression or preset, 'on assets', or null"),
+  nextRunAt: isoDate.nullable(),
+  recentRuns: z.array(z.object({ runId: z.string(), state: z.string(), logicalDate: isoDate })),
+});
+
+export const DagTask = z.object({
+  taskId: z.string(),
+  kind: z.enum(['task', 'sensor', 'branch', 'short_circuit']),
+  upstreams: z.array(z.string()),
+  downstreams: z.array(z.string()),
+  groupId: z.string().nullable(),
+  mapped: z.boolean(),
+  triggerRule: z.string(),
+});
+
+export const DagDetail = z.object({
+  dagId: z.string(),
+  description: z.string().nullable(),
+  owner: z.string().nullable(),
+  tags: z.array(z.string()),
+  fileloc: z.string(),
+  isActive: z.boolean(),
+  isPaused: z.boolean(),
+  schedule: z.string().nullable(),
+  timezone: z.string(),
+  catchup: z.boolean(),
+  maxActiveRuns: z.number().int(),
+  maxActiveTasks: z.number().int(),
+  lastParsedAt: isoDate,
+  params: z
+    .object({ schema: z.record(z.string(), json), defaults: z.record(z.string(), json) })
+    .nullable()
+    .describe("the JSON Schema a trigger's conf is validated against, with its defaults"),
+  tasks: z.array(DagTask).describe('in topological order'),
+});
+
+export const ImportError = z.object({
+  fileloc: z.string(),
+  message: z.string(),
+  stackTrace: z.string().nullable(),
+  at: isoDate,
+});
+
+// ── runs and task instances ──
+
+export const DagRun = z.object({
+  id,
+  dagId: z.string(),
+  runId: z.string(),
+  runType: z.enum(['scheduled', 'manual', 'backfill', 'asset_triggered']),
+  state: DagRunState,
+  logicalDate: isoDate,
+  dataIntervalStart: isoDate.nullable(),
+  dataIntervalEnd: isoDate.nullable(),
+  queuedAt: isoDate,
+  startedAt: isoDate.nullable(),
+  endedAt: isoDate.nullable(),
+  conf: json,
+  triggeredBy: z.string().nullable(),
+  backfillId: id.nullable(),
+});
+
+export const TaskInstance = z.object({
+  id,
+  dagId: z.string(),
+  runId: z.string(),
+  taskId: z.string(),
+  mapIndex: z.number().int().describe('-1 for a task that is not mapped'),
+  state: TaskInstanceState,
+  tryNumber: z.number().int(),
+  maxTries: z.number().int(),
+  queuedAt: isoDate.nullable(),
+  startedAt: isoDate.nullable(),
+  endedAt: isoDate.nullable(),
+  duration: z.number().nullable().describe('seconds the last try ran'),
+  hostname: z.string().nullable(),
+  pool: z.string(),
+  queue: z.string(),
+});
+
+export const ClearResult = z.object({
+  dryRun: z.boolean(),
+  taskInstances: z
+    .array(z.object({ taskId: z.string(), mapIndex: z.number().int() }))
+    .describe('what was cleared, or with dryRun what would be'),
+});
+
+export const LogChunk = z.object({
+  tryNumber: z.number().int(),
+  lines: z.array(z.object({ at: isoDate, level: z.string(), message: z.string() })),
+  continuationToken: z.string().describe('pass as ?token= to read only the lines after these'),
+  done: z
+    .boolean()
+    .describe('the try has ended and every line is read: stop tailing (else ask again in a second)'),
+});
+
+export const XCom = z.object({
+  key: z.string(),
+  value: json.describe("the stored JSON (the SDK's encoding); null when it lives in object storage"),
+  objectKey: z.string().nullable(),
+  sizeBytes: z.number().int(),
+  createdAt: isoDate,
+});
+
+// ── pools, variables, connections ──
+
+export const Pool = z.object({
+  name: z.string(),
+  slots: z.number().int(),
+  used: z.number().int().describe('slots taken by queued and running task instances'),
+  description: z.string().nullable(),
+});
+
+export const Variable = z.object({
+  key: z.string(),
+  value: json.describe("'***' when the key names a secret (secret, password, token, key …)"),
+  description: z.string().nullable(),
+  updatedAt: isoDate,
+});
+
+export const Connection = z.object({
+  id: z.string(),
+  type: z.string(),
+  host: z.string().nullable(),
+  port: z.number().int().nullable(),
+  login: z.string().nullable(),
+  schema: z.string().nullable(),
+  hasPassword: z.boolean().describe('passwords and extras are write-only: never returned'),
+  hasExtra: z.boolean(),
+  description: z.string().nullable(),
+});
+
+// ── alerts ──
+
+export const Alert = z.object({
+  id,
+  kind: z.string(),
+  severity: z.string(),
+  state: z.enum(['open', 'acknowledged', 'resolved']),
+  title: z.string(),
+  dagId: z.string().nullable(),
+  runId: z.string().nullable(),
+  taskId: z.string().nullable(),
+  mapIndex: z.number().int().nullable(),
+  tryNumber: z.number().int().nullable(),
+  occurrences: z.number().int(),
+  firstSeenAt: isoDate,
+  lastSeenAt: isoDate,
+  groupId: id.nullable(),
+  parentId: id.nullable(),
+  flapping: z.boolean(),
+  silenceId: id.nullable(),
+  notifiedAt: isoDate.nullable(),
+  acknowledgedAt: isoDate.nullable(),
+  acknowledgedBy: z.string().nullable(),
+  resolvedAt: isoDate.nullable(),
+  resolvedBy: z.string().nullable(),
+  details: z.record(z.string(), json),
+});
+
+// ── access ──
+
+export const Role = z.enum(ROLES as [(typeof ROLES)[number], ...(typeof ROLES)[number][]], {
+  message: `must be one of ${ROLES.join(', ')}`,
+});
+
+export const Session = z.object({
+  username: z.string(),
+  role: Role,
+  via: z.enum(['session', 'token']),
+  csrfToken: z.string().optional().describe('send as x-csrf-token on mutations made with the cookie'),
+});
+
+export const CreatedToken = z.object({
+  id,
+  token: z.string().describe('shown this once: Authorization: Bearer <token>'),
+  prefix: z.string(),
+  role: Role,
+  expiresAt: isoDate.nullable(),
+});
+
+/** The DTOs by the name the OpenAPI document gives them (components.schemas). */
+export const NAMED_SCHEMAS = {
+  Error: ApiErrorBody,
+  DagSummary,
+  DagDetail,
+  DagTask,
+  ImportError,
+  DagRun,
+  TaskInstance,
+  ClearResult,
+  LogChunk,
+  XCom,
+  Pool,
+  Variable,
+  Connection,
+  Alert,
+  Session,
+  CreatedToken,
+} as const;

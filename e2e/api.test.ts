@@ -1,0 +1,434 @@
+// The REST API against the real server (production build, scheduler and worker running): every
+// mutating route × {anonymous, viewer, operator, admin} → 401 / 403 / allowed, the CSRF rule for
+// cookie sessions, 400 naming the field, 404 for unknown ids, 409 for a conflict, keyset paging,
+// tailing a log, the return value, clearing with its dry run, masked variables and
+// passwordless connections, the audit rows every mutation writes, and the served OpenAPI document.
+import { runWeir } from '@weir/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../apps/web/lib/api/registry.ts';
+import { type ApiEnvironment, type Caller, startApiEnvironment } from './api-env.ts';
+
+const DAGS = {
+  'api_demo.ts': `
+import { dag, z } from '@weir/sdk';
+export default dag({ id: 'api_demo', params: z.object({ rows: z.number().int().default(3) }) }, (d) => {
+  const extract = d.task('extract', async (ctx) => {
+    ctx.log.info('first line');
+    await new Promise((r) => setTimeout(r, 1500));
+    ctx.log.info('second line');
+    return { rows: ctx.params.rows };
+  });
+  d.task('load', { after: [extract] }, async (ctx) => { ctx.log.info('loaded'); });
+});
+`,
+  'api_tail.ts': `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'api_tail' }, (d) => {
+  d.task('slow', async (ctx) => {
+    ctx.log.info('first line');
+    await new Promise((r) => setTimeout(r, 2500));
+    ctx.log.info('second line');
+  });
+});
+`,
+  'api_fail.ts': `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'api_fail' }, (d) => {
+  d.task('boom', async () => { throw new Error('the API test wants this to fail'); });
+});
+`,
+};
+
+const RUNS = '/api/v1/dags/api_demo/dagRuns';
+
+/** expect.poll for hooks (it works only inside tests). */
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+const CALLERS: readonly Caller[] = ['anonymous', 'viewer', 'operator', 'admin'];
+
+describe('the REST API', () => {
+  let api: ApiEnvironment;
+  let runId: string;
+  let alertId: number;
+
+  beforeAll(async () => {
+    api = await startApiEnvironment(DAGS);
+    await until(async () => (await api.call('viewer', 'GET', '/api/v1/dags')).body?.dags?.length === 3);
+    const trigger = await api.call('operator', 'POST', RUNS, {
+      conf: { rows: 7 },
+      logicalDate: '2026-01-01T00:00:00Z',
+    });
+    expect(trigger.status, JSON.stringify(trigger.body)).toBe(201);
+    runId = trigger.body.runId;
+    expect(trigger.body).toMatchObject({ dagId: 'api_demo', runType: 'manual', conf: { rows: 7 } });
+    const failing = await runWeir(['dags', 'trigger', 'api_fail'], api.env);
+    expect(failing.code, failing.stderr).toBe(0);
+    await until(
+      async () => (await api.call('viewer', 'GET', '/api/v1/alerts?dag_id=api_fail')).body.alerts?.length > 0,
+    );
+    alertId = (await api.call('viewer', 'GET', '/api/v1/alerts?dag_id=api_fail')).body.alerts[0].id;
+  });
+  afterAll(async () => {
+    if (api) await api.close();
+  });
+
+  it('tails a running try’s log with the continuation token until done', async () => {
+    const run = await api.call('operator', 'POST', '/api/v1/dags/api_tail/dagRuns', {});
+    expect(run.status, JSON.stringify(run.body)).toBe(201);
+    const path = `/api/v1/dags/api_tail/dagRuns/${run.body.runId}/taskInstances/slow/logs/1`;
+    const seen: string[] = [];
+    let token: string | undefined;
+    let unfinished = 0;
+    for (let polls = 0; ; polls++) {
+      const chunk = await api.call('viewer', 'GET', `${path}${token ? `?token=${token}` : ''}`);
+      expect(chunk.status, JSON.stringify(chunk.body)).toBe(200);
+      seen.push(...chunk.body.lines.map((l: { message: string }) => l.message));
+      token = chunk.body.continuationToken;
+      if (chunk.body.done) break;
+      unfinished++;
+      expect(polls).toBeLessThan(200);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    // The try took seconds: it was read while it ran, and each line arrived once, in order.
+    expect(unfinished).toBeGreaterThan(0);
+    expect(seen.filter((m) => m === 'first line' || m === 'second line')).toEqual([
+      'first line',
+      'second line',
+    ]);
+    const after = await api.call('viewer', 'GET', `${path}?token=${token}`);
+    expect(after.body).toMatchObject({ lines: [], done: true, continuationToken: token });
+  });
+
+  it('serves a run’s task instances and a task’s return value', async () => {
+    await expect
+      .poll(async () => (await api.call('viewer', 'GET', `${RUNS}/${runId}`)).body.state, { timeout: 60_000 })
+      .toBe('success');
+    const xcom = await api.call('viewer', 'GET', `${RUNS}/${runId}/taskInstances/extract/xcom`);
+    expect(xcom.status).toBe(200);
+    expect(xcom.body).toMatchObject({ key: 'return_value', value: { rows: 7 } });
+    const tis = await api.call('viewer', 'GET', `${RUNS}/${runId}/taskInstances`);
+    expect(tis.body.taskInstances.map((t: { taskId: string }) => t.taskId)).toEqual(['extract', 'load']);
+    expect(tis.body.taskInstances[0]).toMatchObject({
+      dagId: 'api_demo',
+      runId,
+      state: 'success',
+      tryNumber: 1,
+    });
+    const one = await api.call('viewer', 'GET', `${RUNS}/${runId}/taskInstances/load`);
+    expect(one.body).toMatchObject({ taskId: 'load', mapIndex: -1, state: 'success' });
+  });
+
+  it('previews a clear without changing anything, then clears and the task runs again', async () => {
+    const clear = `${RUNS}/${runId}/clear`;
+    const preview = await api.call('operator', 'POST', clear, { taskIds: ['load'] });
+    expect(preview.status, JSON.stringify(preview.body)).toBe(200);
+    expect(preview.body).toEqual({ dryRun: true, taskInstances: [{ taskId: 'load', mapIndex: -1 }] });
+    const withDownstream = await api.call('operator', 'POST', clear, {
+      taskIds: ['extract'],
+      downstream: true,
+    });
+    expect(withDownstream.body.taskInstances.map((t: { taskId: string }) => t.taskId).sort()).toEqual([
+      'extract',
+      'load',
+    ]);
+    expect((await api.call('viewer', 'GET', `${RUNS}/${runId}`)).body.state).toBe('success');
+    const done = await api.call('operator', 'POST', clear, { taskIds: ['load'], dryRun: false });
+    expect(done.body).toEqual({ dryRun: false, taskInstances: [{ taskId: 'load', mapIndex: -1 }] });
+    await expect
+      .poll(async () => (await api.call('viewer', 'GET', `${RUNS}/${runId}/taskInstances/load`)).body, {
+        timeout: 60_000,
+      })
+      .toMatchObject({ state: 'success', tryNumber: 2 });
+  });
+
+  it('pages runs by cursor, newest logical date first, across DAGs too', async () => {
+    for (const day of ['02', '03', '04', '05'])
+      expect(
+        (await api.call('operator', 'POST', RUNS, { logicalDate: `2026-01-${day}T00:00:00Z` })).status,
+      ).toBe(201);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await api.call('viewer', 'GET', `${RUNS}?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status, JSON.stringify(page.body)).toBe(200);
+      expect(page.body.total_entries).toBe(5);
+      expect(page.body.dagRuns.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.dagRuns.map((r: { logicalDate: string }) => r.logicalDate));
+      cursor = page.body.next_cursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual([
+      '2026-01-05T00:00:00.000Z',
+      '2026-01-04T00:00:00.000Z',
+      '2026-01-03T00:00:00.000Z',
+      '2026-01-02T00:00:00.000Z',
+      '2026-01-01T00:00:00.000Z',
+    ]);
+    const all = await api.call('viewer', 'GET', '/api/v1/dagRuns?limit=1000');
+    expect(all.body.total_entries).toBeGreaterThanOrEqual(6);
+    expect(new Set(all.body.dagRuns.map((r: { dagId: string }) => r.dagId))).toEqual(
+      new Set(['api_demo', 'api_fail', 'api_tail']),
+    );
+    const failed = await api.call('viewer', 'GET', '/api/v1/taskInstances?dag_id=api_fail&state=failed');
+    expect(failed.body.taskInstances).toEqual([
+      expect.objectContaining({ dagId: 'api_fail', taskId: 'boom' }),
+    ]);
+    const first = await api.call('viewer', 'GET', '/api/v1/taskInstances?limit=1');
+    const second = await api.call(
+      'viewer',
+      'GET',
+      `/api/v1/taskInstances?limit=1&cursor=${first.body.next_cursor}`,
+    );
+    expect(second.body.taskInstances[0].id).toBeLessThan(first.body.taskInstances[0].id);
+  });
+
+  it('answers 400 naming the field, 404 for unknown ids and 409 for a conflict', async () => {
+    const bad: [string, string, unknown, string][] = [
+      ['GET', '/api/v1/dagRuns?limit=5000', undefined, 'limit'],
+      ['GET', '/api/v1/dagRuns?state=sleeping', undefined, 'state'],
+      ['GET', '/api/v1/dagRuns?cursor=not-a-cursor', undefined, 'cursor'],
+      ['GET', '/api/v1/taskInstances?state=nope', undefined, 'state'],
+      ['GET', `${RUNS}/${runId}/taskInstances/extract/logs/0`, undefined, 'tryNumber'],
+      ['GET', `${RUNS}/${runId}/taskInstances/extract/logs/1?token=abc`, undefined, 'token'],
+      ['POST', RUNS, { conf: { rows: 'many' } }, 'conf'],
+      ['POST', RUNS, { conf: { colour: 'red' } }, 'conf'],
+      ['POST', RUNS, { logicalDate: 'yesterday' }, 'logicalDate'],
+      ['POST', RUNS, '{not json', 'body'],
+      ['PATCH', '/api/v1/dags/api_demo', { isPaused: 'yes' }, 'isPaused'],
+      ['PATCH', `${RUNS}/${runId}`, { state: 'skipped' }, 'state'],
+      ['POST', `${RUNS}/${runId}/clear`, { taskIds: 'load' }, 'taskIds'],
+      ['PUT', '/api/v1/pools/warehouse', { slots: -1 }, 'slots'],
+      ['PUT', '/api/v1/pools/bad name', { slots: 1 }, 'name'],
+      ['POST', '/api/v1/alerts/abc/acknowledge', undefined, 'id'],
+    ];
+    for (const [method, path, body, field] of bad) {
+      const answer = await api.call('admin', method, path, body);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(400);
+      expect(answer.body.error.field, `${method} ${path}`).toBe(field);
+      expect(answer.body.error.message).toMatch(/\S/);
+    }
+    const conf = await api.call('operator', 'POST', RUNS, { conf: { rows: 'many' } });
+    expect(conf.body.error.message).toContain('does not match its params');
+    const missing: [string, string, unknown][] = [
+      ['GET', '/api/v1/dags/nope', undefined],
+      ['PATCH', '/api/v1/dags/nope', { isPaused: true }],
+      ['GET', '/api/v1/dags/nope/dagRuns', undefined],
+      ['POST', '/api/v1/dags/nope/dagRuns', {}],
+      ['GET', `${RUNS}/manual__nope`, undefined],
+      ['PATCH', `${RUNS}/manual__nope`, { state: 'failed' }],
+      ['POST', `${RUNS}/manual__nope/clear`, {}],
+      ['GET', `${RUNS}/${runId}/taskInstances/nope`, undefined],
+      ['GET', `${RUNS}/${runId}/taskInstances/extract/logs/9`, undefined],
+      ['GET', `${RUNS}/${runId}/taskInstances/load/xcom`, undefined],
+      ['POST', `${RUNS}/${runId}/clear`, { taskIds: ['nope'] }],
+      ['POST', '/api/v1/alerts/999999/acknowledge', undefined],
+      ['POST', '/api/v1/alerts/999999/resolve', undefined],
+    ];
+    for (const [method, path, body] of missing) {
+      const answer = await api.call('admin', method, path, body);
+      expect(answer.status, `${method} ${path}: ${JSON.stringify(answer.body)}`).toBe(404);
+      expect(answer.body.error.code).toBe('not_found');
+    }
+    const again = await api.call('operator', 'POST', RUNS, { logicalDate: '2026-01-01T00:00:00Z' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('already has'),
+    });
+  });
+
+  // Each mutating route, with a request its allowed roles may make: the least role that may, and
+  // what an allowed call answers (2xx, or a 4xx that is not about access: a second resolve is 409).
+  const MATRIX: {
+    route: string;
+    least: 'viewer' | 'operator' | 'admin';
+    request: (caller: Caller, n: number) => [string, string, unknown?];
+    allowed: (caller: Caller) => number;
+  }[] = [
+    {
+      route: 'createToken',
+      least: 'viewer',
+      request: () => ['POST', '/api/v1/auth/token', { name: 'matrix' }],
+      allowed: () => 201,
+    },
+    {
+      route: 'patchDag',
+      least: 'operator',
+      request: () => ['PATCH', '/api/v1/dags/api_demo', { isPaused: false }],
+      allowed: () => 200,
+    },
+    {
+      route: 'triggerDagRun',
+      least: 'operator',
+      request: (_, n) => [
+        'POST',
+        RUNS,
+        { logicalDate: `2025-06-${String(n + 1).padStart(2, '0')}T00:00:00Z` },
+      ],
+      allowed: () => 201,
+    },
+    {
+      route: 'markDagRun',
+      least: 'operator',
+      request: () => ['PATCH', `${RUNS}/${runId}`, { state: 'success' }],
+      allowed: () => 200,
+    },
+    {
+      route: 'clearDagRun',
+      least: 'operator',
+      request: () => ['POST', `${RUNS}/${runId}/clear`, {}],
+      allowed: () => 200,
+    },
+    {
+      route: 'putPool',
+      least: 'admin',
+      request: () => ['PUT', '/api/v1/pools/matrix', { slots: 3 }],
+      allowed: () => 200,
+    },
+    {
+      route: 'acknowledgeAlert',
+      least: 'operator',
+      request: () => ['POST', `/api/v1/alerts/${alertId}/acknowledge`],
+      allowed: () => 200,
+    },
+    {
+      route: 'resolveAlert',
+      least: 'operator',
+      request: () => ['POST', `/api/v1/alerts/${alertId}/resolve`],
+      allowed: (caller) => (caller === 'operator' ? 200 : 409),
+    },
+  ];
+
+  it('covers every mutating route of the registry in the authorization matrix', () => {
+    const mutating = ROUTES.filter((r) => r.method !== 'GET').map((r) => r.operationId);
+    expect(MATRIX.map((m) => m.route).sort()).toEqual(mutating.sort());
+    for (const m of MATRIX) {
+      const spec = ROUTES.find((r) => r.operationId === m.route);
+      expect(spec?.action, `${m.route} writes an audit row`).toBeDefined();
+    }
+  });
+
+  it('answers every mutating route × {anonymous, viewer, operator, admin} with 401 / 403 / allowed', async () => {
+    const rank = { anonymous: -1, viewer: 0, operator: 1, admin: 2 } as const;
+    let n = 0;
+    for (const m of MATRIX)
+      for (const caller of CALLERS) {
+        const [method, path, body] = m.request(caller, n++);
+        const answer = await api.call(caller, method, path, body);
+        const expected =
+          caller === 'anonymous' ? 401 : rank[caller] < rank[m.least] ? 403 : m.allowed(caller);
+        expect(answer.status, `${m.route} as ${caller}: ${JSON.stringify(answer.body)}`).toBe(expected);
+        if (expected === 401) expect(answer.body.error.code).toBe('unauthenticated');
+        if (expected === 403) expect(answer.body.error.code).toBe('forbidden');
+      }
+  });
+
+  it('refuses a mutation over the session cookie without its CSRF token, and takes it with the token', async () => {
+    const cookie = { cookie: `weir_session=${encodeURIComponent(api.session.cookie)}` };
+    const path = '/api/v1/pools/csrf';
+    const without = await api.call('anonymous', 'PUT', path, { slots: 2 }, cookie);
+    expect(without.status).toBe(403);
+    expect(without.body.error.code).toBe('csrf');
+    const withToken = await api.call(
+      'anonymous',
+      'PUT',
+      path,
+      { slots: 2 },
+      { ...cookie, 'x-csrf-token': api.session.csrfToken },
+    );
+    expect(withToken.status).toBe(200);
+    expect(withToken.body).toMatchObject({ name: 'csrf', slots: 2, used: 0 });
+    const session = await api.call('anonymous', 'GET', '/api/v1/auth/session', undefined, cookie);
+    expect(session.body).toMatchObject({
+      username: 'api-admin',
+      role: 'admin',
+      via: 'session',
+      csrfToken: api.session.csrfToken,
+    });
+  });
+
+  it('writes an audit row for every mutation, with who and from where', async () => {
+    const rows = await api.sql.$queryRaw<
+      { action: string; actor: string; source: string; run_id: string | null }[]
+    >`
+      SELECT action, actor, source, run_id FROM audit_log ORDER BY id`;
+    const actions = new Set(rows.map((r) => r.action));
+    for (const spec of ROUTES) if (spec.action) expect(actions, spec.action).toContain(spec.action);
+    expect(rows.every((r) => r.source === '198.51.100.20')).toBe(true);
+    expect(rows.find((r) => r.action === 'dag.trigger')).toMatchObject({
+      actor: 'api-operator',
+      run_id: runId,
+    });
+    // A dry run changes nothing and is not audited: the matrix's dry runs left no run.clear rows.
+    expect(rows.filter((r) => r.action === 'run.clear')).toHaveLength(1);
+  });
+
+  it('issues a token for the caller, never above the caller’s role', async () => {
+    const created = await api.call('operator', 'POST', '/api/v1/auth/token', { name: 'ci', role: 'viewer' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ role: 'viewer', token: expect.stringMatching(/^weir_/) });
+    const asToken = await fetch(`${api.url}/api/v1/auth/session`, {
+      headers: { authorization: `Bearer ${created.body.token}` },
+    }).then((r) => r.json());
+    expect(asToken).toMatchObject({ username: 'api-operator', role: 'viewer', via: 'token' });
+    const higher = await api.call('operator', 'POST', '/api/v1/auth/token', { name: 'up', role: 'admin' });
+    expect(higher.status).toBe(403);
+  });
+
+  it('masks secret-named variables, never returns connection passwords, and lists pools and import errors', async () => {
+    for (const args of [
+      ['variables', 'set', 'warehouse_password', 'hunter2-secret'],
+      ['variables', 'set', 'region', 'eu'],
+    ]) {
+      const result = await runWeir(args, api.env);
+      expect(result.code, result.stderr).toBe(0);
+    }
+    const added = await runWeir(
+      ['connections', 'add', 'wh', '--uri', 'postgres://u:pa55word@db.example:5432/sales'],
+      api.env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    const variables = await api.call('viewer', 'GET', '/api/v1/variables');
+    expect(variables.body.variables).toEqual([
+      expect.objectContaining({ key: 'region', value: 'eu' }),
+      expect.objectContaining({ key: 'warehouse_password', value: '***' }),
+    ]);
+    expect(JSON.stringify(variables.body)).not.toContain('hunter2');
+    expect((await api.call('viewer', 'GET', '/api/v1/connections')).status).toBe(403);
+    const connections = await api.call('admin', 'GET', '/api/v1/connections');
+    expect(connections.body.connections).toEqual([
+      expect.objectContaining({ id: 'wh', type: 'postgres', host: 'db.example', hasPassword: true }),
+    ]);
+    expect(JSON.stringify(connections.body)).not.toContain('pa55word');
+    const pools = await api.call('viewer', 'GET', '/api/v1/pools');
+    expect(pools.body.pools.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(['default', 'matrix']),
+    );
+    const errors = await api.call('viewer', 'GET', '/api/v1/importErrors');
+    expect(errors.body).toEqual({ importErrors: [], total_entries: 0 });
+    const dag = await api.call('viewer', 'GET', '/api/v1/dags/api_demo');
+    expect(dag.body).toMatchObject({
+      dagId: 'api_demo',
+      isPaused: false,
+      params: { defaults: { rows: 3 } },
+      tasks: [
+        expect.objectContaining({ taskId: 'extract', downstreams: ['load'] }),
+        expect.objectContaining({ taskId: 'load' }),
+      ],
+    });
+  });
+
+  it('serves its OpenAPI 3.1 document with every route', async () => {
+    const doc = await api.call('viewer', 'GET', '/api/v1/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toBe('3.1.0');
+    for (const spec of ROUTES)
+      expect(doc.body.paths[spec.path], spec.path).toHaveProperty(spec.method.toLowerCase());
+  });
+});

@@ -1,0 +1,125 @@
+// Owns the REST API's paged lists of runs and task instances, of one DAG or across DAGs. Pages
+// are keyset pages (the last row's sort key, never an OFFSET), so page 400 costs what page 1
+// does: runs newest logical date first on (logical_date, id), task instances newest first on id.
+import type { Db } from '@weir/db';
+import type { DagRunState, TaskInstanceState } from '@weir/domain';
+import { EngineError } from '../errors.ts';
+import type { DagRunView } from './dag-runs.ts';
+import type { TaskInstanceView } from './task-instances.ts';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** How many rows match the filters, over all pages. */
+  readonly totalEntries: number;
+  /** The last item's sort key, when another page may follow. */
+  readonly next: T | null;
+}
+
+export interface RunPageQuery {
+  readonly dagId?: string;
+  readonly state?: DagRunState;
+  readonly limit: number;
+  /** Runs after this one in the order (older logical date, or the same and a lower id). */
+  readonly after?: { readonly logicalDate: Date; readonly id: number };
+}
+
+const RUN_SELECT = {
+  id: true,
+  dagId: true,
+  runId: true,
+  runType: true,
+  state: true,
+  logicalDate: true,
+  dataIntervalStart: true,
+  dataIntervalEnd: true,
+  queuedAt: true,
+  startedAt: true,
+  endedAt: true,
+  conf: true,
+  triggeredBy: true,
+  backfillId: true,
+} as const;
+
+/** A page of runs; with a DAG id, DAG_NOT_FOUND when no such DAG was ever stored. */
+export async function pageDagRuns(db: Db, query: RunPageQuery): Promise<Page<DagRunView>> {
+  if (query.dagId !== undefined) await requireDag(db, query.dagId);
+  const where = {
+    ...(query.dagId !== undefined ? { dagId: query.dagId } : {}),
+    ...(query.state ? { state: query.state } : {}),
+  };
+  const after = query.after;
+  const [items, totalEntries] = await Promise.all([
+    db.dagRun.findMany({
+      where: after
+        ? {
+            ...where,
+            OR: [
+              { logicalDate: { lt: after.logicalDate } },
+              { logicalDate: after.logicalDate, id: { lt: after.id } },
+            ],
+          }
+        : where,
+      orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }],
+      take: query.limit,
+      select: RUN_SELECT,
+    }),
+    db.dagRun.count({ where }),
+  ]);
+  return { items, totalEntries, next: items.length === query.limit ? (items.at(-1) ?? null) : null };
+}
+
+/** A task instance with the run it belongs to, for lists across runs and DAGs. */
+export interface TaskInstanceRowView extends TaskInstanceView {
+  readonly dagId: string;
+  readonly runId: string;
+}
+
+export interface TaskInstancePageQuery {
+  readonly dagId?: string;
+  readonly state?: TaskInstanceState;
+  readonly limit: number;
+  /** Task instances with a lower id than this. */
+  readonly afterId?: number;
+}
+
+/** A page of task instances across runs, newest (highest id) first. */
+export async function pageTaskInstances(
+  db: Db,
+  query: TaskInstancePageQuery,
+): Promise<Page<TaskInstanceRowView>> {
+  const where = {
+    ...(query.dagId !== undefined ? { dagId: query.dagId } : {}),
+    ...(query.state ? { state: query.state } : {}),
+  };
+  const [items, totalEntries] = await Promise.all([
+    db.taskInstance.findMany({
+      where: query.afterId !== undefined ? { ...where, id: { lt: query.afterId } } : where,
+      orderBy: { id: 'desc' },
+      take: query.limit,
+      select: {
+        id: true,
+        dagId: true,
+        runId: true,
+        taskId: true,
+        mapIndex: true,
+        state: true,
+        tryNumber: true,
+        maxTries: true,
+        queuedAt: true,
+        startedAt: true,
+        endedAt: true,
+        duration: true,
+        hostname: true,
+        pool: true,
+        queue: true,
+      },
+    }),
+    db.taskInstance.count({ where }),
+  ]);
+  return { items, totalEntries, next: items.length === query.limit ? (items.at(-1) ?? null) : null };
+}
+
+async function requireDag(db: Db, dagId: string): Promise<void> {
+  const dag = await db.dag.findUnique({ where: { dagId }, select: { dagId: true } });
+  if (!dag) throw new EngineError('DAG_NOT_FOUND', `DAG "${dagId}" not found`);
+}
