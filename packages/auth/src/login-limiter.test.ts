@@ -8,7 +8,7 @@ describe('LoginLimiter', () => {
   let redis: RedisConnection;
   let n = 0;
   /** A limiter of its own for each test, sharing nothing with the others. */
-  const limiter = (options?: { max?: number; windowMs?: number }) =>
+  const limiter = (options?: { max?: number; maxPerAddress?: number; windowMs?: number }) =>
     new LoginLimiter(redis, `${testRedis.prefix}:${++n}`, options);
   beforeAll(() => {
     testRedis = createTestRedis();
@@ -34,17 +34,17 @@ describe('LoginLimiter', () => {
     expect((await limit.attempt('JANE', '10.0.1.2')).allowed).toBe(false);
   });
 
-  it('refuses an address that tries many usernames', async () => {
+  it('refuses an address that tries many usernames (30 by default, more than one user needs)', async () => {
     const limit = limiter();
-    for (let i = 1; i <= 5; i++) expect((await limit.attempt(`user${i}`, '192.0.2.7')).allowed).toBe(true);
-    const refused = await limit.attempt('user6', '192.0.2.7');
+    for (let i = 1; i <= 30; i++) expect((await limit.attempt(`user${i}`, '192.0.2.7')).allowed).toBe(true);
+    const refused = await limit.attempt('user31', '192.0.2.7');
     expect(refused.allowed).toBe(false);
     expect(refused.retryAfterS).toBeGreaterThan(0);
-    expect((await limit.attempt('user6', '192.0.2.8')).allowed).toBe(true);
+    expect((await limit.attempt('user31', '192.0.2.8')).allowed).toBe(true);
   });
 
   it("forgets a username's attempts after a successful login, but not the address's", async () => {
-    const limit = limiter({ max: 3 });
+    const limit = limiter({ max: 3, maxPerAddress: 3 });
     for (let i = 0; i < 3; i++) await limit.attempt('lena', `198.51.100.${i}`);
     expect((await limit.attempt('lena', '198.51.100.9')).allowed).toBe(false);
     await limit.reset('lena');

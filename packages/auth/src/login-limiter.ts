@@ -6,8 +6,13 @@ import { createHash } from 'node:crypto';
 import type { RedisConnection } from '@weir/queue';
 
 export interface LoginLimiterOptions {
-  /** Attempts allowed per username and per IP within a window; 5 by default. */
+  /** Attempts allowed per username within a window; 5 by default. */
   readonly max?: number;
+  /**
+   * Attempts allowed per client address within a window; 30 by default (an office behind one
+   * address signs in many people; one address guessing many usernames is still stopped).
+   */
+  readonly maxPerAddress?: number;
   /** The window, from the first attempt; 60 s by default. */
   readonly windowMs?: number;
 }
@@ -36,6 +41,7 @@ return out`;
 
 export class LoginLimiter {
   private readonly max: number;
+  private readonly maxPerAddress: number;
   private readonly windowMs: number;
 
   constructor(
@@ -44,6 +50,7 @@ export class LoginLimiter {
     options: LoginLimiterOptions = {},
   ) {
     this.max = options.max ?? 5;
+    this.maxPerAddress = options.maxPerAddress ?? 30;
     this.windowMs = options.windowMs ?? 60_000;
   }
 
@@ -56,8 +63,10 @@ export class LoginLimiter {
       String(this.windowMs),
     )) as number[];
     let waitMs = 0;
+    const limits = [this.max, this.maxPerAddress];
     for (let i = 0; i < counts.length; i += 2)
-      if ((counts[i] ?? 0) > this.max) waitMs = Math.max(waitMs, counts[i + 1] ?? this.windowMs);
+      if ((counts[i] ?? 0) > (limits[i / 2] ?? this.max))
+        waitMs = Math.max(waitMs, counts[i + 1] ?? this.windowMs);
     return waitMs > 0
       ? { allowed: false, retryAfterS: Math.max(1, Math.ceil(waitMs / 1000)) }
       : { allowed: true, retryAfterS: 0 };
