@@ -5,7 +5,7 @@
 // retry and succeed, marking a running task success; and a viewer who sees none of it.
 // Screenshots of each page, light and dark, go to e2e/screenshots/.
 import { runWeir } from '@weir/testing';
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
@@ -57,10 +57,19 @@ describe('operator actions in the web UI', () => {
     await web?.close();
   });
 
+  // Each user signs in once (the login limiter allows 5 attempts a minute per user); later pages
+  // get that session's cookies.
+  const sessions = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
   const signedIn = async (user: { username: string; password: string }, colorScheme?: 'light' | 'dark') => {
     const page = await web.page(colorScheme ? { colorScheme } : {});
+    const cookies = sessions.get(user.username);
+    if (cookies) {
+      await page.context().addCookies(cookies);
+      return page;
+    }
     await web.signIn(page, user.username, user.password);
     await page.waitForURL(`${web.url}/`);
+    sessions.set(user.username, await page.context().cookies());
     return page;
   };
   /** Reloads until the task's cell in the DAG's grid shows the state. */
@@ -132,7 +141,7 @@ describe('operator actions in the web UI', () => {
     expect(
       await page
         .getByRole('row', { name: escaped(runId) })
-        .getByText('manual')
+        .getByText('manual', { exact: true })
         .count(),
     ).toBe(1);
     await gridShows(page, 'typed_load', 'load', 'success');
@@ -208,9 +217,10 @@ describe('operator actions in the web UI', () => {
     await expect.poll(() => preview.getByRole('heading').textContent()).toContain('Clear 1 task instance?');
     await page.getByRole('link', { name: 'Cancel' }).click();
 
+    // Back to the defaults (downstream on): load and report.
     await page.getByRole('button', { name: 'Clear…' }).click();
     await preview.getByRole('button', { name: 'Confirm clear' }).click();
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Cleared 1 task instance/);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Cleared 2 task instances/);
     await gridShows(page, 'flaky', 'report', 'success');
     await page.getByLabel('load success').first().click();
     await expect.poll(() => page.getByRole('row', { name: /#2\s+success/ }).count()).toBe(1);

@@ -25,19 +25,30 @@ const serialized = serializeDag(
 const params = serialized.params;
 
 describe('paramFields', () => {
-  it('gives each param a typed field with its default', () => {
+  it('gives each param a typed field with its default, required ones first, then by name', () => {
     const fields = paramFields(params?.schema, params?.defaults);
     expect(fields.map((f) => [f.key, f.kind, f.initial, f.required])).toEqual([
-      ['rows', 'integer', '10', false],
+      ['label', 'string', '', true],
+      ['dryRun', 'boolean', 'true', false],
+      ['note', 'string', '', false],
       ['ratio', 'number', '0.5', false],
       ['region', 'enum', 'eu', false],
-      ['label', 'string', '', true],
-      ['note', 'string', '', false],
-      ['dryRun', 'boolean', 'true', false],
+      ['rows', 'integer', '10', false],
       ['tables', 'json', JSON.stringify(['sales'], null, 2), false],
     ]);
     expect(fields.find((f) => f.key === 'region')?.options).toEqual(['eu', 'us']);
-    expect(fields[0]?.description).toBe('how many rows to load');
+    expect(fields.find((f) => f.key === 'rows')?.description).toBe('how many rows to load');
+  });
+
+  it('orders fields the same whatever order the stored schema has its keys in', () => {
+    const schema = params?.schema as { properties: Record<string, unknown> };
+    const reversed = {
+      ...schema,
+      properties: Object.fromEntries(Object.entries(schema.properties).reverse()),
+    };
+    expect(paramFields(reversed, params?.defaults).map((f) => f.key)).toEqual(
+      paramFields(params?.schema, params?.defaults).map((f) => f.key),
+    );
   });
 
   it('has no fields for a DAG without params', () => {

@@ -19,12 +19,15 @@ export type ParamField = z.infer<typeof paramFieldSchema>;
 
 type Json = Readonly<Record<string, unknown>>;
 
-/** One field per top-level param, in declaration order; none for params that are not an object. */
+/**
+ * One field per top-level param, required ones first, then by name (the DAG's stored as jsonb,
+ * which keeps no key order, so declaration order is gone); none for params that are not an object.
+ */
 export function paramFields(schema: Json | null | undefined, defaults: Json = {}): ParamField[] {
   const properties = schema?.type === 'object' ? schema.properties : undefined;
   if (!schema || typeof properties !== 'object' || properties === null) return [];
   const required = new Set(Array.isArray(schema.required) ? schema.required.map(String) : []);
-  return Object.entries(properties as Record<string, Json>).map(([key, property]) => {
+  const fields = Object.entries(properties as Record<string, Json>).map(([key, property]) => {
     const kind = kindOf(property);
     const fallback = Object.hasOwn(defaults, key) ? defaults[key] : property.default;
     return paramFieldSchema.parse({
@@ -37,6 +40,7 @@ export function paramFields(schema: Json | null | undefined, defaults: Json = {}
       options: kind === 'enum' ? (property.enum as unknown[]).map(String) : [],
     });
   });
+  return fields.sort((a, b) => Number(b.required) - Number(a.required) || a.key.localeCompare(b.key));
 }
 
 function kindOf(property: Json): ParamField['kind'] {

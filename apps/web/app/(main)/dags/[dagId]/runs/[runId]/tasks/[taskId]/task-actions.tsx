@@ -87,6 +87,7 @@ export function ClearPreview({
 }) {
   const back = withQuery(page, keep);
   const n = preview.cleared.length;
+  const mapped = preview.cleared.some((c) => c.mapIndex >= 0);
   const chosen = [
     options.downstream ? 'downstream' : null,
     options.upstream ? 'upstream' : null,
@@ -115,7 +116,7 @@ export function ClearPreview({
             <thead>
               <tr>
                 <th>task</th>
-                <th>map index</th>
+                {mapped ? <th>map index</th> : null}
                 <th>state now</th>
               </tr>
             </thead>
@@ -123,7 +124,7 @@ export function ClearPreview({
               {preview.cleared.map((c) => (
                 <tr key={`${c.taskId}:${c.mapIndex}`}>
                   <td>{c.taskId}</td>
-                  <td>{c.mapIndex < 0 ? '–' : c.mapIndex === 0 ? '0 (all mapped)' : c.mapIndex}</td>
+                  {mapped ? <td>{c.mapIndex < 0 ? '–' : 'all instances'}</td> : null}
                   <td>
                     <span className={`state ${c.state}`}>{c.state}</span>
                   </td>
