@@ -47,10 +47,11 @@ describe('the web UI', () => {
     for (let i = 0; i < 5; i++) {
       await page.getByLabel('Password').fill(`wrong-${i}`);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForTimeout(150);
+      // Each answer before the next attempt (the button says "Signing in…" while one is pending).
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
     }
     await expect
-      .poll(() => page.locator('form [role=alert]').textContent())
+      .poll(() => page.locator('form [role=alert]').textContent(), { timeout: 20_000 })
       .toMatch(/too many sign-in attempts/);
     await page.context().close();
   });
@@ -105,6 +106,26 @@ describe('the web UI', () => {
     await dark.goto(`${web.url}/`);
     await web.screenshot(dark, 'dashboard-dark');
     await dark.context().close();
+    await page.context().close();
+  });
+
+  it('keeps an open page live: a new run shows in the grid without a reload', async () => {
+    const page = await web.page();
+    await web.signIn(page, USERS.viewer.username, USERS.viewer.password);
+    await page.waitForURL(`${web.url}/`);
+    await page.goto(`${web.url}/dags/nightly_sales`);
+    await expect.poll(() => page.locator('.live.on').count(), { timeout: 15_000 }).toBe(1);
+    const before = await page.locator('table.grid thead .sq').count();
+    const { runWeir } = await import('@weir/testing');
+    const trigger = await runWeir(['dags', 'trigger', 'nightly_sales'], web.env);
+    expect(trigger.code, trigger.stderr).toBe(0);
+    // No page.goto or reload from here: the page follows the run by itself.
+    await expect
+      .poll(() => page.locator('table.grid thead .sq').count(), { timeout: 20_000 })
+      .toBe(before + 1);
+    await expect
+      .poll(() => page.locator('table.grid thead .sq.failed').count(), { timeout: 30_000 })
+      .toBe(before + 1);
     await page.context().close();
   });
 

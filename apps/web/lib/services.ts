@@ -1,5 +1,6 @@
-// Owns the web server's connections and the auth objects built on them: one of each per server
-// process (kept on globalThis, so that dev-mode reloads do not open new pools).
+// Owns the web server's connections and the auth objects and engine built on them: one of each
+// per server process (kept on globalThis, so that dev-mode reloads do not open new pools). The
+// engine is the CLI's (same queue prefix): the UI's trigger, clear, mark and pause are its commands.
 import { ApiTokens, LoginLimiter, Sessions, Users } from '@weir/auth';
 import { loadConfig, requireSecretKey, type WeirConfig } from '@weir/config';
 import { createDb, createRawSql, type Db, type RawSqlPool } from '@weir/db';
@@ -16,7 +17,7 @@ export interface WebServices {
   readonly sessions: Sessions;
   readonly tokens: ApiTokens;
   readonly limiter: LoginLimiter;
-  /** The engine commands (trigger, clear, mark, pause), as the CLI runs them. */
+  /** For operator actions only; pages read through the read models. */
   readonly engine: Engine;
 }
 
@@ -31,6 +32,7 @@ export function services(): WebServices {
   const sql = createRawSql(config.databaseUrl);
   const redis = createRedis(config.redisUrl);
   const db = createDb(config.databaseUrl);
+  const queue = new TaskQueue({ connection: redis, prefix: config.queuePrefix });
   holder.__weirWeb = {
     config,
     sql,
@@ -43,7 +45,7 @@ export function services(): WebServices {
     engine: new Engine({
       db,
       sql,
-      queue: new TaskQueue({ connection: redis, prefix: config.queuePrefix }),
+      queue,
       maxMapLength: config.maxMapLength,
       mappedQueueWindow: config.mappedQueueWindow,
     }),

@@ -24,6 +24,7 @@ export function resolveConf(
       'INVALID_CONF',
       `conf for DAG "${dag.dagId}" has ${unknown.length === 1 ? 'a key' : 'keys'} its params do not declare: ${unknown.join(', ')}` +
         ` (declared: ${declared.length > 0 ? declared.join(', ') : 'none'}); declare ${unknown.length === 1 ? 'it' : 'them'} in the DAG's params, or let the params take extra keys (z.looseObject or .catchall)`,
+      Object.fromEntries(unknown.map((key) => [key, 'not a param of this DAG'])),
     );
   }
   const schema = z.fromJSONSchema(dag.params.schema as Parameters<typeof z.fromJSONSchema>[0]);
@@ -35,9 +36,24 @@ export function resolveConf(
     throw new EngineError(
       'INVALID_CONF',
       `conf for DAG "${dag.dagId}" does not match its params: ${problems}`,
+      fieldProblems(parsed.error.issues),
     );
   }
   return parsed.data as Record<string, unknown>;
+}
+
+/** Each issue under the top-level key it concerns ('' for the whole conf), joined per key. */
+function fieldProblems(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+): Record<string, string> {
+  const byKey: Record<string, string> = {};
+  for (const issue of issues) {
+    const [key, ...rest] = issue.path;
+    const field = key === undefined ? '' : String(key);
+    const text = rest.length > 0 ? `${rest.map(String).join('.')}: ${issue.message}` : issue.message;
+    byKey[field] = byKey[field] ? `${byKey[field]}; ${text}` : text;
+  }
+  return byKey;
 }
 
 /** The top-level properties of an object schema, or undefined when it is not one. */

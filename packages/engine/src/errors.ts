@@ -26,6 +26,11 @@ export class EngineError extends Error {
   constructor(
     readonly code: EngineErrorCode,
     message: string,
+    /**
+     * For INVALID_CONF: the problem of each top-level param by its key (a form shows each next to
+     * its field); '' holds problems of the whole conf.
+     */
+    readonly fields: Readonly<Record<string, string>> = {},
   ) {
     super(message);
     this.name = 'EngineError';

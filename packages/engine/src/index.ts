@@ -111,6 +111,7 @@ export {
   listDeliveries,
   listFailedDeliveries,
 } from './read-model/alerts.ts';
+export { changeToken } from './read-model/changes.ts';
 export { type DagGraphView, dagGraph, type GraphTaskView } from './read-model/dag-graph.ts';
 export {
   type ComponentView,

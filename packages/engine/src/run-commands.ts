@@ -20,15 +20,18 @@ export interface ClearRequest {
   readonly taskIds?: readonly string[];
   /** Also clear every task downstream of the chosen ones. */
   readonly downstream?: boolean;
+  /** Also clear every task upstream of the chosen ones. */
+  readonly upstream?: boolean;
   /** Only task instances that failed or are upstream_failed. */
   readonly onlyFailed?: boolean;
-  /** List what would be cleared, change nothing (the UI's and the API's preview). */
+  /** Change nothing: `cleared` lists what would be cleared (a confirmation's preview). */
   readonly dryRun?: boolean;
 }
 
 export interface ClearResult {
   readonly dagRunId: number;
-  readonly cleared: readonly { taskId: string; mapIndex: number }[];
+  /** Each instance with the state it had before it was cleared. */
+  readonly cleared: readonly { taskId: string; mapIndex: number; state: string }[];
 }
 
 const NOT_CLEARABLE = new Set(['queued']);
@@ -53,11 +56,31 @@ export async function clearTaskInstances(
   for (const id of chosen)
     if (!dag.tasks.some((t) => t.taskId === id))
       throw new EngineError('TASK_NOT_FOUND', `DAG "${dag.dagId}" has no task "${id}"`);
-  if (request.downstream) for (const id of downstreamOf(dag, [...chosen])) chosen.add(id);
+  const asked = [...chosen];
+  if (request.downstream) for (const id of downstreamOf(dag, asked)) chosen.add(id);
+  if (request.upstream) for (const id of asked) for (const up of upstreamOf(dag, id)) chosen.add(up);
   for (const id of [...chosen]) for (const around of setupsAndTeardownsAround(dag, id)) chosen.add(around);
-  return db.$transaction((tx) =>
-    clearInTransaction(tx, run.id, dag, chosen, request.onlyFailed ?? false, request.dryRun ?? false),
-  );
+  const onlyFailed = request.onlyFailed ?? false;
+  if (request.dryRun) {
+    const tis = await db.taskInstance.findMany({
+      where: { dagRunId: run.id, taskId: { in: [...chosen] } },
+      orderBy: [{ taskId: 'asc' }, { mapIndex: 'asc' }],
+    });
+    const order = new Map(dag.tasks.map((t, i) => [t.taskId, i]));
+    const mapped = new Set(dag.tasks.filter((t) => t.mapping).map((t) => t.taskId));
+    // As the real clear reports them: a mapped task's instances collapse into one, index 0's.
+    const cleared = tis
+      .filter((ti) => isClearable(ti.state, onlyFailed) && !(mapped.has(ti.taskId) && ti.mapIndex > 0))
+      .sort((a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0) || a.mapIndex - b.mapIndex)
+      .map((ti) => ({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state }));
+    return { dagRunId: run.id, cleared };
+  }
+  return db.$transaction((tx) => clearInTransaction(tx, run.id, dag, chosen, onlyFailed));
+}
+
+/** Whether clearing picks an instance in `state`: the dry run and the real clear share it. */
+function isClearable(state: string, onlyFailed: boolean): boolean {
+  return !NOT_CLEARABLE.has(state) && (!onlyFailed || state === 'failed' || state === 'upstream_failed');
 }
 
 /** clearTaskInstances' work, in the caller's transaction (a backfill's reprocessing uses it). */
@@ -67,29 +90,15 @@ export async function clearInTransaction(
   dag: SerializedDag,
   chosen: ReadonlySet<string>,
   onlyFailed: boolean,
-  dryRun = false,
 ): Promise<ClearResult> {
-  if (!dryRun) await tx.$queryRaw`SELECT 1 FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
+  await tx.$queryRaw`SELECT 1 FROM dag_run WHERE id = ${dagRunId} FOR UPDATE`;
   const tis = await tx.taskInstance.findMany({
     where: { dagRunId, taskId: { in: [...chosen] } },
     orderBy: { mapIndex: 'asc' },
   });
-  const picked = tis.filter(
-    (ti) =>
-      !NOT_CLEARABLE.has(ti.state) &&
-      (!onlyFailed || ti.state === 'failed' || ti.state === 'upstream_failed'),
-  );
+  const picked = tis.filter((ti) => isClearable(ti.state, onlyFailed));
   const mapped = new Set(dag.tasks.filter((t) => t.mapping).map((t) => t.taskId));
-  // A mapped task's instances past the first are deleted, not cleared: the preview lists what
-  // the clear itself would return.
-  if (dryRun)
-    return {
-      dagRunId,
-      cleared: picked
-        .filter((ti) => !(mapped.has(ti.taskId) && ti.mapIndex > 0))
-        .map((ti) => ({ taskId: ti.taskId, mapIndex: ti.mapIndex })),
-    };
-  const cleared: { taskId: string; mapIndex: number }[] = [];
+  const cleared: { taskId: string; mapIndex: number; state: string }[] = [];
   const now = new Date();
   for (const ti of picked) {
     const task = dag.tasks.find((t) => t.taskId === ti.taskId);
@@ -119,7 +128,7 @@ export async function clearInTransaction(
         queuedAt: null,
       },
     });
-    cleared.push({ taskId: ti.taskId, mapIndex: ti.mapIndex });
+    cleared.push({ taskId: ti.taskId, mapIndex: ti.mapIndex, state: ti.state });
   }
   if (cleared.length > 0) await reopenRun(tx, dagRunId);
   return { dagRunId, cleared };

@@ -2,6 +2,7 @@
 // sign-out. A request without a valid session goes to /login first.
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { LiveRefresh } from '../../components/live-refresh.tsx';
 import { requirePage } from '../../lib/auth.ts';
 import { logout } from '../login/actions.ts';
 
@@ -21,6 +22,7 @@ export default async function MainLayout({ children }: { readonly children: Reac
           <Link href="/alerts">Alerts</Link>
         </nav>
         <form action={logout} className="who">
+          <LiveRefresh />
           <span>
             {principal.username} <span className="role">{principal.role}</span>
           </span>

@@ -4,9 +4,9 @@
 import { dashboard } from '@weir/engine';
 import Link from 'next/link';
 import { ServiceStatus } from '../../components/service-status.tsx';
+import { ago } from '../../lib/format.ts';
 import { HEALTH_TIMEOUT_MS, healthReport } from '../../lib/health.ts';
 import { services } from '../../lib/services.ts';
-import { ago } from '../../lib/format.ts';
 
 export const dynamic = 'force-dynamic';
 

@@ -3,8 +3,8 @@
 // commands as `weir alerts ack|resolve`, each written to the audit log.
 import { audit } from '@weir/auth';
 import { acknowledgeAlert, resolveAlert } from '@weir/engine';
-import { headers } from 'next/headers';
 import { revalidatePath } from 'next/cache';
+import { headers } from 'next/headers';
 import { clientAddress, requireAction } from '../../../lib/auth.ts';
 import { services } from '../../../lib/services.ts';
 

@@ -1,9 +1,13 @@
 // Owns the DAG list: search, tag and paused filters in the URL; each DAG's schedule, next run and
-// last 10 runs as coloured squares; the import errors of broken files in a banner above.
+// last 10 runs as coloured squares, and a pause toggle for operators; the import errors of broken
+// files in a banner above.
+import { can } from '@weir/auth';
 import { listDagsOverview, listImportErrors } from '@weir/engine';
 import Link from 'next/link';
+import { requirePage } from '../../../lib/auth.ts';
 import { instant } from '../../../lib/format.ts';
 import { services } from '../../../lib/services.ts';
+import { PauseToggle } from './pause-toggle.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,6 +16,8 @@ export default async function DagsPage({
 }: {
   searchParams: Promise<{ q?: string; tag?: string; paused?: string }>;
 }) {
+  const principal = await requirePage();
+  const operate = can(principal.role, 'run.operate');
   const params = await searchParams;
   const paused = params.paused === 'true' ? true : params.paused === 'false' ? false : undefined;
   const [dags, errors] = await Promise.all([
@@ -85,7 +91,12 @@ export default async function DagsPage({
                 </td>
                 <td>{d.owner ?? ''}</td>
                 <td>{d.tags.join(', ')}</td>
-                <td className={d.isPaused ? 'muted' : 'ok'}>{d.isPaused ? 'paused' : 'active'}</td>
+                <td>
+                  <div className="actions">
+                    <span className={d.isPaused ? 'muted' : 'ok'}>{d.isPaused ? 'paused' : 'active'}</span>
+                    {operate ? <PauseToggle dagId={d.dagId} isPaused={d.isPaused} /> : null}
+                  </div>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -1,18 +1,33 @@
-// Owns a DAG's page: its details and the grid of its latest runs (columns, newest on the right)
-// by task (rows, in topological order), each cell a task instance linking to its page.
+// Owns a DAG's page: its details, the operator's Trigger and Pause buttons, the grid of its
+// latest runs (columns, newest on the right) by task (rows, in topological order), each cell a
+// task instance linking to its page, and the list of those runs, filtered by state in the URL.
+import { can } from '@weir/auth';
+import { DAG_RUN_STATES, type DagRunState, topologicalOrder } from '@weir/domain';
 import { EngineError, getStoredDag, listDagRuns } from '@weir/engine';
-import { topologicalOrder } from '@weir/domain';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { requirePage } from '../../../../lib/auth.ts';
 import { instant } from '../../../../lib/format.ts';
 import { services } from '../../../../lib/services.ts';
+import { PauseToggle } from '../pause-toggle.tsx';
+import { RunsList } from './runs-list.tsx';
 
 export const dynamic = 'force-dynamic';
 
 const RUNS = 25;
 
-export default async function DagPage({ params }: { params: Promise<{ dagId: string }> }) {
+export default async function DagPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ dagId: string }>;
+  searchParams: Promise<{ state?: string; triggered?: string }>;
+}) {
+  const principal = await requirePage();
   const dagId = decodeURIComponent((await params).dagId);
+  const query = await searchParams;
+  const runState = DAG_RUN_STATES.find((s) => s === query.state) as DagRunState | undefined;
+  const operate = can(principal.role, 'run.operate');
   const { db, sql } = services();
   let stored: Awaited<ReturnType<typeof getStoredDag>>;
   try {
@@ -21,7 +36,11 @@ export default async function DagPage({ params }: { params: Promise<{ dagId: str
     if (error instanceof EngineError) notFound();
     throw error;
   }
-  const runs = (await listDagRuns(db, dagId, { limit: RUNS })).reverse();
+  const [latest, listed] = await Promise.all([
+    listDagRuns(db, dagId, { limit: RUNS }),
+    runState ? listDagRuns(db, dagId, { limit: RUNS, state: runState }) : null,
+  ]);
+  const runs = [...latest].reverse();
   const cells = await sql.$queryRaw<
     { run_id: string; task_id: string; state: string; n: number; try_number: number }[]
   >`
@@ -36,15 +55,34 @@ export default async function DagPage({ params }: { params: Promise<{ dagId: str
       <p className="crumbs">
         <Link href="/dags">DAGs</Link> / {dagId}
       </p>
-      <h1>
-        {dagId} {stored.isPaused ? <span className="state paused">paused</span> : null}
-      </h1>
+      <div className="title-row">
+        <h1>
+          {dagId} {stored.isPaused ? <span className="state paused">paused</span> : null}
+        </h1>
+        {operate ? (
+          <div className="actions">
+            <PauseToggle dagId={dagId} isPaused={stored.isPaused} />
+            <Link href={`/dags/${encodeURIComponent(dagId)}/trigger`} className="button">
+              Trigger
+            </Link>
+          </div>
+        ) : null}
+      </div>
       <p className="muted">
         schedule <code>{dag.schedule ?? 'manual'}</code> · timezone {dag.timezone ?? 'UTC'} · catchup{' '}
         {dag.catchup ? 'on' : 'off'} · owner {dag.owner ?? '–'} · file <code>{stored.fileloc}</code>
       </p>
+      {query.triggered ? (
+        <p className="banner ok-banner" role="status">
+          Triggered run <code>{query.triggered}</code>
+          {stored.isPaused ? '; it waits, queued, until the DAG is unpaused.' : '.'}
+        </p>
+      ) : null}
       {runs.length === 0 ? (
-        <p className="muted">No runs yet: trigger one with `npx weir dags trigger {dagId}`.</p>
+        <p className="muted">
+          No runs yet
+          {operate ? ': trigger one with the Trigger button' : ''} (or `npx weir dags trigger {dagId}`).
+        </p>
       ) : (
         <div className="grid-wrap">
           <table className="grid">
@@ -52,7 +90,12 @@ export default async function DagPage({ params }: { params: Promise<{ dagId: str
               <tr>
                 <th>task</th>
                 {runs.map((r) => (
-                  <th key={r.runId} title={`${r.runId}\n${r.state}\n${instant(r.logicalDate)}`}>
+                  <th
+                    key={r.runId}
+                    title={`${r.runId}\n${r.state}\n${instant(r.logicalDate)}`}
+                    className={r.runId === query.triggered ? 'picked' : undefined}
+                    aria-label={`run ${r.runId} ${r.state}`}
+                  >
                     <span className={`sq ${r.state}`} />
                   </th>
                 ))}
@@ -65,7 +108,7 @@ export default async function DagPage({ params }: { params: Promise<{ dagId: str
                   {runs.map((r) => {
                     const c = byKey.get(`${r.runId}\n${taskId}`);
                     return (
-                      <td key={r.runId}>
+                      <td key={r.runId} className={r.runId === query.triggered ? 'picked' : undefined}>
                         {c ? (
                           <Link
                             href={`/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(r.runId)}/tasks/${encodeURIComponent(taskId)}${c.n > 1 ? '?mapIndex=0' : ''}`}
@@ -85,6 +128,7 @@ export default async function DagPage({ params }: { params: Promise<{ dagId: str
           </table>
         </div>
       )}
+      <RunsList dagId={dagId} runs={listed ?? latest} state={runState} now={new Date()} />
     </>
   );
 }

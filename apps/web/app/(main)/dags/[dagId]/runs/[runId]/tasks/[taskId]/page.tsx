@@ -1,11 +1,15 @@
 // Owns a task instance's page, the one alert messages link to
 // (/dags/{dagId}/runs/{runId}/tasks/{taskId}?try={n}&mapIndex={m}): its state, every try with its
-// times, worker and outcome, and the chosen try's error and log.
-import { EngineError, getDagRun, getTaskInstance, readTaskLog } from '@weir/engine';
+// times, worker and outcome, and the chosen try's error and log; for operators, Clear (with its
+// preview) and Mark.
+import { can } from '@weir/auth';
+import { type ClearResult, EngineError, getDagRun, getTaskInstance, readTaskLog } from '@weir/engine';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { requirePage } from '../../../../../../../../lib/auth.ts';
 import { duration, instant } from '../../../../../../../../lib/format.ts';
 import { services } from '../../../../../../../../lib/services.ts';
+import { type ClearOptions, ClearPreview, TaskActions } from './task-actions.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -20,11 +24,22 @@ export default async function TaskInstancePage({
   searchParams,
 }: {
   params: Promise<Params>;
-  searchParams: Promise<{ try?: string; mapIndex?: string }>;
+  searchParams: Promise<{
+    try?: string;
+    mapIndex?: string;
+    clear?: string;
+    downstream?: string;
+    upstream?: string;
+    onlyFailed?: string;
+    cleared?: string;
+    marked?: string;
+  }>;
 }) {
+  const principal = await requirePage();
+  const operate = can(principal.role, 'run.operate');
   const { dagId, runId, taskId } = await params;
   const query = await searchParams;
-  const { db, sql } = services();
+  const { db, sql, engine } = services();
   const ids = {
     dagId: decodeURIComponent(dagId),
     runId: decodeURIComponent(runId),
@@ -67,6 +82,18 @@ export default async function TaskInstancePage({
   const lines = chosen ? await readTaskLog(db, ti.id, chosen.try_number, undefined, 2_000) : [];
   const base = `/dags/${encodeURIComponent(ids.dagId)}/runs/${encodeURIComponent(ids.runId)}/tasks/${encodeURIComponent(ids.taskId)}`;
   const link = (n: number) => `${base}?try=${n}${ti.mapIndex >= 0 ? `&mapIndex=${ti.mapIndex}` : ''}`;
+  const keep: Record<string, string> = ti.mapIndex >= 0 ? { mapIndex: String(ti.mapIndex) } : {};
+  const previewing = operate && query.clear === 'preview';
+  const options: ClearOptions = previewing
+    ? {
+        downstream: query.downstream === 'on',
+        upstream: query.upstream === 'on',
+        onlyFailed: query.onlyFailed === 'on',
+      }
+    : { downstream: true, upstream: false, onlyFailed: false };
+  let preview: ClearResult | null = null;
+  if (previewing) preview = await engine.clear({ ...ids, taskIds: [ids.taskId], ...options, dryRun: true });
+  const marked = /^(success|failed):(\d+)$/.exec(query.marked ?? '');
   return (
     <>
       <p className="crumbs">
@@ -81,6 +108,24 @@ export default async function TaskInstancePage({
         try {ti.tryNumber} of {ti.maxTries} · pool {ti.pool} · queue {ti.queue}
         {ti.duration !== null ? ` · last try ran ${duration(ti.duration)}` : ''}
       </p>
+      {query.cleared !== undefined && /^\d+$/.test(query.cleared) ? (
+        <p className="banner ok-banner" role="status">
+          Cleared {query.cleared} task instance{query.cleared === '1' ? '' : 's'}:{' '}
+          {query.cleared === '0' ? 'nothing changed.' : 'they run again as new tries.'}
+        </p>
+      ) : null}
+      {marked ? (
+        <p className="banner ok-banner" role="status">
+          Marked {marked[2]} task instance{marked[2] === '1' ? '' : 's'} {marked[1]}.
+        </p>
+      ) : null}
+      {operate ? (
+        preview ? (
+          <ClearPreview ids={ids} page={base} keep={keep} options={options} preview={preview} />
+        ) : (
+          <TaskActions ids={ids} page={base} keep={keep} options={options} />
+        )
+      ) : null}
       <h2>Tries</h2>
       {tries.length === 0 ? (
         <p className="muted">Not started yet.</p>
