@@ -127,7 +127,10 @@ describe('the REST API', () => {
     const clear = `${RUNS}/${runId}/clear`;
     const preview = await api.call('operator', 'POST', clear, { taskIds: ['load'] });
     expect(preview.status, JSON.stringify(preview.body)).toBe(200);
-    expect(preview.body).toEqual({ dryRun: true, taskInstances: [{ taskId: 'load', mapIndex: -1 }] });
+    expect(preview.body).toEqual({
+      dryRun: true,
+      taskInstances: [{ taskId: 'load', mapIndex: -1, state: 'success' }],
+    });
     const withDownstream = await api.call('operator', 'POST', clear, {
       taskIds: ['extract'],
       downstream: true,
@@ -138,7 +141,10 @@ describe('the REST API', () => {
     ]);
     expect((await api.call('viewer', 'GET', `${RUNS}/${runId}`)).body.state).toBe('success');
     const done = await api.call('operator', 'POST', clear, { taskIds: ['load'], dryRun: false });
-    expect(done.body).toEqual({ dryRun: false, taskInstances: [{ taskId: 'load', mapIndex: -1 }] });
+    expect(done.body).toEqual({
+      dryRun: false,
+      taskInstances: [{ taskId: 'load', mapIndex: -1, state: 'success' }],
+    });
     await expect
       .poll(async () => (await api.call('viewer', 'GET', `${RUNS}/${runId}/taskInstances/load`)).body, {
         timeout: 60_000,

@@ -26,10 +26,16 @@ function routeFiles(dir = API_ROOT): RouteFile[] {
     const path = `/api/v1/${segments.map((s) => s.replace(/^\[(\w+)\]$/, '{$1}')).join('/')}`;
     const text = readFileSync(full, 'utf8');
     const handlers = new Map<string, string>();
+    // A streaming route cannot be built with handle(): it names its registry entry instead.
+    const named = [...text.matchAll(/routes\.(\w+)/g)].map((m) => m[1] as string);
     for (const m of text.matchAll(
       /export\s+(?:const|async\s+function|function)\s+(GET|POST|PUT|PATCH|DELETE)\b(?:\s*=\s*handle\(\s*routes\.(\w+))?/g,
-    ))
-      handlers.set(m[1] as string, m[2] ?? '(not built from the registry)');
+    )) {
+      const method = m[1] as string;
+      const key =
+        m[2] ?? named.find((k) => (routes as Record<string, { method: string }>)[k]?.method === method);
+      handlers.set(method, key ?? '(not built from the registry)');
+    }
     return [{ path, file: relative(API_ROOT, full), handlers }];
   });
 }

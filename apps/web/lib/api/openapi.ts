@@ -104,7 +104,7 @@ function responses(spec: RouteSpec, schema: JsonSchema): Record<string, unknown>
   const out: Record<string, unknown> = {
     [String(spec.status ?? 200)]: {
       description: spec.summary,
-      content: { 'application/json': { schema } },
+      content: { [spec.contentType ?? 'application/json']: { schema } },
     },
   };
   for (const status of [...spec.errors, 401, 403])

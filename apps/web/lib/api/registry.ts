@@ -41,6 +41,8 @@ export interface RouteSpec {
   readonly response: z.ZodType;
   /** 200 unless said. */
   readonly status?: 200 | 201;
+  /** application/json unless said (a stream answers text/event-stream). */
+  readonly contentType?: 'text/event-stream';
   /** Mutations: the audit log's action (`noun.verb`) a successful call writes. */
   readonly action?: string;
   /** The error statuses it can answer besides 401 and 403. */
@@ -142,6 +144,16 @@ export const routes = {
     action: 'token.create',
     errors: [400],
   }),
+  streamEvents: route({
+    operationId: 'streamEvents',
+    method: 'GET',
+    path: '/api/v1/events',
+    permission: 'read',
+    summary: 'Server-Sent Events: `change` (data { token }) when a run, task instance or incident changed',
+    response: z.string().describe('an event stream: `event: change` / `data: {"token":"…"}`, keepalives'),
+    contentType: 'text/event-stream',
+    errors: [],
+  }),
   listDags: route({
     operationId: 'listDags',
     method: 'GET',
@@ -238,6 +250,7 @@ export const routes = {
       dryRun: z.boolean({ message: 'must be true or false' }).default(true),
       taskIds: z.array(name('task id')).min(1).optional().describe('default: every task'),
       downstream: z.boolean({ message: 'must be true or false' }).default(false),
+      upstream: z.boolean({ message: 'must be true or false' }).default(false),
       onlyFailed: z.boolean({ message: 'must be true or false' }).default(false),
     }),
     response: ClearResult,

@@ -121,7 +121,13 @@ export const TaskInstance = z.object({
 export const ClearResult = z.object({
   dryRun: z.boolean(),
   taskInstances: z
-    .array(z.object({ taskId: z.string(), mapIndex: z.number().int() }))
+    .array(
+      z.object({
+        taskId: z.string(),
+        mapIndex: z.number().int(),
+        state: z.string().describe('its state before the clear'),
+      }),
+    )
     .describe('what was cleared, or with dryRun what would be'),
 });
 

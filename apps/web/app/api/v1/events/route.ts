@@ -1,17 +1,17 @@
 // GET /api/v1/events: Server-Sent Events, one `change` event whenever what a page shows may have
 // changed (a run or task instance changed state, an incident opened or moved), so open pages
 // refresh within about a second without polling themselves.
-import { handle } from '../../../../lib/api/handler.ts';
 import { routes } from '../../../../lib/api/registry.ts';
+import { apiPrincipal } from '../../../../lib/auth.ts';
 import { watchChanges } from '../../../../lib/live.ts';
 
 export const dynamic = 'force-dynamic';
 
 const KEEPALIVE_MS = 15_000;
 
-export const GET = handle(routes.streamEvents, async ({ request }) => eventStream(request) as never);
-
-function eventStream(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
+  const auth = await apiPrincipal(request, routes.streamEvents.permission);
+  if ('response' in auth) return auth.response;
   const encoder = new TextEncoder();
   let stop = () => {};
   const stream = new ReadableStream<Uint8Array>({

@@ -13,6 +13,7 @@ export const POST = handle(routes.clearDagRun, async ({ params, body, note, skip
     runId: params.runId,
     ...(body.taskIds ? { taskIds: body.taskIds } : {}),
     downstream: body.downstream,
+    upstream: body.upstream,
     onlyFailed: body.onlyFailed,
     dryRun: body.dryRun,
   });
@@ -23,6 +24,7 @@ export const POST = handle(routes.clearDagRun, async ({ params, body, note, skip
     details: {
       taskIds: body.taskIds ?? null,
       downstream: body.downstream,
+      upstream: body.upstream,
       onlyFailed: body.onlyFailed,
       cleared: result.cleared.length,
     },
