@@ -118,16 +118,6 @@ export const routes = {
     response: Session,
     errors: [],
   }),
-  streamEvents: route({
-    operationId: 'streamEvents',
-    method: 'GET',
-    path: '/api/v1/events',
-    permission: 'read',
-    summary:
-      'Server-Sent Events (text/event-stream): a `change` event whenever a run, a task instance or an incident changed',
-    response: z.string().describe('text/event-stream: `event: change` lines with `data: { token }`'),
-    errors: [],
-  }),
   createToken: route({
     operationId: 'createToken',
     method: 'POST',
