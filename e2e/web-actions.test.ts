@@ -150,12 +150,17 @@ describe('operator actions in the web UI', () => {
     expect(run.triggeredBy).toBe(USERS.operator.username);
     // The runs list under the grid, filtered by state in the URL.
     await page.goto(`${web.url}/dags/typed_load?state=success`);
-    expect(await page.getByRole('row', { name: escaped(runId) }).count()).toBe(1);
+    expect(
+      await page
+        .locator('table.runs')
+        .getByRole('row', { name: escaped(runId) })
+        .count(),
+    ).toBe(1);
     await page.goto(`${web.url}/dags/typed_load?state=failed`);
     expect(await page.getByText('No failed runs.').count()).toBe(1);
-    await page.goto(`${web.url}/dags/typed_load?triggered=${runId}`);
+    await page.goto(`${web.url}/dags/typed_load?triggered=${encodeURIComponent(runId)}`);
     await web.screenshot(page, 'dag-page-runs');
-    await dark.goto(`${web.url}/dags/typed_load?triggered=${runId}`);
+    await dark.goto(`${web.url}/dags/typed_load?triggered=${encodeURIComponent(runId)}`);
     await web.screenshot(dark, 'dag-page-runs-dark');
     const audit = await web.database.db.$queryRaw<{ actor: string }[]>`
       SELECT actor FROM audit_log WHERE action = 'dag.trigger' AND run_id = ${runId}`;
@@ -168,13 +173,13 @@ describe('operator actions in the web UI', () => {
     const page = await signedIn(USERS.operator);
     await waitForDag(page, 'gate');
     const row = page.getByRole('row', { name: /^gate/ });
-    await row.getByRole('button', { name: 'Pause gate' }).click();
-    await expect.poll(() => row.getByRole('button', { name: 'Unpause gate' }).count()).toBe(1);
+    await row.getByRole('button', { name: 'Pause gate', exact: true }).click();
+    await expect.poll(() => row.getByRole('button', { name: 'Unpause gate', exact: true }).count()).toBe(1);
     expect(await row.getByText('paused', { exact: true }).count()).toBe(1);
     expect((await web.database.db.dag.findUniqueOrThrow({ where: { dagId: 'gate' } })).isPaused).toBe(true);
     await web.screenshot(page, 'dag-list-actions');
-    await row.getByRole('button', { name: 'Unpause gate' }).click();
-    await expect.poll(() => row.getByRole('button', { name: 'Pause gate' }).count()).toBe(1);
+    await row.getByRole('button', { name: 'Unpause gate', exact: true }).click();
+    await expect.poll(() => row.getByRole('button', { name: 'Pause gate', exact: true }).count()).toBe(1);
     expect((await web.database.db.dag.findUniqueOrThrow({ where: { dagId: 'gate' } })).isPaused).toBe(false);
     const audit = await web.database.db.$queryRaw<{ action: string }[]>`
       SELECT action FROM audit_log WHERE dag_id = 'gate' ORDER BY id`;

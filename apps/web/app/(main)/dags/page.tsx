@@ -94,7 +94,7 @@ export default async function DagsPage({
                 <td>
                   <div className="actions">
                     <span className={d.isPaused ? 'muted' : 'ok'}>{d.isPaused ? 'paused' : 'active'}</span>
-                    {operate ? <PauseToggle dagId={d.dagId} isPaused={d.isPaused} /> : null}
+                    {operate ? <PauseToggle dagId={d.dagId} isPaused={d.isPaused} small /> : null}
                   </div>
                 </td>
               </tr>
