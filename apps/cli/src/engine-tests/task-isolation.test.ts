@@ -246,7 +246,7 @@ describe('task isolation', () => {
     const file = join(h.dir, 'ticks-cleared');
     while (!existsSync(file)) await sleep(50);
     const { cleared } = await h.engine.clear({ dagId: 'ticks', runId: 'cleared', taskIds: ['tick'] });
-    expect(cleared).toEqual([{ taskId: 'tick', mapIndex: -1 }]);
+    expect(cleared).toEqual([{ taskId: 'tick', mapIndex: -1, state: 'running' }]);
     for (;;) {
       const tick = (await h.tasks(run.id)).tick;
       if (tick?.tryNumber === 2 && tick.state === 'running') break;
