@@ -2,8 +2,8 @@
 // `manual__…`/`scheduled__…` string users see, as Airflow's CLI takes it).
 import type { Db } from '@weir/db';
 import type { DagRunState } from '@weir/domain';
-import { EngineError } from '../errors.ts';
 import type { RunType } from '../dag-runs.ts';
+import { EngineError } from '../errors.ts';
 
 export interface DagRunView {
   /** The database id (stable, for links). */
@@ -23,7 +23,8 @@ export interface DagRunView {
   readonly backfillId: number | null;
 }
 
-const SELECT = {
+/** The columns of a DagRunView (the paged lists read the same). */
+export const DAG_RUN_SELECT = {
   id: true,
   dagId: true,
   runId: true,
@@ -52,7 +53,7 @@ export async function listDagRuns(db: Db, dagId: string, query: DagRunQuery = {}
     where: { dagId, ...(query.state ? { state: query.state } : {}) },
     orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }],
     ...(query.limit !== undefined ? { take: query.limit } : {}),
-    select: SELECT,
+    select: DAG_RUN_SELECT,
   });
 }
 
@@ -63,13 +64,16 @@ export async function countDagRuns(db: Db, dagId: string, state?: DagRunState): 
 
 /** One run by its run id; DAG_NOT_FOUND or RUN_NOT_FOUND naming what is missing. */
 export async function getDagRun(db: Db, dagId: string, runId: string): Promise<DagRunView> {
-  const run = await db.dagRun.findUnique({ where: { dagId_runId: { dagId, runId } }, select: SELECT });
+  const run = await db.dagRun.findUnique({
+    where: { dagId_runId: { dagId, runId } },
+    select: DAG_RUN_SELECT,
+  });
   if (run) return run;
   await requireDag(db, dagId);
   throw new EngineError('RUN_NOT_FOUND', `run "${runId}" of DAG "${dagId}" not found`);
 }
 
-async function requireDag(db: Db, dagId: string): Promise<void> {
+export async function requireDag(db: Db, dagId: string): Promise<void> {
   const dag = await db.dag.findUnique({ where: { dagId }, select: { dagId: true } });
   if (!dag) throw new EngineError('DAG_NOT_FOUND', `DAG "${dagId}" not found`);
 }

@@ -3,9 +3,8 @@
 // does: runs newest logical date first on (logical_date, id), task instances newest first on id.
 import type { Db } from '@weir/db';
 import type { DagRunState, TaskInstanceState } from '@weir/domain';
-import { EngineError } from '../errors.ts';
-import type { DagRunView } from './dag-runs.ts';
-import type { TaskInstanceView } from './task-instances.ts';
+import { DAG_RUN_SELECT, type DagRunView, requireDag } from './dag-runs.ts';
+import { TASK_INSTANCE_SELECT, type TaskInstanceView } from './task-instances.ts';
 
 export interface Page<T> {
   readonly items: readonly T[];
@@ -22,23 +21,6 @@ export interface RunPageQuery {
   /** Runs after this one in the order (older logical date, or the same and a lower id). */
   readonly after?: { readonly logicalDate: Date; readonly id: number };
 }
-
-const RUN_SELECT = {
-  id: true,
-  dagId: true,
-  runId: true,
-  runType: true,
-  state: true,
-  logicalDate: true,
-  dataIntervalStart: true,
-  dataIntervalEnd: true,
-  queuedAt: true,
-  startedAt: true,
-  endedAt: true,
-  conf: true,
-  triggeredBy: true,
-  backfillId: true,
-} as const;
 
 /** A page of runs; with a DAG id, DAG_NOT_FOUND when no such DAG was ever stored. */
 export async function pageDagRuns(db: Db, query: RunPageQuery): Promise<Page<DagRunView>> {
@@ -61,7 +43,7 @@ export async function pageDagRuns(db: Db, query: RunPageQuery): Promise<Page<Dag
         : where,
       orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }],
       take: query.limit,
-      select: RUN_SELECT,
+      select: DAG_RUN_SELECT,
     }),
     db.dagRun.count({ where }),
   ]);
@@ -96,30 +78,9 @@ export async function pageTaskInstances(
       where: query.afterId !== undefined ? { ...where, id: { lt: query.afterId } } : where,
       orderBy: { id: 'desc' },
       take: query.limit,
-      select: {
-        id: true,
-        dagId: true,
-        runId: true,
-        taskId: true,
-        mapIndex: true,
-        state: true,
-        tryNumber: true,
-        maxTries: true,
-        queuedAt: true,
-        startedAt: true,
-        endedAt: true,
-        duration: true,
-        hostname: true,
-        pool: true,
-        queue: true,
-      },
+      select: { ...TASK_INSTANCE_SELECT, dagId: true, runId: true },
     }),
     db.taskInstance.count({ where }),
   ]);
   return { items, totalEntries, next: items.length === query.limit ? (items.at(-1) ?? null) : null };
-}
-
-async function requireDag(db: Db, dagId: string): Promise<void> {
-  const dag = await db.dag.findUnique({ where: { dagId }, select: { dagId: true } });
-  if (!dag) throw new EngineError('DAG_NOT_FOUND', `DAG "${dagId}" not found`);
 }

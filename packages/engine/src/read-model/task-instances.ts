@@ -1,7 +1,7 @@
 // Owns reading a DagRun's TaskInstances for display, in the DAG's topological order (then map
 // index), the order a reader follows a run in.
 import type { Db } from '@weir/db';
-import { topologicalOrder, type TaskInstanceState } from '@weir/domain';
+import { type TaskInstanceState, topologicalOrder } from '@weir/domain';
 import type { SerializedDag } from '@weir/sdk';
 import { EngineError } from '../errors.ts';
 
@@ -22,7 +22,8 @@ export interface TaskInstanceView {
   readonly queue: string;
 }
 
-const SELECT = {
+/** The columns of a TaskInstanceView (the paged lists read the same). */
+export const TASK_INSTANCE_SELECT = {
   id: true,
   taskId: true,
   mapIndex: true,
@@ -44,7 +45,7 @@ export async function listTaskInstances(
   dagRunId: number,
   dag: SerializedDag | null,
 ): Promise<TaskInstanceView[]> {
-  const rows = await db.taskInstance.findMany({ where: { dagRunId }, select: SELECT });
+  const rows = await db.taskInstance.findMany({ where: { dagRunId }, select: TASK_INSTANCE_SELECT });
   const rank = new Map((dag ? topologicalOrder(dag.tasks) : []).map((id, i) => [id, i]));
   const at = (taskId: string) => rank.get(taskId) ?? Number.MAX_SAFE_INTEGER;
   return rows.sort(
@@ -64,7 +65,7 @@ export async function getTaskInstance(
 ): Promise<TaskInstanceView> {
   const rows = await db.taskInstance.findMany({
     where: { dagRunId: run.id, taskId },
-    select: SELECT,
+    select: TASK_INSTANCE_SELECT,
     orderBy: { mapIndex: 'asc' },
   });
   if (rows.length === 0)
