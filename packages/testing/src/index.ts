@@ -6,4 +6,11 @@ export { type RedisServerHandle, startRedisServer } from './redis-server.ts';
 export { type S3ServerHandle, startS3Server } from './s3-server.ts';
 export { testPostgresAdminUrl, testRedisUrl, withDatabase } from './services.ts';
 export { type ReceivedMail, type SmtpServerHandle, startSmtpServer } from './smtp-server.ts';
-export { runWeir, startWeir, TEST_SECRET_KEY, type WeirResult } from './weir-process.ts';
+export {
+  runWeir,
+  startWeir,
+  stopWeir,
+  TEST_SECRET_KEY,
+  type WeirProcess,
+  type WeirResult,
+} from './weir-process.ts';

@@ -73,3 +73,20 @@ function weirEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   }
   return { ...env, WEIR_DAGS_PAUSED_AT_CREATION: 'false', WEIR_SECRET_KEY: TEST_SECRET_KEY, ...extra };
 }
+
+export type WeirProcess = ReturnType<typeof startWeir>;
+
+/** Stops started processes: SIGTERM, then SIGKILL for any still running after the grace period. */
+export async function stopWeir(processes: readonly WeirProcess[], graceMs = 10_000): Promise<void> {
+  await Promise.all(
+    processes.map(
+      ({ child }) =>
+        new Promise<void>((resolve) => {
+          if (child.exitCode !== null || child.signalCode !== null) return resolve();
+          child.once('exit', () => resolve());
+          child.kill('SIGTERM');
+          setTimeout(() => child.kill('SIGKILL'), graceMs).unref();
+        }),
+    ),
+  );
+}

@@ -12,6 +12,7 @@ import {
   createTestDatabase,
   createTestRedis,
   startWeir,
+  stopWeir,
   TEST_SECRET_KEY,
   type TestDatabase,
   type TestRedis,
@@ -111,17 +112,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     },
     output: () => children.map((c) => c.output()).join('\n'),
     async close() {
-      await Promise.all(
-        children.map(
-          ({ child }) =>
-            new Promise<void>((resolve) => {
-              if (child.exitCode !== null || child.signalCode !== null) return resolve();
-              child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-              setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
-            }),
-        ),
-      );
+      await stopWeir(children, 15_000);
       await queue.close();
       connection.disconnect();
       await database.drop();
