@@ -2,7 +2,13 @@
 // and worker) the alert pass, with the delivery queue's consumer in workers. A bad alerts file
 // stops start-up with one line naming the key.
 
-import { AlertsConfigError, createChannels, loadAlertsConfig, startAlerting } from '@weir/alerts';
+import {
+  type AlertsConfig,
+  AlertsConfigError,
+  createChannels,
+  loadAlertsConfig,
+  startAlerting,
+} from '@weir/alerts';
 import type { Logger, WeirConfig } from '@weir/config';
 import { ComponentHeartbeat, type ComponentKind } from '@weir/engine';
 import { CliError } from './errors.ts';
@@ -14,7 +20,7 @@ export interface ComponentAlerting {
   stop(): Promise<void>;
 }
 
-export function readAlertsConfig(config: WeirConfig) {
+export function readAlertsConfig(config: WeirConfig): AlertsConfig {
   try {
     return loadAlertsConfig(config);
   } catch (error) {
@@ -24,8 +30,7 @@ export function readAlertsConfig(config: WeirConfig) {
 }
 
 /** The routes and channels DAGs may name (unknown ones are DAG warnings). */
-export function alertNames(config: WeirConfig): { routes: string[]; channels: string[] } {
-  const alerts = readAlertsConfig(config);
+export function alertNames(alerts: AlertsConfig): { routes: string[]; channels: string[] } {
   return { routes: Object.keys(alerts.routes), channels: Object.keys(alerts.channels) };
 }
 
@@ -34,9 +39,14 @@ export async function startComponentAlerting(
   runtime: Runtime,
   logger: Logger,
   component: ComponentKind,
-  options: { queues?: readonly string[]; alertPass: boolean; deliveries: boolean },
+  options: {
+    queues?: readonly string[];
+    /** Run the alert pass here, on these routes and channels (read once by the component). */
+    alerts?: AlertsConfig;
+    deliveries: boolean;
+  },
 ): Promise<ComponentAlerting> {
-  const alerts = options.alertPass ? readAlertsConfig(config) : undefined;
+  const { alerts } = options;
   const heartbeat = new ComponentHeartbeat({
     sql: runtime.sql,
     component,

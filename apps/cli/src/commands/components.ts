@@ -3,7 +3,7 @@ import { createLogger, loadConfig, requireSecretKey } from '@weir/config';
 import { DagProcessor, runDagProcessorLoop, runSchedulerLoop } from '@weir/scheduler';
 import { startWorker } from '@weir/worker';
 import type { Command } from 'commander';
-import { alertNames, startComponentAlerting } from '../alerting.ts';
+import { alertNames, readAlertsConfig, startComponentAlerting } from '../alerting.ts';
 import { CliError } from '../errors.ts';
 import { resolveFromCwd } from '../paths.ts';
 import { openRuntime, untilSignal } from '../runtime.ts';
@@ -17,6 +17,7 @@ export function registerComponentCommands(program: Command): void {
       const config = loadConfig();
       requireSecretKey(config, 'scheduler');
       const logger = createLogger('scheduler', config.logLevel);
+      const alerts = readAlertsConfig(config);
       const runtime = await openRuntime(config);
       // As in Airflow 2, the scheduler runs the dag processor unless told not to; DAG files are
       // imported in the processor's child processes, never in the scheduling loop.
@@ -27,7 +28,7 @@ export function registerComponentCommands(program: Command): void {
               folder: resolveFromCwd(config.dagsFolder),
               importTimeoutMs: config.dagProcessor.importTimeoutMs,
               pausedAtCreation: config.dagProcessor.pausedAtCreation,
-              alertNames: alertNames(config),
+              alertNames: alertNames(alerts),
               logger,
             }),
             config.dagProcessor.pollMs,
@@ -39,12 +40,11 @@ export function registerComponentCommands(program: Command): void {
         queuedTimeoutMs: config.scheduler.queuedTimeoutMs,
       });
       const alerting = await startComponentAlerting(config, runtime, logger, 'scheduler', {
-        alertPass: true,
+        alerts,
         deliveries: false,
       });
       const processorBeat = opts.dagProcessor
         ? await startComponentAlerting(config, runtime, logger, 'dag-processor', {
-            alertPass: false,
             deliveries: false,
           })
         : undefined;
@@ -71,13 +71,12 @@ export function registerComponentCommands(program: Command): void {
         folder: resolveFromCwd(opts.dagsFolder ?? config.dagsFolder),
         importTimeoutMs: config.dagProcessor.importTimeoutMs,
         pausedAtCreation: config.dagProcessor.pausedAtCreation,
-        alertNames: alertNames(config),
+        alertNames: alertNames(readAlertsConfig(config)),
         logger,
       });
       logger.info({ folder: processor.folder }, 'dag processor started');
       const loop = runDagProcessorLoop(processor, config.dagProcessor.pollMs, logger);
       const heartbeat = await startComponentAlerting(config, runtime, logger, 'dag-processor', {
-        alertPass: false,
         deliveries: false,
       });
       await untilSignal();
@@ -108,10 +107,11 @@ export function registerComponentCommands(program: Command): void {
       if (!Number.isInteger(concurrency) || concurrency < 1)
         throw new CliError(`--concurrency must be a positive whole number, got "${opts.concurrency}"`, 2);
       if (queues.length === 0) throw new CliError('--queues must name at least one queue', 2);
+      const alerts = readAlertsConfig(config);
       const runtime = await openRuntime(config);
       const alerting = await startComponentAlerting(config, runtime, logger, 'worker', {
         queues,
-        alertPass: true,
+        alerts,
         deliveries: true,
       });
       const worker = startWorker({
