@@ -3,18 +3,23 @@
 // line, Download returns the whole text, a returned object shows in the XCom tree, a failed try
 // shows its error and stack, and a 100,000-line log keeps only a screenful of lines in the DOM.
 // Screenshots of each, light and dark at 1366x800, go to e2e/screenshots/.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runWeir } from '@weir/testing';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
 const TICKS = 20;
+const GATE = join(tmpdir(), `weir-e2e-logs-gate-${process.pid}-${Date.now()}`);
 const BIG = 100_000;
 
 const DAGS = {
-  // A line every 300 ms for 6 s, through ctx.log and through console.log / console.error.
+  // A line every 300 ms for 6 s, through ctx.log and through console.log / console.error; halfway
+  // it waits for the test to say go, so the browser surely sees the first half before the rest.
   'slow.ts': `
+import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dag } from '@weir/sdk';
 export default dag({ id: 'slow_log' }, (d) => {
@@ -22,7 +27,10 @@ export default dag({ id: 'slow_log' }, (d) => {
     for (let i = 1; i <= ${TICKS}; i++) {
       if (i % 2 === 0) ctx.log.info('tick ' + i + ' of ${TICKS}');
       else console.log('tick ' + i + ' of ${TICKS}');
-      if (i === 10) console.error('halfway: a warning on stderr');
+      if (i === ${TICKS / 2}) {
+        console.error('halfway: a warning on stderr');
+        for (let waited = 0; !existsSync(${JSON.stringify(GATE)}) && waited < 600; waited++) await sleep(100);
+      }
       await sleep(300);
     }
     return { rows: ${TICKS}, tables: ['sales', 'returns'], nested: { deep: { deeper: [1, 2, 3] } }, note: 'x'.repeat(1000), ok: true, missing: null };
@@ -56,6 +64,7 @@ describe('task logs and output in the web UI', () => {
   });
   afterAll(async () => {
     await web?.close();
+    rmSync(GATE, { force: true });
   });
 
   const sessions = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
@@ -111,16 +120,24 @@ describe('task logs and output in the web UI', () => {
     const runId = await trigger('slow_log');
     const page = await signedIn();
     await open(page, taskPage('slow_log', runId, 'talk'));
-    // Opened while the try runs: not every line is there yet.
-    await expect.poll(() => page.getByTestId('log-line').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+    // Opened while the try runs: the first half is there, the rest not yet.
+    await expect
+      .poll(() => logText(page), { timeout: 60_000, interval: 250 })
+      .toContain('halfway: a warning on stderr');
     expect(await page.getByTestId('log-view').getAttribute('data-done')).toBe('false');
-    expect(await logText(page)).not.toContain(`tick ${TICKS} of`);
+    expect(await logText(page)).not.toContain(`tick ${TICKS / 2 + 1} of`);
     const linesAtOpen = await page.getByTestId('log-line').count();
+    expect(await page.getByLabel('Follow').isChecked()).toBe(true);
     await web.screenshot(page, 'task-log-live');
     // A reload would lose this mark.
     await page.evaluate(() => {
       (window as unknown as { __sameDocument: boolean }).__sameDocument = true;
     });
+    writeFileSync(GATE, 'go');
+    await expect
+      .poll(() => logText(page), { timeout: 60_000, interval: 250 })
+      .toContain(`tick ${TICKS / 2 + 1} of ${TICKS}`);
+    // Still running: the newest line stays in view (follow is on).
     await expect
       .poll(() => logText(page), { timeout: 60_000, interval: 250 })
       .toContain(`tick ${TICKS} of ${TICKS}`);

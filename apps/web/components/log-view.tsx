@@ -13,6 +13,8 @@ export interface LogStart {
   readonly lines: readonly LogLineDto[];
   readonly continuationToken: string;
   readonly done: boolean;
+  /** The try has not ended: follow its newest line from the start. */
+  readonly running: boolean;
 }
 
 const PAGE = 10_000;
@@ -38,7 +40,7 @@ export function LogView({
   const [trouble, setTrouble] = useState<string | null>(null);
   // Catching up: more pages known to be waiting (the last answer was full).
   const [catchingUp, setCatchingUp] = useState(!start.done && start.lines.length > 0);
-  const [follow, setFollow] = useState(!start.done);
+  const [follow, setFollow] = useState(start.running);
   const [wrap, setWrap] = useState(true);
   const [typed, setTyped] = useState('');
   const [query, setQuery] = useState('');
@@ -67,7 +69,7 @@ export function LogView({
           timer = setTimeout(step, RETRY_MS);
           return;
         }
-        const chunk = (await response.json()) as LogStart;
+        const chunk = (await response.json()) as Omit<LogStart, 'running'>;
         setTrouble(null);
         token.current = chunk.continuationToken;
         if (chunk.lines.length > 0) setLines((before) => before.concat(chunk.lines));

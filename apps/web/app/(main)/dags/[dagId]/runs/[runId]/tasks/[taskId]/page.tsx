@@ -104,6 +104,7 @@ export default async function TaskInstancePage({
       lines: first.map((l) => ({ at: l.at.toISOString(), level: l.level, message: l.message })),
       continuationToken: String(first.at(-1)?.id ?? 0n),
       done: ended && first.length < FIRST_LINES,
+      running: !ended,
     };
   }
   const xcoms = await listXComs(db, ti.id);
