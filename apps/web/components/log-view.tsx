@@ -39,7 +39,10 @@ export function LogView({
   const [done, setDone] = useState(start.done);
   const [trouble, setTrouble] = useState<string | null>(null);
   // Catching up: more pages known to be waiting (the last answer was full).
-  const [catchingUp, setCatchingUp] = useState(!start.done && start.lines.length > 0);
+  const [catchingUp, setCatchingUp] = useState(false);
+  // Later renders of the page (live refresh) bring a newer start: this view reads on by itself.
+  const startedDone = useRef(start.done).current;
+  const running = useRef(start.running).current;
   const [follow, setFollow] = useState(start.running);
   const [wrap, setWrap] = useState(true);
   const [typed, setTyped] = useState('');
@@ -53,7 +56,7 @@ export function LogView({
   // Read on from the token: page after page while they come full, then once a second until the
   // try has ended and every line is read.
   useEffect(() => {
-    if (start.done) return;
+    if (startedDone) return;
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const step = async () => {
@@ -91,7 +94,7 @@ export function LogView({
       controller.abort();
       clearTimeout(timer);
     };
-  }, [api, start.done]);
+  }, [api, startedDone]);
 
   // Search the loaded lines a moment after typing stops; the list renders from a deferred copy.
   useEffect(() => {
@@ -174,7 +177,7 @@ export function LogView({
     ? trouble
     : done
       ? 'complete'
-      : catchingUp
+      : catchingUp || !running
         ? 'loading…'
         : lines.length === 0
           ? 'waiting for the first line…'
