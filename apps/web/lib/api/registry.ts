@@ -41,8 +41,8 @@ export interface RouteSpec {
   readonly response: z.ZodType;
   /** 200 unless said. */
   readonly status?: 200 | 201;
-  /** application/json unless said (a stream answers text/event-stream). */
-  readonly contentType?: 'text/event-stream';
+  /** application/json unless said (a stream answers text/event-stream, a download text/plain). */
+  readonly contentType?: 'text/event-stream' | 'text/plain';
   /** Mutations: the audit log's action (`noun.verb`) a successful call writes. */
   readonly action?: string;
   /** The error statuses it can answer besides 401 and 403. */
@@ -290,6 +290,18 @@ export const routes = {
         .default(5000),
     }),
     response: LogChunk,
+    errors: [400, 404],
+  }),
+  downloadTaskLogs: route({
+    operationId: 'downloadTaskLogs',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}/dagRuns/{runId}/taskInstances/{taskId}/logs/{tryNumber}/download',
+    permission: 'read',
+    summary: "One try's whole log as a text file, streamed (one `instant STREAM message` line per line)",
+    params: LogParams,
+    query: z.object({ mapIndex }),
+    response: z.string().describe('text/plain; an attachment named after the DAG, run, task and try'),
+    contentType: 'text/plain',
     errors: [400, 404],
   }),
   getTaskXCom: route({

@@ -1,17 +1,31 @@
 // Owns a task instance's page, the one alert messages link to
 // (/dags/{dagId}/runs/{runId}/tasks/{taskId}?try={n}&mapIndex={m}): its state, every try with its
-// times, worker and outcome, and the chosen try's error and log; for operators, Clear (with its
-// preview) and Mark.
+// times, worker and outcome, the chosen try's error and its log (virtualized, searchable,
+// downloadable, tailed live while the try runs), the instance's XCom output as a JSON tree; for
+// operators, Clear (with its preview) and Mark.
 import { can } from '@weir/auth';
-import { type ClearResult, EngineError, getDagRun, getTaskInstance, readTaskLog } from '@weir/engine';
+import { isUnfinished } from '@weir/domain';
+import {
+  type ClearResult,
+  EngineError,
+  getDagRun,
+  getTaskInstance,
+  listXComs,
+  readTaskLog,
+} from '@weir/engine';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
+import { JsonTree } from '../../../../../../../../components/json-tree.tsx';
+import { type LogStart, LogView } from '../../../../../../../../components/log-view.tsx';
 import { requirePage } from '../../../../../../../../lib/auth.ts';
 import { duration, instant } from '../../../../../../../../lib/format.ts';
 import { services } from '../../../../../../../../lib/services.ts';
 import { type ClearOptions, ClearPreview, TaskActions } from './task-actions.tsx';
 
 export const dynamic = 'force-dynamic';
+
+/** Lines the server renders with the page: enough for the first screen; the rest come in pages. */
+const FIRST_LINES = 500;
 
 interface Params {
   dagId: string;
@@ -79,8 +93,24 @@ export default async function TaskInstancePage({
     FROM task_attempt WHERE task_instance_id = ${ti.id} ORDER BY try_number`;
   const asked = query.try !== undefined && /^\d+$/.test(query.try) ? Number(query.try) : undefined;
   const chosen = tries.find((t) => t.try_number === asked) ?? tries.at(-1);
-  const lines = chosen ? await readTaskLog(db, ti.id, chosen.try_number, undefined, 2_000) : [];
+  // The try whose log is shown: the chosen one, or the first one while it waits to start.
+  const logTry = chosen?.try_number ?? (isUnfinished(ti.state) ? Math.max(ti.tryNumber, 1) : undefined);
+  let logStart: LogStart | null = null;
+  if (logTry !== undefined) {
+    // The attempt was read before the lines: its end is recorded after the try's last line.
+    const ended = chosen ? chosen.ended_at !== null : false;
+    const first = await readTaskLog(db, ti.id, logTry, undefined, FIRST_LINES);
+    logStart = {
+      lines: first.map((l) => ({ at: l.at.toISOString(), level: l.level, message: l.message })),
+      continuationToken: String(first.at(-1)?.id ?? 0n),
+      done: ended && first.length < FIRST_LINES,
+      running: !ended,
+    };
+  }
+  const xcoms = await listXComs(db, ti.id);
   const base = `/dags/${encodeURIComponent(ids.dagId)}/runs/${encodeURIComponent(ids.runId)}/tasks/${encodeURIComponent(ids.taskId)}`;
+  const apiBase = `/api/v1/dags/${encodeURIComponent(ids.dagId)}/dagRuns/${encodeURIComponent(ids.runId)}/taskInstances/${encodeURIComponent(ids.taskId)}`;
+  const mapQuery = ti.mapIndex >= 0 ? `?mapIndex=${ti.mapIndex}` : '';
   const link = (n: number) => `${base}?try=${n}${ti.mapIndex >= 0 ? `&mapIndex=${ti.mapIndex}` : ''}`;
   const keep: Record<string, string> = ti.mapIndex >= 0 ? { mapIndex: String(ti.mapIndex) } : {};
   const previewing = operate && query.clear === 'preview';
@@ -166,20 +196,50 @@ export default async function TaskInstancePage({
           <pre className="error">{chosen.error_stack ?? chosen.error}</pre>
         </>
       ) : null}
-      {chosen ? (
+      {logStart !== null && logTry !== undefined ? (
         <>
-          <h2>
-            Log of try {chosen.try_number} <span className="muted small">({lines.length} lines)</span>
-          </h2>
-          <pre className="log">
-            {lines.length === 0
-              ? 'nothing logged'
-              : lines
-                  .map((l) => `${l.at.toISOString().slice(11, 23)} ${l.level.padEnd(5)} ${l.message}`)
-                  .join('\n')}
-          </pre>
+          <h2>Log of try {logTry}</h2>
+          <LogView
+            key={`${ti.id}:${logTry}`}
+            api={`${apiBase}/logs/${logTry}${mapQuery}`}
+            download={`${apiBase}/logs/${logTry}/download${mapQuery}`}
+            tryNumber={logTry}
+            start={logStart}
+          />
         </>
       ) : null}
+      <h2>Output (XCom)</h2>
+      {xcoms.length === 0 ? (
+        <p className="muted">
+          {isUnfinished(ti.state)
+            ? 'No output yet: the task has not finished.'
+            : 'The task returned nothing.'}
+        </p>
+      ) : (
+        xcoms.map((x) => (
+          <div key={x.key} className="xcom panel">
+            <p className="xcom-head small">
+              <code>{x.key}</code> · {x.sizeBytes.toLocaleString('en')} bytes · {instant(x.createdAt)}
+            </p>
+            {x.objectKey !== null ? (
+              <p className="muted">
+                Too large for the database: stored in object storage as <code>{x.objectKey}</code>.
+              </p>
+            ) : (
+              <JsonTree value={shownValue(x.value)} label={`XCom ${x.key}`} />
+            )}
+          </div>
+        ))
+      )}
     </>
   );
+}
+
+/** The SDK stores values JSON cannot say (a Date, a Map) in an envelope; its `json` reads as JSON. */
+function shownValue(stored: unknown): unknown {
+  if (stored !== null && typeof stored === 'object' && !Array.isArray(stored)) {
+    const record = stored as Record<string, unknown>;
+    if (record.__weir === 1 && 'json' in record) return record.json;
+  }
+  return stored;
 }

@@ -2,26 +2,18 @@
 // continuation token, for tailing: ask again with the answer's continuationToken until `done`
 // (the try has ended and every line was read), as `weir tasks logs --follow` does.
 import { isUnfinished } from '@weir/domain';
-import { getDagRun, getTaskInstance, getTry, readTaskLog } from '@weir/engine';
-import { ApiFailure, handle } from '../../../../../../../../../../../lib/api/handler.ts';
+import { getTry, readTaskLog } from '@weir/engine';
+import { handle } from '../../../../../../../../../../../lib/api/handler.ts';
 import { routes } from '../../../../../../../../../../../lib/api/registry.ts';
+import { taskInstanceOfTry } from '../../../../../../../../../../../lib/api/task-try.ts';
 import { services } from '../../../../../../../../../../../lib/services.ts';
 
 export const dynamic = 'force-dynamic';
 
 export const GET = handle(routes.getTaskLogs, async ({ params, query }) => {
   const { db } = services();
-  const run = await getDagRun(db, params.dagId, params.runId);
-  const ti = await getTaskInstance(db, run, params.taskId, query.mapIndex);
+  const ti = await taskInstanceOfTry(db, params, query.mapIndex);
   const { tryNumber } = params;
-  // Try 1 of an instance that has not run yet is empty for now: a client may wait on it.
-  if (tryNumber > Math.max(ti.tryNumber, 1))
-    throw new ApiFailure(
-      404,
-      'not_found',
-      `task "${params.taskId}" of run "${params.runId}" has no try ${tryNumber}: it has tried ${ti.tryNumber} time(s)`,
-      'tryNumber',
-    );
   // The attempt is read before the lines: its end is recorded after the try's last line.
   const attempt = await getTry(db, ti.id, tryNumber);
   const after = query.token !== undefined ? BigInt(query.token) : undefined;
