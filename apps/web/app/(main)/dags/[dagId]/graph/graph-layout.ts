@@ -9,9 +9,6 @@ export const TASK_W = 200;
 export const TASK_H = 48;
 export const ASSET_W = 190;
 export const ASSET_H = 40;
-/** Room above a group's tasks for its header (name and collapse button). */
-const GROUP_HEADER = 30;
-const GROUP_PAD = 14;
 
 export type PlacedNode =
   | { kind: 'task'; id: string; x: number; y: number; w: number; h: number; task: RunGraphTaskView }

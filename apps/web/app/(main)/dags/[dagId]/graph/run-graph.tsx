@@ -202,7 +202,7 @@ export function RunGraph({ graph }: { readonly graph: RunGraphView }) {
           return { ...common, type: 'frame', data: n, zIndex: -20 + n.depth, selectable: false };
         case 'group':
           return { ...common, type: 'group', data: n };
-        case 'asset':
+        default:
           return { ...common, type: 'asset', data: n };
       }
     });
