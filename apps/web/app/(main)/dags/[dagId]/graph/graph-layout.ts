@@ -9,6 +9,8 @@ export const TASK_W = 200;
 export const TASK_H = 48;
 export const ASSET_W = 190;
 export const ASSET_H = 40;
+/** Room above an expanded group's tasks for its header (the collapse button). */
+export const FRAME_HEAD = 26;
 
 export type PlacedNode =
   | { kind: 'task'; id: string; x: number; y: number; w: number; h: number; task: RunGraphTaskView }
@@ -80,7 +82,15 @@ export function layoutGraph(graph: RunGraphView, collapsed: ReadonlySet<string>)
   const visible = (id: string) => (id.startsWith('asset:') ? id : visibleOf(id, taskGroup.get(id) ?? null));
 
   const g = new dagre.graphlib.Graph({ compound: true, multigraph: false });
-  g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 70, edgesep: 12, marginx: 16, marginy: 16 });
+  // nodesep leaves room for a group's header above its tasks (FRAME_HEAD).
+  g.setGraph({
+    rankdir: 'LR',
+    nodesep: 20 + (graph.groups.length > 0 ? FRAME_HEAD : 0),
+    ranksep: 56,
+    edgesep: 12,
+    marginx: 16,
+    marginy: 16,
+  });
   g.setDefaultEdgeLabel(() => ({}));
 
   const groupStates = new Map<string, TaskInstanceState[]>();
@@ -145,7 +155,10 @@ export function layoutGraph(graph: RunGraphView, collapsed: ReadonlySet<string>)
     nodes.push({
       kind: 'frame',
       id: `frame:${f.groupId}`,
-      ...b,
+      x: b.x,
+      y: b.y - FRAME_HEAD,
+      w: b.w,
+      h: b.h + FRAME_HEAD,
       groupId: f.groupId,
       depth: chain(f.groupId).length,
     });

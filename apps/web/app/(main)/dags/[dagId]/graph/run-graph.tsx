@@ -118,19 +118,24 @@ function GroupNode({ data }: NodeProps<Node<GroupData>>) {
 }
 
 function FrameNode({ data }: NodeProps<Node<FrameData>>) {
+  return (
+    <div className="graph-frame" data-group-id={data.groupId} style={{ width: data.w, height: data.h }} />
+  );
+}
+
+function FrameHead({ data }: NodeProps<Node<FrameData>>) {
   const toggle = useContext(ToggleGroup);
   return (
-    <div className="graph-frame" data-group-id={data.groupId} style={{ width: data.w, height: data.h }}>
-      <button
-        type="button"
-        className="graph-frame-head"
-        onClick={() => toggle(data.groupId)}
-        aria-expanded
-        aria-label={`collapse group ${data.groupId}`}
-      >
-        ▾ {groupLabel(data.groupId)}
-      </button>
-    </div>
+    <button
+      type="button"
+      className="graph-frame-head"
+      onClick={() => toggle(data.groupId)}
+      aria-expanded
+      aria-label={`collapse group ${data.groupId}`}
+      title={`${data.groupId}: collapse into one node`}
+    >
+      ▾ {groupLabel(data.groupId)}
+    </button>
   );
 }
 
@@ -146,7 +151,14 @@ function AssetNode({ data }: NodeProps<Node<AssetData>>) {
   );
 }
 
-const NODE_TYPES = { task: TaskNode, group: GroupNode, frame: FrameNode, asset: AssetNode };
+// Not 'group': React Flow styles its own group type's wrapper.
+const NODE_TYPES = {
+  task: TaskNode,
+  taskgroup: GroupNode,
+  frame: FrameNode,
+  framehead: FrameHead,
+  asset: AssetNode,
+};
 
 export function RunGraph({ graph }: { readonly graph: RunGraphView }) {
   const router = useRouter();
@@ -184,7 +196,7 @@ export function RunGraph({ graph }: { readonly graph: RunGraphView }) {
   const base = `/dags/${encodeURIComponent(graph.dagId)}`;
   const { nodes, edges } = useMemo(() => {
     const layout = layoutGraph(graph, collapsed);
-    const nodes: Node[] = layout.nodes.map((n) => {
+    const nodes: Node[] = layout.nodes.flatMap((n): Node | Node[] => {
       const common = { id: n.id, position: { x: n.x, y: n.y }, width: n.w, height: n.h };
       switch (n.kind) {
         case 'task':
@@ -199,9 +211,19 @@ export function RunGraph({ graph }: { readonly graph: RunGraphView }) {
             } satisfies TaskData,
           };
         case 'frame':
-          return { ...common, type: 'frame', data: n, zIndex: -20 + n.depth, selectable: false };
+          // Under the edges; its header is a node of its own above them, so it can be clicked.
+          return [
+            { ...common, type: 'frame', data: n, zIndex: -20 + n.depth, selectable: false },
+            {
+              id: `head:${n.groupId}`,
+              type: 'framehead',
+              position: { x: n.x + 8, y: n.y + 4 },
+              data: n,
+              selectable: false,
+            },
+          ];
         case 'group':
-          return { ...common, type: 'group', data: n };
+          return { ...common, type: 'taskgroup', data: n };
         default:
           return { ...common, type: 'asset', data: n };
       }
