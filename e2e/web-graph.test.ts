@@ -162,6 +162,11 @@ describe('the graph and the Gantt of a run', () => {
     expect(await bars('extract')).toEqual(['1:success']);
     expect(await bars('page_oncall')).toEqual([]);
     expect(await gantt.getByTestId('gantt-bar').count()).toBe(TASKS.length);
+    // Every try recorded when it was queued: the lighter part of its bar.
+    const unqueued = await web.database.db.$queryRaw<{ n: number }[]>`
+      SELECT COUNT(*)::int AS n FROM task_attempt a JOIN task_instance t ON t.id = a.task_instance_id
+      WHERE t.dag_id = 'shapes' AND t.run_id = ${runId} AND (a.queued_at IS NULL OR a.queued_at > a.started_at)`;
+    expect(unqueued).toEqual([{ n: 0 }]);
     // The second try starts after the first ends.
     const [first, second] = await gantt
       .locator('[data-testid=gantt-row][data-task-id="etl.clean"] [data-testid=gantt-bar]')
