@@ -42,12 +42,17 @@ describe('buildRunGraph', () => {
   });
 
   it("gives each task the run's state; a mapped task its most telling instance's, with counts", () => {
-    const graph = buildRunGraph(shapes, run, [run], [
-      { taskId: 'extract', mapIndex: -1, state: 'success', tryNumber: 2 },
-      { taskId: 'etl.clean', mapIndex: 0, state: 'success', tryNumber: 1 },
-      { taskId: 'etl.clean', mapIndex: 1, state: 'running', tryNumber: 1 },
-      { taskId: 'etl.clean', mapIndex: 2, state: 'success', tryNumber: 1 },
-    ]);
+    const graph = buildRunGraph(
+      shapes,
+      run,
+      [run],
+      [
+        { taskId: 'extract', mapIndex: -1, state: 'success', tryNumber: 2 },
+        { taskId: 'etl.clean', mapIndex: 0, state: 'success', tryNumber: 1 },
+        { taskId: 'etl.clean', mapIndex: 1, state: 'running', tryNumber: 1 },
+        { taskId: 'etl.clean', mapIndex: 2, state: 'success', tryNumber: 1 },
+      ],
+    );
     const byId = Object.fromEntries(graph.tasks.map((t) => [t.taskId, t]));
     expect(byId.extract).toMatchObject({ state: 'success', tryNumber: 2, mappedStates: null });
     expect(byId['etl.clean']).toMatchObject({

@@ -23,7 +23,12 @@ describe('layoutGraph', () => {
   it('lays tasks out left to right, each expanded group framing its tasks', () => {
     const { nodes, edges } = layoutGraph(graph, new Set());
     const at = Object.fromEntries(nodes.map((n) => [n.id, n]));
-    expect(nodes.filter((n) => n.kind === 'task').map((n) => n.id)).toEqual(['a', 'etl.x', 'etl.inner.y', 'b']);
+    expect(nodes.filter((n) => n.kind === 'task').map((n) => n.id)).toEqual([
+      'a',
+      'etl.x',
+      'etl.inner.y',
+      'b',
+    ]);
     const a = at.a;
     const b = at.b;
     expect(a && b && a.x < b.x).toBe(true);
@@ -39,7 +44,10 @@ describe('layoutGraph', () => {
         expect(n.x >= f.x && n.y >= f.y && n.x + n.w <= f.x + f.w && n.y + n.h <= f.y + f.h).toBe(true);
       }
     }
-    expect(edges.find((e) => e.target === 'b')).toMatchObject({ source: 'etl.inner.y', label: 'none_failed' });
+    expect(edges.find((e) => e.target === 'b')).toMatchObject({
+      source: 'etl.inner.y',
+      label: 'none_failed',
+    });
   });
 
   it('folds a collapsed group into one node and reroutes its edges to it', () => {

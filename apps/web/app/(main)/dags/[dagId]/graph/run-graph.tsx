@@ -335,6 +335,13 @@ export function RunGraph({ graph }: { readonly graph: RunGraphView }) {
             elementsSelectable={false}
             edgesFocusable={false}
             onlyRenderVisibleElements={nodes.length > 300}
+            // A click handler also gives every node pointer events (React Flow turns them off
+            // for nodes that are neither selectable nor draggable), so links and buttons work.
+            onNodeClick={(event, node) => {
+              if ((event.target as Element).closest('a, button')) return;
+              const href = node.type === 'task' ? (node.data as TaskData).href : null;
+              if (href) router.push(href);
+            }}
           >
             <Background gap={20} size={1} />
             <Controls showInteractive={false} />
