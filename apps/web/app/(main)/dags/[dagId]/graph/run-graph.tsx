@@ -60,7 +60,8 @@ function TaskNode({ data }: NodeProps<Node<TaskData>>) {
   const body = (
     <>
       <span className="graph-node-title">
-        {task.taskId}
+        {/* Inside its group's frame a task goes by its own name; the full id is in the title. */}
+        {task.groupId ? task.taskId.slice(task.groupId.length + 1) : task.taskId}
         {badges.length > 0 ? <span className="graph-badge">{badges.join(' ')}</span> : null}
       </span>
       <span className="graph-node-sub">{stateText(task)}</span>
