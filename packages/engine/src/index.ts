@@ -114,6 +114,22 @@ export {
 export { changeToken } from './read-model/changes.ts';
 export { type DagGraphView, dagGraph, type GraphTaskView } from './read-model/dag-graph.ts';
 export {
+  type GanttTryView,
+  getRunGantt,
+  RunGanttSchema,
+  type RunGanttView,
+  tryState,
+} from './read-model/run-gantt.ts';
+export {
+  assetNodeId,
+  buildRunGraph,
+  getRunGraph,
+  RunGraphSchema,
+  type RunGraphTaskView,
+  type RunGraphView,
+  summaryState,
+} from './read-model/run-graph.ts';
+export {
   type ComponentView,
   type DagListEntry,
   type DagListQuery,

@@ -93,15 +93,16 @@ export async function claimTries(db: RawSql, requests: readonly ClaimRequest[]):
         AND (CASE WHEN j.direct
                   THEN t.try_number = j.try_number - 1 AND t.state::text IN ('none', 'scheduled', 'up_for_retry', 'up_for_reschedule')
                   ELSE t.try_number = j.try_number AND t.state::text = 'queued' END)
-      RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.max_tries, t.try_number, j.at, j.hostname, j.pid
+      RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.max_tries, t.try_number, t.queued_at, j.at, j.hostname, j.pid
     ), attempt AS (
-      INSERT INTO task_attempt (task_instance_id, try_number, started_at, hostname, pid, dag_hash)
+      INSERT INTO task_attempt (task_instance_id, try_number, queued_at, started_at, hostname, pid, dag_hash)
       -- The DAG version current as the try starts: the one its worker runs.
-      SELECT id, try_number, at, hostname, pid, (SELECT d.serialized_hash FROM dag d WHERE d.dag_id = claimed.dag_id)
+      SELECT id, try_number, queued_at, at, hostname, pid, (SELECT d.serialized_hash FROM dag d WHERE d.dag_id = claimed.dag_id)
       FROM claimed
       -- A sensor resuming after a reschedule continues its try: keep when the try started.
       ON CONFLICT (task_instance_id, try_number) DO UPDATE
       SET started_at = CASE WHEN task_attempt.outcome = 'up_for_reschedule' THEN task_attempt.started_at ELSE EXCLUDED.started_at END,
+          queued_at = CASE WHEN task_attempt.outcome = 'up_for_reschedule' THEN task_attempt.queued_at ELSE EXCLUDED.queued_at END,
           ended_at = NULL, outcome = NULL, hostname = EXCLUDED.hostname, pid = EXCLUDED.pid, dag_hash = EXCLUDED.dag_hash
     )
     SELECT c.id, c.dag_run_id, c.dag_id, c.run_id, c.task_id, c.map_index, c.max_tries,
@@ -440,11 +441,12 @@ async function recordEnds(
       FROM picked p WHERE t.id = ANY(ARRAY(SELECT id FROM picked)) AND t.id = p.id
       RETURNING t.id, t.dag_run_id, t.dag_id, t.run_id, t.task_id, t.map_index, t.max_tries, t.try_number, p.at, p.hostname, p.pid
     ), successor_attempt AS (
-      INSERT INTO task_attempt (task_instance_id, try_number, started_at, hostname, pid, dag_hash)
-      SELECT id, try_number, at, hostname, pid, (SELECT d.serialized_hash FROM dag d WHERE d.dag_id = successor.dag_id)
+      INSERT INTO task_attempt (task_instance_id, try_number, queued_at, started_at, hostname, pid, dag_hash)
+      SELECT id, try_number, at, at, hostname, pid, (SELECT d.serialized_hash FROM dag d WHERE d.dag_id = successor.dag_id)
       FROM successor
       ON CONFLICT (task_instance_id, try_number) DO UPDATE
       SET started_at = CASE WHEN task_attempt.outcome = 'up_for_reschedule' THEN task_attempt.started_at ELSE EXCLUDED.started_at END,
+          queued_at = CASE WHEN task_attempt.outcome = 'up_for_reschedule' THEN task_attempt.queued_at ELSE EXCLUDED.queued_at END,
           ended_at = NULL, outcome = NULL, hostname = EXCLUDED.hostname, pid = EXCLUDED.pid, dag_hash = EXCLUDED.dag_hash
     )
     SELECT 'ended' AS kind, id, dag_run_id, task_id, NULL AS dag_id, NULL AS run_id, NULL::int AS map_index,
