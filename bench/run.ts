@@ -41,6 +41,7 @@ import {
   sdkHasMap,
   type ThroughputResult,
 } from './throughput.ts';
+import { measureUi, type UiResult } from './ui.ts';
 
 const HOP_RUNS = 5;
 const MAP_ITEMS = 10_000;
@@ -57,11 +58,14 @@ const commit = gitDescribe();
 const loadAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
 const budget = new Budget(9.5 * 60_000);
 let env: BenchEnvironment | undefined;
+/** Environments of parts that bring their own (the UI part's seeded database and web server). */
+const partEnvs: BenchEnvironment[] = [];
+const closeAll = () => Promise.all([env?.close(), ...partEnvs.map((e) => e.close())]);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stderr.write(`\nbench: ${signal}, cleaning up\n`);
-    void (env?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    void closeAll().finally(() => process.exit(130));
   });
 }
 
@@ -72,7 +76,7 @@ const crash = (error: unknown) => {
   process.stderr.write(
     `bench crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  void (env?.close() ?? Promise.resolve()).finally(() => process.exit(1));
+  void closeAll().finally(() => process.exit(1));
 };
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
@@ -106,6 +110,7 @@ async function main(): Promise<number> {
   let alerts: Bounded<AlertsResult> = notRun('alerts');
   let roundTrips: Bounded<RoundTrips> = notRun('hop');
   let anatomy: Bounded<HopAnatomy> = notRun('hop');
+  let ui: Bounded<UiResult> = notRun('ui');
   const cleanup: string[] = [];
   try {
     extra.default_pool_raised_with = await bench.raiseDefaultPool(100_000);
@@ -222,6 +227,14 @@ async function main(): Promise<number> {
         measureParse(bench, SCALE_DAGS, s),
       );
     }
+    if (parts.has('ui')) {
+      log('ui: seeded history, the production web app, HTTP and Chromium timings');
+      // Its own database and `weir web`; a first start builds the UI (about a minute here).
+      ui = await withTimeout('ui', budget.timeoutFor(300_000, 10_000), (s) =>
+        measureUi(s, log, (e) => partEnvs.push(e)),
+      );
+      for (const e of partEnvs) cleanup.push(...(await e.close()));
+    }
   } finally {
     log('cleaning up');
     cleanup.push(...(await bench.close()));
@@ -295,6 +308,7 @@ async function main(): Promise<number> {
           ratio_single_p50: ratio(alerts.value.single.p50_ms, alerts.value.baseline_post_p50_ms),
         }
       : { skipped: failure(alerts) },
+    ui: ui.ok ? ui.value : { skipped: ui.reason },
     commit,
     load_average: { at_start: loadAtStart, at_end: loadavg().map((n) => Math.round(n * 100) / 100) },
     duration_s: (Date.now() - startedAt.getTime()) / 1000,
@@ -313,7 +327,7 @@ main().then(
     process.stderr.write(
       `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    await env?.close();
+    await closeAll();
     process.exit(1);
   },
 );
