@@ -111,6 +111,7 @@ async function main(): Promise<number> {
   let roundTrips: Bounded<RoundTrips> = notRun('hop');
   let anatomy: Bounded<HopAnatomy> = notRun('hop');
   let ui: Bounded<UiResult> = notRun('ui');
+  const uiProgress: Record<string, unknown> = {};
   const cleanup: string[] = [];
   try {
     extra.default_pool_raised_with = await bench.raiseDefaultPool(100_000);
@@ -230,8 +231,8 @@ async function main(): Promise<number> {
     if (parts.has('ui')) {
       log('ui: seeded history, the production web app, HTTP and Chromium timings');
       // Its own database and `weir web`; a first start builds the UI (about a minute here).
-      ui = await withTimeout('ui', budget.timeoutFor(300_000, 10_000), (s) =>
-        measureUi(s, log, (e) => partEnvs.push(e)),
+      ui = await withTimeout('ui', budget.timeoutFor(420_000, 10_000), (s) =>
+        measureUi(s, log, (e) => partEnvs.push(e), uiProgress),
       );
       for (const e of partEnvs) cleanup.push(...(await e.close()));
     }
@@ -308,7 +309,9 @@ async function main(): Promise<number> {
           ratio_single_p50: ratio(alerts.value.single.p50_ms, alerts.value.baseline_post_p50_ms),
         }
       : { skipped: failure(alerts) },
-    ui: ui.ok ? ui.value : { skipped: ui.reason },
+    ui: ui.ok
+      ? ui.value
+      : { skipped: ui.reason, ...(Object.keys(uiProgress).length > 0 ? { partial: uiProgress } : {}) },
     commit,
     load_average: { at_start: loadAtStart, at_end: loadavg().map((n) => Math.round(n * 100) / 100) },
     duration_s: (Date.now() - startedAt.getTime()) / 1000,
