@@ -70,6 +70,8 @@ export interface UiResult {
   readonly sql_p95_ms: Record<string, number | null>;
   /** HTTP p95 ÷ raw SQL p95 of the same read. */
   readonly ratio_to_sql: Record<string, number | null>;
+  /** HTTP p95 ÷ GET /api/health p95 on the same server: how far above the server's own floor. */
+  readonly ratio_to_health: Record<string, number | null>;
   readonly browser: { readonly grid: VisibleTiming; readonly log: VisibleTiming };
   readonly web_start_s: number;
 }
@@ -207,6 +209,12 @@ async function measureIn(
       grid: over('grid', gridHistory.p95_ms),
       ti_list: over('ti_list', tiList.p95_ms),
       dag_list: over('dag_list', dagList.p95_ms),
+    },
+    ratio_to_health: {
+      grid_1000_tasks: ratio(gridWide.p95_ms, http.health?.p95_ms ?? null),
+      grid: ratio(gridHistory.p95_ms, http.health?.p95_ms ?? null),
+      ti_list: ratio(tiList.p95_ms, http.health?.p95_ms ?? null),
+      dag_list: ratio(dagList.p95_ms, http.health?.p95_ms ?? null),
     },
     browser: { grid: gridView, log: logView },
     web_start_s: webStartS,

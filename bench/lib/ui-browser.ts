@@ -77,7 +77,8 @@ export class BenchBrowser {
     }
     const timing = await this.page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-      return nav ? { responseEnd: nav.responseEnd, dcl: nav.domContentLoadedEventEnd } : null;
+      // Zero while the document is still loading (a long page is visible before its end).
+      return nav ? { responseEnd: nav.responseEnd || null, dcl: nav.domContentLoadedEventEnd || null } : null;
     });
     return {
       median_ms: median(measured),

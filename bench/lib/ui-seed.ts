@@ -113,7 +113,8 @@ export async function seedUiHistory(pool: pg.Pool): Promise<UiSeed> {
       [WIDE_DAG, WIDE_RUNS],
       [HISTORY_DAG, HISTORY_RUNS],
     ] as const;
-    for (const [dagId, runs] of runCounts) await insertRuns(client, `SELECT $1::text AS dag_id`, runs, [dagId]);
+    for (const [dagId, runs] of runCounts)
+      await insertRuns(client, `SELECT $1::text AS dag_id`, runs, [dagId]);
     await insertRuns(client, `SELECT dag_id FROM dag WHERE dag_id LIKE 'bench\\_ui\\_dag\\_%'`, FILLER_RUNS);
     // Task instances: one per run and task of its DAG's serialized definition.
     await client.query(
