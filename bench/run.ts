@@ -231,8 +231,9 @@ async function main(): Promise<number> {
     if (parts.has('ui')) {
       log('ui: seeded history, the production web app, HTTP and Chromium timings');
       // Its own database and `weir web`; a first start builds the UI (about a minute here).
-      ui = await withTimeout('ui', budget.timeoutFor(420_000, 10_000), (s) =>
-        measureUi(s, log, (e) => partEnvs.push(e), uiProgress),
+      const limit = budget.timeoutFor(420_000, 10_000);
+      ui = await withTimeout('ui', limit, (s) =>
+        measureUi(s, log, (e) => partEnvs.push(e), uiProgress, limit),
       );
       for (const e of partEnvs) cleanup.push(...(await e.close()));
     }

@@ -46,7 +46,7 @@ export interface HttpTiming {
   readonly p50_ms: number | null;
   readonly p95_ms: number | null;
   readonly max_ms: number | null;
-  /** Requests measured (fewer than asked when FIGURE_CAP_MS ran out). */
+  /** Requests measured (fewer than asked when the figure's time cap ran out). */
   readonly samples: number;
   /** Size of the (decompressed) body of the last response. */
   readonly bytes: number;
@@ -85,11 +85,17 @@ export async function measureUi(
   log: (message: string) => void,
   track: (env: BenchEnvironment) => void,
   progress: Record<string, unknown> = {},
+  timeoutMs = 420_000,
 ): Promise<UiResult> {
+  // Caps shrink to what is left, so a short budget (the end of a full `npm run bench`) still
+  // yields every figure, from fewer samples.
+  const deadline = Date.now() + timeoutMs - 10_000;
   const env = await BenchEnvironment.open('ui');
   track(env);
   try {
-    return await measureIn(env, signal, log, progress);
+    return await measureIn(env, signal, log, progress, (preferred, figuresLeft) =>
+      Math.max(2_000, Math.min(preferred, (deadline - Date.now()) / figuresLeft)),
+    );
   } finally {
     await env.close();
   }
@@ -101,6 +107,7 @@ async function measureIn(
   signal: AbortSignal,
   log: (message: string) => void,
   progress: Record<string, unknown>,
+  cap: (preferredMs: number, figuresLeft: number) => number,
 ): Promise<UiResult> {
   log('ui: seeding 1,000 DAGs, 11,000 runs, 105,000 task instances, a 100,000-line log (SQL)');
   const seed = await seedUiHistory(env.pool);
@@ -134,9 +141,11 @@ async function measureIn(
   const asPage = { cookie: `${SESSION_COOKIE}=${encodeURIComponent(cookie)}` };
   const http: Record<string, HttpTiming> = {};
   progress.http = http;
+  // Figures still to measure, for sharing what is left of the time limit.
+  let figuresLeft = 8;
   const time = async (key: string, path: string, headers: Record<string, string>) => {
     log(`ui: ${REQUESTS} × GET ${path}`);
-    http[key] = await timeRequests(base, path, headers, signal);
+    http[key] = await timeRequests(base, path, headers, cap(FIGURE_CAP_MS, figuresLeft--), signal);
     if (http[key].status !== 200) throw new Error(`GET ${path} answered ${http[key].status}`);
     return http[key];
   };
@@ -157,7 +166,7 @@ async function measureIn(
   const tiList = await time('ti_list', '/api/v1/taskInstances?state=failed', asApi);
   const dagList = await time('dag_list', '/api/v1/dags', asApi);
   log('ui: the same reads in raw SQL');
-  const sqlP95 = await timeSql(env.pool, signal);
+  const sqlP95 = await timeSql(env.pool, cap(FIGURE_CAP_MS, figuresLeft--), signal);
   progress.sql_p95_ms = sqlP95;
   const gridWide = await grid(WIDE_DAG);
 
@@ -172,7 +181,7 @@ async function measureIn(
       '[data-testid="log-line"]',
       'pre.log',
       NAVIGATIONS,
-      BROWSER_CAP_MS,
+      cap(BROWSER_CAP_MS, figuresLeft--),
       signal,
     );
     progress.browser_log = logView;
@@ -181,7 +190,7 @@ async function measureIn(
       '[data-testid="grid"]',
       'table.grid',
       NAVIGATIONS,
-      BROWSER_CAP_MS,
+      cap(BROWSER_CAP_MS, figuresLeft--),
       signal,
     );
   } finally {
@@ -240,13 +249,16 @@ async function timeRequests(
   base: string,
   path: string,
   headers: Record<string, string>,
+  capMs: number,
   signal: AbortSignal,
 ): Promise<HttpTiming> {
   const ms: number[] = [];
   let status = 0;
   let bytes = 0;
   let measuring: number | undefined;
-  for (let i = 0; i < WARM_UP + REQUESTS; i++) {
+  // A read of seconds needs no long warm-up: its first request has compiled and cached its path.
+  let warmUp = WARM_UP;
+  for (let i = 0; i < warmUp + REQUESTS; i++) {
     signal.throwIfAborted();
     const started = performance.now();
     const response = await fetch(`${base}${path}`, { headers, redirect: 'manual', signal });
@@ -255,11 +267,11 @@ async function timeRequests(
     status = response.status;
     bytes = body.byteLength;
     if (status !== 200) break;
-    if (i >= WARM_UP || (i > 0 && elapsed > 1_000)) {
-      // A read of seconds needs no long warm-up: one request has compiled and cached its path.
+    if (i === 0 && elapsed > 2_000) warmUp = 1;
+    if (i >= warmUp) {
       measuring ??= performance.now();
       ms.push(elapsed);
-      if (ms.length >= 3 && performance.now() - measuring > FIGURE_CAP_MS) break;
+      if (ms.length >= 3 && performance.now() - measuring > capMs) break;
     }
   }
   return {
@@ -278,7 +290,11 @@ async function timeRequests(
  * cells, the task-instance page and its count, the DAG list), timed through node-postgres with
  * their values inline, so the HTTP figures can be read against what PostgreSQL alone takes.
  */
-async function timeSql(pool: pg.Pool, signal: AbortSignal): Promise<Record<string, number | null>> {
+async function timeSql(
+  pool: pg.Pool,
+  capMs: number,
+  signal: AbortSignal,
+): Promise<Record<string, number | null>> {
   const gridStatements = (dagId: string) => async (client: pg.PoolClient) => {
     const runs = await client.query<{ run_id: string }>(
       `SELECT id, dag_id, run_id, run_type, state, logical_date, data_interval_start, data_interval_end,
@@ -320,8 +336,10 @@ async function timeSql(pool: pg.Pool, signal: AbortSignal): Promise<Record<strin
     const result: Record<string, number | null> = {};
     for (const [key, read] of Object.entries(reads)) {
       const ms: number[] = [];
+      const begun = performance.now();
       for (let i = 0; i < WARM_UP + REQUESTS; i++) {
         signal.throwIfAborted();
+        if (ms.length >= 3 && performance.now() - begun > capMs / Object.keys(reads).length) break;
         const started = performance.now();
         await read(client);
         if (i >= WARM_UP) ms.push(performance.now() - started);
