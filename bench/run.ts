@@ -1,6 +1,7 @@
 // Entry of `npm run bench`: starts a private environment (database, Redis prefix, DAG folders,
 // `weir scheduler` and `weir worker`), measures hop latency, throughput, many small runs at once
-// and definitions at scale against raw BullMQ baselines, prints a table and writes results/latest.json. Every part
+// and definitions at scale against raw BullMQ baselines, and the web UI's reads on seeded history (its own
+// database and `weir web`), prints a table and writes results/latest.json. Every part
 // is bounded in time; a part that cannot run reports null and why. Not part of `npm test`.
 import { cpus, loadavg } from 'node:os';
 import { type AlertsResult, measureAlerts } from './alerts.ts';
