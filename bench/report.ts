@@ -15,6 +15,12 @@ export const TARGETS = {
   throughput_ratio: 0.2,
   full_parse_ms: 20_000,
   scheduler_tick_ms: 100,
+  grid_1000_tasks_p95_ms: 150,
+  grid_p95_ms: 100,
+  ti_list_p95_ms: 100,
+  dag_list_p95_ms: 200,
+  grid_render_ms: 1_500,
+  log_100k_first_screen_ms: 1_000,
 } as const;
 
 export interface BenchResults {
@@ -210,6 +216,7 @@ export function printTable(results: BenchResults): void {
       null,
     ],
   ];
+  rows.push(...uiRows(results));
   const cells = rows.map(([measure, weir, baseline, target, met]) => [
     measure,
     format(weir),
@@ -217,7 +224,7 @@ export function printTable(results: BenchResults): void {
     target,
     met === null ? (target ? 'n/a' : '') : met ? 'met' : 'MISSED',
   ]);
-  const header = ['measure', 'weir', 'raw BullMQ', 'target', ''];
+  const header = ['measure', 'weir', 'baseline', 'target', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => (c[i] ?? '').length)));
   const line = (c: readonly string[]) =>
     c.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ');
@@ -232,6 +239,7 @@ export function printTable(results: BenchResults): void {
     ['runs', runs],
     ['parse', parse],
     ['alerts', (results.alerts ?? {}) as { skipped?: unknown }],
+    ['ui', (results.ui ?? {}) as { skipped?: unknown }],
   ] as const) {
     if (typeof value.skipped === 'string') process.stdout.write(`\n${part} skipped: ${value.skipped}`);
   }
@@ -247,7 +255,76 @@ export function printTable(results: BenchResults): void {
     process.stdout.write(
       `\nmany runs: no target. For scale, Hatchet publishes 2,000 runs/s on a database with 8 CPUs; this machine has ${cpus().length} cores for everything.`,
     );
+  process.stdout.write(
+    '\nbaseline: raw BullMQ for the engine rows; for the UI rows the same read in raw SQL (node-postgres), and GET /api/health on the same server.',
+  );
   process.stdout.write('\n');
+}
+
+/** The UI part's rows: HTTP p95 against raw SQL of the same read, browser medians. */
+function uiRows(results: BenchResults): Row[] {
+  const ui = results.ui as
+    | {
+        grid_p50_ms?: number | null;
+        grid_p95_ms?: number | null;
+        grid_1000_tasks_p95_ms?: number | null;
+        ti_list_p95_ms?: number | null;
+        dag_list_p95_ms?: number | null;
+        grid_render_ms?: number | null;
+        log_100k_first_screen_ms?: number | null;
+        grid_source?: string;
+        baseline_health_p50_ms?: number | null;
+        baseline_health_p95_ms?: number | null;
+        sql_p95_ms?: Record<string, number | null>;
+      }
+    | undefined;
+  const below = (v: number | null | undefined, t: number): [number | null, string, boolean | null] => [
+    v ?? null,
+    `< ${t.toLocaleString('en-US')}`,
+    v === null || v === undefined ? null : v < t,
+  ];
+  const sqlOf = (key: string) => ui?.sql_p95_ms?.[key] ?? null;
+  const source = ui?.grid_source === 'api' ? 'grid API' : 'DAG page HTML';
+  const row = (measure: string, v: number | null | undefined, baseline: number | null, t: number): Row => {
+    const [value, target, met] = below(v, t);
+    return [measure, value, baseline, target, met];
+  };
+  return [
+    row(
+      `UI: grid 1,000 tasks × 25 runs p95, ms (${source}; baseline raw SQL)`,
+      ui?.grid_1000_tasks_p95_ms,
+      sqlOf('grid_1000_tasks'),
+      TARGETS.grid_1000_tasks_p95_ms,
+    ),
+    row(
+      '  grid, latest 25 of 1,000 runs × 50 tasks p95, ms',
+      ui?.grid_p95_ms,
+      sqlOf('grid'),
+      TARGETS.grid_p95_ms,
+    ),
+    ['  grid, latest 25 of 1,000 runs p50, ms', ui?.grid_p50_ms ?? null, null, '', null],
+    row(
+      '  task instances, 105,000, state=failed p95, ms',
+      ui?.ti_list_p95_ms,
+      sqlOf('ti_list'),
+      TARGETS.ti_list_p95_ms,
+    ),
+    row('  DAG list, 1,000 DAGs p95, ms', ui?.dag_list_p95_ms, sqlOf('dag_list'), TARGETS.dag_list_p95_ms),
+    [
+      '  GET /api/health p50 / p95, ms (the server alone)',
+      ui?.baseline_health_p50_ms ?? null,
+      ui?.baseline_health_p95_ms ?? null,
+      '',
+      null,
+    ],
+    row('  Chromium: 1,000-task grid visible, ms (median)', ui?.grid_render_ms, null, TARGETS.grid_render_ms),
+    row(
+      '  Chromium: 100,000-line log, first screen, ms (median)',
+      ui?.log_100k_first_screen_ms,
+      null,
+      TARGETS.log_100k_first_screen_ms,
+    ),
+  ];
 }
 
 function format(value: number | null): string {

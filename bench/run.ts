@@ -1,6 +1,7 @@
 // Entry of `npm run bench`: starts a private environment (database, Redis prefix, DAG folders,
 // `weir scheduler` and `weir worker`), measures hop latency, throughput, many small runs at once
-// and definitions at scale against raw BullMQ baselines, prints a table and writes results/latest.json. Every part
+// and definitions at scale against raw BullMQ baselines, and the web UI's reads on seeded history (its own
+// database and `weir web`), prints a table and writes results/latest.json. Every part
 // is bounded in time; a part that cannot run reports null and why. Not part of `npm test`.
 import { cpus, loadavg } from 'node:os';
 import { type AlertsResult, measureAlerts } from './alerts.ts';
@@ -41,6 +42,7 @@ import {
   sdkHasMap,
   type ThroughputResult,
 } from './throughput.ts';
+import { measureUi, type UiResult } from './ui.ts';
 
 const HOP_RUNS = 5;
 const MAP_ITEMS = 10_000;
@@ -57,11 +59,14 @@ const commit = gitDescribe();
 const loadAtStart = loadavg().map((n) => Math.round(n * 100) / 100);
 const budget = new Budget(9.5 * 60_000);
 let env: BenchEnvironment | undefined;
+/** Environments of parts that bring their own (the UI part's seeded database and web server). */
+const partEnvs: BenchEnvironment[] = [];
+const closeAll = () => Promise.all([env?.close(), ...partEnvs.map((e) => e.close())]);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     process.stderr.write(`\nbench: ${signal}, cleaning up\n`);
-    void (env?.close() ?? Promise.resolve()).finally(() => process.exit(130));
+    void closeAll().finally(() => process.exit(130));
   });
 }
 
@@ -72,7 +77,7 @@ const crash = (error: unknown) => {
   process.stderr.write(
     `bench crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
   );
-  void (env?.close() ?? Promise.resolve()).finally(() => process.exit(1));
+  void closeAll().finally(() => process.exit(1));
 };
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
@@ -106,6 +111,8 @@ async function main(): Promise<number> {
   let alerts: Bounded<AlertsResult> = notRun('alerts');
   let roundTrips: Bounded<RoundTrips> = notRun('hop');
   let anatomy: Bounded<HopAnatomy> = notRun('hop');
+  let ui: Bounded<UiResult> = notRun('ui');
+  const uiProgress: Record<string, unknown> = {};
   const cleanup: string[] = [];
   try {
     extra.default_pool_raised_with = await bench.raiseDefaultPool(100_000);
@@ -222,6 +229,15 @@ async function main(): Promise<number> {
         measureParse(bench, SCALE_DAGS, s),
       );
     }
+    if (parts.has('ui')) {
+      log('ui: seeded history, the production web app, HTTP and Chromium timings');
+      // Its own database and `weir web`; a first start builds the UI (about a minute here).
+      const limit = budget.timeoutFor(420_000, 10_000);
+      ui = await withTimeout('ui', limit, (s) =>
+        measureUi(s, log, (e) => partEnvs.push(e), uiProgress, limit),
+      );
+      for (const e of partEnvs) cleanup.push(...(await e.close()));
+    }
   } finally {
     log('cleaning up');
     cleanup.push(...(await bench.close()));
@@ -295,6 +311,9 @@ async function main(): Promise<number> {
           ratio_single_p50: ratio(alerts.value.single.p50_ms, alerts.value.baseline_post_p50_ms),
         }
       : { skipped: failure(alerts) },
+    ui: ui.ok
+      ? ui.value
+      : { skipped: ui.reason, ...(Object.keys(uiProgress).length > 0 ? { partial: uiProgress } : {}) },
     commit,
     load_average: { at_start: loadAtStart, at_end: loadavg().map((n) => Math.round(n * 100) / 100) },
     duration_s: (Date.now() - startedAt.getTime()) / 1000,
@@ -313,7 +332,7 @@ main().then(
     process.stderr.write(
       `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
     );
-    await env?.close();
+    await closeAll();
     process.exit(1);
   },
 );

@@ -23,10 +23,10 @@ export function benchExecutor(): 'process' | 'in-loop' {
 }
 
 export class BenchEnvironment {
-  readonly databaseName = `weir_bench_${process.pid}`;
+  readonly databaseName: string;
   readonly databaseUrl: string;
   readonly redisUrl = REDIS_URL;
-  readonly prefix = `weirbench:${process.pid}`;
+  readonly prefix: string;
   /** DAGs the running scheduler parses (hop and throughput). */
   readonly dagsFolder: string;
   /** Reads results straight from the tables. */
@@ -36,7 +36,10 @@ export class BenchEnvironment {
   private databaseCreated = false;
   private closing: Promise<string[]> | undefined;
 
-  private constructor() {
+  /** `name` tells a part's own environment from the bench's (`weir_bench_<pid>_<name>`). */
+  private constructor(name?: string) {
+    this.databaseName = `weir_bench_${process.pid}${name ? `_${name}` : ''}`;
+    this.prefix = `weirbench:${process.pid}${name ? `:${name}` : ''}`;
     const url = new URL(ADMIN_URL);
     url.pathname = `/${this.databaseName}`;
     this.databaseUrl = url.toString();
@@ -45,8 +48,8 @@ export class BenchEnvironment {
   }
 
   /** Creates and migrates the database; the environment is cleaned up if that fails. */
-  static async open(): Promise<BenchEnvironment> {
-    const env = new BenchEnvironment();
+  static async open(name?: string): Promise<BenchEnvironment> {
+    const env = new BenchEnvironment(name);
     try {
       await env.createDatabase();
       return env;
@@ -98,6 +101,21 @@ export class BenchEnvironment {
     );
     this.processes.push(scheduler, worker);
     return { scheduler, worker };
+  }
+
+  /** Starts `weir web` (the production build, built first when its sources changed) on `port`. */
+  startWeb(port: number): WeirProcess {
+    const web = new WeirProcess(
+      'web',
+      ['web'],
+      this.weirEnv({
+        WEIR_WEB_PORT: String(port),
+        WEIR_WEB_HOST: '127.0.0.1',
+        WEIR_BASE_URL: `http://127.0.0.1:${port}`,
+      }),
+    );
+    this.processes.push(web);
+    return web;
   }
 
   async stopComponents(): Promise<void> {
