@@ -114,6 +114,16 @@ export {
 export { changeToken } from './read-model/changes.ts';
 export { type DagGraphView, dagGraph, type GraphTaskView } from './read-model/dag-graph.ts';
 export {
+  dagGrid,
+  GRID_DEFAULT_RUNS,
+  type GridCellView,
+  type GridQuery,
+  type GridRunView,
+  type GridTaskView,
+  GridView,
+  summaryState,
+} from './read-model/grid.ts';
+export {
   type ComponentView,
   type DagListEntry,
   type DagListQuery,
