@@ -27,6 +27,18 @@ export default dag({ id: 'mapped_grid' }, (d) => {
   d.task('report', { after: [load], triggerRule: 'all_done' }, async () => 'reported');
 });
 `,
+  // 1,000 tasks in a chain of ten-task layers: the grid renders only the rows on screen.
+  'wide.ts': `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'wide_grid' }, (d) => {
+  let previous = [];
+  for (let layer = 0; layer < 100; layer++) {
+    const current = [];
+    for (let i = 0; i < 10; i++) current.push(d.task('t' + String(layer * 10 + i).padStart(4, '0'), { after: previous }, async () => 1));
+    previous = current;
+  }
+});
+`,
 };
 
 const SEEDED = 30;
@@ -43,15 +55,10 @@ describe('the DAG grid', () => {
     await web.signIn(page, USERS.viewer.username, USERS.viewer.password);
     await page.waitForURL(`${web.url}/`);
     // The DAG processor has stored the DAG once its page answers.
-    await expect
-      .poll(
-        async () => {
-          const response = await page.goto(`${web.url}/dags/mapped_grid`);
-          return response?.status();
-        },
-        { timeout: 60_000, interval: 1_000 },
-      )
-      .toBe(200);
+    for (let waited = 0; (await page.goto(`${web.url}/dags/mapped_grid`))?.status() !== 200; waited++) {
+      if (waited > 60) throw new Error(`the DAG mapped_grid was not stored:\n${web.output()}`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
     // History: 30 finished runs a year ago, every instance succeeded (load over 2 items).
     const sql = createRawSql(web.database.url);
     await sql.$executeRaw`
@@ -91,10 +98,12 @@ describe('the DAG grid', () => {
     await expect
       .poll(() => runBars().last().getAttribute('aria-label'), { timeout: 30_000 })
       .toMatch(new RegExp(`^run ${runId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-    const row = grid().getByRole('row').filter({ has: page.getByRole('link', { name: /^load \[/ }) });
-    await expect.poll(() => row.getByRole('link', { name: /^load \[/ }).textContent(), { timeout: 60_000 }).toBe(
-      'load [4]',
-    );
+    const row = grid()
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: /^load \[/ }) });
+    await expect
+      .poll(() => row.getByRole('link', { name: /^load \[/ }).textContent(), { timeout: 60_000 })
+      .toBe('load [4]');
     await expect
       .poll(() => row.getByRole('img').first().getAttribute('aria-label'), { timeout: 60_000 })
       .toBe(`load in ${runId}: 3 success, 1 failed`);
@@ -107,9 +116,7 @@ describe('the DAG grid', () => {
       'load success: 2 success',
     );
     // The group row sums up its tasks; the report ran after all of them were done.
-    await expect
-      .poll(() => grid().getByLabel('report success').count(), { timeout: 30_000 })
-      .toBe(25);
+    await expect.poll(() => grid().getByLabel('report success').count(), { timeout: 30_000 }).toBe(25);
     expect(await grid().getByRole('button', { name: 'collapse group checks' }).count()).toBe(1);
     await web.screenshot(page, 'grid');
   });
@@ -120,9 +127,17 @@ describe('the DAG grid', () => {
     const failed = grid().getByRole('link', { name: 'load [2] failed' });
     await expect.poll(() => failed.count(), { timeout: 20_000 }).toBe(1);
     for (const i of [0, 1, 3])
-      expect(await grid().getByRole('link', { name: `load [${i}] success` }).count()).toBeGreaterThan(0);
+      expect(
+        await grid()
+          .getByRole('link', { name: `load [${i}] success` })
+          .count(),
+      ).toBeGreaterThan(0);
     // Seeded runs had 2 instances, the new one 4: four instance rows.
-    expect(await grid().getByRole('rowheader', { name: /^\[\d\]$/ }).count()).toBe(4);
+    expect(
+      await grid()
+        .getByRole('rowheader', { name: /^\[\d\]$/ })
+        .count(),
+    ).toBe(4);
     await web.screenshot(page, 'grid-expanded');
     const href = (await failed.getAttribute('href')) ?? '';
     expect(href).toBe(`/dags/mapped_grid/runs/${encodeURIComponent(runId)}/tasks/load?try=1&mapIndex=2`);
@@ -147,7 +162,11 @@ describe('the DAG grid', () => {
     await expect.poll(() => runBars().count(), { timeout: 20_000 }).toBe(SEEDED + 1);
     expect(await runBars().first().getAttribute('aria-label')).toBe('run scheduled__seeded_01 success');
     expect(await older.isDisabled()).toBe(true);
-    expect(await grid().getByText(`${SEEDED + 1} of ${SEEDED + 1} runs`).count()).toBe(1);
+    expect(
+      await grid()
+        .getByText(`${SEEDED + 1} of ${SEEDED + 1} runs`)
+        .count(),
+    ).toBe(1);
     // Selecting a run keeps it in the URL and says which it is.
     await runBars().first().click();
     await page.waitForURL(/[?&]run=scheduled__seeded_01/);
@@ -175,6 +194,44 @@ describe('the DAG grid', () => {
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('limit');
     const badCursor = await page.request.get(`${web.url}/api/v1/dags/mapped_grid/grid?before=nonsense`);
     expect(badCursor.status()).toBe(400);
+  });
+
+  it('renders a DAG of 1,000 tasks by the rows on screen, and scrolls to its last task', async () => {
+    const sql = createRawSql(web.database.url);
+    for (let waited = 0; ; waited++) {
+      const [row] = await sql.$queryRaw<
+        { n: number }[]
+      >`SELECT count(*)::int AS n FROM dag WHERE dag_id = 'wide_grid'`;
+      if (row?.n === 1) break;
+      if (waited > 60) throw new Error('the DAG wide_grid was not stored');
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    await sql.$executeRaw`
+      INSERT INTO dag_run (dag_id, run_id, run_type, logical_date, state, started_at, ended_at, updated_at)
+      SELECT 'wide_grid', 'scheduled__wide_' || g, 'scheduled', timestamp '2025-06-01' + g * interval '1 day',
+             'success', timestamp '2025-06-01' + g * interval '1 day', timestamp '2025-06-01' + g * interval '1 day' + interval '1 minute', now()
+      FROM generate_series(1, 25) g`;
+    await sql.$executeRaw`
+      INSERT INTO task_instance (dag_run_id, dag_id, run_id, task_id, state, try_number, updated_at)
+      SELECT r.id, r.dag_id, r.run_id, 't' || lpad(i::text, 4, '0'), 'success', 1, now()
+      FROM dag_run r, generate_series(0, 999) i WHERE r.dag_id = 'wide_grid'`;
+    await sql.end();
+    await page.goto(`${web.url}/dags/wide_grid`);
+    await grid().waitFor({ state: 'visible' });
+    expect(await grid().getByText('25 of 25 runs · 1000 tasks').count()).toBe(1);
+    const rendered = await grid().locator('tbody th.grid-task').count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(100);
+    expect(await grid().getByRole('link', { name: 't0999', exact: true }).count()).toBe(0);
+    await grid()
+      .locator('.grid-scroll')
+      .evaluate((el) => {
+        el.scrollTop = el.scrollHeight;
+      });
+    await expect.poll(() => grid().getByRole('link', { name: 't0999', exact: true }).count()).toBe(1);
+    expect(await grid().locator('tbody th.grid-task').count()).toBeLessThan(100);
+    expect(await grid().getByLabel('t0999 success').count()).toBe(25);
+    await web.screenshot(page, 'grid-1000-tasks');
   });
 
   it('reads in dark mode too', async () => {

@@ -74,7 +74,10 @@ async function fetchPages(
     const response = await fetch(`/api/v1/dags/${enc(dagId)}/grid?${params}`, {
       headers: { accept: 'application/json' },
     });
-    const body = (await response.json()) as GridView & { next_cursor: string | null; error?: { message: string } };
+    const body = (await response.json()) as GridView & {
+      next_cursor: string | null;
+      error?: { message: string };
+    };
     if (!response.ok) throw new Error(body.error?.message ?? `the grid API answered ${response.status}`);
     tasks = body.tasks;
     runs.push(...body.runs);
@@ -169,7 +172,8 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
       const at = tasks.findIndex((t) => t.taskId === taskId);
       if (at < 0 || !tasks[at]?.mapped) continue;
       let n = 0;
-      for (const run of runs) n = Math.max(n, run.instances[taskId]?.length ?? 0, run.cells[at]?.mapped?.count ?? 0);
+      for (const run of runs)
+        n = Math.max(n, run.instances[taskId]?.length ?? 0, run.cells[at]?.mapped?.count ?? 0);
       expanded.set(taskId, n);
     }
     return gridRows(tasks, grid.groups, { collapsed, expanded });
@@ -249,7 +253,9 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
           >
             {open ? '▾' : '▸'}
           </button>
-          <span title={grid.groups.find((g) => g.groupId === row.groupId)?.tooltip ?? row.groupId}>{row.label}</span>
+          <span title={grid.groups.find((g) => g.groupId === row.groupId)?.tooltip ?? row.groupId}>
+            {row.label}
+          </span>
         </th>
       );
     }
@@ -386,9 +392,16 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
                 task
               </th>
               {runs.map((r) => {
-                const h = r.durationMs === null ? 3 : Math.max(3, Math.round((r.durationMs / maxDuration) * BAR_HEIGHT));
+                const h =
+                  r.durationMs === null
+                    ? 3
+                    : Math.max(3, Math.round((r.durationMs / maxDuration) * BAR_HEIGHT));
                 return (
-                  <th key={r.id} scope="col" className={`grid-run${r.runId === selectedRun ? ' picked' : ''}`}>
+                  <th
+                    key={r.id}
+                    scope="col"
+                    className={`grid-run${r.runId === selectedRun ? ' picked' : ''}`}
+                  >
                     <Link
                       href={href({ run: r.runId === selectedRun ? null : r.runId })}
                       prefetch={false}

@@ -41,14 +41,9 @@ describe('gridRows', () => {
     expect(
       brief(gridRows(tasks, groups, { collapsed: new Set(['etl']), expanded: new Map([['load', 3]]) })),
     ).toEqual(['extract#0', '[etl]', 'load#2', '  load[0]', '  load[1]', '  load[2]', 'report#4']);
-    expect(brief(gridRows(tasks, groups, { collapsed: new Set(['etl.inner']), expanded: new Map() }))).toEqual([
-      'extract#0',
-      '[etl]',
-      '  clean#1',
-      '  [inner]',
-      'load#2',
-      'report#4',
-    ]);
+    expect(
+      brief(gridRows(tasks, groups, { collapsed: new Set(['etl.inner']), expanded: new Map() })),
+    ).toEqual(['extract#0', '[etl]', '  clean#1', '  [inner]', 'load#2', 'report#4']);
   });
 
   it('never expands a task that is not mapped', () => {

@@ -174,7 +174,9 @@ describe('dagGrid', () => {
     expect(second.runs[0]?.runId).toBe('r06');
     expect(second.older).toBeNull();
     // Each page carries its own runs' cells.
-    expect(second.runs.map((_, i) => cellOf(second, i, 'load')?.mapped?.count)).toEqual(second.runs.map(() => 2));
+    expect(second.runs.map((_, i) => cellOf(second, i, 'load')?.mapped?.count)).toEqual(
+      second.runs.map(() => 2),
+    );
 
     const small = await dagGrid(sql, 'grid_dag', { now, limit: 10 });
     expect(small.runs.map((r) => r.runId)).toEqual(expectedOrder.slice(0, 10));

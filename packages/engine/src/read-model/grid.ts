@@ -6,7 +6,13 @@
 // tasks or runs: the DAG's task list (projected from its serialized JSON), the runs, the cells
 // grouped by (run, task, state), and the expanded instances.
 import type { RawSql } from '@weir/db';
-import { assertNever, DAG_RUN_STATES, TASK_INSTANCE_STATES, type TaskInstanceState, topologicalOrder } from '@weir/domain';
+import {
+  assertNever,
+  DAG_RUN_STATES,
+  TASK_INSTANCE_STATES,
+  type TaskInstanceState,
+  topologicalOrder,
+} from '@weir/domain';
 import { z } from 'zod';
 import { EngineError } from '../errors.ts';
 
