@@ -146,8 +146,13 @@ describe('the DAG grid', () => {
     expect(await grid().getByRole('link', { name: 'count', exact: true }).count()).toBe(0);
     await grid().getByRole('button', { name: 'expand group checks' }).click();
     expect(await grid().getByRole('link', { name: 'count', exact: true }).count()).toBe(1);
-    // By keyboard: the instance's cell is a link that Enter follows.
+    // By keyboard: arrow keys move between cells, and a cell is a link that Enter follows.
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);
     await failed.focus();
+    await page.keyboard.press('ArrowUp');
+    expect(await focused()).toBe('load [1] success');
+    await page.keyboard.press('ArrowDown');
+    expect(await focused()).toBe('load [2] failed');
     await page.keyboard.press('Enter');
     await page.waitForURL(`${web.url}${href}`);
     await expect.poll(() => page.getByText('partition c is broken').first().isVisible()).toBe(true);

@@ -43,6 +43,12 @@ const PAGE = 25;
 const NO_OLDER: OlderPages = { runs: [], tasks: [], from: null, expandKey: '', next: null };
 
 const enc = encodeURIComponent;
+const ARROWS: Readonly<Record<string, readonly [number, number]>> = {
+  ArrowUp: [-1, 0],
+  ArrowDown: [1, 0],
+  ArrowLeft: [0, -1],
+  ArrowRight: [0, 1],
+};
 
 function summary(states: StateCounts): string {
   return Object.entries(states)
@@ -215,6 +221,26 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
     if (el) fromRight.current = el.scrollWidth - el.clientWidth - el.scrollLeft;
   };
 
+  // Arrow keys move between cells (Tab still walks the links); a row off screen is scrolled to.
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const step = ARROWS[event.key];
+    const td = (event.target as HTMLElement).closest<HTMLElement>('td[data-r]');
+    if (!step || !td) return;
+    const r = Number(td.dataset.r) + step[0];
+    const c = Number(td.dataset.c) + step[1];
+    if (r < 0 || r >= rows.length || c < 0 || c >= runs.length) return;
+    event.preventDefault();
+    const focus = () => {
+      const next = scrollRef.current?.querySelector<HTMLElement>(`td[data-r="${r}"][data-c="${c}"]`);
+      (next?.querySelector<HTMLElement>('a') ?? next)?.focus();
+      return next !== null && next !== undefined;
+    };
+    if (!focus()) {
+      virtualizer.scrollToIndex(r);
+      requestAnimationFrame(() => requestAnimationFrame(focus));
+    }
+  };
+
   const toggleGroup = (groupId: string) =>
     setCollapsed((c) => {
       const next = new Set(c);
@@ -384,7 +410,8 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
           </span>
         ) : null}
       </div>
-      <div className="grid-scroll" ref={scrollRef} onScroll={onScroll}>
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: arrow keys bubble up from the cells' links */}
+      <div className="grid-scroll" ref={scrollRef} onScroll={onScroll} onKeyDown={onKeyDown}>
         <table className="grid">
           <thead ref={headRef}>
             <tr>
@@ -436,8 +463,14 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
               return (
                 <tr key={key} className={`${row.kind}-row${isPicked ? ' picked-row' : ''}`}>
                   {rowHeader(row)}
-                  {runs.map((r) => (
-                    <td key={r.id} className={r.runId === selectedRun ? 'picked' : undefined}>
+                  {runs.map((r, c) => (
+                    <td
+                      key={r.id}
+                      className={r.runId === selectedRun ? 'picked' : undefined}
+                      data-r={item.index}
+                      data-c={c}
+                      tabIndex={-1}
+                    >
                       {rowCell(row, r)}
                     </td>
                   ))}
