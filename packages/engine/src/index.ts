@@ -127,8 +127,17 @@ export {
   RunGraphSchema,
   type RunGraphTaskView,
   type RunGraphView,
-  summaryState,
 } from './read-model/run-graph.ts';
+export { summaryState } from './read-model/state-summary.ts';
+export {
+  dagGrid,
+  GRID_DEFAULT_RUNS,
+  type GridCellView,
+  type GridQuery,
+  type GridRunView,
+  type GridTaskView,
+  GridView,
+} from './read-model/grid.ts';
 export {
   type ComponentView,
   type DagListEntry,

@@ -3,6 +3,7 @@
 // here (through handler.ts) and the OpenAPI document is generated from it (openapi.ts), so the
 // document and the code cannot drift; a test checks every route file is listed.
 import type { Permission } from '@weir/auth';
+import { GridView } from '@weir/engine';
 import { z } from 'zod';
 import { idCursor, runCursor } from './cursor.ts';
 import {
@@ -94,6 +95,24 @@ const page = <T extends z.ZodType>(key: string, item: T) =>
     total_entries: z.number().int(),
     next_cursor: z.string().nullable().describe('pass as ?cursor= for the next page; null on the last'),
   });
+
+const GridQuery = z.object({
+  limit: z.coerce
+    .number({ message: 'must be a number' })
+    .int({ message: 'must be a whole number' })
+    .min(1, { message: 'must be 1 to 100' })
+    .max(100, { message: 'must be 1 to 100' })
+    .default(25)
+    .describe('runs per page'),
+  before: runCursor.optional().describe('next_cursor of the previous page: the runs older than it'),
+  expand: z
+    .string()
+    .max(2000)
+    .regex(/^[A-Za-z0-9_.\-:+]+(,[A-Za-z0-9_.\-:+]+)*$/, { message: 'must be task ids separated by commas' })
+    .transform((text) => text.split(','))
+    .optional()
+    .describe('mapped task ids, separated by commas, whose instances to list'),
+});
 
 const RunListQuery = z.object({ state: DagRunState.optional(), limit, cursor: runCursor.optional() });
 
@@ -189,6 +208,20 @@ export const routes = {
     params: DagParams,
     query: RunListQuery,
     response: page('dagRuns', DagRun),
+    errors: [400, 404],
+  }),
+  getDagGrid: route({
+    operationId: 'getDagGrid',
+    method: 'GET',
+    path: '/api/v1/dags/{dagId}/grid',
+    permission: 'read',
+    summary:
+      "The DAG's grid: a page of runs (newest first) × its tasks in topological order, mapped tasks as one cell with counts per state",
+    params: DagParams,
+    query: GridQuery,
+    response: GridView.extend({
+      next_cursor: z.string().nullable().describe('pass as ?before= for older runs; null on the oldest page'),
+    }),
     errors: [400, 404],
   }),
   triggerDagRun: route({

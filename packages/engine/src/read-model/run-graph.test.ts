@@ -1,6 +1,7 @@
 import { asset, dag, serializeDag } from '@weir/sdk';
 import { describe, expect, it } from 'vitest';
-import { assetNodeId, buildRunGraph, RunGraphSchema, summaryState } from './run-graph.ts';
+import { assetNodeId, buildRunGraph, RunGraphSchema } from './run-graph.ts';
+import { summaryState } from './state-summary.ts';
 
 const lake = asset({ uri: 's3://lake/raw', name: 'raw' });
 const report = asset('warehouse://report');
@@ -74,7 +75,7 @@ describe('buildRunGraph', () => {
 describe('summaryState', () => {
   it('prefers failure, then activity, then success', () => {
     expect(summaryState(['success', 'failed', 'running'])).toBe('failed');
-    expect(summaryState(['success', 'queued', 'running'])).toBe('running');
+    expect(summaryState(['success', 'queued', 'running'])).toBe('queued');
     expect(summaryState(['success', 'skipped'])).toBe('success');
     expect(summaryState([])).toBeNull();
   });

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { dagGraph } from './dag-graph.ts';
 import { DAG_RUN_SELECT } from './dag-runs.ts';
 import { getStoredDag } from './dags.ts';
+import { summaryState } from './state-summary.ts';
 
 const TaskState = z.enum(TASK_INSTANCE_STATES);
 
@@ -70,25 +71,6 @@ export function assetNodeId(uri: string): string {
  * A mapped task's one state to colour it by: the first of its instances' states in this order
  * (Airflow's grid does the same), so a single failure or a running instance shows.
  */
-const SUMMARY_ORDER: readonly TaskInstanceState[] = [
-  'failed',
-  'upstream_failed',
-  'up_for_retry',
-  'up_for_reschedule',
-  'running',
-  'queued',
-  'scheduled',
-  'none',
-  'success',
-  'skipped',
-  'removed',
-];
-
-export function summaryState(states: readonly TaskInstanceState[]): TaskInstanceState | null {
-  for (const s of SUMMARY_ORDER) if (states.includes(s)) return s;
-  return null;
-}
-
 /**
  * The graph of a DAG with the states of one run (`runId`; default its latest run); DAG_NOT_FOUND
  * when no such DAG is stored. An unknown run id colours nothing (run: null).

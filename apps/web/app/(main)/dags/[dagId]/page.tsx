@@ -1,13 +1,15 @@
-// Owns a DAG's page: its details, the operator's Trigger and Pause buttons, the grid of its
-// latest runs (columns, newest on the right) by task (rows, in topological order), each cell a
-// task instance linking to its page, and the list of those runs, filtered by state in the URL.
+// Owns a DAG's page: its details, the operator's Trigger and Pause buttons, the grid (the grid
+// read model's newest page, handed to the DagGrid client component: runs as columns, newest on
+// the right, tasks as rows in topological order; selected run and task and expanded mapped tasks
+// in the URL), and the list of its latest runs, filtered by state in the URL.
 import { can } from '@weir/auth';
-import { DAG_RUN_STATES, type DagRunState, topologicalOrder } from '@weir/domain';
-import { EngineError, getStoredDag, listDagRuns } from '@weir/engine';
+import { DAG_RUN_STATES, type DagRunState } from '@weir/domain';
+import { dagGrid, EngineError, getStoredDag, listDagRuns } from '@weir/engine';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { requirePage } from '../../../../lib/auth.ts';
-import { instant } from '../../../../lib/format.ts';
+import { DagGrid } from '../../../../components/grid/dag-grid.tsx';
+import { encodeRunCursor } from '../../../../lib/api/cursor.ts';
 import { services } from '../../../../lib/services.ts';
 import { PauseToggle } from '../pause-toggle.tsx';
 import { DagTabs } from './dag-tabs.tsx';
@@ -22,7 +24,13 @@ export default async function DagPage({
   searchParams,
 }: {
   params: Promise<{ dagId: string }>;
-  searchParams: Promise<{ state?: string; triggered?: string }>;
+  searchParams: Promise<{
+    state?: string;
+    triggered?: string;
+    run?: string;
+    task?: string;
+    expand?: string;
+  }>;
 }) {
   const principal = await requirePage();
   const dagId = decodeURIComponent((await params).dagId);
@@ -37,20 +45,15 @@ export default async function DagPage({
     if (error instanceof EngineError) notFound();
     throw error;
   }
-  const [latest, listed] = await Promise.all([
+  const expand = (query.expand ?? '').split(',').filter((t) => t !== '');
+  const [grid, latest, listed] = await Promise.all([
+    dagGrid(sql, dagId, { now: new Date(), expand }),
     listDagRuns(db, dagId, { limit: RUNS }),
     runState ? listDagRuns(db, dagId, { limit: RUNS, state: runState }) : null,
   ]);
-  const runs = [...latest].reverse();
-  const cells = await sql.$queryRaw<
-    { run_id: string; task_id: string; state: string; n: number; try_number: number }[]
-  >`
-    SELECT run_id, task_id, MIN(state::text) AS state, COUNT(*)::int AS n, MAX(try_number) AS try_number
-    FROM task_instance WHERE dag_id = ${dagId} AND run_id = ANY(${runs.map((r) => r.runId)}::text[])
-    GROUP BY run_id, task_id`;
-  const byKey = new Map(cells.map((c) => [`${c.run_id}\n${c.task_id}`, c]));
+  // A run just triggered is the one picked until another is.
+  const selectedRun = query.run ?? query.triggered ?? null;
   const dag = stored.serialized;
-  const tasks = topologicalOrder(dag.tasks);
   return (
     <>
       <p className="crumbs">
@@ -80,55 +83,27 @@ export default async function DagPage({
           {stored.isPaused ? '; it waits, queued, until the DAG is unpaused.' : '.'}
         </p>
       ) : null}
-      {runs.length === 0 ? (
+      {grid.runs.length === 0 ? (
         <p className="muted">
           No runs yet
           {operate ? ': trigger one with the Trigger button' : ''} (or `npx weir dags trigger {dagId}`).
         </p>
       ) : (
-        <div className="grid-wrap">
-          <table className="grid">
-            <thead>
-              <tr>
-                <th>task</th>
-                {runs.map((r) => (
-                  <th
-                    key={r.runId}
-                    title={`${r.runId}\n${r.state}\n${instant(r.logicalDate)}`}
-                    className={r.runId === query.triggered ? 'picked' : undefined}
-                    aria-label={`run ${r.runId} ${r.state}`}
-                  >
-                    <span className={`sq ${r.state}`} />
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {tasks.map((taskId) => (
-                <tr key={taskId}>
-                  <th scope="row">{taskId}</th>
-                  {runs.map((r) => {
-                    const c = byKey.get(`${r.runId}\n${taskId}`);
-                    return (
-                      <td key={r.runId} className={r.runId === query.triggered ? 'picked' : undefined}>
-                        {c ? (
-                          <Link
-                            href={`/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(r.runId)}/tasks/${encodeURIComponent(taskId)}${c.n > 1 ? '?mapIndex=0' : ''}`}
-                            className={`sq ${c.state}`}
-                            title={`${taskId} in ${r.runId}: ${c.state}${c.n > 1 ? ` (${c.n} mapped)` : ''}, try ${c.try_number}`}
-                            aria-label={`${taskId} ${c.state}`}
-                          />
-                        ) : (
-                          <span className="sq none" />
-                        )}
-                      </td>
-                    );
-                  })}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DagGrid
+          dagId={dagId}
+          grid={grid}
+          nextCursor={
+            grid.older
+              ? encodeRunCursor({ logicalDate: new Date(grid.older.logicalDate), id: grid.older.id })
+              : null
+          }
+          query={Object.fromEntries(
+            Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string'),
+          )}
+          selectedRun={selectedRun}
+          selectedTask={query.task ?? null}
+          expand={expand}
+        />
       )}
       <RunsList dagId={dagId} runs={listed ?? latest} state={runState} now={new Date()} />
     </>
