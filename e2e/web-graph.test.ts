@@ -81,6 +81,7 @@ describe('the graph and the Gantt of a run', () => {
   it('draws every task of the run coloured by its state, with trigger rules on the edges', async () => {
     const page = await signedIn();
     await page.goto(`${web.url}/dags/shapes`);
+    await web.screenshot(page, 'dag-tabs');
     // The DAG page's tabs lead to the graph of the latest run.
     await page.getByRole('navigation', { name: 'DAG views' }).getByRole('link', { name: 'Graph' }).click();
     await page.waitForURL(/\/dags\/shapes\/graph\?runId=/);
