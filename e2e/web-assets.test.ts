@@ -5,7 +5,7 @@
 // an operator triggers the consumer the same way (a viewer is refused). On the alerts page an
 // operator creates a silence, sees it active, and ends it; the REST API sees the same silences.
 // Screenshots, light and dark at 1366×800, go to e2e/screenshots/.
-import type { APIRequestContext, BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, APIResponse, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
@@ -63,16 +63,26 @@ describe('assets and silences in the web UI', () => {
     return {
       get: async (path: string) => {
         const r = await request.get(`${web.url}${path}`);
-        return { status: r.status(), body: await r.json() };
+        return { status: r.status(), body: await bodyOf(r) };
       },
       post: async (path: string, body?: unknown) => {
         const r = await request.post(`${web.url}${path}`, {
           headers,
           ...(body === undefined ? {} : { data: body }),
         });
-        return { status: r.status(), body: await r.json() };
+        return { status: r.status(), body: await bodyOf(r) };
       },
     };
+  };
+  // biome-ignore lint/suspicious/noExplicitAny: test assertions read whatever the API answered
+  const bodyOf = async (r: APIResponse): Promise<any> => {
+    const text = await r.text();
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Not JSON (a crash): show the answer and the server's output in the failure.
+      return { text, status: r.status(), output: web.output().slice(-4000) };
+    }
   };
   const runsOf = async (caller: Awaited<ReturnType<typeof api>>, dagId: string) =>
     (await caller.get(`/api/v1/dags/${dagId}/dagRuns`)).body as {
@@ -131,7 +141,12 @@ describe('assets and silences in the web UI', () => {
     await page.getByRole('link', { name: 'curated orders' }).click();
     await page.waitForURL(`${web.url}/assets/${encodeURIComponent(ORDERS)}`);
     const lineage = page.getByTestId('lineage');
-    await lineage.locator('.react-flow__edge').first().waitFor();
+    // A straight edge has no height, so Playwright never calls it visible: wait for it to be drawn.
+    await lineage.locator('.react-flow__edge-path').first().waitFor({ state: 'attached' });
+    for (const d of await lineage
+      .locator('.react-flow__edge-path')
+      .evaluateAll((paths) => paths.map((p) => p.getAttribute('d') ?? '')))
+      expect(d).toMatch(/^M\s*[\d.]+[, ][\d.]+/);
     expect(await lineage.getByTestId('lineage-producer').allTextContents()).toEqual([
       'taskwrite_ordersin orders_producer',
     ]);
@@ -182,10 +197,10 @@ describe('assets and silences in the web UI', () => {
     expect(listed.body.next_cursor).toBeNull();
 
     const missing = await operator.post('/api/v1/assets/events', { extra: {} });
-    expect(missing.status).toBe(400);
+    expect(missing.status, JSON.stringify(missing.body)).toBe(400);
     expect(missing.body.error.field).toBe('uri');
     const unknown = await operator.post('/api/v1/assets/events', { uri: 's3://lake/nothing' });
-    expect(unknown.status).toBe(404);
+    expect(unknown.status, JSON.stringify(unknown.body)).toBe(404);
 
     const created = await operator.post('/api/v1/assets/events', { uri: ORDERS, extra: { by: 'e2e' } });
     expect(created.status).toBe(201);
@@ -235,14 +250,16 @@ describe('assets and silences in the web UI', () => {
     await form.getByLabel('Reason').fill('warehouse maintenance');
     await form.getByRole('button', { name: 'Silence' }).click();
     // The CLI's duration rule, with what was typed kept.
-    await expect.poll(() => form.getByRole('alert').textContent()).toMatch(/is not a duration/);
+    await expect
+      .poll(() => form.getByRole('alert').textContent(), { timeout: 20_000 })
+      .toMatch(/is not a duration/);
     expect(await form.getByLabel('Reason').inputValue()).toBe('warehouse maintenance');
     await form.getByLabel('For').fill('2h');
     await form.getByRole('button', { name: 'Silence' }).click();
 
     const list = page.getByRole('table', { name: 'silences list' });
     const row = list.locator('tbody tr', { hasText: 'warehouse maintenance' });
-    await row.waitFor();
+    await row.waitFor({ timeout: 20_000 });
     expect(await row.locator('td').nth(1).textContent()).toBe('active');
     expect(await row.textContent()).toContain('otto');
     expect(await row.textContent()).toMatch(/in 2 h/);
@@ -261,7 +278,9 @@ describe('assets and silences in the web UI', () => {
     expect(await viewerPage.getByRole('button', { name: 'End silence' }).count()).toBe(0);
 
     await row.getByRole('button', { name: 'End silence' }).click();
-    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('ended');
+    await expect
+      .poll(() => row.locator('td').nth(1).textContent(), { timeout: 20_000, interval: 250 })
+      .toBe('ended');
     expect(await row.getByRole('button', { name: 'End silence' }).count()).toBe(0);
     expect((await operator.get('/api/v1/silences')).body.silences).toEqual([]);
     const all = await operator.get('/api/v1/silences?all=true');
