@@ -6,6 +6,7 @@ import dagre from '@dagrejs/dagre';
 import { Handle, type Node, type NodeProps, Position, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
+import { useRouter } from 'next/navigation';
 import { useMemo } from 'react';
 
 type Kind = 'producer' | 'asset' | 'consumer';
@@ -49,6 +50,7 @@ export function LineageGraph({
   readonly producers: readonly { readonly dagId: string; readonly taskId: string }[];
   readonly consumers: readonly string[];
 }) {
+  const router = useRouter();
   const { nodes, edges, height } = useMemo(() => {
     const dagHref = (dagId: string) => `/dags/${encodeURIComponent(dagId)}`;
     const boxes: { id: string; data: LineageData }[] = [
@@ -109,6 +111,11 @@ export function LineageGraph({
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        // A click anywhere on a task or DAG node opens its DAG (the node's link does the same).
+        onNodeClick={(event, node) => {
+          if ((event.target as HTMLElement).closest('a')) return;
+          if (node.data.href) router.push(node.data.href);
+        }}
         colorMode="system"
         fitView
         fitViewOptions={{ padding: 0.15, maxZoom: 1 }}
