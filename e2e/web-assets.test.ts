@@ -95,7 +95,10 @@ describe('assets and silences in the web UI', () => {
       await page.goto(`${web.url}${path}`);
       await page.locator('main h1').waitFor();
       if (path.startsWith('/assets/'))
-        await page.locator('[data-testid=lineage] .react-flow__edge').first().waitFor();
+        await page
+          .locator('[data-testid=lineage] .react-flow__edge-path')
+          .first()
+          .waitFor({ state: 'attached' });
       await web.screenshot(page, `${name}-${scheme}`);
       await page.context().close();
     }

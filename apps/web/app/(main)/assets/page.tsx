@@ -38,8 +38,8 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
           <thead>
             <tr>
               <th>asset</th>
-              <th>produced by</th>
-              <th>schedules</th>
+              <th>produced by task</th>
+              <th>scheduled DAGs</th>
               <th className="num">events</th>
               <th>last event</th>
             </tr>
