@@ -3,7 +3,7 @@
 // asset in the middle, the DAGs scheduled on it on the right, laid out by dagre and drawn by
 // React Flow; every node links to its DAG.
 import dagre from '@dagrejs/dagre';
-import { Handle, type Node, type NodeProps, Position, ReactFlow } from '@xyflow/react';
+import { Handle, MarkerType, type Node, type NodeProps, Position, ReactFlow } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
@@ -100,7 +100,11 @@ export function LineageGraph({
     });
     return {
       nodes: laidOut,
-      edges: links.map((l) => ({ id: `${l.source}->${l.target}`, ...l, animated: false })),
+      edges: links.map((l) => ({
+        id: `${l.source}->${l.target}`,
+        ...l,
+        markerEnd: { type: MarkerType.ArrowClosed, width: 18, height: 18 },
+      })),
       height: Math.min(560, Math.max(170, (g.graph().height ?? 0) + 40)),
     };
   }, [asset, producers, consumers]);

@@ -68,7 +68,9 @@ export default async function AssetPage({ params }: { params: Promise<{ uri: str
             {events.map((e) => (
               <tr key={e.id}>
                 <td>{e.id}</td>
-                <td title={instant(e.timestamp)}>{ago(e.timestamp, now)}</td>
+                <td title={instant(e.timestamp)} className="nowrap">
+                  {ago(e.timestamp, now)}
+                </td>
                 <td>
                   {e.source ? (
                     <>
