@@ -22,9 +22,9 @@ export default dag({ id: 'api_demo', params: z.object({ rows: z.number().int().d
 });
 `,
   'api_tail.ts': `
-import { dag } from '@weir/sdk';
+import { asset, dag } from '@weir/sdk';
 export default dag({ id: 'api_tail' }, (d) => {
-  d.task('slow', async (ctx) => {
+  d.task('slow', { outlets: [asset('file:///api/tail.log')] }, async (ctx) => {
     ctx.log.info('first line');
     await new Promise((r) => setTimeout(r, 2500));
     ctx.log.info('second line');
@@ -308,6 +308,29 @@ describe('the REST API', () => {
       least: 'operator',
       request: () => ['POST', `/api/v1/alerts/${alertId}/resolve`],
       allowed: (caller) => (caller === 'operator' ? 200 : 409),
+    },
+    {
+      route: 'createAssetEvent',
+      least: 'operator',
+      request: () => [
+        'POST',
+        '/api/v1/assets/events',
+        { uri: 'file:///api/tail.log', extra: { matrix: true } },
+      ],
+      allowed: () => 201,
+    },
+    {
+      route: 'createSilence',
+      least: 'operator',
+      request: () => ['POST', '/api/v1/silences', { dagId: 'api_tail', duration: '1h', reason: 'matrix' }],
+      allowed: () => 201,
+    },
+    {
+      // The operator's createSilence above made the database's first silence; ending it again is a no-op.
+      route: 'endSilence',
+      least: 'operator',
+      request: () => ['POST', '/api/v1/silences/1/end'],
+      allowed: () => 200,
     },
   ];
 

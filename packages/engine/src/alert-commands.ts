@@ -109,23 +109,48 @@ export async function endSilence(sql: RawSql, silenceId: number, now: Date): Pro
     throw new EngineError('SILENCE_NOT_FOUND', `no silence with id ${silenceId} (weir alerts silences)`);
 }
 
-/** Silences active now (and, with `all`, those that ended), newest first. */
-export async function listSilences(sql: RawSql, now: Date, all = false): Promise<SilenceView[]> {
-  const rows = await sql.$queryRaw<
-    {
-      id: number;
-      dag_id: string;
-      task_id: string | null;
-      starts_at: Date;
-      ends_at: Date;
-      reason: string;
-      created_by: string | null;
-    }[]
-  >`
+/** Silences active now (and, with `all`, those that ended), newest first; `beforeId` pages by id. */
+export async function listSilences(
+  sql: RawSql,
+  now: Date,
+  all = false,
+  page: { readonly limit?: number; readonly beforeId?: number | null } = {},
+): Promise<SilenceView[]> {
+  const rows = await sql.$queryRaw<SilenceRow[]>`
     SELECT id, dag_id, task_id, starts_at, ends_at, reason, created_by FROM alert_silence
-    WHERE ${all} OR ends_at > ${now}
-    ORDER BY id DESC LIMIT 500`;
-  return rows.map((r) => ({
+    WHERE (${all} OR ends_at > ${now}) AND (${page.beforeId ?? null}::int IS NULL OR id < ${page.beforeId ?? null}::int)
+    ORDER BY id DESC LIMIT ${page.limit ?? 500}`;
+  return rows.map((r) => silenceView(r, now));
+}
+
+/** How many silences listSilences would page through. */
+export async function countSilences(sql: RawSql, now: Date, all = false): Promise<number> {
+  const [row] = await sql.$queryRaw<{ n: number }[]>`
+    SELECT COUNT(*)::int AS n FROM alert_silence WHERE ${all} OR ends_at > ${now}`;
+  return row?.n ?? 0;
+}
+
+/** One silence; SILENCE_NOT_FOUND when there is none with this id. */
+export async function getSilence(sql: RawSql, silenceId: number, now: Date): Promise<SilenceView> {
+  const [row] = await sql.$queryRaw<SilenceRow[]>`
+    SELECT id, dag_id, task_id, starts_at, ends_at, reason, created_by FROM alert_silence WHERE id = ${silenceId}`;
+  if (!row)
+    throw new EngineError('SILENCE_NOT_FOUND', `no silence with id ${silenceId} (weir alerts silences)`);
+  return silenceView(row, now);
+}
+
+interface SilenceRow {
+  id: number;
+  dag_id: string;
+  task_id: string | null;
+  starts_at: Date;
+  ends_at: Date;
+  reason: string;
+  created_by: string | null;
+}
+
+function silenceView(r: SilenceRow, now: Date): SilenceView {
+  return {
     id: r.id,
     dagId: r.dag_id,
     taskId: r.task_id,
@@ -134,5 +159,5 @@ export async function listSilences(sql: RawSql, now: Date, all = false): Promise
     reason: r.reason,
     createdBy: r.created_by,
     active: r.starts_at <= now && r.ends_at > now,
-  }));
+  };
 }

@@ -1,5 +1,13 @@
 export { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
-export { type AssetSummary, listAssetEvents, listAssets } from './asset-views.ts';
+export {
+  type AssetEventView,
+  type AssetPage,
+  type AssetSummary,
+  getAsset,
+  listAssetEvents,
+  listAssets,
+  pageAssets,
+} from './asset-views.ts';
 export { assetsNamedBy, isAssetTriggeredRunId } from './assets.ts';
 export {
   type BackfillPlanEntry,
@@ -44,8 +52,10 @@ export {
 export {
   type AckResult,
   acknowledgeAlert,
+  countSilences,
   createSilence,
   endSilence,
+  getSilence,
   listSilences,
   resolveAlert,
   type SilenceRequest,

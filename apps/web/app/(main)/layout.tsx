@@ -19,6 +19,7 @@ export default async function MainLayout({ children }: { readonly children: Reac
           </Link>
           <Link href="/">Dashboard</Link>
           <Link href="/dags">DAGs</Link>
+          <Link href="/assets">Assets</Link>
           <Link href="/alerts">Alerts</Link>
         </nav>
         <form action={logout} className="who">

@@ -50,3 +50,23 @@ export function encodeRunCursor(run: { readonly logicalDate: Date; readonly id: 
 export function encodeIdCursor(row: { readonly id: number }): string {
   return Buffer.from(JSON.stringify([row.id])).toString('base64url');
 }
+
+const TextKey = z.tuple([z.string().min(1).max(2000)]);
+
+/** A cursor over a unique text key (an asset's uri). */
+export const textCursor = z
+  .string()
+  .max(3000)
+  .transform((text, ctx) => {
+    const key = decode(text, TextKey);
+    if (!key) {
+      ctx.addIssue({ code: 'custom', message: INVALID });
+      return z.NEVER;
+    }
+    return key[0];
+  })
+  .describe('next_cursor of the previous page');
+
+export function encodeTextCursor(key: string): string {
+  return Buffer.from(JSON.stringify([key])).toString('base64url');
+}

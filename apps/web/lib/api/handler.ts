@@ -102,7 +102,7 @@ export function handle<S extends RouteSpec>(
 /** The engine's and auth's refusals as the status that says what went wrong. */
 function errorResponse(error: unknown): Response | undefined {
   if (error instanceof ApiFailure) return apiError(error.status, error.code, error.message, error.field);
-  if (error instanceof EngineError) {
+  if (isEngineError(error)) {
     // Messages written for the CLI name its options; the API's parameter is mapIndex.
     const message = error.message.replaceAll('--map-index', 'mapIndex');
     switch (error.code) {
@@ -141,6 +141,20 @@ function errorResponse(error: unknown): Response | undefined {
     if (error.code === 'TOKEN_REVOKED') return apiError(409, 'conflict', error.message);
   }
   return undefined;
+}
+
+/**
+ * The engine's error, also when it comes from another bundle of @weir/engine: the Engine kept in
+ * services() may have been made by a page's render (Next.js' SSR layer, its own EngineError
+ * class) before a route handler used it, and then `instanceof` is false.
+ */
+function isEngineError(error: unknown): error is EngineError {
+  return (
+    error instanceof EngineError ||
+    (error instanceof Error &&
+      error.name === 'EngineError' &&
+      typeof (error as { code?: unknown }).code === 'string')
+  );
 }
 
 /** A refusal a route decides itself (a try that does not exist, a role too high). */

@@ -5,9 +5,11 @@
 import type { Permission } from '@weir/auth';
 import { GridView } from '@weir/engine';
 import { z } from 'zod';
-import { idCursor, runCursor } from './cursor.ts';
+import { idCursor, runCursor, textCursor } from './cursor.ts';
 import {
   Alert,
+  Asset,
+  AssetEvent,
   ClearResult,
   Connection,
   CreatedToken,
@@ -21,6 +23,7 @@ import {
   Pool,
   Role,
   Session,
+  Silence,
   TaskInstance,
   TaskInstanceState,
   Variable,
@@ -463,6 +466,111 @@ export const routes = {
     response: Alert,
     action: 'alert.resolve',
     errors: [400, 404, 409],
+  }),
+  // ── assets and silences (issue 13) ──
+  listAssets: route({
+    operationId: 'listAssets',
+    method: 'GET',
+    path: '/api/v1/assets',
+    permission: 'read',
+    summary: 'Assets by uri, with the tasks that update them and the DAGs scheduled on them, paged by cursor',
+    query: z.object({
+      search: z.string().max(200).optional().describe('only assets whose uri or name contains this'),
+      limit,
+      cursor: textCursor.optional(),
+    }),
+    response: page('assets', Asset),
+    errors: [400],
+  }),
+  listAssetEvents: route({
+    operationId: 'listAssetEvents',
+    method: 'GET',
+    path: '/api/v1/assets/events',
+    permission: 'read',
+    summary: "An asset's events, newest first, with the runs each triggered, paged by cursor",
+    query: z.object({
+      uri: z
+        .string({ message: 'is required: the asset uri' })
+        .min(1, { message: 'is required: the asset uri' })
+        .max(2000),
+      limit,
+      cursor: idCursor.optional(),
+    }),
+    response: page('assetEvents', AssetEvent),
+    errors: [400, 404],
+  }),
+  createAssetEvent: route({
+    operationId: 'createAssetEvent',
+    method: 'POST',
+    path: '/api/v1/assets/events',
+    permission: 'run.operate',
+    summary:
+      'Record an update of an asset made outside Weir; DAGs scheduled on it run when due (as `weir assets touch`)',
+    body: z.object({
+      uri: z
+        .string({ message: 'is required: the asset uri' })
+        .min(1, { message: 'is required: the asset uri' })
+        .max(2000),
+      extra: z.record(z.string(), z.unknown(), { message: 'must be a JSON object' }).optional(),
+    }),
+    response: z.object({
+      assetEvent: AssetEvent,
+      createdRuns: z
+        .array(z.object({ dagId: z.string(), runId: z.string() }))
+        .describe('asset-triggered runs it started'),
+    }),
+    status: 201,
+    action: 'asset.event',
+    errors: [400, 404],
+  }),
+  listSilences: route({
+    operationId: 'listSilences',
+    method: 'GET',
+    path: '/api/v1/silences',
+    permission: 'read',
+    summary: 'Alert silences in force (with all=true also those that ended), newest first, paged by cursor',
+    query: z.object({
+      all: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+      limit,
+      cursor: idCursor.optional(),
+    }),
+    response: page('silences', Silence),
+    errors: [400],
+  }),
+  createSilence: route({
+    operationId: 'createSilence',
+    method: 'POST',
+    path: '/api/v1/silences',
+    permission: 'alert.operate',
+    summary: 'Hold back notifications of a DAG (or one task) for a while; incidents are still recorded',
+    body: z.object({
+      dagId: name('DAG id'),
+      taskId: name('task id').optional().describe('default: the whole DAG, runs included'),
+      duration: z
+        .string({ message: "is required: how long, as '2h', '30m' or '1d'" })
+        .min(1, { message: "is required: how long, as '2h', '30m' or '1d'" })
+        .max(50),
+      reason: z
+        .string({ message: 'is required: why, for whoever wonders where the alerts went' })
+        .trim()
+        .min(1, { message: 'is required: why, for whoever wonders where the alerts went' })
+        .max(1000),
+    }),
+    response: Silence,
+    status: 201,
+    action: 'silence.create',
+    errors: [400, 404],
+  }),
+  endSilence: route({
+    operationId: 'endSilence',
+    method: 'POST',
+    path: '/api/v1/silences/{id}/end',
+    permission: 'alert.operate',
+    summary: 'End a silence now; incidents it held back and still open are notified',
+    params: AlertParams,
+    response: Silence,
+    action: 'silence.end',
+    errors: [400, 404],
   }),
 } as const satisfies Record<string, RouteSpec>;
 

@@ -244,3 +244,40 @@ export const NAMED_SCHEMAS = {
   Session,
   CreatedToken,
 } as const;
+
+// ── assets and silences (issue 13: the assets pages and the alerts page's silences) ──
+
+export const Asset = z.object({
+  uri: z.string(),
+  name: z.string(),
+  group: z.string(),
+  producers: z
+    .array(z.object({ dagId: z.string(), taskId: z.string() }))
+    .describe('tasks whose outlets name it'),
+  consumers: z.array(z.string()).describe('DAGs scheduled on it'),
+  events: z.number().int(),
+  lastEventAt: isoDate.nullable(),
+});
+
+export const AssetEvent = z.object({
+  id,
+  uri: z.string(),
+  timestamp: isoDate,
+  extra: z.record(z.string(), json),
+  source: z
+    .object({ dagId: z.string(), runId: z.string(), taskId: z.string(), mapIndex: z.number().int() })
+    .nullable()
+    .describe('the task instance that produced it; null for an event recorded through the API or CLI'),
+  consumedBy: z.array(z.object({ dagId: z.string(), runId: z.string() })).describe('the runs it triggered'),
+});
+
+export const Silence = z.object({
+  id,
+  dagId: z.string(),
+  taskId: z.string().nullable().describe('null: the whole DAG, its run-level alerts too'),
+  startsAt: isoDate,
+  endsAt: isoDate,
+  reason: z.string(),
+  createdBy: z.string().nullable(),
+  active: z.boolean(),
+});

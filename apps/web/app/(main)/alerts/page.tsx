@@ -1,12 +1,14 @@
 // Owns the alerts page: incidents by state with occurrences, their group's deliveries per channel
-// (status and error), and acknowledge / resolve buttons for operators.
+// (status and error), and acknowledge / resolve buttons for operators; then the silences, in force
+// and ended, which operators create and end here.
 import { can } from '@weir/auth';
-import { listAlerts, listDeliveries } from '@weir/engine';
+import { listAlerts, listDeliveries, listSilences } from '@weir/engine';
 import Link from 'next/link';
 import { requirePage } from '../../../lib/auth.ts';
-import { ago } from '../../../lib/format.ts';
+import { ago, instant } from '../../../lib/format.ts';
 import { services } from '../../../lib/services.ts';
-import { acknowledge, resolve } from './actions.ts';
+import { acknowledge, endSilenceAction, resolve } from './actions.ts';
+import { SilenceForm } from './silence-form.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,6 +26,8 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   );
   const operate = can(principal.role, 'alert.operate');
   const now = new Date();
+  const silences = await listSilences(sql, now, true, { limit: 50 });
+  const ordered = [...silences.filter((x) => x.active), ...silences.filter((x) => !x.active)];
   return (
     <>
       <h1>Alerts</h1>
@@ -119,6 +123,72 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
           </tbody>
         </table>
       )}
+      <section aria-label="silences" className="silences">
+        <h2>Silences</h2>
+        <p className="muted small">
+          A silence holds back notifications of a DAG (or one of its tasks); incidents are still recorded and
+          show as silenced. Same as <code>weir alerts silence --dag … --task … --for 2h --reason …</code>.
+        </p>
+        {operate ? <SilenceForm /> : null}
+        {ordered.length === 0 ? (
+          <p className="muted">No silences.</p>
+        ) : (
+          <table aria-label="silences list">
+            <thead>
+              <tr>
+                <th>matches</th>
+                <th>state</th>
+                <th>reason</th>
+                <th>by</th>
+                <th>from</th>
+                <th>until</th>
+                {operate ? <th /> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {ordered.map((x) => (
+                <tr key={x.id} className={x.active ? 'active' : 'ended'} data-silence={x.id}>
+                  <td>
+                    <Link href={`/dags/${encodeURIComponent(x.dagId)}`}>{x.dagId}</Link>
+                    {x.taskId ? (
+                      <span>
+                        {' '}
+                        · task <code>{x.taskId}</code>
+                      </span>
+                    ) : (
+                      <span className="muted"> · every task and run</span>
+                    )}
+                    <div className="muted small">#{x.id}</div>
+                  </td>
+                  <td>
+                    <span className={`state ${x.active ? 'running' : 'paused'}`}>
+                      {x.active ? 'active' : 'ended'}
+                    </span>
+                  </td>
+                  <td>{x.reason}</td>
+                  <td>{x.createdBy ?? <span className="muted">–</span>}</td>
+                  <td title={instant(x.startsAt)}>{ago(x.startsAt, now)}</td>
+                  <td title={instant(x.endsAt)}>
+                    {x.active ? ago(x.endsAt, now) : `ended ${ago(x.endsAt, now)}`}
+                  </td>
+                  {operate ? (
+                    <td>
+                      {x.active ? (
+                        <form action={endSilenceAction}>
+                          <input type="hidden" name="id" value={x.id} />
+                          <button type="submit" className="secondary small-button">
+                            End silence
+                          </button>
+                        </form>
+                      ) : null}
+                    </td>
+                  ) : null}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
     </>
   );
 }
