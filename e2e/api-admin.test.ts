@@ -12,7 +12,12 @@ import { ADMIN_MATRIX_ROUTES } from './api-admin-routes.ts';
 import { type ApiEnvironment, type Caller, startApiEnvironment } from './api-env.ts';
 
 const CALLERS: readonly Caller[] = ['anonymous', 'viewer', 'operator', 'admin'];
-const SECRETS = ['hunter2-variable-secret', 'pa55-connection-secret', 'xyz-extra-secret', 'rotated-pa55-secret'];
+const SECRETS = [
+  'hunter2-variable-secret',
+  'pa55-connection-secret',
+  'xyz-extra-secret',
+  'rotated-pa55-secret',
+];
 
 describe('the REST API for variables, connections, pools, users, tokens and the audit log', () => {
   let api: ApiEnvironment;
@@ -27,13 +32,26 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
       ownToken[caller] = created.body.id;
     }
     // Things the matrix's admin calls delete.
-    for (const key of ['matrix_del']) expect((await api.call('admin', 'POST', '/api/v1/variables', { key, value: 1 })).status).toBe(201);
-    expect((await api.call('admin', 'POST', '/api/v1/connections', { id: 'matrix_del', type: 'http' })).status).toBe(201);
-    expect((await api.call('admin', 'PUT', '/api/v1/pools/matrix_del', { slots: 1 })).status).toBe(200);
-    expect((await api.call('admin', 'POST', '/api/v1/variables', { key: 'matrix_patch', value: 1 })).status).toBe(201);
-    expect((await api.call('admin', 'POST', '/api/v1/connections', { id: 'matrix_patch', type: 'http' })).status).toBe(201);
+    for (const key of ['matrix_del'])
+      expect((await api.call('admin', 'POST', '/api/v1/variables', { key, value: 1 })).status).toBe(201);
     expect(
-      (await api.call('admin', 'POST', '/api/v1/users', { username: 'matrix-user', password: 'matrix-password-1', role: 'viewer' })).status,
+      (await api.call('admin', 'POST', '/api/v1/connections', { id: 'matrix_del', type: 'http' })).status,
+    ).toBe(201);
+    expect((await api.call('admin', 'PUT', '/api/v1/pools/matrix_del', { slots: 1 })).status).toBe(200);
+    expect(
+      (await api.call('admin', 'POST', '/api/v1/variables', { key: 'matrix_patch', value: 1 })).status,
+    ).toBe(201);
+    expect(
+      (await api.call('admin', 'POST', '/api/v1/connections', { id: 'matrix_patch', type: 'http' })).status,
+    ).toBe(201);
+    expect(
+      (
+        await api.call('admin', 'POST', '/api/v1/users', {
+          username: 'matrix-user',
+          password: 'matrix-password-1',
+          role: 'viewer',
+        })
+      ).status,
     ).toBe(201);
   });
   afterAll(async () => {
@@ -46,25 +64,68 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
     request: (caller: Caller) => [string, string, unknown?];
     allowed: number;
   }[] = [
-    { route: 'createVariable', least: 'admin', request: () => ['POST', '/api/v1/variables', { key: 'matrix_new', value: { a: 1 } }], allowed: 201 },
-    { route: 'patchVariable', least: 'admin', request: () => ['PATCH', '/api/v1/variables/matrix_patch', { value: 2 }], allowed: 200 },
-    { route: 'deleteVariable', least: 'admin', request: () => ['DELETE', '/api/v1/variables/matrix_del'], allowed: 200 },
+    {
+      route: 'createVariable',
+      least: 'admin',
+      request: () => ['POST', '/api/v1/variables', { key: 'matrix_new', value: { a: 1 } }],
+      allowed: 201,
+    },
+    {
+      route: 'patchVariable',
+      least: 'admin',
+      request: () => ['PATCH', '/api/v1/variables/matrix_patch', { value: 2 }],
+      allowed: 200,
+    },
+    {
+      route: 'deleteVariable',
+      least: 'admin',
+      request: () => ['DELETE', '/api/v1/variables/matrix_del'],
+      allowed: 200,
+    },
     {
       route: 'createConnection',
       least: 'admin',
-      request: () => ['POST', '/api/v1/connections', { id: 'matrix_new', type: 'postgres', password: 'matrix-pass' }],
+      request: () => [
+        'POST',
+        '/api/v1/connections',
+        { id: 'matrix_new', type: 'postgres', password: 'matrix-pass' },
+      ],
       allowed: 201,
     },
-    { route: 'patchConnection', least: 'admin', request: () => ['PATCH', '/api/v1/connections/matrix_patch', { host: 'h' }], allowed: 200 },
-    { route: 'deleteConnection', least: 'admin', request: () => ['DELETE', '/api/v1/connections/matrix_del'], allowed: 200 },
-    { route: 'deletePool', least: 'admin', request: () => ['DELETE', '/api/v1/pools/matrix_del'], allowed: 200 },
+    {
+      route: 'patchConnection',
+      least: 'admin',
+      request: () => ['PATCH', '/api/v1/connections/matrix_patch', { host: 'h' }],
+      allowed: 200,
+    },
+    {
+      route: 'deleteConnection',
+      least: 'admin',
+      request: () => ['DELETE', '/api/v1/connections/matrix_del'],
+      allowed: 200,
+    },
+    {
+      route: 'deletePool',
+      least: 'admin',
+      request: () => ['DELETE', '/api/v1/pools/matrix_del'],
+      allowed: 200,
+    },
     {
       route: 'createUser',
       least: 'admin',
-      request: () => ['POST', '/api/v1/users', { username: 'matrix-new', password: 'matrix-password-2', role: 'operator' }],
+      request: () => [
+        'POST',
+        '/api/v1/users',
+        { username: 'matrix-new', password: 'matrix-password-2', role: 'operator' },
+      ],
       allowed: 201,
     },
-    { route: 'patchUser', least: 'admin', request: () => ['PATCH', '/api/v1/users/matrix-user', { role: 'operator' }], allowed: 200 },
+    {
+      route: 'patchUser',
+      least: 'admin',
+      request: () => ['PATCH', '/api/v1/users/matrix-user', { role: 'operator' }],
+      allowed: 200,
+    },
     {
       route: 'revokeToken',
       least: 'viewer',
@@ -116,12 +177,20 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
       description: 'the loader’s',
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ key: 'warehouse_password', value: '***', description: 'the loader’s' });
+    expect(created.body).toMatchObject({
+      key: 'warehouse_password',
+      value: '***',
+      description: 'the loader’s',
+    });
     const plain = await api.call('admin', 'POST', '/api/v1/variables', { key: 'region', value: 'eu' });
     expect(plain.body).toMatchObject({ key: 'region', value: 'eu' });
-    const described = await api.call('admin', 'PATCH', '/api/v1/variables/warehouse_password', { description: 'new' });
+    const described = await api.call('admin', 'PATCH', '/api/v1/variables/warehouse_password', {
+      description: 'new',
+    });
     expect(described.body).toMatchObject({ value: '***', description: 'new' });
-    const stored = await api.sql.$queryRaw<{ value: unknown }[]>`SELECT value FROM variable WHERE key = 'warehouse_password'`;
+    const stored = await api.sql.$queryRaw<
+      { value: unknown }[]
+    >`SELECT value FROM variable WHERE key = 'warehouse_password'`;
     expect(stored[0]?.value).toBe(SECRETS[0]);
 
     const conn = await api.call('admin', 'POST', '/api/v1/connections', {
@@ -147,13 +216,23 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
       description: 'the warehouse',
     });
     // A change that leaves the password out keeps it; a new one replaces it, sealed.
-    const moved = await api.call('admin', 'PATCH', '/api/v1/connections/warehouse', { host: 'db2.example', port: null });
+    const moved = await api.call('admin', 'PATCH', '/api/v1/connections/warehouse', {
+      host: 'db2.example',
+      port: null,
+    });
     expect(moved.body).toMatchObject({ host: 'db2.example', port: null, hasPassword: true, hasExtra: true });
     const db = createDb(api.env.DATABASE_URL as string);
     try {
       const store = new ConnectionStore(db, connectionBox(TEST_SECRET_KEY));
-      expect(await store.get('warehouse')).toMatchObject({ host: 'db2.example', password: SECRETS[1], extra: { api_key: SECRETS[2] } });
-      const rotated = await api.call('admin', 'PATCH', '/api/v1/connections/warehouse', { password: SECRETS[3], extra: null });
+      expect(await store.get('warehouse')).toMatchObject({
+        host: 'db2.example',
+        password: SECRETS[1],
+        extra: { api_key: SECRETS[2] },
+      });
+      const rotated = await api.call('admin', 'PATCH', '/api/v1/connections/warehouse', {
+        password: SECRETS[3],
+        extra: null,
+      });
       expect(rotated.body).toMatchObject({ hasPassword: true, hasExtra: false });
       expect(await store.get('warehouse')).toMatchObject({ password: SECRETS[3], extra: {} });
       const raw = await api.sql.$queryRaw<{ password_encrypted: string }[]>`
@@ -196,7 +275,9 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
     ];
     for (const [method, path, body, field] of bad) {
       const answer = await api.call('admin', method, path, body);
-      expect(answer.status, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`).toBe(400);
+      expect(answer.status, `${method} ${path} ${JSON.stringify(body)}: ${JSON.stringify(answer.body)}`).toBe(
+        400,
+      );
       if (field) expect(answer.body.error.field).toBe(field);
     }
     for (const [method, path, body] of [
@@ -215,7 +296,11 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
     for (const [path, body, field] of [
       ['/api/v1/variables', { key: 'region', value: 'us' }, 'key'],
       ['/api/v1/connections', { id: 'warehouse', type: 'http' }, 'id'],
-      ['/api/v1/users', { username: 'api-viewer', password: 'another-password-1', role: 'viewer' }, 'username'],
+      [
+        '/api/v1/users',
+        { username: 'api-viewer', password: 'another-password-1', role: 'viewer' },
+        'username',
+      ],
     ] as const) {
       const answer = await api.call('admin', 'POST', path, body);
       expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).toBe(409);
@@ -226,14 +311,20 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
       expect.arrayContaining([expect.objectContaining({ key: 'region', value: 'eu' })]),
     );
     // The last admin cannot be demoted; the default pool cannot be deleted.
-    expect((await api.call('admin', 'PATCH', '/api/v1/users/api-admin', { role: 'viewer' })).status).toBe(409);
+    expect((await api.call('admin', 'PATCH', '/api/v1/users/api-admin', { role: 'viewer' })).status).toBe(
+      409,
+    );
     expect((await api.call('admin', 'DELETE', '/api/v1/pools/default')).status).toBe(409);
     // Someone else's token: 403.
     const operatorToken = await api.call('operator', 'POST', '/api/v1/auth/token', { name: 'mine' });
     const stolen = await api.call('viewer', 'DELETE', `/api/v1/auth/tokens/${operatorToken.body.id}`);
     expect(stolen.status).toBe(403);
-    expect((await api.call('operator', 'DELETE', `/api/v1/auth/tokens/${operatorToken.body.id}`)).status).toBe(200);
-    expect((await api.call('operator', 'DELETE', `/api/v1/auth/tokens/${operatorToken.body.id}`)).status).toBe(409);
+    expect(
+      (await api.call('operator', 'DELETE', `/api/v1/auth/tokens/${operatorToken.body.id}`)).status,
+    ).toBe(200);
+    expect(
+      (await api.call('operator', 'DELETE', `/api/v1/auth/tokens/${operatorToken.body.id}`)).status,
+    ).toBe(409);
   });
 
   it('manages users: creates one with a role, changes the role, deactivates; admins only', async () => {
@@ -244,7 +335,12 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
       email: 'carol@example.com',
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    expect(created.body).toMatchObject({ username: 'carol', role: 'operator', isActive: true, lastLoginAt: null });
+    expect(created.body).toMatchObject({
+      username: 'carol',
+      role: 'operator',
+      isActive: true,
+      lastLoginAt: null,
+    });
     expect(JSON.stringify(created.body)).not.toContain('carol-password-1');
     const users = await api.call('admin', 'GET', '/api/v1/users');
     expect(users.body.users.map((u: { username: string }) => u.username)).toContain('carol');
@@ -258,7 +354,9 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
   it('lists tokens: your own, an admin everyone’s; never the token itself', async () => {
     const mine = await api.call('viewer', 'GET', '/api/v1/auth/tokens');
     expect(mine.status).toBe(200);
-    expect(new Set(mine.body.tokens.map((t: { username: string }) => t.username))).toEqual(new Set(['api-viewer']));
+    expect(new Set(mine.body.tokens.map((t: { username: string }) => t.username))).toEqual(
+      new Set(['api-viewer']),
+    );
     expect(mine.body.tokens[0]).not.toHaveProperty('token');
     expect(mine.body.tokens[0].prefix).toMatch(/^weir_/);
     const all = await api.call('admin', 'GET', '/api/v1/auth/tokens');
@@ -277,14 +375,22 @@ describe('the REST API for variables, connections, pools, users, tokens and the 
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page = await api.call('viewer', 'GET', `/api/v1/auditLog?limit=7${cursor ? `&cursor=${cursor}` : ''}`);
+      const page = await api.call(
+        'viewer',
+        'GET',
+        `/api/v1/auditLog?limit=7${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.status, JSON.stringify(page.body)).toBe(200);
       seen.push(...page.body.auditLog.map((e: { id: number }) => e.id));
       cursor = page.body.next_cursor;
       pages++;
     } while (cursor && pages < 100);
     expect(seen).toEqual(ids);
-    const variables = await api.call('viewer', 'GET', '/api/v1/auditLog?actor=api-admin&action=variable&limit=1000');
+    const variables = await api.call(
+      'viewer',
+      'GET',
+      '/api/v1/auditLog?actor=api-admin&action=variable&limit=1000',
+    );
     expect(variables.body.auditLog.length).toBeGreaterThan(0);
     for (const e of variables.body.auditLog) {
       expect(e.actor).toBe('api-admin');

@@ -45,7 +45,7 @@ export async function adminAction(
     /** Values never echoed back (a secret variable's value). */
     readonly hide?: (values: Record<string, string>) => void;
     /** Where to go after a success (an edit form goes back to the list). */
-    readonly then?: string;
+    readonly redirectTo?: string;
   },
   change: (principal: Principal) => Promise<AdminChange>,
 ): Promise<FormState> {
@@ -66,7 +66,8 @@ export async function adminAction(
   try {
     done = await change(principal);
   } catch (error) {
-    if (error instanceof FieldProblem) return answer('Fix the field marked below.', { [error.field]: error.message });
+    if (error instanceof FieldProblem)
+      return answer('Fix the field marked below.', { [error.field]: error.message });
     if (error instanceof EngineError || error instanceof AuthError) {
       const field = options.fieldOf?.[error.code];
       return answer(error.message, field ? { [field]: error.message } : {});
@@ -80,7 +81,7 @@ export async function adminAction(
     source: clientAddress(await headers()),
   });
   for (const path of options.paths) revalidatePath(path);
-  if (options.then) redirect(options.then);
+  if (options.redirectTo) redirect(options.redirectTo);
   return {
     attempt: previous.attempt + 1,
     ok: true,

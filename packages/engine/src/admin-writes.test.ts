@@ -35,7 +35,9 @@ describe('admin writes', () => {
     expect(await getVariable(db, 'api_token')).toMatchObject({ value: 'tok-1', description: 'rotated' });
     await updateVariable(db, 'api_token', { value: { n: 2 } });
     expect(await getVariable(db, 'api_token')).toMatchObject({ value: { n: 2 }, description: 'rotated' });
-    await expect(updateVariable(db, 'nope', { value: 1 })).rejects.toMatchObject({ code: 'VARIABLE_NOT_FOUND' });
+    await expect(updateVariable(db, 'nope', { value: 1 })).rejects.toMatchObject({
+      code: 'VARIABLE_NOT_FOUND',
+    });
     await expect(createVariable(db, 'bad key', 1)).rejects.toMatchObject({ code: 'INVALID_VARIABLE' });
   });
 
@@ -54,12 +56,20 @@ describe('admin writes', () => {
       hasPassword: true,
       hasExtra: true,
     });
-    expect(await sealed.get('wh')).toMatchObject({ host: 'b', password: 'first-pass', extra: { api_key: 'k-1' } });
-    await expect(keyless.update('wh', { password: 'second-pass' })).rejects.toMatchObject({ code: 'NO_SECRET_KEY' });
+    expect(await sealed.get('wh')).toMatchObject({
+      host: 'b',
+      password: 'first-pass',
+      extra: { api_key: 'k-1' },
+    });
+    await expect(keyless.update('wh', { password: 'second-pass' })).rejects.toMatchObject({
+      code: 'NO_SECRET_KEY',
+    });
     await sealed.update('wh', { password: 'second-pass', extra: null });
     expect(await sealed.get('wh')).toMatchObject({ password: 'second-pass', extra: {} });
     expect(await keyless.update('wh', { password: null })).toMatchObject({ hasPassword: false });
-    await expect(keyless.update('nope', { host: 'x' })).rejects.toMatchObject({ code: 'CONNECTION_NOT_FOUND' });
+    await expect(keyless.update('nope', { host: 'x' })).rejects.toMatchObject({
+      code: 'CONNECTION_NOT_FOUND',
+    });
     await expect(keyless.update('wh', { port: 70000 })).rejects.toMatchObject({ code: 'INVALID_CONNECTION' });
   });
 
@@ -78,7 +88,16 @@ describe('admin writes', () => {
       ['t3', 'scheduled', 1],
     ] as const)
       await db.taskInstance.create({
-        data: { dagRunId: run.id, dagId: 'd', runId: 'r1', taskId, mapIndex: -1, state, pool: 'narrow', poolSlots },
+        data: {
+          dagRunId: run.id,
+          dagId: 'd',
+          runId: 'r1',
+          taskId,
+          mapIndex: -1,
+          state,
+          pool: 'narrow',
+          poolSlots,
+        },
       });
     expect((await listPools(db)).find((p) => p.name === 'narrow')).toMatchObject({
       slots: 3,
@@ -102,7 +121,12 @@ describe('admin writes', () => {
       ['ada', 'variable.update'],
       ['ada', 'variables.import'],
     ])
-      await audit(sql, { actor: actor as string, action: action as string, details: { n: 1 }, source: 'test' });
+      await audit(sql, {
+        actor: actor as string,
+        action: action as string,
+        details: { n: 1 },
+        source: 'test',
+      });
     const first = await pageAuditLog(db, { limit: 2 });
     expect(first.items.map((e) => e.action)).toEqual(['variables.import', 'variable.update']);
     expect(first.totalEntries).toBe(5);

@@ -42,7 +42,14 @@ export async function listPools(db: Db): Promise<PoolDetailView[]> {
   return rows.map((p) => {
     const running = taken(p.name, 'running');
     const queued = taken(p.name, 'queued');
-    return { name: p.name, slots: p.slots, used: running + queued, running, queued, description: p.description };
+    return {
+      name: p.name,
+      slots: p.slots,
+      used: running + queued,
+      running,
+      queued,
+      description: p.description,
+    };
   });
 }
 

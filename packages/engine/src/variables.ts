@@ -79,8 +79,7 @@ export async function updateVariable(
       updatedAt: new Date(),
     },
   });
-  if (updated.count === 0)
-    throw new EngineError('VARIABLE_NOT_FOUND', `variable "${key}" does not exist`);
+  if (updated.count === 0) throw new EngineError('VARIABLE_NOT_FOUND', `variable "${key}" does not exist`);
   return (await getVariable(db, key)) as StoredVariable;
 }
 

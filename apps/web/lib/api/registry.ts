@@ -93,7 +93,10 @@ const TokenParams = z.object({
 });
 const description = z.string().max(1000, { message: 'must be at most 1000 characters' }).nullable();
 const nullableText = (max: number) =>
-  z.string().max(max, { message: `must be at most ${max} characters` }).nullable();
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .nullable();
 const port = z
   .number({ message: 'must be a number' })
   .int({ message: 'must be a whole number' })
@@ -432,7 +435,7 @@ export const routes = {
     method: 'POST',
     path: '/api/v1/variables',
     permission: 'secret.manage',
-    summary: "Create a variable; a value whose key names a secret is write-only from then on",
+    summary: 'Create a variable; a value whose key names a secret is write-only from then on',
     body: z.object({
       key: keyName('variable key'),
       value: z

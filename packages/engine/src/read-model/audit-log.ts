@@ -60,8 +60,18 @@ export async function pageAuditLog(db: Db, query: AuditLogQuery): Promise<Page<A
 /** The actors and actions seen, for the page's filters (small: one row per distinct value). */
 export async function auditLogFacets(db: Db): Promise<{ actors: string[]; actions: string[] }> {
   const [actors, actions] = await Promise.all([
-    db.auditLog.findMany({ distinct: ['actor'], select: { actor: true }, orderBy: { actor: 'asc' }, take: 500 }),
-    db.auditLog.findMany({ distinct: ['action'], select: { action: true }, orderBy: { action: 'asc' }, take: 500 }),
+    db.auditLog.findMany({
+      distinct: ['actor'],
+      select: { actor: true },
+      orderBy: { actor: 'asc' },
+      take: 500,
+    }),
+    db.auditLog.findMany({
+      distinct: ['action'],
+      select: { action: true },
+      orderBy: { action: 'asc' },
+      take: 500,
+    }),
   ]);
   return { actors: actors.map((a) => a.actor), actions: actions.map((a) => a.action) };
 }

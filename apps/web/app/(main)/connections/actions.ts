@@ -75,7 +75,7 @@ export async function updateConnectionAction(previous: FormState, form: FormData
     'secret.manage',
     previous,
     form,
-    { paths: PATHS, fieldOf: FIELD_OF, then: '/connections' },
+    { paths: PATHS, fieldOf: FIELD_OF, redirectTo: '/connections' },
     async () => {
       const password = form.get('password');
       const newPassword = typeof password === 'string' && password !== '' ? password : null;
@@ -88,8 +88,16 @@ export async function updateConnectionAction(previous: FormState, form: FormData
         schema: text(form, 'schema'),
         description: text(form, 'description'),
         // Write-only: left empty, the sealed value stays; "remove" clears it.
-        ...(newPassword !== null ? { password: newPassword } : form.get('removePassword') === 'true' ? { password: null } : {}),
-        ...(newExtra !== null ? { extra: newExtra } : form.get('removeExtra') === 'true' ? { extra: null } : {}),
+        ...(newPassword !== null
+          ? { password: newPassword }
+          : form.get('removePassword') === 'true'
+            ? { password: null }
+            : {}),
+        ...(newExtra !== null
+          ? { extra: newExtra }
+          : form.get('removeExtra') === 'true'
+            ? { extra: null }
+            : {}),
       };
       await connectionStore().update(id, change);
       return {

@@ -56,7 +56,9 @@ export function ConnectionForm({ editing }: { readonly editing?: EditedConnectio
                 id="conn-password"
                 label="Password"
                 error={state.fields.password}
-                hint={editing?.hasPassword ? 'Set. Leave empty to keep it.' : 'Write-only: never shown again.'}
+                hint={
+                  editing?.hasPassword ? 'Set. Leave empty to keep it.' : 'Write-only: never shown again.'
+                }
               >
                 <input
                   id="conn-password"
@@ -72,9 +74,19 @@ export function ConnectionForm({ editing }: { readonly editing?: EditedConnectio
               id="conn-extra"
               label="Extra (JSON object, write-only)"
               error={state.fields.extra}
-              hint={editing?.hasExtra ? 'Set. Leave empty to keep it; a new object replaces it whole.' : 'Sealed like the password.'}
+              hint={
+                editing?.hasExtra
+                  ? 'Set. Leave empty to keep it; a new object replaces it whole.'
+                  : 'Sealed like the password.'
+              }
             >
-              <textarea id="conn-extra" name="extra" rows={2} spellCheck={false} placeholder={editing?.hasExtra ? '••• (set)' : '{}'} />
+              <textarea
+                id="conn-extra"
+                name="extra"
+                rows={2}
+                spellCheck={false}
+                placeholder={editing?.hasExtra ? '••• (set)' : '{}'}
+              />
             </Field>
             {editing?.hasPassword || editing?.hasExtra ? (
               <div className="action-group">

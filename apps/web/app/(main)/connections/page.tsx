@@ -11,7 +11,11 @@ import { ConnectionForm } from './connection-form.tsx';
 
 export const dynamic = 'force-dynamic';
 
-export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<{ edit?: string }> }) {
+export default async function ConnectionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ edit?: string }>;
+}) {
   const principal = await requirePage();
   if (!can(principal.role, 'secret.manage'))
     return (
@@ -27,7 +31,9 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
     <>
       <div className="title-row">
         <h1>Connections</h1>
-        <span className="muted small">Tasks read them with ctx.connection(id); WEIR_CONN_&lt;ID&gt; wins.</span>
+        <span className="muted small">
+          Tasks read them with ctx.connection(id); WEIR_CONN_&lt;ID&gt; wins.
+        </span>
       </div>
       <section className="panel" aria-label={editing ? `Edit ${editing.id}` : 'New connection'}>
         <h2 className="panel-title">{editing ? `Edit ${editing.id}` : 'New connection'}</h2>
@@ -63,12 +69,28 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
                 </td>
                 <td>{c.login ?? <span className="muted">–</span>}</td>
                 <td>{c.schema ?? <span className="muted">–</span>}</td>
-                <td>{c.hasPassword ? <span className="secret-set">••• (set)</span> : <span className="muted">none</span>}</td>
-                <td>{c.hasExtra ? <span className="secret-set">••• (set)</span> : <span className="muted">none</span>}</td>
+                <td>
+                  {c.hasPassword ? (
+                    <span className="secret-set">••• (set)</span>
+                  ) : (
+                    <span className="muted">none</span>
+                  )}
+                </td>
+                <td>
+                  {c.hasExtra ? (
+                    <span className="secret-set">••• (set)</span>
+                  ) : (
+                    <span className="muted">none</span>
+                  )}
+                </td>
                 <td>{c.description ?? <span className="muted">–</span>}</td>
                 <td>
                   <div className="actions">
-                    <Link href={`/connections?edit=${encodeURIComponent(c.id)}`} className="small" aria-label={`Edit ${c.id}`}>
+                    <Link
+                      href={`/connections?edit=${encodeURIComponent(c.id)}`}
+                      className="small"
+                      aria-label={`Edit ${c.id}`}
+                    >
                       Edit
                     </Link>
                     <ConfirmButton

@@ -17,22 +17,28 @@ function slots(form: FormData): number {
 }
 
 export async function setPoolAction(previous: FormState, form: FormData): Promise<FormState> {
-  return adminAction('pool.manage', previous, form, { paths: PATHS, fieldOf: { INVALID_POOL: 'name' } }, async () => {
-    const name = text(form, 'name');
-    if (!name) throw new FieldProblem('name', 'a pool needs a name');
-    const count = slots(form);
-    const description = text(form, 'description');
-    const created = await setPool(
-      services().db,
-      { name, slots: count, ...(description !== null ? { description } : {}) },
-      new Date(),
-    );
-    return {
-      action: 'pool.set',
-      details: { pool: name, slots: count, created },
-      message: `Pool ${name} ${created ? 'created with' : 'now has'} ${count} slot${count === 1 ? '' : 's'}.`,
-    };
-  });
+  return adminAction(
+    'pool.manage',
+    previous,
+    form,
+    { paths: PATHS, fieldOf: { INVALID_POOL: 'name' } },
+    async () => {
+      const name = text(form, 'name');
+      if (!name) throw new FieldProblem('name', 'a pool needs a name');
+      const count = slots(form);
+      const description = text(form, 'description');
+      const created = await setPool(
+        services().db,
+        { name, slots: count, ...(description !== null ? { description } : {}) },
+        new Date(),
+      );
+      return {
+        action: 'pool.set',
+        details: { pool: name, slots: count, created },
+        message: `Pool ${name} ${created ? 'created with' : 'now has'} ${count} slot${count === 1 ? '' : 's'}.`,
+      };
+    },
+  );
 }
 
 export async function deletePoolAction(form: FormData): Promise<void> {

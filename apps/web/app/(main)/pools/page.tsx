@@ -18,7 +18,9 @@ export default async function PoolsPage() {
     <>
       <div className="title-row">
         <h1>Pools</h1>
-        <span className="muted small">A pool caps how many tasks naming it run at once (pool slots per task).</span>
+        <span className="muted small">
+          A pool caps how many tasks naming it run at once (pool slots per task).
+        </span>
       </div>
       <table className="pools">
         <thead>
@@ -77,6 +79,7 @@ function UsageBar({ pool }: { readonly pool: PoolDetailView }) {
   const label = `${pool.running} running, ${pool.queued} queued, ${open} open of ${pool.slots} slots`;
   return (
     <div className="usage">
+      {/* biome-ignore lint/a11y/useSemanticElements: a stacked bar (running, then queued) that <meter> cannot draw */}
       <div
         className={`usage-bar${over ? ' over' : open === 0 && pool.slots > 0 ? ' full' : ''}`}
         role="meter"

@@ -17,7 +17,12 @@ export async function createTokenAction(previous: FormState, form: FormData): Pr
     form,
     {
       paths: PATHS,
-      fieldOf: { INVALID_TOKEN_NAME: 'name', ROLE_ABOVE_OWNER: 'role', INVALID_ROLE: 'role', USER_NOT_FOUND: 'user' },
+      fieldOf: {
+        INVALID_TOKEN_NAME: 'name',
+        ROLE_ABOVE_OWNER: 'role',
+        INVALID_ROLE: 'role',
+        USER_NOT_FOUND: 'user',
+      },
     },
     async (principal) => {
       const { users, tokens } = services();

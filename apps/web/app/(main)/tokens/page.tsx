@@ -36,7 +36,11 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
       ) : null}
       <section className="panel" aria-label="New token">
         <h2 className="panel-title">New token</h2>
-        <TokenForm roles={ROLES.filter((r) => roleAtMost(r, principal.role))} users={everyone} me={principal.username} />
+        <TokenForm
+          roles={ROLES.filter((r) => roleAtMost(r, principal.role))}
+          users={everyone}
+          me={principal.username}
+        />
       </section>
       {list.length === 0 ? (
         <p className="muted">No tokens yet.</p>
@@ -74,10 +78,16 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
                   <td>{t.role}</td>
                   <td title={instant(t.createdAt)}>
                     {ago(t.createdAt, now)}
-                    {t.createdBy && t.createdBy !== t.username ? <div className="muted small">by {t.createdBy}</div> : null}
+                    {t.createdBy && t.createdBy !== t.username ? (
+                      <div className="muted small">by {t.createdBy}</div>
+                    ) : null}
                   </td>
-                  <td title={instant(t.lastUsedAt)}>{t.lastUsedAt ? ago(t.lastUsedAt, now) : <span className="muted">never</span>}</td>
-                  <td title={instant(t.expiresAt)}>{t.expiresAt ? ago(t.expiresAt, now) : <span className="muted">never</span>}</td>
+                  <td title={instant(t.lastUsedAt)}>
+                    {t.lastUsedAt ? ago(t.lastUsedAt, now) : <span className="muted">never</span>}
+                  </td>
+                  <td title={instant(t.expiresAt)}>
+                    {t.expiresAt ? ago(t.expiresAt, now) : <span className="muted">never</span>}
+                  </td>
                   <td className={status === 'active' ? 'ok' : 'muted'}>{status}</td>
                   <td>
                     {status === 'revoked' ? null : (

@@ -32,7 +32,13 @@ export function TokenForm({
         state.once ? (
           <div className="token-once" role="status">
             <label htmlFor="new-token">New token: copy it now, it is shown only this once</label>
-            <input id="new-token" readOnly value={state.once} className="token-value" onFocus={(e) => e.currentTarget.select()} />
+            <input
+              id="new-token"
+              readOnly
+              value={state.once}
+              className="token-value"
+              onFocus={(e) => e.currentTarget.select()}
+            />
             <span className="muted small">
               Use it as <code>Authorization: Bearer &lt;token&gt;</code>.
             </span>
@@ -43,7 +49,12 @@ export function TokenForm({
       {(state) => (
         <div className="form-row">
           <Field id="token-name" label="Name" error={state.fields.name} hint="What it is for: ci, grafana …">
-            <input id="token-name" name="name" autoComplete="off" defaultValue={state.ok ? '' : (state.values.name ?? '')} />
+            <input
+              id="token-name"
+              name="name"
+              autoComplete="off"
+              defaultValue={state.ok ? '' : (state.values.name ?? '')}
+            />
           </Field>
           {users.length > 0 ? (
             <Field id="token-user" label="For user" error={state.fields.user}>

@@ -16,7 +16,12 @@ export async function createUserAction(previous: FormState, form: FormData): Pro
     form,
     {
       paths: PATHS,
-      fieldOf: { INVALID_USERNAME: 'username', USER_EXISTS: 'username', WEAK_PASSWORD: 'password', INVALID_ROLE: 'role' },
+      fieldOf: {
+        INVALID_USERNAME: 'username',
+        USER_EXISTS: 'username',
+        WEAK_PASSWORD: 'password',
+        INVALID_ROLE: 'role',
+      },
     },
     async () => {
       const username = text(form, 'username');
@@ -24,7 +29,8 @@ export async function createUserAction(previous: FormState, form: FormData): Pro
       const role = form.get('role');
       if (!isRole(role)) throw new FieldProblem('role', 'pick a role');
       const password = form.get('password');
-      if (typeof password !== 'string' || password === '') throw new FieldProblem('password', 'a user needs a password');
+      if (typeof password !== 'string' || password === '')
+        throw new FieldProblem('password', 'a user needs a password');
       if (password !== form.get('password2')) throw new FieldProblem('password2', 'the two passwords differ');
       const email = text(form, 'email');
       const user = await services().users.create({ username, password, role, email });

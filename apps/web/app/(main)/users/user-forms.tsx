@@ -10,7 +10,12 @@ export function NewUserForm({ roles }: { readonly roles: readonly string[] }) {
       {(state) => (
         <div className="form-row">
           <Field id="user-username" label="Username" error={state.fields.username}>
-            <input id="user-username" name="username" autoComplete="off" defaultValue={state.values.username ?? ''} />
+            <input
+              id="user-username"
+              name="username"
+              autoComplete="off"
+              defaultValue={state.values.username ?? ''}
+            />
           </Field>
           <Field id="user-role" label="Role" error={state.fields.role}>
             <select id="user-role" name="role" defaultValue={state.values.role ?? 'viewer'}>
@@ -40,7 +45,11 @@ export function RolePicker({
   username,
   role,
   roles,
-}: { readonly username: string; readonly role: string; readonly roles: readonly string[] }) {
+}: {
+  readonly username: string;
+  readonly role: string;
+  readonly roles: readonly string[];
+}) {
   return (
     <form action={setRoleAction} className="inline role-picker">
       <input type="hidden" name="username" value={username} />

@@ -12,7 +12,7 @@ import { services } from '../../../lib/services.ts';
 const PATHS = ['/variables'];
 const FIELD_OF = { VARIABLE_EXISTS: 'key', INVALID_VARIABLE: 'key', VARIABLE_NOT_FOUND: 'key' };
 
-function valueOf(form: FormData) {
+function formValue(form: FormData) {
   const raw = form.get('value');
   if (typeof raw !== 'string' || raw === '') return undefined;
   return form.get('asString') === 'true' ? raw : parseEnvValue(raw);
@@ -32,7 +32,7 @@ export async function createVariableAction(previous: FormState, form: FormData):
     async () => {
       const key = text(form, 'key');
       if (!key) throw new FieldProblem('key', 'a variable needs a key');
-      const value = valueOf(form);
+      const value = formValue(form);
       if (value === undefined) throw new FieldProblem('value', 'a variable needs a value');
       await createVariable(services().db, key, value, text(form, 'description'));
       return {
@@ -50,9 +50,9 @@ export async function updateVariableAction(previous: FormState, form: FormData):
     'secret.manage',
     previous,
     form,
-    { paths: PATHS, fieldOf: FIELD_OF, hide: hideSecret, then: '/variables' },
+    { paths: PATHS, fieldOf: FIELD_OF, hide: hideSecret, redirectTo: '/variables' },
     async () => {
-      const value = valueOf(form);
+      const value = formValue(form);
       if (value === undefined && !isSecretVariable(key))
         throw new FieldProblem('value', 'a variable needs a value');
       await updateVariable(services().db, key, {

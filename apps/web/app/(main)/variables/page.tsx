@@ -24,7 +24,9 @@ export default async function VariablesPage({ searchParams }: { searchParams: Pr
     <>
       <div className="title-row">
         <h1>Variables</h1>
-        <span className="muted small">Tasks read them with ctx.variable(key); WEIR_VAR_&lt;KEY&gt; wins.</span>
+        <span className="muted small">
+          Tasks read them with ctx.variable(key); WEIR_VAR_&lt;KEY&gt; wins.
+        </span>
       </div>
       {manage ? (
         <section className="panel" aria-label={editing ? `Edit ${editing.key}` : 'New variable'}>
@@ -78,7 +80,11 @@ export default async function VariablesPage({ searchParams }: { searchParams: Pr
                   {manage ? (
                     <td>
                       <div className="actions">
-                        <Link href={`/variables?edit=${encodeURIComponent(v.key)}`} className="small" aria-label={`Edit ${v.key}`}>
+                        <Link
+                          href={`/variables?edit=${encodeURIComponent(v.key)}`}
+                          className="small"
+                          aria-label={`Edit ${v.key}`}
+                        >
                           Edit
                         </Link>
                         <ConfirmButton

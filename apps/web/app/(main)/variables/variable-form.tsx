@@ -21,7 +21,8 @@ export function VariableForm({ editing }: { readonly editing?: EditedVariable })
       pending="Saving…"
     >
       {(state) => {
-        const v = (name: string, initial: string) => (state.attempt > 0 ? (state.values[name] ?? '') : initial);
+        const v = (name: string, initial: string) =>
+          state.attempt > 0 ? (state.values[name] ?? '') : initial;
         return (
           <>
             <div className="form-row">
@@ -66,11 +67,20 @@ export function VariableForm({ editing }: { readonly editing?: EditedVariable })
                 />
               </Field>
               <Field id="var-description" label="Description">
-                <input id="var-description" name="description" defaultValue={v('description', editing?.description ?? '')} />
+                <input
+                  id="var-description"
+                  name="description"
+                  defaultValue={v('description', editing?.description ?? '')}
+                />
               </Field>
             </div>
             <label className="check">
-              <input type="checkbox" name="asString" value="true" defaultChecked={state.values.asString === 'true'} />
+              <input
+                type="checkbox"
+                name="asString"
+                value="true"
+                defaultChecked={state.values.asString === 'true'}
+              />
               store as text even when it parses as JSON
             </label>
             {editing ? (

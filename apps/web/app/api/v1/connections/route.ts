@@ -34,6 +34,7 @@ export const POST = handle(routes.createConnection, async ({ body, note }) => {
     details: { connId: body.id, type: body.type, password: body.password != null, extra: body.extra != null },
   });
   const created = await store.summary(body.id);
-  if (!created) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${body.id}" was deleted meanwhile`);
+  if (!created)
+    throw new EngineError('CONNECTION_NOT_FOUND', `connection "${body.id}" was deleted meanwhile`);
   return created;
 });
