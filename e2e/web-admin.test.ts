@@ -249,13 +249,13 @@ describe('admin and operations pages', () => {
     await banner(page, /newbie created \(operator\)/);
     expect(await page.content()).not.toContain('newbie-password-1');
     await page.goto(`${web.url}/users`);
-    expect(await page.getByLabel('Role of newbie').inputValue()).toBe('operator');
-    await page.getByLabel('Role of newbie').selectOption('viewer');
+    expect(await page.getByLabel('Role of newbie', { exact: true }).inputValue()).toBe('operator');
+    await page.getByLabel('Role of newbie', { exact: true }).selectOption('viewer');
     await page.getByRole('button', { name: 'Set role of newbie' }).click();
     await expect
       .poll(async () => {
         await page.goto(`${web.url}/users`);
-        return page.getByLabel('Role of newbie').inputValue();
+        return page.getByLabel('Role of newbie', { exact: true }).inputValue();
       })
       .toBe('viewer');
 

@@ -109,3 +109,13 @@ export function ConfirmButton({
     </form>
   );
 }
+
+/** What a one-button form's action refused (?error= on the page's URL). */
+export function ActionError({ error }: { readonly error: string | undefined }) {
+  if (!error) return null;
+  return (
+    <p className="banner" role="alert">
+      {error.slice(0, 500)}
+    </p>
+  );
+}

@@ -100,7 +100,10 @@ export function text(form: FormData, name: string): string | null {
   return trimmed === '' ? null : trimmed;
 }
 
-/** For one-button forms (delete, revoke): the role check and the audit row, or an Error to show. */
+/**
+ * For one-button forms (delete, revoke, set role): the role check and the audit row; a refusal
+ * goes back to the page with ?error=, which it shows as a banner (<ActionError>).
+ */
 export async function adminButton(
   permission: Permission,
   paths: readonly string[],
@@ -109,8 +112,18 @@ export async function adminButton(
   const principal = await currentPrincipal();
   if (!principal) redirect('/login');
   if (!can(principal.role, permission))
-    throw new Error(`your role (${principal.role}) may not do this: ask an admin`);
-  const done = await change(principal);
+    redirect(
+      `${paths[0]}?error=${encodeURIComponent(`your role (${principal.role}) may not do this: ask an admin`)}`,
+    );
+  let done: Omit<AdminChange, 'message'>;
+  try {
+    done = await change(principal);
+  } catch (error) {
+    // A refusal (the last admin, a busy pool) is shown on the page it came from, as a banner.
+    if (error instanceof EngineError || error instanceof AuthError)
+      redirect(`${paths[0]}?error=${encodeURIComponent(error.message)}`);
+    throw error;
+  }
   await audit(services().sql, {
     actor: principal.username,
     action: done.action,
@@ -118,4 +131,11 @@ export async function adminButton(
     source: clientAddress(await headers()),
   });
   for (const path of paths) revalidatePath(path);
+  // A banner of an earlier refusal would outlive this success: drop it from the URL.
+  const referer = (await headers()).get('referer');
+  if (referer?.includes('error=')) {
+    const url = new URL(referer);
+    url.searchParams.delete('error');
+    redirect(`${url.pathname}${url.search}`);
+  }
 }

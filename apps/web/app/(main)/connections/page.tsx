@@ -3,7 +3,7 @@
 // admin. Admins create, edit (?edit=<id>) and delete.
 import { can } from '@weir/auth';
 import Link from 'next/link';
-import { ConfirmButton } from '../../../components/admin-form.tsx';
+import { ActionError, ConfirmButton } from '../../../components/admin-form.tsx';
 import { requirePage } from '../../../lib/auth.ts';
 import { connectionStore } from '../../../lib/connection-store.ts';
 import { deleteConnectionAction } from './actions.ts';
@@ -14,7 +14,7 @@ export const dynamic = 'force-dynamic';
 export default async function ConnectionsPage({
   searchParams,
 }: {
-  searchParams: Promise<{ edit?: string }>;
+  searchParams: Promise<{ edit?: string; error?: string }>;
 }) {
   const principal = await requirePage();
   if (!can(principal.role, 'secret.manage'))
@@ -24,7 +24,7 @@ export default async function ConnectionsPage({
         <p className="banner warn-banner">Only admins see connections: ask an admin.</p>
       </>
     );
-  const { edit } = await searchParams;
+  const { edit, error } = await searchParams;
   const connections = await connectionStore().list();
   const editing = edit ? connections.find((c) => c.id === edit) : undefined;
   return (
@@ -35,6 +35,7 @@ export default async function ConnectionsPage({
           Tasks read them with ctx.connection(id); WEIR_CONN_&lt;ID&gt; wins.
         </span>
       </div>
+      <ActionError error={error} />
       <section className="panel" aria-label={editing ? `Edit ${editing.id}` : 'New connection'}>
         <h2 className="panel-title">{editing ? `Edit ${editing.id}` : 'New connection'}</h2>
         <ConnectionForm key={editing?.id ?? 'new'} {...(editing ? { editing } : {})} />

@@ -2,7 +2,7 @@
 // admins also create, resize and delete pools.
 import { can } from '@weir/auth';
 import { listPools, type PoolDetailView } from '@weir/engine';
-import { ConfirmButton } from '../../../components/admin-form.tsx';
+import { ActionError, ConfirmButton } from '../../../components/admin-form.tsx';
 import { requirePage } from '../../../lib/auth.ts';
 import { services } from '../../../lib/services.ts';
 import { deletePoolAction } from './actions.ts';
@@ -10,7 +10,8 @@ import { NewPoolForm, ResizePoolForm } from './pool-forms.tsx';
 
 export const dynamic = 'force-dynamic';
 
-export default async function PoolsPage() {
+export default async function PoolsPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  const { error } = await searchParams;
   const principal = await requirePage();
   const manage = can(principal.role, 'pool.manage');
   const pools = await listPools(services().db);
@@ -22,6 +23,7 @@ export default async function PoolsPage() {
           A pool caps how many tasks naming it run at once (pool slots per task).
         </span>
       </div>
+      <ActionError error={error} />
       <table className="pools">
         <thead>
           <tr>

@@ -2,7 +2,7 @@
 // never the token itself, only its first characters; create one (shown once) and revoke.
 import { can, ROLES, roleAtMost } from '@weir/auth';
 import Link from 'next/link';
-import { ConfirmButton } from '../../../components/admin-form.tsx';
+import { ActionError, ConfirmButton } from '../../../components/admin-form.tsx';
 import { requirePage } from '../../../lib/auth.ts';
 import { ago, instant } from '../../../lib/format.ts';
 import { services } from '../../../lib/services.ts';
@@ -11,9 +11,13 @@ import { TokenForm } from './token-form.tsx';
 
 export const dynamic = 'force-dynamic';
 
-export default async function TokensPage({ searchParams }: { searchParams: Promise<{ user?: string }> }) {
+export default async function TokensPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ user?: string; error?: string }>;
+}) {
   const principal = await requirePage();
-  const { user } = await searchParams;
+  const { user, error } = await searchParams;
   const admin = can(principal.role, 'token.manage');
   const { users, tokens } = services();
   const owner = admin && user ? await users.get(user) : null;
@@ -29,6 +33,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
           <code>Authorization: Bearer …</code>
         </span>
       </div>
+      <ActionError error={error} />
       {admin && owner ? (
         <p className="small">
           <Link href="/tokens">← every user's tokens</Link>

@@ -3,7 +3,7 @@
 // an admin.
 import { can, ROLES } from '@weir/auth';
 import Link from 'next/link';
-import { ConfirmButton } from '../../../components/admin-form.tsx';
+import { ActionError, ConfirmButton } from '../../../components/admin-form.tsx';
 import { requirePage } from '../../../lib/auth.ts';
 import { ago, instant } from '../../../lib/format.ts';
 import { services } from '../../../lib/services.ts';
@@ -12,7 +12,8 @@ import { NewUserForm, RolePicker } from './user-forms.tsx';
 
 export const dynamic = 'force-dynamic';
 
-export default async function UsersPage() {
+export default async function UsersPage({ searchParams }: { searchParams: Promise<{ error?: string }> }) {
+  const { error } = await searchParams;
   const principal = await requirePage();
   if (!can(principal.role, 'user.manage'))
     return (
@@ -31,6 +32,7 @@ export default async function UsersPage() {
           viewer reads · operator also triggers, clears, marks, pauses, acknowledges · admin also manages
         </span>
       </div>
+      <ActionError error={error} />
       <table>
         <thead>
           <tr>

@@ -3,7 +3,7 @@
 import { can } from '@weir/auth';
 import { listVariables } from '@weir/engine';
 import Link from 'next/link';
-import { ConfirmButton } from '../../../components/admin-form.tsx';
+import { ActionError, ConfirmButton } from '../../../components/admin-form.tsx';
 import { requirePage } from '../../../lib/auth.ts';
 import { ago, instant } from '../../../lib/format.ts';
 import { isSecretVariable } from '../../../lib/secret-view.ts';
@@ -13,9 +13,13 @@ import { VariableForm } from './variable-form.tsx';
 
 export const dynamic = 'force-dynamic';
 
-export default async function VariablesPage({ searchParams }: { searchParams: Promise<{ edit?: string }> }) {
+export default async function VariablesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ edit?: string; error?: string }>;
+}) {
   const principal = await requirePage();
-  const { edit } = await searchParams;
+  const { edit, error } = await searchParams;
   const manage = can(principal.role, 'secret.manage');
   const variables = await listVariables(services().db);
   const editing = manage && edit ? variables.find((v) => v.key === edit) : undefined;
@@ -28,6 +32,7 @@ export default async function VariablesPage({ searchParams }: { searchParams: Pr
           Tasks read them with ctx.variable(key); WEIR_VAR_&lt;KEY&gt; wins.
         </span>
       </div>
+      <ActionError error={error} />
       {manage ? (
         <section className="panel" aria-label={editing ? `Edit ${editing.key}` : 'New variable'}>
           <h2 className="panel-title">{editing ? `Edit ${editing.key}` : 'New variable'}</h2>
