@@ -18,7 +18,14 @@ export function registerPoolsCommands(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       await withRuntime(async (runtime) => {
         const list = await listPools(runtime.db);
-        if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        if (opts.json)
+          process.stdout.write(
+            `${JSON.stringify(
+              list.map(({ name, slots, used, description }) => ({ name, slots, used, description })),
+              null,
+              2,
+            )}\n`,
+          );
         else
           printTable(
             ['pool', 'slots', 'used', 'description'],
