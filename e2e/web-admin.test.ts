@@ -234,7 +234,8 @@ describe('admin and operations pages', () => {
         { timeout: 60_000, interval: 1_000 },
       )
       // The third task may wait for the scheduler's next look at the pool: the new size is what counts.
-      .toMatch(/^[23] running, 0 queued, [12] open of 4 slots$/);
+      // (with two worker slots, it may sit queued for a worker).
+      .toMatch(/^(2 running, 0 queued, 2|2 running, 1 queued, 1|3 running, 0 queued, 1) open of 4 slots$/);
     await shoot('/pools', 'pools');
   });
 

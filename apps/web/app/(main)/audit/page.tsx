@@ -51,7 +51,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <form className="filters" method="get" action="/audit">
         <label>
           who
-          <select name="actor" defaultValue={actor ?? ''}>
+          <select name="actor" aria-label="who" defaultValue={actor ?? ''}>
             <option value="">anyone</option>
             {facets.actors.map((a) => (
               <option key={a} value={a}>
@@ -62,7 +62,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         </label>
         <label>
           action
-          <select name="action" defaultValue={action ?? ''}>
+          <select name="action" aria-label="action" defaultValue={action ?? ''}>
             <option value="">any</option>
             {nouns.map((n) => (
               <optgroup key={n} label={n}>
