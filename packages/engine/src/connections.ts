@@ -78,7 +78,7 @@ export class ConnectionStore {
     });
     if (created.count === 0)
       throw new EngineError(
-        'INVALID_CONNECTION',
+        'CONNECTION_EXISTS',
         `connection "${fields.id}" already exists: delete it first, or pass --replace`,
       );
   }
@@ -102,17 +102,53 @@ export class ConnectionStore {
 
   async list(): Promise<ConnectionSummary[]> {
     const rows = await this.db.connection.findMany({ orderBy: { connId: 'asc' } });
-    return rows.map((r) => ({
-      id: r.connId,
-      type: r.connType,
-      host: r.host,
-      port: r.port,
-      login: r.login,
-      schema: r.schema,
-      hasPassword: r.passwordEncrypted !== null,
-      hasExtra: r.extraEncrypted !== null,
-      description: r.description,
-    }));
+    return rows.map(summary);
+  }
+
+  /** The connection without its secrets (no key needed); null when there is none. */
+  async summary(id: string): Promise<ConnectionSummary | null> {
+    const row = await this.db.connection.findUnique({ where: { connId: id } });
+    return row ? summary(row) : null;
+  }
+
+  /**
+   * Changes what `change` gives of a connection and keeps the rest. The secrets are write-only:
+   * a password or extra left out stays as it was (sealed, never opened here); null clears it;
+   * a new one is sealed. Only a new secret needs the key. CONNECTION_NOT_FOUND when there is none.
+   */
+  async update(id: string, change: ConnectionChange): Promise<ConnectionSummary> {
+    const row = await this.db.connection.findUnique({ where: { connId: id } });
+    if (!row) throw new EngineError('CONNECTION_NOT_FOUND', `connection "${id}" does not exist`);
+    const next: ConnectionFields = {
+      id,
+      type: change.type ?? row.connType,
+      host: change.host !== undefined ? change.host : row.host,
+      port: change.port !== undefined ? change.port : row.port,
+      login: change.login !== undefined ? change.login : row.login,
+      schema: change.schema !== undefined ? change.schema : row.schema,
+      password: change.password ?? null,
+      extra: change.extra ?? {},
+    };
+    assertConnectionFields(next);
+    const newSecret =
+      (change.password !== undefined && change.password !== null) ||
+      (change.extra !== undefined && change.extra !== null && Object.keys(change.extra).length > 0);
+    const box = newSecret ? this.requireBox(`connection "${id}" cannot be stored encrypted`) : undefined;
+    const secrets = box ? sealed(box, next) : { passwordEncrypted: null, extraEncrypted: null };
+    const updated = await this.db.connection.update({
+      where: { connId: id },
+      data: {
+        connType: next.type,
+        host: next.host,
+        port: next.port,
+        login: next.login,
+        schema: next.schema,
+        ...(change.description !== undefined ? { description: change.description } : {}),
+        ...(change.password !== undefined ? { passwordEncrypted: secrets.passwordEncrypted } : {}),
+        ...(change.extra !== undefined ? { extraEncrypted: secrets.extraEncrypted } : {}),
+      },
+    });
+    return summary(updated);
   }
 
   /** True when the connection existed. */
@@ -153,6 +189,42 @@ export class ConnectionStore {
       `${what}: WEIR_SECRET_KEY is not set (set the key Weir's worker uses, or run \`weir standalone\` once to generate one in WEIR_HOME)`,
     );
   }
+}
+
+/** What an edit changes: a field left out stays; null clears it. */
+export interface ConnectionChange {
+  readonly type?: string;
+  readonly host?: string | null;
+  readonly port?: number | null;
+  readonly login?: string | null;
+  readonly schema?: string | null;
+  readonly description?: string | null;
+  readonly password?: string | null;
+  readonly extra?: Readonly<Record<string, unknown>> | null;
+}
+
+function summary(r: {
+  connId: string;
+  connType: string;
+  host: string | null;
+  port: number | null;
+  login: string | null;
+  schema: string | null;
+  passwordEncrypted: string | null;
+  extraEncrypted: string | null;
+  description: string | null;
+}): ConnectionSummary {
+  return {
+    id: r.connId,
+    type: r.connType,
+    host: r.host,
+    port: r.port,
+    login: r.login,
+    schema: r.schema,
+    hasPassword: r.passwordEncrypted !== null,
+    hasExtra: r.extraEncrypted !== null,
+    description: r.description,
+  };
 }
 
 type SecretColumns = { passwordEncrypted: string | null; extraEncrypted: string | null };

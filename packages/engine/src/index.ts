@@ -24,6 +24,7 @@ export { type Clock, systemClock } from './clock.ts';
 export { resolveConf } from './conf.ts';
 export {
   assertConnectionFields,
+  type ConnectionChange,
   ConnectionStore,
   type ConnectionSummary,
   connectionBox,
@@ -175,13 +176,21 @@ export { nextScheduledRunsOf } from './read-model/next-runs.ts';
 export { getTaskInstance, listTaskInstances, type TaskInstanceView } from './read-model/task-instances.ts';
 export { getTry, readTaskLog, type TaskLogLine, type TryView } from './read-model/task-logs.ts';
 export {
+  type AuditLogEntryView,
+  type AuditLogQuery,
+  auditLogFacets,
+  pageAuditLog,
+} from './read-model/audit-log.ts';
+export {
   assertVariableKey,
+  createVariable,
   deleteVariable,
   getVariable,
   importVariables,
   listVariables,
   type StoredVariable,
   setVariable,
+  updateVariable,
 } from './variables.ts';
 export {
   type Page,
@@ -192,4 +201,4 @@ export {
   type TaskInstanceRowView,
 } from './read-model/pages.ts';
 export { listXComs, type XComView } from './read-model/xcom.ts';
-export { assertPoolName, listPools, type PoolDetailView, setPool } from './pools.ts';
+export { assertPoolName, deletePool, listPools, type PoolDetailView, setPool } from './pools.ts';

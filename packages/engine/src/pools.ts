@@ -1,6 +1,6 @@
 // Owns pools (Airflow's Pool): named sets of slots that cap how many tasks using them run at
-// once. `weir pools` and the REST API list and resize them here; a change re-evaluates the DAG
-// warnings about tasks naming pools that do not exist.
+// once. `weir pools`, the REST API and the Pools page list, resize and delete them here; a change
+// re-evaluates the DAG warnings about tasks naming pools that do not exist.
 import type { Db } from '@weir/db';
 import { refreshDagWarnings } from './dag-warnings.ts';
 import { EngineError } from './errors.ts';
@@ -12,6 +12,10 @@ export interface PoolDetailView {
   readonly slots: number;
   /** Slots taken by queued and running task instances. */
   readonly used: number;
+  /** Of `used`: slots taken by running task instances. */
+  readonly running: number;
+  /** Of `used`: slots taken by queued task instances (claimed, not started yet). */
+  readonly queued: number;
   readonly description: string | null;
 }
 
@@ -28,17 +32,46 @@ export async function listPools(db: Db): Promise<PoolDetailView[]> {
   const [rows, used] = await Promise.all([
     db.pool.findMany({ orderBy: { name: 'asc' } }),
     db.taskInstance.groupBy({
-      by: ['pool'],
+      by: ['pool', 'state'],
       where: { state: { in: ['queued', 'running'] } },
       _sum: { poolSlots: true },
     }),
   ]);
-  return rows.map((p) => ({
-    name: p.name,
-    slots: p.slots,
-    used: used.find((u) => u.pool === p.name)?._sum.poolSlots ?? 0,
-    description: p.description,
-  }));
+  const taken = (pool: string, state: 'queued' | 'running') =>
+    used.find((u) => u.pool === pool && u.state === state)?._sum.poolSlots ?? 0;
+  return rows.map((p) => {
+    const running = taken(p.name, 'running');
+    const queued = taken(p.name, 'queued');
+    return {
+      name: p.name,
+      slots: p.slots,
+      used: running + queued,
+      running,
+      queued,
+      description: p.description,
+    };
+  });
+}
+
+/**
+ * Deletes a pool: not the default pool, nor one that queued or running task instances use
+ * (POOL_IN_USE: resize it instead). POOL_NOT_FOUND when there is none.
+ */
+export async function deletePool(db: Db, name: string, now: Date): Promise<void> {
+  if (name === 'default')
+    throw new EngineError(
+      'POOL_IN_USE',
+      'the default pool cannot be deleted; resize it with `weir pools set default <slots>`',
+    );
+  const busy = await db.taskInstance.count({ where: { pool: name, state: { in: ['queued', 'running'] } } });
+  if (busy > 0)
+    throw new EngineError(
+      'POOL_IN_USE',
+      `pool "${name}" has ${busy} queued or running task(s); wait for them or resize the pool instead`,
+    );
+  const deleted = await db.pool.deleteMany({ where: { name } });
+  if (deleted.count === 0) throw new EngineError('POOL_NOT_FOUND', `pool "${name}" not found`);
+  await refreshDagWarnings(db, 'all', now);
 }
 
 /** Creates the pool or changes its slots (and description, when given); true when it was new. */

@@ -45,6 +45,44 @@ export async function listVariables(db: Db): Promise<StoredVariable[]> {
   return rows.map((row) => ({ ...row, value: row.value as JsonValue }));
 }
 
+/** Creates a variable; VARIABLE_EXISTS when the key is taken (the REST API's POST, the web form). */
+export async function createVariable(
+  db: Db,
+  key: string,
+  value: JsonValue,
+  description?: string | null,
+): Promise<StoredVariable> {
+  assertVariableKey(key);
+  const created = await db.variable.createMany({
+    data: [{ key, value: value as never, description: description ?? null }],
+    skipDuplicates: true,
+  });
+  if (created.count === 0)
+    throw new EngineError('VARIABLE_EXISTS', `variable "${key}" already exists: edit it instead`);
+  return (await getVariable(db, key)) as StoredVariable;
+}
+
+/**
+ * Changes what is given of a variable's value and description; VARIABLE_NOT_FOUND when there is
+ * no such key. A secret's value is write-only, so a form that leaves it out keeps it.
+ */
+export async function updateVariable(
+  db: Db,
+  key: string,
+  change: { readonly value?: JsonValue; readonly description?: string | null },
+): Promise<StoredVariable> {
+  const updated = await db.variable.updateMany({
+    where: { key },
+    data: {
+      ...(change.value !== undefined ? { value: change.value as never } : {}),
+      ...(change.description !== undefined ? { description: change.description } : {}),
+      updatedAt: new Date(),
+    },
+  });
+  if (updated.count === 0) throw new EngineError('VARIABLE_NOT_FOUND', `variable "${key}" does not exist`);
+  return (await getVariable(db, key)) as StoredVariable;
+}
+
 /** True when the variable existed. */
 export async function deleteVariable(db: Db, key: string): Promise<boolean> {
   return (await db.variable.deleteMany({ where: { key } })).count > 0;

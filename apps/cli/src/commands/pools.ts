@@ -1,6 +1,6 @@
 // Owns `weir pools …`: named pools of slots that cap how many tasks using them run at once.
 // Creating or deleting a pool re-evaluates the DAG warnings about tasks naming missing pools.
-import { listPools, refreshDagWarnings, setPool } from '@weir/engine';
+import { deletePool, listPools, setPool } from '@weir/engine';
 import type { Command } from 'commander';
 import { CliError } from '../errors.ts';
 import { withRuntime } from '../runtime.ts';
@@ -18,7 +18,14 @@ export function registerPoolsCommands(program: Command): void {
     .action(async (opts: { json?: boolean }) => {
       await withRuntime(async (runtime) => {
         const list = await listPools(runtime.db);
-        if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+        if (opts.json)
+          process.stdout.write(
+            `${JSON.stringify(
+              list.map(({ name, slots, used, description }) => ({ name, slots, used, description })),
+              null,
+              2,
+            )}\n`,
+          );
         else
           printTable(
             ['pool', 'slots', 'used', 'description'],
@@ -54,21 +61,8 @@ export function registerPoolsCommands(program: Command): void {
     .description('delete a pool (not the default pool, nor one that running tasks use)')
     .argument('<name>')
     .action(async (name: string) => {
-      if (name === 'default')
-        throw new CliError(
-          'the default pool cannot be deleted; resize it with `weir pools set default <slots>`',
-        );
       await withRuntime(async (runtime) => {
-        const busy = await runtime.db.taskInstance.count({
-          where: { pool: name, state: { in: ['queued', 'running'] } },
-        });
-        if (busy > 0)
-          throw new CliError(
-            `pool "${name}" has ${busy} queued or running task(s); wait for them or resize the pool instead`,
-          );
-        const deleted = await runtime.db.pool.deleteMany({ where: { name } });
-        if (deleted.count === 0) throw new CliError(`pool "${name}" not found`);
-        await refreshDagWarnings(runtime.db, 'all', new Date());
+        await deletePool(runtime.db, name, new Date());
         process.stdout.write(`pool ${name} deleted\n`);
       });
     });

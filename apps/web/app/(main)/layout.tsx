@@ -1,5 +1,6 @@
 // Owns the frame of every signed-in page: the navigation, who is signed in with which role, and
 // sign-out. A request without a valid session goes to /login first.
+import { can } from '@weir/auth';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { LiveRefresh } from '../../components/live-refresh.tsx';
@@ -21,6 +22,14 @@ export default async function MainLayout({ children }: { readonly children: Reac
           <Link href="/dags">DAGs</Link>
           <Link href="/assets">Assets</Link>
           <Link href="/alerts">Alerts</Link>
+          {/* Operations and access: connections and users only for the roles that manage them. */}
+          <span className="nav-sep" aria-hidden="true" />
+          <Link href="/pools">Pools</Link>
+          <Link href="/variables">Variables</Link>
+          {can(principal.role, 'secret.manage') ? <Link href="/connections">Connections</Link> : null}
+          {can(principal.role, 'user.manage') ? <Link href="/users">Users</Link> : null}
+          <Link href="/tokens">API tokens</Link>
+          <Link href="/audit">Audit log</Link>
         </nav>
         <form action={logout} className="who">
           <LiveRefresh />

@@ -115,7 +115,14 @@ function errorResponse(error: unknown): Response | undefined {
       case 'CONNECTION_NOT_FOUND':
       case 'SILENCE_NOT_FOUND':
       case 'VARIABLE_NOT_FOUND':
+      case 'POOL_NOT_FOUND':
         return apiError(404, 'not_found', message);
+      case 'VARIABLE_EXISTS':
+        return apiError(409, 'conflict', message, 'key');
+      case 'CONNECTION_EXISTS':
+        return apiError(409, 'conflict', message, 'id');
+      case 'POOL_IN_USE':
+        return apiError(409, 'conflict', message);
       case 'RUN_EXISTS':
       case 'DAG_INACTIVE':
       case 'ALERT_RESOLVED':
@@ -138,7 +145,9 @@ function errorResponse(error: unknown): Response | undefined {
     if (error.code === 'ROLE_ABOVE_OWNER' || error.code === 'FORBIDDEN')
       return apiError(403, 'forbidden', error.message);
     if (error.code.endsWith('_NOT_FOUND')) return apiError(404, 'not_found', error.message);
-    if (error.code === 'TOKEN_REVOKED') return apiError(409, 'conflict', error.message);
+    if (error.code === 'TOKEN_REVOKED' || error.code === 'LAST_ADMIN')
+      return apiError(409, 'conflict', error.message);
+    if (error.code === 'USER_EXISTS') return apiError(409, 'conflict', error.message, 'username');
   }
   return undefined;
 }

@@ -10,6 +10,8 @@ import {
   Alert,
   Asset,
   AssetEvent,
+  ApiToken,
+  AuditLogEntry,
   ClearResult,
   Connection,
   CreatedToken,
@@ -26,6 +28,7 @@ import {
   Silence,
   TaskInstance,
   TaskInstanceState,
+  User,
   Variable,
   XCom,
 } from './schemas.ts';
@@ -79,6 +82,50 @@ const AlertParams = z.object({
     message: 'must be a positive whole number',
   }),
 });
+
+const keyName = (what: string) =>
+  z.string().regex(/^[A-Za-z0-9_.-]{1,250}$/, {
+    message: `is not a ${what}: use 1 to 250 letters, digits, '_', '-' or '.'`,
+  });
+const VariableParams = z.object({ key: keyName('variable key') });
+const ConnectionParams = z.object({ connId: keyName('connection id') });
+const UserParams = z.object({ username: z.string().min(1).max(64) });
+const TokenParams = z.object({
+  id: z.coerce.number({ message: 'must be a positive whole number' }).int().positive({
+    message: 'must be a positive whole number',
+  }),
+});
+const description = z.string().max(1000, { message: 'must be at most 1000 characters' }).nullable();
+const nullableText = (max: number) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .nullable();
+const port = z
+  .number({ message: 'must be a number' })
+  .int({ message: 'must be a whole number' })
+  .min(1, { message: 'must be a port (1–65535)' })
+  .max(65535, { message: 'must be a port (1–65535)' })
+  .nullable();
+const jsonObject = z.record(z.string(), z.unknown(), { message: 'must be a JSON object' });
+const ConnectionEdit = z.object({
+  type: z.string().regex(/^[A-Za-z][A-Za-z0-9_+.-]{0,99}$/, {
+    message: 'must be a connection type such as postgres, http or aws',
+  }),
+  host: nullableText(500),
+  port,
+  login: nullableText(500),
+  schema: nullableText(500),
+  description,
+  password: z
+    .string()
+    .min(1, { message: 'must not be empty (send null to remove the password)' })
+    .max(10_000)
+    .nullable()
+    .describe('write-only: never returned; null removes it'),
+  extra: jsonObject.nullable().describe('write-only (it may hold secrets): never returned; null removes it'),
+});
+const Deleted = (key: string) => z.object({ [key]: z.string(), deleted: z.literal(true) });
 
 const limit = z.coerce
   .number({ message: 'must be a number' })
@@ -411,6 +458,17 @@ export const routes = {
     action: 'pool.set',
     errors: [400],
   }),
+  deletePool: route({
+    operationId: 'deletePool',
+    method: 'DELETE',
+    path: '/api/v1/pools/{name}',
+    permission: 'pool.manage',
+    summary: 'Delete a pool (not the default pool, nor one that queued or running tasks use)',
+    params: PoolParams,
+    response: Deleted('name'),
+    action: 'pool.delete',
+    errors: [400, 404, 409],
+  }),
   listVariables: route({
     operationId: 'listVariables',
     method: 'GET',
@@ -420,6 +478,51 @@ export const routes = {
     response: z.object({ variables: z.array(Variable), total_entries: z.number().int() }),
     errors: [],
   }),
+  createVariable: route({
+    operationId: 'createVariable',
+    method: 'POST',
+    path: '/api/v1/variables',
+    permission: 'secret.manage',
+    summary: 'Create a variable; a value whose key names a secret is write-only from then on',
+    body: z.object({
+      key: keyName('variable key'),
+      value: z
+        .unknown()
+        .refine((v) => v !== undefined, { message: 'is required (any JSON value)' })
+        .describe('any JSON value'),
+      description: description.optional(),
+    }),
+    response: Variable,
+    status: 201,
+    action: 'variable.create',
+    errors: [400, 409],
+  }),
+  patchVariable: route({
+    operationId: 'patchVariable',
+    method: 'PATCH',
+    path: '/api/v1/variables/{key}',
+    permission: 'secret.manage',
+    summary: 'Change a variable’s value or description (what is left out stays)',
+    params: VariableParams,
+    body: z.object({
+      value: z.unknown().optional().describe('any JSON value; left out: unchanged'),
+      description: description.optional(),
+    }),
+    response: Variable,
+    action: 'variable.update',
+    errors: [400, 404],
+  }),
+  deleteVariable: route({
+    operationId: 'deleteVariable',
+    method: 'DELETE',
+    path: '/api/v1/variables/{key}',
+    permission: 'secret.manage',
+    summary: 'Delete a variable',
+    params: VariableParams,
+    response: Deleted('key'),
+    action: 'variable.delete',
+    errors: [400, 404],
+  }),
   listConnections: route({
     operationId: 'listConnections',
     method: 'GET',
@@ -428,6 +531,123 @@ export const routes = {
     summary: 'Connections, without their passwords or extras',
     response: z.object({ connections: z.array(Connection), total_entries: z.number().int() }),
     errors: [],
+  }),
+  createConnection: route({
+    operationId: 'createConnection',
+    method: 'POST',
+    path: '/api/v1/connections',
+    permission: 'secret.manage',
+    summary: 'Create a connection; its password and extra are sealed and never returned',
+    body: ConnectionEdit.partial()
+      .extend({ id: keyName('connection id'), type: ConnectionEdit.shape.type })
+      .describe('fields left out are empty'),
+    response: Connection,
+    status: 201,
+    action: 'connection.create',
+    errors: [400, 409],
+  }),
+  patchConnection: route({
+    operationId: 'patchConnection',
+    method: 'PATCH',
+    path: '/api/v1/connections/{connId}',
+    permission: 'secret.manage',
+    summary: 'Change a connection: fields left out stay (a password left out is kept), null clears',
+    params: ConnectionParams,
+    body: ConnectionEdit.partial(),
+    response: Connection,
+    action: 'connection.update',
+    errors: [400, 404],
+  }),
+  deleteConnection: route({
+    operationId: 'deleteConnection',
+    method: 'DELETE',
+    path: '/api/v1/connections/{connId}',
+    permission: 'secret.manage',
+    summary: 'Delete a connection',
+    params: ConnectionParams,
+    response: Deleted('connId'),
+    action: 'connection.delete',
+    errors: [400, 404],
+  }),
+  listAuditLog: route({
+    operationId: 'listAuditLog',
+    method: 'GET',
+    path: '/api/v1/auditLog',
+    permission: 'read',
+    summary: 'Who did what, when and from where, newest first, paged by cursor',
+    query: z.object({
+      actor: z.string().min(1).max(200).optional(),
+      action: z
+        .string()
+        .regex(/^[a-z_]+(\.[a-z_]+)?$/, { message: 'must be noun.verb (dag.trigger) or a noun (dag)' })
+        .optional()
+        .describe('noun.verb, or a noun alone for all its verbs'),
+      limit,
+      cursor: idCursor.optional(),
+    }),
+    response: page('auditLog', AuditLogEntry),
+    errors: [400],
+  }),
+  listUsers: route({
+    operationId: 'listUsers',
+    method: 'GET',
+    path: '/api/v1/users',
+    permission: 'user.manage',
+    summary: 'Users with their role, whether they may sign in, and their last login',
+    response: z.object({ users: z.array(User), total_entries: z.number().int() }),
+    errors: [],
+  }),
+  createUser: route({
+    operationId: 'createUser',
+    method: 'POST',
+    path: '/api/v1/users',
+    permission: 'user.manage',
+    summary: 'Create a user with a role',
+    body: z.object({
+      username: z.string().min(1).max(64),
+      password: z.string().min(1).max(1000).describe('write-only; checked for strength'),
+      role: Role,
+      email: z.string().max(320).nullable().optional(),
+    }),
+    response: User,
+    status: 201,
+    action: 'user.create',
+    errors: [400, 409],
+  }),
+  patchUser: route({
+    operationId: 'patchUser',
+    method: 'PATCH',
+    path: '/api/v1/users/{username}',
+    permission: 'user.manage',
+    summary: 'Change a user’s role, or deactivate / reactivate them (ends their sessions)',
+    params: UserParams,
+    body: z.object({
+      role: Role.optional(),
+      isActive: z.boolean({ message: 'must be true or false' }).optional(),
+    }),
+    response: User,
+    action: 'user.update',
+    errors: [400, 404, 409],
+  }),
+  listTokens: route({
+    operationId: 'listTokens',
+    method: 'GET',
+    path: '/api/v1/auth/tokens',
+    permission: 'read',
+    summary: 'The caller’s API tokens (an admin’s: everyone’s), newest first; never the token itself',
+    response: z.object({ tokens: z.array(ApiToken), total_entries: z.number().int() }),
+    errors: [],
+  }),
+  revokeToken: route({
+    operationId: 'revokeToken',
+    method: 'DELETE',
+    path: '/api/v1/auth/tokens/{id}',
+    permission: 'read',
+    summary: 'Revoke an API token (the caller’s own; an admin any): it stops working at once',
+    params: TokenParams,
+    response: ApiToken,
+    action: 'token.revoke',
+    errors: [400, 404, 409],
   }),
   listAlerts: route({
     operationId: 'listAlerts',

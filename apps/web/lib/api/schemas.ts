@@ -154,6 +154,8 @@ export const Pool = z.object({
   name: z.string(),
   slots: z.number().int(),
   used: z.number().int().describe('slots taken by queued and running task instances'),
+  running: z.number().int().describe('of used: slots taken by running task instances'),
+  queued: z.number().int().describe('of used: slots taken by queued task instances'),
   description: z.string().nullable(),
 });
 
@@ -225,6 +227,43 @@ export const CreatedToken = z.object({
   expiresAt: isoDate.nullable(),
 });
 
+export const User = z.object({
+  id,
+  username: z.string(),
+  role: Role,
+  email: z.string().nullable(),
+  isActive: z.boolean().describe('false: cannot sign in, and their tokens do not work'),
+  createdAt: isoDate,
+  lastLoginAt: isoDate.nullable(),
+});
+
+export const ApiToken = z.object({
+  id,
+  username: z.string().describe('whose token it is'),
+  name: z.string(),
+  prefix: z.string().describe('the first characters of the token, to tell tokens apart'),
+  role: Role,
+  createdBy: z.string().nullable(),
+  createdAt: isoDate,
+  lastUsedAt: isoDate.nullable(),
+  expiresAt: isoDate.nullable(),
+  revokedAt: isoDate.nullable(),
+});
+
+// ── audit log ──
+
+export const AuditLogEntry = z.object({
+  id,
+  at: isoDate,
+  actor: z.string().describe('a username, or the OS user of the CLI'),
+  action: z.string().describe('noun.verb: variable.create, dag.trigger …'),
+  dagId: z.string().nullable(),
+  runId: z.string().nullable(),
+  taskId: z.string().nullable(),
+  details: z.record(z.string(), json).describe('what changed; never a secret'),
+  source: z.string().nullable().describe("the client's address, or 'cli'"),
+});
+
 /** The DTOs by the name the OpenAPI document gives them (components.schemas). */
 export const NAMED_SCHEMAS = {
   Error: ApiErrorBody,
@@ -243,6 +282,9 @@ export const NAMED_SCHEMAS = {
   Alert,
   Session,
   CreatedToken,
+  User,
+  ApiToken,
+  AuditLogEntry,
 } as const;
 
 // ── assets and silences (issue 13: the assets pages and the alerts page's silences) ──
