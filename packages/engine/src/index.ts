@@ -2,6 +2,7 @@ export { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 export { type AssetSummary, listAssetEvents, listAssets } from './asset-views.ts';
 export { assetsNamedBy, isAssetTriggeredRunId } from './assets.ts';
 export {
+  type BackfillFilter,
   type BackfillPlanEntry,
   type BackfillRequest,
   type BackfillResult,
@@ -9,6 +10,7 @@ export {
   type BackfillSummary,
   cancelBackfill,
   createBackfill,
+  getBackfill,
   listBackfills,
   type Reprocess,
 } from './backfill.ts';
@@ -157,4 +159,12 @@ export {
   type TaskInstanceRowView,
 } from './read-model/pages.ts';
 export { listXComs, type XComView } from './read-model/xcom.ts';
+export {
+  type CalendarDay,
+  type DeadlineMissPageQuery,
+  type DeadlineMissView,
+  dagVersionOfRun,
+  pageDeadlineMisses,
+  runCalendar,
+} from './read-model/dag-views.ts';
 export { assertPoolName, listPools, type PoolDetailView, setPool } from './pools.ts';

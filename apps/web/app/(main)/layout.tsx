@@ -19,6 +19,9 @@ export default async function MainLayout({ children }: { readonly children: Reac
           </Link>
           <Link href="/">Dashboard</Link>
           <Link href="/dags">DAGs</Link>
+          <Link href="/runs">Runs</Link>
+          <Link href="/task-instances">Task instances</Link>
+          <Link href="/deadline-misses">Deadline misses</Link>
           <Link href="/alerts">Alerts</Link>
         </nav>
         <form action={logout} className="who">

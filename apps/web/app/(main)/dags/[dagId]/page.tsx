@@ -10,6 +10,7 @@ import { requirePage } from '../../../../lib/auth.ts';
 import { instant } from '../../../../lib/format.ts';
 import { services } from '../../../../lib/services.ts';
 import { PauseToggle } from '../pause-toggle.tsx';
+import { DagViewsNav } from './dag-views-nav.tsx';
 import { RunsList } from './runs-list.tsx';
 
 export const dynamic = 'force-dynamic';
@@ -68,6 +69,7 @@ export default async function DagPage({
           </div>
         ) : null}
       </div>
+      <DagViewsNav dagId={dagId} current="" />
       <p className="muted">
         schedule <code>{dag.schedule ?? 'manual'}</code> · timezone {dag.timezone ?? 'UTC'} · catchup{' '}
         {dag.catchup ? 'on' : 'off'} · owner {dag.owner ?? '–'} · file <code>{stored.fileloc}</code>
