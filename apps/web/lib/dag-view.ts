@@ -22,7 +22,11 @@ export async function loadDagView(
 /** A `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM` form value as a UTC instant, or undefined. */
 export function utcInput(value: string | undefined): Date | undefined {
   if (!value) return undefined;
-  const text = /^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : /Z|[+-]\d\d:\d\d$/.test(value) ? value : `${value}Z`;
+  const text = /^\d{4}-\d{2}-\d{2}$/.test(value)
+    ? `${value}T00:00:00Z`
+    : /Z|[+-]\d\d:\d\d$/.test(value)
+      ? value
+      : `${value}Z`;
   const at = new Date(text);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }

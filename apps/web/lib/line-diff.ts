@@ -14,7 +14,10 @@ export interface DiffHunk {
   readonly lines: readonly DiffLine[];
 }
 
-export function lineDiff(oldText: string, newText: string): { hunks: DiffHunk[]; added: number; removed: number } {
+export function lineDiff(
+  oldText: string,
+  newText: string,
+): { hunks: DiffHunk[]; added: number; removed: number } {
   const patch = structuredPatch('old', 'new', oldText, newText, '', '', { context: 3 });
   let added = 0;
   let removed = 0;

@@ -25,7 +25,8 @@ export function runFilters(params: RunFilterParams): {
   const to = utcInput(params.to);
   const cursor = params.cursor ? runCursor.safeParse(params.cursor) : undefined;
   // A `to` day includes that whole day.
-  const toExclusive = to && /^\d{4}-\d{2}-\d{2}$/.test(params.to ?? '') ? new Date(to.getTime() + 86_400_000) : to;
+  const toExclusive =
+    to && /^\d{4}-\d{2}-\d{2}$/.test(params.to ?? '') ? new Date(to.getTime() + 86_400_000) : to;
   return {
     query: {
       ...(state ? { state } : {}),

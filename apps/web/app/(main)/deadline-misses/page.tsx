@@ -24,7 +24,8 @@ export default async function DeadlineMissesPage({
   const dag = params.dag && DAG_ID.test(params.dag.trim()) ? params.dag.trim() : undefined;
   const from = utcInput(params.from);
   const to = utcInput(params.to);
-  const toExclusive = to && /^\d{4}-\d{2}-\d{2}$/.test(params.to ?? '') ? new Date(to.getTime() + 86_400_000) : to;
+  const toExclusive =
+    to && /^\d{4}-\d{2}-\d{2}$/.test(params.to ?? '') ? new Date(to.getTime() + 86_400_000) : to;
   const cursor = params.cursor ? idCursor.safeParse(params.cursor) : undefined;
   const page = await pageDeadlineMisses(services().db, {
     limit: PAGE,
@@ -120,7 +121,9 @@ export default async function DeadlineMissesPage({
         shown={page.items.length}
         paged={cursor?.success === true}
         firstHref={hrefWith('/deadline-misses', values)}
-        nextHref={page.next ? hrefWith('/deadline-misses', { ...values, cursor: encodeIdCursor(page.next) }) : null}
+        nextHref={
+          page.next ? hrefWith('/deadline-misses', { ...values, cursor: encodeIdCursor(page.next) }) : null
+        }
         noun="misses"
       />
     </>

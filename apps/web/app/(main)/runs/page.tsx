@@ -24,12 +24,14 @@ export default async function AllRunsPage({
   const { query, values } = runFilters(params);
   const dag = params.dag && DAG_ID.test(params.dag.trim()) ? params.dag.trim() : undefined;
   // An unknown DAG id in the filter is a list with nothing in it, not an error page.
-  const page = await pageDagRuns(services().db, { limit: PAGE, ...query, ...(dag ? { dagId: dag } : {}) }).catch(
-    (error: unknown) => {
-      if (error instanceof EngineError) return { items: [], totalEntries: 0, next: null };
-      throw error;
-    },
-  );
+  const page = await pageDagRuns(services().db, {
+    limit: PAGE,
+    ...query,
+    ...(dag ? { dagId: dag } : {}),
+  }).catch((error: unknown) => {
+    if (error instanceof EngineError) return { items: [], totalEntries: 0, next: null };
+    throw error;
+  });
   const shown = { ...values, dag };
   return (
     <>

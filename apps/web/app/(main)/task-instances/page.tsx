@@ -26,7 +26,8 @@ export default async function AllTaskInstancesPage({
   const dag = params.dag && DAG_ID.test(params.dag.trim()) ? params.dag.trim() : undefined;
   const from = utcInput(params.from);
   const to = utcInput(params.to);
-  const toExclusive = to && /^\d{4}-\d{2}-\d{2}$/.test(params.to ?? '') ? new Date(to.getTime() + 86_400_000) : to;
+  const toExclusive =
+    to && /^\d{4}-\d{2}-\d{2}$/.test(params.to ?? '') ? new Date(to.getTime() + 86_400_000) : to;
   const cursor = params.cursor ? idCursor.safeParse(params.cursor) : undefined;
   const page = await pageTaskInstances(services().db, {
     limit: PAGE,
@@ -123,7 +124,9 @@ export default async function AllTaskInstancesPage({
         shown={page.items.length}
         paged={cursor?.success === true}
         firstHref={hrefWith('/task-instances', values)}
-        nextHref={page.next ? hrefWith('/task-instances', { ...values, cursor: encodeIdCursor(page.next) }) : null}
+        nextHref={
+          page.next ? hrefWith('/task-instances', { ...values, cursor: encodeIdCursor(page.next) }) : null
+        }
         noun="task instances"
       />
     </>

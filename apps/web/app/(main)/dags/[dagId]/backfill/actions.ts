@@ -31,7 +31,10 @@ export interface BackfillFormState {
 
 const REPROCESS: readonly Reprocess[] = ['none', 'failed', 'completed'];
 
-export async function submitBackfill(previous: BackfillFormState, form: FormData): Promise<BackfillFormState> {
+export async function submitBackfill(
+  previous: BackfillFormState,
+  form: FormData,
+): Promise<BackfillFormState> {
   const principal = await requireAction('run.operate');
   const dagId = String(form.get('dagId') ?? '');
   const create = form.get('intent') === 'create';

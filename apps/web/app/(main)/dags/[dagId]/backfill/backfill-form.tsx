@@ -9,7 +9,13 @@ const START: BackfillFormState = { attempt: 0, message: null, fields: {}, values
 
 const ACTION_WORDS = { create: 'new run', reprocess: 'run again', skip: 'left alone' } as const;
 
-export function BackfillForm({ dagId, defaults }: { readonly dagId: string; readonly defaults: Record<string, string> }) {
+export function BackfillForm({
+  dagId,
+  defaults,
+}: {
+  readonly dagId: string;
+  readonly defaults: Record<string, string>;
+}) {
   const [state, action, pending] = useActionState(submitBackfill, START);
   const sent = state.attempt > 0;
   const value = (name: string) => (sent ? (state.values[name] ?? '') : (defaults[name] ?? ''));
@@ -51,7 +57,11 @@ export function BackfillForm({ dagId, defaults }: { readonly dagId: string; read
             />
           </Field>
         </div>
-        <Field id="reprocess" label="Intervals that already have a finished run" error={state.fields.reprocess}>
+        <Field
+          id="reprocess"
+          label="Intervals that already have a finished run"
+          error={state.fields.reprocess}
+        >
           <select id="reprocess" name="reprocess" defaultValue={value('reprocess') || 'none'}>
             <option value="none">leave them (reprocess none)</option>
             <option value="failed">run failed ones again (reprocess failed)</option>
@@ -76,13 +86,13 @@ export function BackfillForm({ dagId, defaults }: { readonly dagId: string; read
           {pending ? 'Working…' : 'Preview'}
         </button>
         {plan && counts && counts.create + counts.reprocess > 0 ? (
-          <button type="submit" name="intent" value="create" disabled={pending} className="primary">
+          <button type="submit" name="intent" value="create" disabled={pending}>
             Create backfill
           </button>
         ) : null}
       </div>
       {plan && counts ? (
-        <section className="confirm" aria-labelledby="plan-heading">
+        <section className="panel confirm" aria-labelledby="plan-heading">
           <h2 id="plan-heading">
             Dry run: {plan.length} interval{plan.length === 1 ? '' : 's'}
           </h2>

@@ -88,14 +88,20 @@ export default async function DagBackfillPage({
                 const pct = b.runs.total === 0 ? 100 : Math.round((b.runs.done / b.runs.total) * 100);
                 const s = b.runs.byState;
                 return (
-                  <tr key={b.id} id={`backfill-${b.id}`} className={String(b.id) === query.created ? 'picked' : undefined}>
+                  <tr
+                    key={b.id}
+                    id={`backfill-${b.id}`}
+                    className={String(b.id) === query.created ? 'picked' : undefined}
+                  >
                     <td>{b.id}</td>
                     <td className="small">
                       {instant(b.from)}
                       <br />→ {instant(b.to)}
                     </td>
                     <td>
-                      <span className={`state ${b.state === 'completed' ? 'success' : b.state === 'cancelled' ? 'failed' : 'running'}`}>
+                      <span
+                        className={`state ${b.state === 'completed' ? 'success' : b.state === 'cancelled' ? 'failed' : 'running'}`}
+                      >
                         {b.state}
                       </span>
                     </td>
@@ -108,9 +114,18 @@ export default async function DagBackfillPage({
                         aria-valuemax={b.runs.total}
                         aria-valuenow={b.runs.done}
                       >
-                        <span className="progress-success" style={{ width: `${(s.success / Math.max(1, b.runs.total)) * 100}%` }} />
-                        <span className="progress-failed" style={{ width: `${(s.failed / Math.max(1, b.runs.total)) * 100}%` }} />
-                        <span className="progress-running" style={{ width: `${(s.running / Math.max(1, b.runs.total)) * 100}%` }} />
+                        <span
+                          className="progress-success"
+                          style={{ width: `${(s.success / Math.max(1, b.runs.total)) * 100}%` }}
+                        />
+                        <span
+                          className="progress-failed"
+                          style={{ width: `${(s.failed / Math.max(1, b.runs.total)) * 100}%` }}
+                        />
+                        <span
+                          className="progress-running"
+                          style={{ width: `${(s.running / Math.max(1, b.runs.total)) * 100}%` }}
+                        />
                       </div>
                       <span className="small progress-text">
                         {b.runs.done} of {b.runs.total} runs done ({pct}%)
@@ -138,7 +153,7 @@ export default async function DagBackfillPage({
                         <form action={cancelBackfillAction} className="inline-form">
                           <input type="hidden" name="dagId" value={dagId} />
                           <input type="hidden" name="backfillId" value={b.id} />
-                          <button type="submit" className="danger small-button">
+                          <button type="submit" className="secondary bad-button small-button">
                             Cancel
                           </button>
                         </form>

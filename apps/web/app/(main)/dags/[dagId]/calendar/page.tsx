@@ -64,8 +64,8 @@ export default async function DagCalendarPage({ params }: { params: Promise<{ da
     <>
       <DagViewHeader dagId={dagId} current="calendar" isPaused={stored.isPaused} />
       <p className="muted">
-        {totals.runs} runs on {totals.days} days over the last year ({totals.success} succeeded, {totals.failed}{' '}
-        failed), by logical date in {timezone}.
+        {totals.runs} runs on {totals.days} days over the last year ({totals.success} succeeded,{' '}
+        {totals.failed} failed), by logical date in {timezone}.
       </p>
       <div className="calendar-wrap">
         <div className="calendar-months" style={{ gridTemplateColumns: `repeat(${WEEKS}, var(--cal-cell))` }}>
@@ -81,7 +81,7 @@ export default async function DagCalendarPage({ params }: { params: Promise<{ da
               </span>
             ))}
         </div>
-        <div className="calendar" role="grid" aria-label={`runs per day of ${dagId}`}>
+        <section className="calendar" aria-label={`runs per day of ${dagId}`}>
           {cells.map((c) => {
             const d = byDay.get(c.day);
             const outcome = outcomeOf(d);
@@ -101,7 +101,7 @@ export default async function DagCalendarPage({ params }: { params: Promise<{ da
               <span key={c.day} className="cal-day empty" title={title} data-day={c.day} />
             );
           })}
-        </div>
+        </section>
         <p className="calendar-legend small muted">
           {(['success', 'mixed', 'failed', 'running', 'empty'] as const).map((o) => (
             <span key={o}>

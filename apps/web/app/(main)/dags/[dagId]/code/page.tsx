@@ -30,7 +30,8 @@ export default async function DagCodePage({
   if (query.run) {
     try {
       const used = await dagVersionOfRun(db, dagId, query.run);
-      if (used === null) runNote = `Run ${query.run} was created before versions were kept; showing the newest.`;
+      if (used === null)
+        runNote = `Run ${query.run} was created before versions were kept; showing the newest.`;
       else {
         selected = used;
         runNote = `Run ${query.run} used version ${used}.`;
@@ -88,7 +89,11 @@ export default async function DagCodePage({
               </div>
             </div>
             {diff ? (
-              <DiffView diff={diff} oldVersion={older?.versionNumber ?? 0} newVersion={current.versionNumber} />
+              <DiffView
+                diff={diff}
+                oldVersion={older?.versionNumber ?? 0}
+                newVersion={current.versionNumber}
+              />
             ) : current.source === null ? (
               <p className="muted">This version was stored without its file's source.</p>
             ) : (
@@ -108,7 +113,10 @@ export default async function DagCodePage({
               </thead>
               <tbody>
                 {versions.map((v) => (
-                  <tr key={v.versionNumber} className={v.versionNumber === current.versionNumber ? 'picked' : undefined}>
+                  <tr
+                    key={v.versionNumber}
+                    className={v.versionNumber === current.versionNumber ? 'picked' : undefined}
+                  >
                     <td>
                       <Link href={link(v.versionNumber)}>v{v.versionNumber}</Link>
                       {v.current ? <span className="state success small-state">current</span> : null}
@@ -142,16 +150,18 @@ export default async function DagCodePage({
 function SourceView({ source }: { readonly source: string }) {
   const lines = source.replace(/\n$/, '').split('\n');
   return (
-    <pre className="code-view" aria-label="source">
-      {lines.map((line, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed text
-        <span key={i} className="code-line">
-          <span className="ln">{i + 1}</span>
-          {line}
-          {'\n'}
-        </span>
-      ))}
-    </pre>
+    <section aria-label="source">
+      <pre className="code-view">
+        {lines.map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed text
+          <span key={i} className="code-line">
+            <span className="ln">{i + 1}</span>
+            {line}
+            {'\n'}
+          </span>
+        ))}
+      </pre>
+    </section>
   );
 }
 
@@ -174,33 +184,36 @@ function DiffView({
   return (
     <>
       <p className="small">
-        <span className="diff-added">+{diff.added}</span> <span className="diff-removed">−{diff.removed}</span>{' '}
+        <span className="diff-added">+{diff.added}</span>{' '}
+        <span className="diff-removed">−{diff.removed}</span>{' '}
         <span className="muted">
           lines from version {oldVersion} to {newVersion}
         </span>
       </p>
-      <pre className="code-view diff-view" aria-label="diff">
-        {diff.hunks.map((h) => (
-          <span key={h.header} className="diff-hunk">
-            <span className="code-line hunk-header">
-              <span className="ln" />
-              <span className="ln" />
-              {h.header}
-              {'\n'}
-            </span>
-            {h.lines.map((l, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed hunk
-              <span key={i} className={`code-line diff-${l.kind}`}>
-                <span className="ln">{l.oldLine ?? ''}</span>
-                <span className="ln">{l.newLine ?? ''}</span>
-                <span className="mark">{l.kind === 'add' ? '+' : l.kind === 'del' ? '−' : ' '}</span>
-                {l.text}
+      <section aria-label="diff">
+        <pre className="code-view diff-view">
+          {diff.hunks.map((h) => (
+            <span key={h.header} className="diff-hunk">
+              <span className="code-line hunk-header">
+                <span className="ln" />
+                <span className="ln" />
+                {h.header}
                 {'\n'}
               </span>
-            ))}
-          </span>
-        ))}
-      </pre>
+              {h.lines.map((l, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: lines of a fixed hunk
+                <span key={i} className={`code-line diff-${l.kind}`}>
+                  <span className="ln">{l.oldLine ?? ''}</span>
+                  <span className="ln">{l.newLine ?? ''}</span>
+                  <span className="mark">{l.kind === 'add' ? '+' : l.kind === 'del' ? '−' : ' '}</span>
+                  {l.text}
+                  {'\n'}
+                </span>
+              ))}
+            </span>
+          ))}
+        </pre>
+      </section>
     </>
   );
 }

@@ -78,7 +78,9 @@ export default async function DagDetailsPage({ params }: { params: Promise<{ dag
           <dl className="facts">
             <dt>runs</dt>
             <dd>
-              <strong className="schedule-words">{scheduleInWords(dag.schedule, dag.assetSchedule !== null)}</strong>
+              <strong className="schedule-words">
+                {scheduleInWords(dag.schedule, dag.assetSchedule !== null)}
+              </strong>
               {dag.schedule ? (
                 <>
                   {' '}
@@ -89,10 +91,15 @@ export default async function DagDetailsPage({ params }: { params: Promise<{ dag
             <dt>time zone</dt>
             <dd>{dag.timezone}</dd>
             <dt>catchup</dt>
-            <dd>{dag.catchup ? 'on: missed intervals run when the DAG is unpaused' : 'off: only the latest interval runs'}</dd>
+            <dd>
+              {dag.catchup
+                ? 'on: missed intervals run when the DAG is unpaused'
+                : 'off: only the latest interval runs'}
+            </dd>
             <dt>start / end</dt>
             <dd>
-              {dag.startDate ? instant(new Date(dag.startDate)) : '–'} → {dag.endDate ? instant(new Date(dag.endDate)) : 'no end'}
+              {dag.startDate ? instant(new Date(dag.startDate)) : '–'} →{' '}
+              {dag.endDate ? instant(new Date(dag.endDate)) : 'no end'}
             </dd>
             <dt>next runs</dt>
             <dd>
@@ -105,9 +112,7 @@ export default async function DagDetailsPage({ params }: { params: Promise<{ dag
                   {next.map((r) => (
                     <li key={r.logicalDate.toISOString()}>
                       {instant(r.logicalDate)}{' '}
-                      <span className="muted small">
-                        starts {ago(r.runAfter, now)}
-                      </span>
+                      <span className="muted small">starts {ago(r.runAfter, now)}</span>
                     </li>
                   ))}
                 </ul>
@@ -170,7 +175,15 @@ export default async function DagDetailsPage({ params }: { params: Promise<{ dag
                   <td>
                     <code>{d.id}</code>
                   </td>
-                  <td>{taskId ? <>task <code>{taskId}</code></> : 'the run'}</td>
+                  <td>
+                    {taskId ? (
+                      <>
+                        task <code>{taskId}</code>
+                      </>
+                    ) : (
+                      'the run'
+                    )}
+                  </td>
                   <td>{deadlineInWords(d)}</td>
                 </tr>
               ))}
@@ -196,7 +209,13 @@ export default async function DagDetailsPage({ params }: { params: Promise<{ dag
                 {misses.items.map((m) => (
                   <tr key={m.id}>
                     <td>
-                      {m.runState ? <Link href={runsHref(m.runId)}><code>{m.runId}</code></Link> : <code>{m.runId}</code>}
+                      {m.runState ? (
+                        <Link href={runsHref(m.runId)}>
+                          <code>{m.runId}</code>
+                        </Link>
+                      ) : (
+                        <code>{m.runId}</code>
+                      )}
                     </td>
                     <td>
                       <code>{m.deadlineId}</code>
@@ -235,7 +254,9 @@ export default async function DagDetailsPage({ params }: { params: Promise<{ dag
               {dag.alerts?.route
                 ? `This DAG follows the route "${dag.alerts.route}" of the alerts configuration`
                 : 'This DAG follows the default route of the alerts configuration'}
-              {dag.alerts && Object.keys(dag.alerts.channels).length > 0 ? ', with its own channels where shown.' : '.'}
+              {dag.alerts && Object.keys(dag.alerts.channels).length > 0
+                ? ', with its own channels where shown.'
+                : '.'}
             </p>
             <table>
               <thead>
