@@ -1,6 +1,7 @@
 // Owns the REST API's paged lists of runs and task instances, of one DAG or across DAGs. Pages
 // are keyset pages (the last row's sort key, never an OFFSET), so page 400 costs what page 1
 // does: runs newest logical date first on (logical_date, id), task instances newest first on id.
+// Across DAGs, runs read the (logical_date DESC, id DESC) index; one DAG's, (dag_id, logical_date).
 import type { Db } from '@weir/db';
 import type { DagRunState, TaskInstanceState } from '@weir/domain';
 import type { RunType } from '../dag-runs.ts';
@@ -49,7 +50,8 @@ export async function pageDagRuns(db: Db, query: RunPageQuery): Promise<Page<Dag
     db.dagRun.findMany({
       where: after
         ? {
-            AND: [where],
+            // The redundant `lte` lets the index bound the scan; the OR alone would be a filter.
+            AND: [where, { logicalDate: { lte: after.logicalDate } }],
             OR: [
               { logicalDate: { lt: after.logicalDate } },
               { logicalDate: after.logicalDate, id: { lt: after.id } },
