@@ -6,7 +6,7 @@ import { hrefWith, Pager } from '../../../components/pager.tsx';
 import { encodeIdCursor, idCursor } from '../../../lib/api/cursor.ts';
 import { requirePage } from '../../../lib/auth.ts';
 import { utcInput } from '../../../lib/dag-view.ts';
-import { duration, instant } from '../../../lib/format.ts';
+import { instant } from '../../../lib/format.ts';
 import { services } from '../../../lib/services.ts';
 
 export const dynamic = 'force-dynamic';
@@ -98,12 +98,7 @@ export default async function DeadlineMissesPage({
                   )}
                 </td>
                 <td>{instant(m.deadlineAt)}</td>
-                <td>
-                  {instant(m.detectedAt)}
-                  <div className="muted small">
-                    {duration(Math.max(0, (m.detectedAt.getTime() - m.deadlineAt.getTime()) / 1000))} late
-                  </div>
-                </td>
+                <td>{instant(m.detectedAt)}</td>
                 <td>
                   {m.runState ? (
                     <span className={`state ${m.runState}`}>{m.runState}</span>

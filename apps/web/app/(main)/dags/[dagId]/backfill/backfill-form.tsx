@@ -82,7 +82,13 @@ export function BackfillForm({
         </Field>
       </fieldset>
       <div className="actions">
-        <button type="submit" name="intent" value="preview" disabled={pending}>
+        <button
+          type="submit"
+          name="intent"
+          value="preview"
+          disabled={pending}
+          className={plan ? 'secondary' : undefined}
+        >
           {pending ? 'Working…' : 'Preview'}
         </button>
         {plan && counts && counts.create + counts.reprocess > 0 ? (

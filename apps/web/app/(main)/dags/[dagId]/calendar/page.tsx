@@ -81,27 +81,38 @@ export default async function DagCalendarPage({ params }: { params: Promise<{ da
               </span>
             ))}
         </div>
-        <section className="calendar" aria-label={`runs per day of ${dagId}`}>
-          {cells.map((c) => {
-            const d = byDay.get(c.day);
-            const outcome = outcomeOf(d);
-            const title = d
-              ? `${c.day}: ${d.total} run${d.total === 1 ? '' : 's'}, ${WORDS[outcome]} (${d.byState.success} success, ${d.byState.failed} failed${d.byState.running + d.byState.queued > 0 ? `, ${d.byState.running + d.byState.queued} running or queued` : ''})`
-              : `${c.day}: no runs`;
-            return d ? (
-              <Link
-                key={c.day}
-                href={`${runs}?from=${c.day}&to=${c.day}`}
-                className={`cal-day ${outcome}`}
-                title={title}
-                aria-label={title}
-                data-day={c.day}
-              />
-            ) : (
-              <span key={c.day} className="cal-day empty" title={title} data-day={c.day} />
-            );
-          })}
-        </section>
+        <div className="calendar-body">
+          <span className="calendar-weekdays muted small" aria-hidden="true">
+            <span />
+            <span>Mon</span>
+            <span />
+            <span>Wed</span>
+            <span />
+            <span>Fri</span>
+            <span />
+          </span>
+          <section className="calendar" aria-label={`runs per day of ${dagId}`}>
+            {cells.map((c) => {
+              const d = byDay.get(c.day);
+              const outcome = outcomeOf(d);
+              const title = d
+                ? `${c.day}: ${d.total} run${d.total === 1 ? '' : 's'}, ${WORDS[outcome]} (${d.byState.success} success, ${d.byState.failed} failed${d.byState.running + d.byState.queued > 0 ? `, ${d.byState.running + d.byState.queued} running or queued` : ''})`
+                : `${c.day}: no runs`;
+              return d ? (
+                <Link
+                  key={c.day}
+                  href={`${runs}?from=${c.day}&to=${c.day}`}
+                  className={`cal-day ${outcome}`}
+                  title={title}
+                  aria-label={title}
+                  data-day={c.day}
+                />
+              ) : (
+                <span key={c.day} className="cal-day empty" title={title} data-day={c.day} />
+              );
+            })}
+          </section>
+        </div>
         <p className="calendar-legend small muted">
           {(['success', 'mixed', 'failed', 'running', 'empty'] as const).map((o) => (
             <span key={o}>

@@ -66,8 +66,11 @@ export default async function DagDetailsPage({ params }: { params: Promise<{ dag
   const deadlines = [...dag.deadlines.map((d) => ({ taskId: null as string | null, d }))].concat(
     dag.tasks.flatMap((t) => (t.deadline ? [{ taskId: t.taskId, d: t.deadline }] : [])),
   );
-  const runsHref = (runId: string) =>
-    `/dags/${encodeURIComponent(dagId)}/runs?run=${encodeURIComponent(runId)}`;
+  // The runs list on the day of the run's logical date.
+  const runsHref = (logicalDate: Date) => {
+    const day = logicalDate.toISOString().slice(0, 10);
+    return `/dags/${encodeURIComponent(dagId)}/runs?from=${day}&to=${day}`;
+  };
   return (
     <>
       <DagViewHeader dagId={dagId} current="details" isPaused={stored.isPaused} />
@@ -210,7 +213,7 @@ export default async function DagDetailsPage({ params }: { params: Promise<{ dag
                   <tr key={m.id}>
                     <td>
                       {m.runState ? (
-                        <Link href={runsHref(m.runId)}>
+                        <Link href={runsHref(m.logicalDate)}>
                           <code>{m.runId}</code>
                         </Link>
                       ) : (
