@@ -380,7 +380,14 @@ export const routes = {
           .default(10),
         dryRun: z.boolean({ message: 'must be true or false' }).default(false),
       })
-      .refine((b) => b.from.getTime() <= b.to.getTime(), { message: 'must not be before from', path: ['to'] }),
+      // Zod runs an object's refinement even when a field failed: compare only two dates.
+      .refine(
+        (b) => !(b.from instanceof Date && b.to instanceof Date) || b.from.getTime() <= b.to.getTime(),
+        {
+          message: 'must not be before from',
+          path: ['to'],
+        },
+      ),
     response: BackfillPlan,
     status: 201,
     action: 'backfill.create',

@@ -121,7 +121,7 @@ export default async function DagCodePage({
                       <Link href={link(v.versionNumber)}>v{v.versionNumber}</Link>
                       {v.current ? <span className="state success small-state">current</span> : null}
                     </td>
-                    <td className="small">{instant(v.createdAt)}</td>
+                    <td className="small nowrap">{instant(v.createdAt).slice(0, 16)}</td>
                     <td>{v.runs}</td>
                     <td>
                       {v.versionNumber !== current.versionNumber ? (
