@@ -42,6 +42,15 @@ export default dag({ id: 'api_fail' }, (d) => {
 
 const RUNS = '/api/v1/dags/api_demo/dagRuns';
 
+// Daily and paused: a backfill's runs wait, queued, so it stays running until cancelled (and no
+// scheduled run joins the other DAGs' runs in the lists above).
+const BACKFILL_DAG = `
+import { dag } from '@weir/sdk';
+export default dag({ id: 'api_daily', schedule: '@daily', startDate: '2025-01-01T00:00:00Z', pausedAtCreation: true }, (d) => {
+  d.task('work', async () => 'done');
+});
+`;
+
 /** expect.poll for hooks (it works only inside tests). */
 async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -56,10 +65,12 @@ describe('the REST API', () => {
   let api: ApiEnvironment;
   let runId: string;
   let alertId: number;
+  let backfillId: number;
 
   beforeAll(async () => {
-    api = await startApiEnvironment(DAGS);
-    await until(async () => (await api.call('viewer', 'GET', '/api/v1/dags')).body?.dags?.length === 3);
+    api = await startApiEnvironment({ ...DAGS, 'api_daily.ts': BACKFILL_DAG });
+    await until(async () => (await api.call('viewer', 'GET', '/api/v1/dags')).body?.dags?.length === 4);
+
     const trigger = await api.call('operator', 'POST', RUNS, {
       conf: { rows: 7 },
       logicalDate: '2026-01-01T00:00:00Z',
@@ -213,6 +224,15 @@ describe('the REST API', () => {
       ['PUT', '/api/v1/pools/warehouse', { slots: -1 }, 'slots'],
       ['PUT', '/api/v1/pools/bad name', { slots: 1 }, 'name'],
       ['POST', '/api/v1/alerts/abc/acknowledge', undefined, 'id'],
+      [
+        'POST',
+        '/api/v1/backfills',
+        { dagId: 'api_daily', from: '2025-02-02T00:00:00Z', to: '2025-02-01T00:00:00Z' },
+        'to',
+      ],
+      ['POST', '/api/v1/backfills', { dagId: 'api_daily', from: 'soon', to: '2025-02-01T00:00:00Z' }, 'from'],
+      ['POST', '/api/v1/backfills', { dagId: 'api_daily', from: '2025-02-01T00:00:00Z' }, 'to'],
+      ['GET', '/api/v1/backfills/abc', undefined, 'id'],
     ];
     for (const [method, path, body, field] of bad) {
       const answer = await api.call('admin', method, path, body);
@@ -236,6 +256,13 @@ describe('the REST API', () => {
       ['POST', `${RUNS}/${runId}/clear`, { taskIds: ['nope'] }],
       ['POST', '/api/v1/alerts/999999/acknowledge', undefined],
       ['POST', '/api/v1/alerts/999999/resolve', undefined],
+      ['GET', '/api/v1/backfills/999999', undefined],
+      ['POST', '/api/v1/backfills/999999/cancel', undefined],
+      [
+        'POST',
+        '/api/v1/backfills',
+        { dagId: 'nope', from: '2025-02-01T00:00:00Z', to: '2025-02-01T00:00:00Z' },
+      ],
     ];
     for (const [method, path, body] of missing) {
       const answer = await api.call('admin', method, path, body);
@@ -321,6 +348,20 @@ describe('the REST API', () => {
       allowed: () => 201,
     },
     {
+      route: 'createBackfill',
+      least: 'operator',
+      request: (_, n) => [
+        'POST',
+        '/api/v1/backfills',
+        {
+          dagId: 'api_daily',
+          from: `2025-05-${String((n % 28) + 1).padStart(2, '0')}T00:00:00Z`,
+          to: `2025-05-${String((n % 28) + 1).padStart(2, '0')}T00:00:00Z`,
+        },
+      ],
+      allowed: () => 201,
+    },
+    {
       route: 'createSilence',
       least: 'operator',
       request: () => ['POST', '/api/v1/silences', { dagId: 'api_tail', duration: '1h', reason: 'matrix' }],
@@ -333,7 +374,53 @@ describe('the REST API', () => {
       request: () => ['POST', '/api/v1/silences/1/end'],
       allowed: () => 200,
     },
+    {
+      route: 'cancelBackfill',
+      least: 'operator',
+      request: () => ['POST', `/api/v1/backfills/${backfillId}/cancel`],
+      // The operator cancels it; for the admin after, it is finished: a conflict.
+      allowed: (caller) => (caller === 'operator' ? 200 : 409),
+    },
   ];
+
+  it('plans a backfill with dryRun, creates it, and shows its progress', async () => {
+    const range = { dagId: 'api_daily', from: '2025-03-01T00:00:00Z', to: '2025-03-03T00:00:00Z' };
+    const dry = await api.call('operator', 'POST', '/api/v1/backfills', { ...range, dryRun: true });
+    expect(dry.status, JSON.stringify(dry.body)).toBe(200);
+    expect(dry.body).toMatchObject({ dryRun: true, backfill: null });
+    expect(
+      dry.body.plan.map((p: { logicalDate: string; action: string }) => [p.logicalDate, p.action]),
+    ).toEqual([
+      ['2025-03-01T00:00:00.000Z', 'create'],
+      ['2025-03-02T00:00:00.000Z', 'create'],
+      ['2025-03-03T00:00:00.000Z', 'create'],
+    ]);
+    expect((await api.call('viewer', 'GET', '/api/v1/backfills')).body.total_entries).toBe(0);
+    const created = await api.call('operator', 'POST', '/api/v1/backfills', range);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    backfillId = created.body.backfill.id;
+    // Paused: its runs wait, queued, and it stays running.
+    expect(created.body.backfill).toMatchObject({ state: 'running', runs: { total: 3, done: 0 } });
+    const one = await api.call('viewer', 'GET', `/api/v1/backfills/${backfillId}`);
+    expect(one.body).toMatchObject({
+      id: backfillId,
+      dagId: 'api_daily',
+      reprocess: 'none',
+      maxActiveRuns: 10,
+    });
+    const list = await api.call('viewer', 'GET', '/api/v1/backfills?dag_id=api_daily&limit=1');
+    expect(list.body).toMatchObject({ total_entries: 1, next_cursor: expect.any(String) });
+    const runs = await api.call('viewer', 'GET', '/api/v1/dagRuns?dag_id=api_daily&run_type=backfill');
+    expect(runs.body.total_entries).toBe(3);
+    const ranged = await api.call(
+      'viewer',
+      'GET',
+      '/api/v1/dagRuns?dag_id=api_daily&logical_date_gte=2025-03-02T00:00:00Z&logical_date_lt=2025-03-03T00:00:00Z',
+    );
+    expect(ranged.body.dagRuns.map((r: { logicalDate: string }) => r.logicalDate)).toEqual([
+      '2025-03-02T00:00:00.000Z',
+    ]);
+  });
 
   it('covers every mutating route of the registry in the authorization matrix', () => {
     const mutating = ROUTES.filter(
@@ -401,6 +488,8 @@ describe('the REST API', () => {
     });
     // A dry run changes nothing and is not audited: the matrix's dry runs left no run.clear rows.
     expect(rows.filter((r) => r.action === 'run.clear')).toHaveLength(1);
+    // The backfill test's create and the matrix's two; its dry run is not audited.
+    expect(rows.filter((r) => r.action === 'backfill.create')).toHaveLength(3);
   });
 
   it('issues a token for the caller, never above the caller’s role', async () => {

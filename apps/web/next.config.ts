@@ -14,6 +14,7 @@ const monorepoRoot = resolve(appDir, '../..');
 const nextConfig: NextConfig = {
   // Workspace packages export TypeScript source (`./src/index.ts`) with `.ts` import extensions.
   transpilePackages: [
+    '@weir/alerts',
     '@weir/auth',
     '@weir/config',
     '@weir/db',
@@ -34,6 +35,9 @@ const nextConfig: NextConfig = {
     '@prisma/client',
     '@prisma/adapter-pg',
     '@prisma/driver-adapter-utils',
+    // @weir/alerts' channels: the web only reads alerts.yaml's routes, never sends.
+    'nodemailer',
+    '@slack/web-api',
   ],
   turbopack: { root: monorepoRoot },
   outputFileTracingRoot: monorepoRoot,

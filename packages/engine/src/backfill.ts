@@ -216,11 +216,26 @@ export interface BackfillSummary {
   };
 }
 
+export interface BackfillFilter {
+  readonly dagId?: string;
+  /** Only this backfill. */
+  readonly id?: number;
+  /** At most this many (newest first). */
+  readonly limit?: number;
+  /** Backfills with a lower id than this (the next page). */
+  readonly beforeId?: number;
+}
+
 /** Backfills, newest first, with their runs' progress. */
-export async function listBackfills(db: Db, filter: { dagId?: string } = {}): Promise<BackfillSummary[]> {
+export async function listBackfills(db: Db, filter: BackfillFilter = {}): Promise<BackfillSummary[]> {
   const backfills = await db.backfill.findMany({
-    where: filter.dagId ? { dagId: filter.dagId } : {},
+    where: {
+      ...(filter.dagId ? { dagId: filter.dagId } : {}),
+      ...(filter.id !== undefined ? { id: filter.id } : {}),
+      ...(filter.beforeId !== undefined ? { id: { lt: filter.beforeId } } : {}),
+    },
     orderBy: { id: 'desc' },
+    ...(filter.limit !== undefined ? { take: filter.limit } : {}),
   });
   if (backfills.length === 0) return [];
   const counts = await db.dagRun.groupBy({
@@ -247,4 +262,11 @@ export async function listBackfills(db: Db, filter: { dagId?: string } = {}): Pr
       runs: { total, done: byState.success + byState.failed, byState },
     };
   });
+}
+
+/** One backfill with its progress; BACKFILL_NOT_FOUND when there is none with this id. */
+export async function getBackfill(db: Db, id: number): Promise<BackfillSummary> {
+  const [backfill] = await listBackfills(db, { id });
+  if (!backfill) throw new EngineError('BACKFILL_NOT_FOUND', `backfill ${id} not found`);
+  return backfill;
 }

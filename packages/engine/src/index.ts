@@ -10,6 +10,7 @@ export {
 } from './asset-views.ts';
 export { assetsNamedBy, isAssetTriggeredRunId } from './assets.ts';
 export {
+  type BackfillFilter,
   type BackfillPlanEntry,
   type BackfillRequest,
   type BackfillResult,
@@ -17,6 +18,7 @@ export {
   type BackfillSummary,
   cancelBackfill,
   createBackfill,
+  getBackfill,
   listBackfills,
   type Reprocess,
 } from './backfill.ts';
@@ -201,4 +203,12 @@ export {
   type TaskInstanceRowView,
 } from './read-model/pages.ts';
 export { listXComs, type XComView } from './read-model/xcom.ts';
+export {
+  type CalendarDay,
+  type DeadlineMissPageQuery,
+  type DeadlineMissView,
+  dagVersionOfRun,
+  pageDeadlineMisses,
+  runCalendar,
+} from './read-model/dag-views.ts';
 export { assertPoolName, deletePool, listPools, type PoolDetailView, setPool } from './pools.ts';

@@ -1,5 +1,7 @@
 // Owns `weir web`: serves the Next.js UI and REST API, building it first when its sources changed.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { loadConfig, requireSecretKey } from '@weir/config';
 import { createRawSql } from '@weir/db';
 import { ComponentHeartbeat } from '@weir/engine';
@@ -26,6 +28,9 @@ export function registerWebCommand(program: Command): void {
         process.stdout.write('building the web UI (first start, or its sources changed)…\n');
         await buildWeb((line) => process.stdout.write(`${line}\n`));
       }
+      // Next.js runs in the web app's folder: the alerts file (the DAG details page shows where
+      // a DAG's alerts go) is named by absolute path, from where `weir web` was started.
+      const alertsFile = resolve(config.alerts.file ?? 'alerts.yaml');
       const child = spawn(
         process.execPath,
         [nextBin(), opts.dev ? 'dev' : 'start', '--port', String(port), '--hostname', config.web.host],
@@ -35,6 +40,7 @@ export function registerWebCommand(program: Command): void {
             ...process.env,
             DATABASE_URL: databaseUrl,
             REDIS_URL: redisUrl,
+            ...(config.alerts.file !== undefined || existsSync(alertsFile) ? { WEIR_ALERTS_FILE: alertsFile } : {}),
             NEXT_TELEMETRY_DISABLED: '1',
           },
           stdio: 'inherit',

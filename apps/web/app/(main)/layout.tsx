@@ -21,6 +21,9 @@ export default async function MainLayout({ children }: { readonly children: Reac
           <Link href="/">Dashboard</Link>
           <Link href="/dags">DAGs</Link>
           <Link href="/assets">Assets</Link>
+          <Link href="/runs">Runs</Link>
+          <Link href="/task-instances">Task instances</Link>
+          <Link href="/deadline-misses">Deadline misses</Link>
           <Link href="/alerts">Alerts</Link>
           {/* Operations and access: connections and users only for the roles that manage them. */}
           <span className="nav-sep" aria-hidden="true" />

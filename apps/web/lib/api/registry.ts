@@ -12,6 +12,9 @@ import {
   AssetEvent,
   ApiToken,
   AuditLogEntry,
+  Backfill,
+  BackfillPlan,
+  BackfillReprocess,
   ClearResult,
   Connection,
   CreatedToken,
@@ -164,7 +167,23 @@ const GridQuery = z.object({
     .describe('mapped task ids, separated by commas, whose instances to list'),
 });
 
-const RunListQuery = z.object({ state: DagRunState.optional(), limit, cursor: runCursor.optional() });
+const RunListQuery = z.object({
+  state: DagRunState.optional(),
+  run_type: z
+    .enum(['scheduled', 'manual', 'backfill', 'asset_triggered'], {
+      message: 'must be scheduled, manual, backfill or asset_triggered',
+    })
+    .optional(),
+  logical_date_gte: isoDate.optional().describe('runs whose logical date is at or after this'),
+  logical_date_lt: isoDate.optional().describe('runs whose logical date is before this'),
+  limit,
+  cursor: runCursor.optional(),
+});
+const BackfillParams = z.object({
+  id: z.coerce.number({ message: 'must be a positive whole number' }).int().positive({
+    message: 'must be a positive whole number',
+  }),
+});
 
 // ── routes ──
 
@@ -422,6 +441,73 @@ export const routes = {
     }),
     response: page('taskInstances', TaskInstance),
     errors: [400],
+  }),
+  listBackfills: route({
+    operationId: 'listBackfills',
+    method: 'GET',
+    path: '/api/v1/backfills',
+    permission: 'read',
+    summary: 'Backfills, newest first, with their runs’ progress, paged by cursor',
+    query: z.object({ dag_id: name('DAG id').optional(), limit, cursor: idCursor.optional() }),
+    response: page('backfills', Backfill),
+    errors: [400],
+  }),
+  createBackfill: route({
+    operationId: 'createBackfill',
+    method: 'POST',
+    path: '/api/v1/backfills',
+    permission: 'run.operate',
+    summary:
+      'Backfill a DAG over a date range (runs for every interval); dryRun only returns the plan, as `weir dags backfill --dry-run` prints it',
+    body: z
+      .object({
+        dagId: name('DAG id'),
+        from: isoDate.describe('the first logical date (inclusive)'),
+        to: isoDate.describe('the last logical date (inclusive)'),
+        reprocess: BackfillReprocess.default('none').describe(
+          'intervals that have a finished run: none leaves them, failed re-runs failed ones, completed re-runs all',
+        ),
+        maxActiveRuns: z
+          .number({ message: 'must be a number' })
+          .int({ message: 'must be a whole number' })
+          .min(1, { message: 'must be 1 to 1000' })
+          .max(1000, { message: 'must be 1 to 1000' })
+          .default(10),
+        dryRun: z.boolean({ message: 'must be true or false' }).default(false),
+      })
+      // Zod runs an object's refinement even when a field failed: compare only two dates.
+      .refine(
+        (b) => !(b.from instanceof Date && b.to instanceof Date) || b.from.getTime() <= b.to.getTime(),
+        {
+          message: 'must not be before from',
+          path: ['to'],
+        },
+      ),
+    response: BackfillPlan,
+    status: 201,
+    action: 'backfill.create',
+    errors: [400, 404],
+  }),
+  getBackfill: route({
+    operationId: 'getBackfill',
+    method: 'GET',
+    path: '/api/v1/backfills/{id}',
+    permission: 'read',
+    summary: 'One backfill with its progress',
+    params: BackfillParams,
+    response: Backfill,
+    errors: [400, 404],
+  }),
+  cancelBackfill: route({
+    operationId: 'cancelBackfill',
+    method: 'POST',
+    path: '/api/v1/backfills/{id}/cancel',
+    permission: 'run.operate',
+    summary: 'Cancel a running backfill: runs not yet started are marked failed, running ones finish',
+    params: BackfillParams,
+    response: Backfill,
+    action: 'backfill.cancel',
+    errors: [400, 404, 409],
   }),
   listImportErrors: route({
     operationId: 'listImportErrors',

@@ -264,6 +264,52 @@ export const AuditLogEntry = z.object({
   source: z.string().nullable().describe("the client's address, or 'cli'"),
 });
 
+// ── backfills ──
+
+export const BackfillReprocess = z.enum(['none', 'failed', 'completed'], {
+  message: 'must be none, failed or completed',
+});
+
+export const Backfill = z.object({
+  id,
+  dagId: z.string(),
+  state: z.enum(['running', 'completed', 'cancelled']),
+  from: isoDate,
+  to: isoDate,
+  reprocess: BackfillReprocess,
+  maxActiveRuns: z.number().int(),
+  createdBy: z.string().nullable(),
+  createdAt: isoDate,
+  completedAt: isoDate.nullable(),
+  cancelledAt: isoDate.nullable(),
+  runs: z
+    .object({
+      total: z.number().int(),
+      done: z.number().int().describe('runs that ended, success or failed'),
+      byState: z.object({
+        queued: z.number().int(),
+        running: z.number().int(),
+        success: z.number().int(),
+        failed: z.number().int(),
+      }),
+    })
+    .describe("the backfill's runs: its progress is done of total"),
+});
+
+export const BackfillPlan = z.object({
+  dryRun: z.boolean(),
+  backfill: Backfill.nullable().describe('the backfill created; null for a dry run'),
+  plan: z
+    .array(
+      z.object({
+        logicalDate: isoDate,
+        action: z.enum(['create', 'reprocess', 'skip']),
+        reason: z.string(),
+      }),
+    )
+    .describe('every interval of the range and what the backfill does with it'),
+});
+
 /** The DTOs by the name the OpenAPI document gives them (components.schemas). */
 export const NAMED_SCHEMAS = {
   Error: ApiErrorBody,
@@ -285,6 +331,8 @@ export const NAMED_SCHEMAS = {
   User,
   ApiToken,
   AuditLogEntry,
+  Backfill,
+  BackfillPlan,
 } as const;
 
 // ── assets and silences (issue 13: the assets pages and the alerts page's silences) ──

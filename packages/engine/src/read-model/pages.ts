@@ -1,8 +1,10 @@
 // Owns the REST API's paged lists of runs and task instances, of one DAG or across DAGs. Pages
 // are keyset pages (the last row's sort key, never an OFFSET), so page 400 costs what page 1
 // does: runs newest logical date first on (logical_date, id), task instances newest first on id.
+// Across DAGs, runs read the (logical_date DESC, id DESC) index; one DAG's, (dag_id, logical_date).
 import type { Db } from '@weir/db';
 import type { DagRunState, TaskInstanceState } from '@weir/domain';
+import type { RunType } from '../dag-runs.ts';
 import { DAG_RUN_SELECT, type DagRunView, requireDag } from './dag-runs.ts';
 import { TASK_INSTANCE_SELECT, type TaskInstanceView } from './task-instances.ts';
 
@@ -17,6 +19,11 @@ export interface Page<T> {
 export interface RunPageQuery {
   readonly dagId?: string;
   readonly state?: DagRunState;
+  readonly runType?: RunType;
+  /** Runs whose logical date is at or after this. */
+  readonly logicalDateFrom?: Date;
+  /** Runs whose logical date is before this. */
+  readonly logicalDateTo?: Date;
   readonly limit: number;
   /** Runs after this one in the order (older logical date, or the same and a lower id). */
   readonly after?: { readonly logicalDate: Date; readonly id: number };
@@ -28,13 +35,23 @@ export async function pageDagRuns(db: Db, query: RunPageQuery): Promise<Page<Dag
   const where = {
     ...(query.dagId !== undefined ? { dagId: query.dagId } : {}),
     ...(query.state ? { state: query.state } : {}),
+    ...(query.runType ? { runType: query.runType } : {}),
+    ...(query.logicalDateFrom || query.logicalDateTo
+      ? {
+          logicalDate: {
+            ...(query.logicalDateFrom ? { gte: query.logicalDateFrom } : {}),
+            ...(query.logicalDateTo ? { lt: query.logicalDateTo } : {}),
+          },
+        }
+      : {}),
   };
   const after = query.after;
   const [items, totalEntries] = await Promise.all([
     db.dagRun.findMany({
       where: after
         ? {
-            ...where,
+            // The redundant `lte` lets the index bound the scan; the OR alone would be a filter.
+            AND: [where, { logicalDate: { lte: after.logicalDate } }],
             OR: [
               { logicalDate: { lt: after.logicalDate } },
               { logicalDate: after.logicalDate, id: { lt: after.id } },
@@ -59,6 +76,10 @@ export interface TaskInstanceRowView extends TaskInstanceView {
 export interface TaskInstancePageQuery {
   readonly dagId?: string;
   readonly state?: TaskInstanceState;
+  /** Task instances that started at or after this. */
+  readonly startedFrom?: Date;
+  /** Task instances that started before this. */
+  readonly startedTo?: Date;
   readonly limit: number;
   /** Task instances with a lower id than this. */
   readonly afterId?: number;
@@ -72,6 +93,14 @@ export async function pageTaskInstances(
   const where = {
     ...(query.dagId !== undefined ? { dagId: query.dagId } : {}),
     ...(query.state ? { state: query.state } : {}),
+    ...(query.startedFrom || query.startedTo
+      ? {
+          startedAt: {
+            ...(query.startedFrom ? { gte: query.startedFrom } : {}),
+            ...(query.startedTo ? { lt: query.startedTo } : {}),
+          },
+        }
+      : {}),
   };
   const [items, totalEntries] = await Promise.all([
     db.taskInstance.findMany({

@@ -1,8 +1,20 @@
-// Owns the tabs under a DAG's title: Grid (the DAG page), Graph and Gantt, the last two of the run
-// being looked at (default the latest), so switching keeps the run in view.
+// Owns the tabs under a DAG's title: Grid (the DAG page), Graph and Gantt of the run being looked
+// at (default the latest, so switching keeps the run in view), and the DAG's other views: Runs,
+// Calendar, Code, Details, Backfill. The current one is marked.
 import Link from 'next/link';
 
-export type DagTab = 'grid' | 'graph' | 'gantt';
+export type DagTab = 'grid' | 'graph' | 'gantt' | 'runs' | 'calendar' | 'code' | 'details' | 'backfill';
+
+const LABELS: Record<DagTab, string> = {
+  grid: 'Grid',
+  graph: 'Graph',
+  gantt: 'Gantt',
+  runs: 'Runs',
+  calendar: 'Calendar',
+  code: 'Code',
+  details: 'Details',
+  backfill: 'Backfill',
+};
 
 export function DagTabs({
   dagId,
@@ -11,34 +23,33 @@ export function DagTabs({
 }: {
   readonly dagId: string;
   readonly current: DagTab;
-  /** The run the Graph and Gantt show; null or absent when the DAG has no runs. */
+  /** The run the Graph and Gantt show; absent: the latest run. */
   readonly runId?: string | null | undefined;
 }) {
   const base = `/dags/${encodeURIComponent(dagId)}`;
   const run = runId ? encodeURIComponent(runId) : null;
-  const tabs: { tab: DagTab; label: string; href: string | null }[] = [
-    { tab: 'grid', label: 'Grid', href: base },
-    { tab: 'graph', label: 'Graph', href: run ? `${base}/graph?runId=${run}` : `${base}/graph` },
-    { tab: 'gantt', label: 'Gantt', href: run ? `${base}/runs/${run}/gantt` : null },
-  ];
+  const href: Record<DagTab, string> = {
+    grid: base,
+    graph: run ? `${base}/graph?runId=${run}` : `${base}/graph`,
+    gantt: run ? `${base}/runs/${run}/gantt` : `${base}/gantt`,
+    runs: `${base}/runs`,
+    calendar: `${base}/calendar`,
+    code: `${base}/code`,
+    details: `${base}/details`,
+    backfill: `${base}/backfill`,
+  };
   return (
     <nav className="tabs dag-tabs" aria-label="DAG views">
-      {tabs.map((t) =>
-        t.href ? (
-          <Link
-            key={t.tab}
-            href={t.href}
-            className={t.tab === current ? 'current' : undefined}
-            aria-current={t.tab === current ? 'page' : undefined}
-          >
-            {t.label}
-          </Link>
-        ) : (
-          <span key={t.tab} className="muted" title="no run yet">
-            {t.label}
-          </span>
-        ),
-      )}
+      {(Object.keys(LABELS) as DagTab[]).map((tab) => (
+        <Link
+          key={tab}
+          href={href[tab]}
+          className={tab === current ? 'current' : undefined}
+          aria-current={tab === current ? 'page' : undefined}
+        >
+          {LABELS[tab]}
+        </Link>
+      ))}
     </nav>
   );
 }

@@ -12,6 +12,9 @@ export const GET = handle(routes.listAllDagRuns, async ({ query }) => {
     limit: query.limit,
     ...(query.dag_id ? { dagId: query.dag_id } : {}),
     ...(query.state ? { state: query.state } : {}),
+    ...(query.run_type ? { runType: query.run_type } : {}),
+    ...(query.logical_date_gte ? { logicalDateFrom: query.logical_date_gte } : {}),
+    ...(query.logical_date_lt ? { logicalDateTo: query.logical_date_lt } : {}),
     ...(query.cursor ? { after: query.cursor } : {}),
   });
   return {

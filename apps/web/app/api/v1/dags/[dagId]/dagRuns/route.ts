@@ -13,6 +13,9 @@ export const GET = handle(routes.listDagRuns, async ({ params, query }) => {
     dagId: params.dagId,
     limit: query.limit,
     ...(query.state ? { state: query.state } : {}),
+    ...(query.run_type ? { runType: query.run_type } : {}),
+    ...(query.logical_date_gte ? { logicalDateFrom: query.logical_date_gte } : {}),
+    ...(query.logical_date_lt ? { logicalDateTo: query.logical_date_lt } : {}),
     ...(query.cursor ? { after: query.cursor } : {}),
   });
   return {

@@ -1,0 +1,126 @@
+// Owns /deadline-misses: deadlines that passed before their run or task succeeded, across DAGs,
+// newest first, filtered by DAG and detection time (in the URL), paged by keyset cursor.
+import { pageDeadlineMisses } from '@weir/engine';
+import Link from 'next/link';
+import { hrefWith, Pager } from '../../../components/pager.tsx';
+import { encodeIdCursor, idCursor } from '../../../lib/api/cursor.ts';
+import { requirePage } from '../../../lib/auth.ts';
+import { utcInput } from '../../../lib/dag-view.ts';
+import { instant } from '../../../lib/format.ts';
+import { services } from '../../../lib/services.ts';
+
+export const dynamic = 'force-dynamic';
+
+const PAGE = 50;
+const DAG_ID = /^[A-Za-z0-9_.\-:+]{1,250}$/;
+
+export default async function DeadlineMissesPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ dag?: string; from?: string; to?: string; cursor?: string }>;
+}) {
+  await requirePage();
+  const params = await searchParams;
+  const dag = params.dag && DAG_ID.test(params.dag.trim()) ? params.dag.trim() : undefined;
+  const from = utcInput(params.from);
+  const to = utcInput(params.to);
+  const toExclusive =
+    to && /^\d{4}-\d{2}-\d{2}$/.test(params.to ?? '') ? new Date(to.getTime() + 86_400_000) : to;
+  const cursor = params.cursor ? idCursor.safeParse(params.cursor) : undefined;
+  const page = await pageDeadlineMisses(services().db, {
+    limit: PAGE,
+    ...(dag ? { dagId: dag } : {}),
+    ...(from ? { detectedFrom: from } : {}),
+    ...(toExclusive ? { detectedTo: toExclusive } : {}),
+    ...(cursor?.success ? { afterId: cursor.data } : {}),
+  });
+  const values = { dag, from: from ? params.from : undefined, to: to ? params.to : undefined };
+  return (
+    <>
+      <h1>Deadline misses</h1>
+      <p className="muted">
+        Deadlines that passed before their run or task succeeded, detected while the run was still going.
+      </p>
+      <form className="filters" action="/deadline-misses" aria-label="filter deadline misses">
+        <label className="inline-label">
+          DAG
+          <input name="dag" placeholder="any DAG" defaultValue={dag ?? ''} />
+        </label>
+        <label className="inline-label">
+          detected from
+          <input type="date" name="from" defaultValue={values.from ?? ''} />
+        </label>
+        <label className="inline-label">
+          to
+          <input type="date" name="to" defaultValue={values.to ?? ''} />
+        </label>
+        <button type="submit">Filter</button>
+        <Link href="/deadline-misses" className="button-link">
+          Clear
+        </Link>
+      </form>
+      {page.items.length === 0 ? (
+        <p className="muted">No deadline misses match: every deadline was met.</p>
+      ) : (
+        <table className="runs">
+          <thead>
+            <tr>
+              <th>DAG</th>
+              <th>run</th>
+              <th>deadline</th>
+              <th>task</th>
+              <th>was due</th>
+              <th>detected</th>
+              <th>run now</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((m) => (
+              <tr key={m.id}>
+                <td>
+                  <Link href={`/dags/${encodeURIComponent(m.dagId)}/details`}>{m.dagId}</Link>
+                </td>
+                <td>
+                  <code className="small">{m.runId}</code>
+                </td>
+                <td>
+                  <code>{m.deadlineId}</code>
+                </td>
+                <td>
+                  {m.taskId && m.runState ? (
+                    <Link
+                      href={`/dags/${encodeURIComponent(m.dagId)}/runs/${encodeURIComponent(m.runId)}/tasks/${encodeURIComponent(m.taskId)}`}
+                    >
+                      {m.taskId}
+                    </Link>
+                  ) : (
+                    (m.taskId ?? <span className="muted">the run</span>)
+                  )}
+                </td>
+                <td>{instant(m.deadlineAt)}</td>
+                <td>{instant(m.detectedAt)}</td>
+                <td>
+                  {m.runState ? (
+                    <span className={`state ${m.runState}`}>{m.runState}</span>
+                  ) : (
+                    <span className="muted">never created</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager
+        total={page.totalEntries}
+        shown={page.items.length}
+        paged={cursor?.success === true}
+        firstHref={hrefWith('/deadline-misses', values)}
+        nextHref={
+          page.next ? hrefWith('/deadline-misses', { ...values, cursor: encodeIdCursor(page.next) }) : null
+        }
+        noun="misses"
+      />
+    </>
+  );
+}
