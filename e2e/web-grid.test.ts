@@ -1,7 +1,7 @@
 // The DAG page's grid in a real browser, against a real scheduler and worker: a DAG with a task
 // group and a mapped task, 30 older runs seeded straight into PostgreSQL and one real run
 // triggered while the page is open. The mapped task is one row `load [4]` whose breakdown
-// follows the run live (3 success, 1 failed) without a reload; it expands to its instances, each
+// follows the run live (1 failed, 3 success) without a reload; it expands to its instances, each
 // a link to its task-instance page with try and mapIndex; "older runs" pages back through the
 // grid API; and the API itself answers 404 for an unknown DAG and 400 for a bad parameter.
 // Screenshots, light and dark at 1366×800, go to e2e/screenshots/.
@@ -106,10 +106,10 @@ describe('the DAG grid', () => {
       .toBe('load [4]');
     await expect
       .poll(() => row.getByRole('img').first().getAttribute('aria-label'), { timeout: 60_000 })
-      .toBe(`load in ${runId}: 3 success, 1 failed`);
+      .toBe(`load in ${runId}: 1 failed, 3 success`);
     // The newest cell of the row sums the run up: failed, as one of its instances did.
     expect(await row.locator('td').last().getByRole('link').getAttribute('aria-label')).toBe(
-      'load failed: 3 success, 1 failed',
+      'load failed: 1 failed, 3 success',
     );
     // Older runs mapped over 2 items, all successful.
     expect(await row.locator('td').first().getByRole('link').getAttribute('aria-label')).toBe(

@@ -9,7 +9,7 @@ import type { RawSql } from '@weir/db';
 import { DAG_RUN_STATES, TASK_INSTANCE_STATES, type TaskInstanceState, topologicalOrder } from '@weir/domain';
 import { z } from 'zod';
 import { EngineError } from '../errors.ts';
-import { summaryState } from './state-summary.ts';
+import { inPriorityOrder, summaryState } from './state-summary.ts';
 
 const iso = z.iso.datetime({ offset: true });
 const TiState = z.enum(TASK_INSTANCE_STATES);
@@ -266,7 +266,10 @@ function assemble(dagId: string, row: GridRows, limit: number, now: Date): GridV
       state: summary,
       tryNumber: opens.tryNumber,
       mapIndex: opens.mapIndex,
-      mapped: { count: (cell?.mapped?.count ?? 0) + n, states: { ...cell?.mapped?.states, [state]: n } },
+      mapped: {
+        count: (cell?.mapped?.count ?? 0) + n,
+        states: inPriorityOrder({ ...cell?.mapped?.states, [state]: n }),
+      },
     };
     countInGroups(runDbId, taskId, state, n);
   }
@@ -276,7 +279,7 @@ function assemble(dagId: string, row: GridRows, limit: number, now: Date): GridV
     for (const [groupId, counts] of perGroup)
       run.groups[groupId] = {
         state: summaryState(counts.keys()) ?? 'none',
-        states: Object.fromEntries(counts),
+        states: inPriorityOrder(Object.fromEntries(counts)),
       };
   }
   for (const [runDbId, taskId, mapIndex, state, tryNumber] of row.instances) {

@@ -31,3 +31,9 @@ export function summaryState(states: Iterable<TaskInstanceState>): TaskInstanceS
   }
   return best;
 }
+
+/** Counts by state, in the same order (failures first), so a breakdown always reads the same. */
+export function inPriorityOrder<T>(counts: Readonly<Record<string, T>>): Record<string, T> {
+  const rank = (state: string) => RANK.get(state as TaskInstanceState) ?? PRIORITY.length;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => rank(a) - rank(b)));
+}
