@@ -22,8 +22,8 @@ export default async function MainLayout({ children }: { readonly children: Reac
           <Link href="/dags">DAGs</Link>
           <Link href="/assets">Assets</Link>
           <Link href="/runs">Runs</Link>
-          <Link href="/task-instances">Task instances</Link>
-          <Link href="/deadline-misses">Deadline misses</Link>
+          <Link href="/task-instances">Tasks</Link>
+          <Link href="/deadline-misses">Deadlines</Link>
           <Link href="/alerts">Alerts</Link>
           {/* Operations and access: connections and users only for the roles that manage them. */}
           <span className="nav-sep" aria-hidden="true" />
@@ -31,8 +31,8 @@ export default async function MainLayout({ children }: { readonly children: Reac
           <Link href="/variables">Variables</Link>
           {can(principal.role, 'secret.manage') ? <Link href="/connections">Connections</Link> : null}
           {can(principal.role, 'user.manage') ? <Link href="/users">Users</Link> : null}
-          <Link href="/tokens">API tokens</Link>
-          <Link href="/audit">Audit log</Link>
+          <Link href="/tokens">Tokens</Link>
+          <Link href="/audit">Audit</Link>
         </nav>
         <form action={logout} className="who">
           <LiveRefresh />
