@@ -7,7 +7,7 @@
 import { createDb } from '@weir/db';
 import { ConnectionStore, connectionBox } from '@weir/engine';
 import { runWeir, TEST_SECRET_KEY } from '@weir/testing';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
@@ -37,21 +37,6 @@ describe('admin and operations pages', () => {
     await web?.close();
   });
 
-  // Each user signs in once (the login limiter allows 5 attempts a minute per user).
-  const sessions = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
-  const signedIn = async (user: { username: string; password: string }, colorScheme?: 'light' | 'dark') => {
-    const page = await web.page(colorScheme ? { colorScheme } : {});
-    await page.setViewportSize({ width: 1366, height: 800 });
-    const cookies = sessions.get(user.username);
-    if (cookies) {
-      await page.context().addCookies(cookies);
-      return page;
-    }
-    await web.signIn(page, user.username, user.password);
-    await page.waitForURL(`${web.url}/`);
-    sessions.set(user.username, await page.context().cookies());
-    return page;
-  };
   /** The banner of the page's form after its action answered. */
   const banner = async (page: Page, expected: RegExp) =>
     expect
@@ -65,7 +50,7 @@ describe('admin and operations pages', () => {
   };
   const shoot = async (path: string, name: string) => {
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await signedIn(USERS.admin, scheme);
+      const page = await web.signedIn(USERS.admin, scheme);
       await page.goto(`${web.url}${path}`);
       await web.screenshot(page, `admin-${name}-${scheme}`);
       await page.context().close();
@@ -73,7 +58,7 @@ describe('admin and operations pages', () => {
   };
 
   it('creates a secret variable whose value is never shown again, not even to the admin', async () => {
-    const page = await signedIn(USERS.admin);
+    const page = await web.signedIn(USERS.admin);
     await page.goto(`${web.url}/variables`);
     await page.getByLabel('Key').fill('warehouse_password');
     await page.getByLabel('Value').fill(VARIABLE_SECRET);
@@ -120,7 +105,7 @@ describe('admin and operations pages', () => {
   });
 
   it('creates a connection whose password and extra are write-only', async () => {
-    const page = await signedIn(USERS.admin);
+    const page = await web.signedIn(USERS.admin);
     await page.goto(`${web.url}/connections`);
     await page.getByLabel('Connection id').fill('warehouse');
     await page.getByLabel('Type').fill('postgres');
@@ -165,7 +150,7 @@ describe('admin and operations pages', () => {
   });
 
   it('shows a viewer values but no edit controls, and the API refuses a viewer’s change', async () => {
-    const page = await signedIn(USERS.viewer);
+    const page = await web.signedIn(USERS.viewer);
     await page.goto(`${web.url}/variables`);
     expect(await page.getByRole('row', { name: /region/ }).textContent()).toContain('"eu"');
     expect(await page.getByRole('row', { name: /warehouse_password/ }).textContent()).toContain('••• (set)');
@@ -195,7 +180,7 @@ describe('admin and operations pages', () => {
   });
 
   it('shows a pool’s usage bar filling as its tasks run, and resizes it', async () => {
-    const page = await signedIn(USERS.admin);
+    const page = await web.signedIn(USERS.admin);
     await page.goto(`${web.url}/pools`);
     await page.getByLabel('Name', { exact: true }).fill('warehouse');
     await page.getByLabel('Slots', { exact: true }).fill('2');
@@ -240,7 +225,7 @@ describe('admin and operations pages', () => {
   });
 
   it('creates a user and an API token that is shown once and works as a Bearer token', async () => {
-    const page = await signedIn(USERS.admin);
+    const page = await web.signedIn(USERS.admin);
     await page.goto(`${web.url}/users`);
     await page.getByLabel('Username', { exact: true }).fill('newbie');
     await page.getByLabel('Role', { exact: true }).selectOption('operator');
@@ -299,7 +284,7 @@ describe('admin and operations pages', () => {
   });
 
   it('lists every change in the audit log with its user, filtered by user and action', async () => {
-    const page = await signedIn(USERS.admin);
+    const page = await web.signedIn(USERS.admin);
     await page.goto(`${web.url}/audit`);
     const html = await page.content();
     noSecretIn(html, '/audit');

@@ -5,7 +5,7 @@
 // an operator triggers the consumer the same way (a viewer is refused). On the alerts page an
 // operator creates a silence, sees it active, and ends it; the REST API sees the same silences.
 // Screenshots, light and dark at 1366×800, go to e2e/screenshots/.
-import type { APIRequestContext, APIResponse, BrowserContext, Page } from 'playwright-core';
+import type { APIRequestContext, APIResponse, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
@@ -40,21 +40,6 @@ describe('assets and silences in the web UI', () => {
     await web?.close();
   });
 
-  // Each user signs in once (the login limiter allows 5 attempts a minute per user).
-  const sessions = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
-  const signedIn = async (user: { username: string; password: string }, colorScheme?: 'light' | 'dark') => {
-    const page = await web.page(colorScheme ? { colorScheme } : {});
-    await page.setViewportSize({ width: 1366, height: 800 });
-    const cookies = sessions.get(user.username);
-    if (cookies) {
-      await page.context().addCookies(cookies);
-      return page;
-    }
-    await web.signIn(page, user.username, user.password);
-    await page.waitForURL(`${web.url}/`);
-    sessions.set(user.username, await page.context().cookies());
-    return page;
-  };
   /** The REST API as the page's signed-in user: its cookie and its CSRF token. */
   const api = async (page: Page) => {
     const request: APIRequestContext = page.context().request;
@@ -91,7 +76,7 @@ describe('assets and silences in the web UI', () => {
     };
   const shots = async (user: { username: string; password: string }, path: string, name: string) => {
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await signedIn(user, scheme);
+      const page = await web.signedIn(user, scheme);
       await page.goto(`${web.url}${path}`);
       await page.locator('main h1').waitFor();
       if (path.startsWith('/assets/'))
@@ -105,7 +90,7 @@ describe('assets and silences in the web UI', () => {
   };
 
   it("lists a producer task's asset and draws its lineage: producing task → asset → consuming DAG", async () => {
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     const operator = await api(page);
     await expect
       .poll(
@@ -183,9 +168,9 @@ describe('assets and silences in the web UI', () => {
   });
 
   it('an asset event POSTed by an operator triggers the consuming DAG; a viewer gets 403', async () => {
-    const viewerPage = await signedIn(USERS.viewer);
+    const viewerPage = await web.signedIn(USERS.viewer);
     const viewer = await api(viewerPage);
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     const operator = await api(page);
     const before = (await runsOf(operator, 'orders_report')).total_entries;
 
@@ -245,7 +230,7 @@ describe('assets and silences in the web UI', () => {
   });
 
   it('creates a silence on the alerts page, shows it active, and ends it', async () => {
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     await page.goto(`${web.url}/alerts`);
     const form = page.getByRole('form', { name: 'new silence' });
     await form.getByLabel('DAG').fill('orders_report');
@@ -272,7 +257,7 @@ describe('assets and silences in the web UI', () => {
     const operator = await api(page);
     const active = await operator.get('/api/v1/silences');
     expect(active.body.silences.map((s: { reason: string }) => s.reason)).toEqual(['warehouse maintenance']);
-    const viewerPage = await signedIn(USERS.viewer);
+    const viewerPage = await web.signedIn(USERS.viewer);
     const viewer = await api(viewerPage);
     const id = active.body.silences[0].id as number;
     expect((await viewer.post(`/api/v1/silences/${id}/end`)).status).toBe(403);
@@ -296,9 +281,9 @@ describe('assets and silences in the web UI', () => {
   });
 
   it('the silences API: create, end, and 400 / 404 / 403 by field and role', async () => {
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     const operator = await api(page);
-    const viewerPage = await signedIn(USERS.viewer);
+    const viewerPage = await web.signedIn(USERS.viewer);
     const viewer = await api(viewerPage);
     const body = { dagId: 'orders_producer', taskId: 'write_orders', duration: '30m', reason: 'backfill' };
     expect((await viewer.post('/api/v1/silences', body)).status).toBe(403);

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runWeir } from '@weir/testing';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
@@ -50,24 +50,10 @@ describe('DAG views and cross-DAG lists in the web UI', () => {
     await web?.close();
   });
 
-  const sessions = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
-  const signedIn = async (user: { username: string; password: string }, colorScheme?: 'light' | 'dark') => {
-    const page = await web.page(colorScheme ? { colorScheme } : {});
-    await page.setViewportSize({ width: 1366, height: 800 });
-    const cookies = sessions.get(user.username);
-    if (cookies) {
-      await page.context().addCookies(cookies);
-      return page;
-    }
-    await web.signIn(page, user.username, user.password);
-    await page.waitForURL(`${web.url}/`);
-    sessions.set(user.username, await page.context().cookies());
-    return page;
-  };
   /** Screenshots the path in light and dark mode. */
   const shoot = async (user: { username: string; password: string }, path: string, name: string) => {
     for (const scheme of ['light', 'dark'] as const) {
-      const page = await signedIn(user, scheme);
+      const page = await web.signedIn(user, scheme);
       await page.goto(`${web.url}${path}`);
       await web.screenshot(page, `${name}-${scheme}`);
       await page.context().close();
@@ -86,7 +72,7 @@ describe('DAG views and cross-DAG lists in the web UI', () => {
   };
 
   it('shows the schedule in words, timezone, owner, tags, params, deadlines and alert routes', async () => {
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     await reloadUntil(
       page,
       `${web.url}/dags/daily_report/details`,
@@ -109,7 +95,7 @@ describe('DAG views and cross-DAG lists in the web UI', () => {
   });
 
   it('shows the source, and a diff between versions after the DAG file changes', async () => {
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     await page.goto(`${web.url}/dags/daily_report/code`);
     const source = page.getByLabel('source');
     expect(await source.textContent()).toContain("id: 'daily_report'");
@@ -136,7 +122,7 @@ describe('DAG views and cross-DAG lists in the web UI', () => {
   });
 
   it('previews a backfill’s intervals, creates it, and shows its runs and progress', async () => {
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     await page.goto(`${web.url}/dags/daily_report/backfill`);
     const from = day(-6);
     const to = day(-3);
@@ -173,17 +159,18 @@ describe('DAG views and cross-DAG lists in the web UI', () => {
     await page.getByRole('button', { name: 'Create backfill' }).click();
     await page.waitForURL(/created=\d+/);
     const id = new URL(page.url()).searchParams.get('created');
-    await reloadUntil(page, `${web.url}/dags/daily_report/backfill`, async () =>
-      ((await page.locator(`#backfill-${id}`).textContent()) ?? '').includes('3 of 3 runs done'),
-    );
-    expect(await page.locator(`#backfill-${id}`).textContent()).toContain('completed');
+    // The scheduler's next tick after the last run ends marks the backfill completed.
+    await reloadUntil(page, `${web.url}/dags/daily_report/backfill`, async () => {
+      const text = (await page.locator(`#backfill-${id}`).textContent()) ?? '';
+      return text.includes('3 of 3 runs done') && text.includes('completed');
+    });
     await page.goto(`${web.url}/dags/daily_report/runs?type=backfill`);
     expect(await page.locator('table.runs tbody tr').count()).toBe(3);
     await shoot(USERS.operator, '/dags/daily_report/backfill', 'dagviews-backfill');
   });
 
   it('colours the backfilled days in the calendar', async () => {
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     await page.goto(`${web.url}/dags/daily_report/calendar`);
     for (const n of [-6, -5, -4])
       expect(await page.locator(`.calendar [data-day="${isoDay(day(n))}"]`).getAttribute('class')).toContain(
@@ -204,7 +191,7 @@ describe('DAG views and cross-DAG lists in the web UI', () => {
     expect(failing.code, failing.stderr).toBe(0);
     const runId = /created run (\S+)/.exec(failing.stdout)?.[1] ?? '';
     expect(runId).toMatch(/^manual__/);
-    const page = await signedIn(USERS.operator);
+    const page = await web.signedIn(USERS.operator);
     await reloadUntil(page, `${web.url}/dags/daily_report/runs?state=failed`, async () =>
       ((await page.locator('table.runs').textContent()) ?? '').includes(runId),
     );
@@ -242,7 +229,7 @@ describe('DAG views and cross-DAG lists in the web UI', () => {
   });
 
   it('gives a viewer no backfill form, and the API answers the viewer 403', async () => {
-    const page = await signedIn(USERS.viewer);
+    const page = await web.signedIn(USERS.viewer);
     await page.goto(`${web.url}/dags/daily_report/backfill`);
     expect(await page.textContent('main')).toContain('may not backfill');
     expect(await page.getByRole('button', { name: 'Preview' }).count()).toBe(0);

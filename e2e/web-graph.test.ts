@@ -5,7 +5,6 @@
 // opens a task instance on click; the Gantt shows one bar per try. Screenshots, light and dark,
 // at 1366x800, go to e2e/screenshots/.
 import { runWeir } from '@weir/testing';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
@@ -39,19 +38,7 @@ describe('the graph and the Gantt of a run', () => {
     await web?.close();
   });
 
-  let cookies: Awaited<ReturnType<BrowserContext['cookies']>> | null = null;
-  const signedIn = async (colorScheme: 'light' | 'dark' = 'light'): Promise<Page> => {
-    const page = await web.page({ colorScheme });
-    await page.setViewportSize({ width: 1366, height: 800 });
-    if (cookies) {
-      await page.context().addCookies(cookies);
-      return page;
-    }
-    await web.signIn(page, USERS.viewer.username, USERS.viewer.password);
-    await page.waitForURL(`${web.url}/`);
-    cookies = await page.context().cookies();
-    return page;
-  };
+
 
   let runId = '';
   it('runs the DAG: a task retries once, a one_failed task is skipped', async () => {
@@ -79,7 +66,7 @@ describe('the graph and the Gantt of a run', () => {
   });
 
   it('draws every task of the run coloured by its state, with trigger rules on the edges', async () => {
-    const page = await signedIn();
+    const page = await web.signedIn(USERS.viewer);
     await page.goto(`${web.url}/dags/shapes`);
     await web.screenshot(page, 'dag-tabs');
     // The DAG page's tabs lead to the graph of the latest run.
@@ -120,7 +107,7 @@ describe('the graph and the Gantt of a run', () => {
     // The retried task says so.
     expect(await page.locator('[data-task-id="etl.clean"]').textContent()).toContain('try 2');
     await web.screenshot(page, 'graph');
-    const dark = await signedIn('dark');
+    const dark = await web.signedIn(USERS.viewer, 'dark');
     await dark.goto(page.url());
     await dark.getByTestId('graph-node').first().waitFor();
     await web.screenshot(dark, 'graph-dark');
@@ -146,7 +133,7 @@ describe('the graph and the Gantt of a run', () => {
   });
 
   it("shows the run's Gantt with one bar per try", async () => {
-    const page = await signedIn();
+    const page = await web.signedIn(USERS.viewer);
     await page.goto(`${web.url}/dags/shapes`);
     await page.getByRole('navigation', { name: 'DAG views' }).getByRole('link', { name: 'Gantt' }).click();
     await page.waitForURL(`${web.url}/dags/shapes/runs/${encodeURIComponent(runId)}/gantt`);
@@ -187,7 +174,7 @@ describe('the graph and the Gantt of a run', () => {
     expect(await retried.nth(1).getAttribute('href')).toBe(
       `/dags/shapes/runs/${encodeURIComponent(runId)}/tasks/etl.clean?try=2`,
     );
-    const dark = await signedIn('dark');
+    const dark = await web.signedIn(USERS.viewer, 'dark');
     await dark.goto(page.url());
     await dark.getByTestId('gantt').waitFor();
     await web.screenshot(dark, 'gantt-dark');

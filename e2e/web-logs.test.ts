@@ -7,7 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWeir } from '@weir/testing';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
@@ -67,21 +67,6 @@ describe('task logs and output in the web UI', () => {
     rmSync(GATE, { force: true });
   });
 
-  const sessions = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
-  const signedIn = async (colorScheme: 'light' | 'dark' = 'light') => {
-    const user = USERS.viewer;
-    const page = await web.page({ colorScheme });
-    await page.setViewportSize({ width: 1366, height: 800 });
-    const cookies = sessions.get(user.username);
-    if (cookies) {
-      await page.context().addCookies(cookies);
-      return page;
-    }
-    await web.signIn(page, user.username, user.password);
-    await page.waitForURL(`${web.url}/`);
-    sessions.set(user.username, await page.context().cookies());
-    return page;
-  };
   const trigger = async (dagId: string) => {
     // The DAG file is imported by the dag processor: trigger once it is known.
     let last = '';
@@ -118,7 +103,7 @@ describe('task logs and output in the web UI', () => {
 
   it('tails a running try: new lines arrive without a reload, then search, download and the XCom tree', async () => {
     const runId = await trigger('slow_log');
-    const page = await signedIn();
+    const page = await web.signedIn(USERS.viewer);
     await open(page, taskPage('slow_log', runId, 'talk'));
     // Opened while the try runs: the first half is there, the rest not yet.
     await expect
@@ -216,7 +201,7 @@ describe('task logs and output in the web UI', () => {
     await expect.poll(() => page.locator('.log-line.picked').count()).toBe(1);
     expect(await page.locator('.log-line.picked').innerText()).toContain('tick 5 of');
 
-    const dark = await signedIn('dark');
+    const dark = await web.signedIn(USERS.viewer, 'dark');
     await dark.goto(page.url());
     await dark.getByLabel('Search the log').fill('tick 1');
     await expect.poll(() => dark.locator('.log-matches').textContent()).toBe('1 of 11');
@@ -228,7 +213,7 @@ describe('task logs and output in the web UI', () => {
   it('shows a failed try’s error and stack beside its log', async () => {
     const runId = await trigger('broken_source');
     await expect.poll(() => tiState('broken_source', runId, 'extract'), { timeout: 60_000 }).toBe('failed');
-    const page = await signedIn();
+    const page = await web.signedIn(USERS.viewer);
     await open(page, taskPage('broken_source', runId, 'extract'));
     const error = page.locator('pre.error');
     expect(await error.innerText()).toContain('the source table was empty');
@@ -236,7 +221,7 @@ describe('task logs and output in the web UI', () => {
     await expect.poll(() => logText(page)).toContain('reading the source');
     expect(await page.getByText('The task returned nothing.').count()).toBe(1);
     await web.screenshot(page, 'task-log-failed');
-    const dark = await signedIn('dark');
+    const dark = await web.signedIn(USERS.viewer, 'dark');
     await dark.goto(page.url());
     await expect.poll(() => dark.getByTestId('log-line').count()).toBeGreaterThan(0);
     await web.screenshot(dark, 'task-log-failed-dark');
@@ -249,7 +234,7 @@ describe('task logs and output in the web UI', () => {
     await expect
       .poll(() => tiState('big_log', runId, 'chatty'), { timeout: 90_000, interval: 1_000 })
       .toBe('success');
-    const page = await signedIn();
+    const page = await web.signedIn(USERS.viewer);
     await open(page, taskPage('big_log', runId, 'chatty'));
     // The server sent the first screen with the page.
     expect(await page.getByTestId('log-line').first().innerText()).toContain('line 1 of the big log');

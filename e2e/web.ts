@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Role, Users } from '@weir/auth';
 import type { TestDatabase } from '@weir/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { startWeirStack } from './stack.ts';
 
 export interface WebEnvironment {
@@ -16,6 +16,11 @@ export interface WebEnvironment {
   /** A new page of a new context (no cookies), at laptop size, in the OS's colour scheme or the given one. */
   page(options?: { colorScheme?: 'light' | 'dark'; forwardedFor?: string }): Promise<Page>;
   signIn(page: Page, username: string, password: string): Promise<void>;
+  /**
+   * A new page at 1366x800 signed in as the user. Each user signs in once (the login limiter
+   * allows 5 attempts a minute per user); later pages reuse that session's cookies.
+   */
+  signedIn(user: { username: string; password: string }, colorScheme?: 'light' | 'dark'): Promise<Page>;
   screenshot(page: Page, name: string): Promise<string>;
   output(): string;
   close(): Promise<void>;
@@ -50,26 +55,42 @@ export async function startWebEnvironment(dags: Record<string, string>): Promise
       '--disable-sync',
     ],
   });
+  const sessions = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
+  const newPage: WebEnvironment['page'] = async (options = {}) => {
+    const context = await browser.newContext({
+      viewport: { width: 1440, height: 900 },
+      ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}),
+      // As if behind a proxy: the login limiter counts attempts per address.
+      ...(options.forwardedFor ? { extraHTTPHeaders: { 'x-forwarded-for': options.forwardedFor } } : {}),
+    });
+    return context.newPage();
+  };
+  const signIn: WebEnvironment['signIn'] = async (page, username, password) => {
+    await page.goto(`${url}/login`);
+    await page.getByLabel('Username').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
   return {
     url,
     env: stack.env,
     database: stack.database,
     dagsFolder: stack.dagsFolder,
     browser,
-    async page(options = {}) {
-      const context = await browser.newContext({
-        viewport: { width: 1440, height: 900 },
-        ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}),
-        // As if behind a proxy: the login limiter counts attempts per address.
-        ...(options.forwardedFor ? { extraHTTPHeaders: { 'x-forwarded-for': options.forwardedFor } } : {}),
-      });
-      return context.newPage();
-    },
-    async signIn(page, username, password) {
-      await page.goto(`${url}/login`);
-      await page.getByLabel('Username').fill(username);
-      await page.getByLabel('Password').fill(password);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+    page: newPage,
+    signIn,
+    async signedIn(user, colorScheme) {
+      const page = await newPage(colorScheme ? { colorScheme } : {});
+      await page.setViewportSize({ width: 1366, height: 800 });
+      const cookies = sessions.get(user.username);
+      if (cookies) {
+        await page.context().addCookies(cookies);
+        return page;
+      }
+      await signIn(page, user.username, user.password);
+      await page.waitForURL(`${url}/`);
+      sessions.set(user.username, await page.context().cookies());
+      return page;
     },
     async screenshot(page, name) {
       mkdirSync(SCREENSHOTS, { recursive: true });
