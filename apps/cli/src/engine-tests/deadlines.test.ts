@@ -28,6 +28,16 @@ describe('deadlines', () => {
     }
     // Both misses are known before the run ends.
     expect((await h.database.db.dagRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe('running');
+    // Raised with the misses, in their transaction (once the run succeeds, the alert pass may
+    // resolve them: the run got done).
+    const alerts = await h.database.db.alert.findMany({
+      where: { dagId: 'late' },
+      orderBy: { dedupKey: 'asc' },
+    });
+    expect(alerts.map((a) => [a.kind, a.state, a.dedupKey])).toEqual([
+      ['deadline_missed', 'open', 'deadline_missed:late:fast-run:'],
+      ['deadline_missed', 'open', 'deadline_missed:late:slow-task:slow'],
+    ]);
     expect(await h.waitForRun(run.id)).toBe('success');
     const final = await h.database.db.deadlineMiss.findMany({
       where: { dagRunId: run.id },
@@ -36,14 +46,6 @@ describe('deadlines', () => {
     expect(final.map((m) => [m.deadlineId, m.taskId])).toEqual([
       ['fast-run', ''],
       ['slow-task', 'slow'],
-    ]);
-    const alerts = await h.database.db.alert.findMany({
-      where: { dagId: 'late' },
-      orderBy: { dedupKey: 'asc' },
-    });
-    expect(alerts.map((a) => [a.kind, a.state, a.dedupKey])).toEqual([
-      ['deadline_missed', 'open', 'deadline_missed:late:fast-run:'],
-      ['deadline_missed', 'open', 'deadline_missed:late:slow-task:slow'],
     ]);
     const listed = JSON.parse((await runWeir(['deadlines', 'list', '--json'], h.env)).stdout);
     expect(listed.map((m: { deadlineId: string }) => m.deadlineId).sort()).toEqual(['fast-run', 'slow-task']);
