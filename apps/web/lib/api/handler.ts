@@ -87,7 +87,7 @@ export function handle<S extends RouteSpec>(
         });
       // A stream (Server-Sent Events) is its own response.
       if ((result as unknown) instanceof Response) return result as unknown as Response;
-      return Response.json(z.encode(spec.response, result), {
+      return Response.json(spec.checkedByReadModel ? result : z.encode(spec.response, result), {
         status: spec.status ?? 200,
         headers: { 'cache-control': 'no-store' },
       });
