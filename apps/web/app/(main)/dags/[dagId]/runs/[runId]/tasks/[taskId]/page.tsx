@@ -80,6 +80,7 @@ export default async function TaskInstancePage({
   const tries = await sql.$queryRaw<
     {
       try_number: number;
+      queued_at: Date | null;
       started_at: Date;
       ended_at: Date | null;
       outcome: string | null;
@@ -89,8 +90,9 @@ export default async function TaskInstancePage({
       pid: number | null;
     }[]
   >`
-    SELECT try_number, started_at, ended_at, outcome::text AS outcome, error, error_stack, hostname, pid
+    SELECT try_number, queued_at, started_at, ended_at, outcome::text AS outcome, error, error_stack, hostname, pid
     FROM task_attempt WHERE task_instance_id = ${ti.id} ORDER BY try_number`;
+  const now = new Date();
   const asked = query.try !== undefined && /^\d+$/.test(query.try) ? Number(query.try) : undefined;
   const chosen = tries.find((t) => t.try_number === asked) ?? tries.at(-1);
   // The try whose log is shown: the chosen one, or the first one while it waits to start.
@@ -165,8 +167,10 @@ export default async function TaskInstancePage({
             <tr>
               <th>try</th>
               <th>outcome</th>
+              <th>queued</th>
               <th>started</th>
               <th>ended</th>
+              <th>duration</th>
               <th>worker</th>
             </tr>
           </thead>
@@ -179,8 +183,13 @@ export default async function TaskInstancePage({
                 <td>
                   <span className={`state ${t.outcome ?? 'running'}`}>{t.outcome ?? 'running'}</span>
                 </td>
+                <td>{instant(t.queued_at)}</td>
                 <td>{instant(t.started_at)}</td>
                 <td>{instant(t.ended_at)}</td>
+                <td>
+                  {duration(((t.ended_at ?? now).getTime() - t.started_at.getTime()) / 1000)}
+                  {t.ended_at ? '' : ' so far'}
+                </td>
                 <td>
                   {t.hostname ?? ''}
                   {t.pid ? ` (pid ${t.pid})` : ''}
