@@ -55,14 +55,20 @@ describe('weir standalone', () => {
       expect(statSync(join(home, 'secret-key')).mode & 0o777).toBe(0o600);
       expect(weir.output()).not.toContain(key);
       // A new database: an admin with a random password, printed once.
-      const admin = weir
-        .output()
-        .match(
-          new RegExp(
-            `^weir \\| Weir UI: http://localhost:${port}  user admin  password (\\S+) \\(shown once; change it with weir users set-password admin\\)$`,
-            'm',
-          ),
-        );
+      // Printed once the UI answers, so the URL opens when a new user follows it.
+      const admin = await eventually(
+        async () =>
+          weir
+            .output()
+            .match(
+              new RegExp(
+                `^weir \\| Weir UI: http://localhost:${port}  user admin  password (\\S+) \\(shown once; change it with weir users set-password admin\\)$`,
+                'm',
+              ),
+            ) ?? undefined,
+        'the admin password line',
+      );
+      expect(weir.output().indexOf('starting the web UI')).toBeLessThan(weir.output().indexOf('Weir UI:'));
       expect(admin?.[1]?.length).toBeGreaterThanOrEqual(20);
       expect(weir.output()).toMatch(/^web +\| /m);
       await eventually(

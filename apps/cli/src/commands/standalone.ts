@@ -87,15 +87,23 @@ export function registerStandaloneCommand(program: Command): void {
           weir('web', 'web', ...(opts.dev ? ['--dev'] : [])),
         ]);
         supervisor.start();
-        say(
-          `web UI and API on http://localhost:${config.web.port} (health: /api/health). Ctrl-C stops everything.`,
-        );
-        if (initialAdmin)
-          say(
-            `Weir UI: http://localhost:${config.web.port}  user ${initialAdmin.username}  password ${initialAdmin.password} (shown once; change it with weir users set-password ${initialAdmin.username})`,
-          );
-
+        say(`starting the web UI on port ${config.web.port} (the first start builds it: a minute or two)…`);
         let signalled = false;
+        // The URL (and the first admin's password) once the UI answers, so it opens when followed.
+        void untilAnswers(
+          `http://${probeHost(config.web.host)}:${config.web.port}/api/health`,
+          () => signalled,
+        ).then((answered) => {
+          if (!answered) return;
+          say(
+            `web UI and API on http://localhost:${config.web.port} (health: /api/health). Ctrl-C stops everything.`,
+          );
+          if (initialAdmin)
+            say(
+              `Weir UI: http://localhost:${config.web.port}  user ${initialAdmin.username}  password ${initialAdmin.password} (shown once; change it with weir users set-password ${initialAdmin.username})`,
+            );
+        });
+
         const onSignal = (signal: NodeJS.Signals) => {
           if (signalled) return;
           signalled = true;
@@ -110,6 +118,25 @@ export function registerStandaloneCommand(program: Command): void {
         say('stopped');
       }
     });
+}
+
+/** Waits until the URL answers at all (any status); false when told to stop first. */
+async function untilAnswers(url: string, stopped: () => boolean): Promise<boolean> {
+  while (!stopped()) {
+    const answered = await fetch(url, { signal: AbortSignal.timeout(2_000) }).then(
+      () => true,
+      () => false,
+    );
+    if (answered) return true;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  return false;
+}
+
+/** Where this machine reaches a server bound to `host` (all interfaces: loopback). */
+function probeHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /** The first admin when the database has no users yet; null afterwards. */
