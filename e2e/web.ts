@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Role, Users } from '@weir/auth';
-import type { TestDatabase } from '@weir/testing';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { launchChromium, type TestDatabase } from '@weir/testing';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startWeirStack } from './stack.ts';
 
 export interface WebEnvironment {
@@ -43,18 +43,7 @@ export async function startWebEnvironment(dags: Record<string, string>): Promise
       await users.create({ username: user.username, password: user.password, role: user.role });
   });
   const { url } = stack;
-  const browser = await chromium.launch({
-    executablePath: process.env.WEIR_CHROMIUM ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const sessions = new Map<string, Awaited<ReturnType<BrowserContext['cookies']>>>();
   const newPage: WebEnvironment['page'] = async (options = {}) => {
     const context = await browser.newContext({

@@ -1,7 +1,8 @@
 // Owns the browser side of the UI part: Chromium (playwright-core, Debian's /usr/bin/chromium)
 // signed in with a session cookie, timing navigations from the start of `goto` until an element
 // the user waits for is visible.
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@weir/testing';
+import type { Browser, Page } from 'playwright-core';
 import { median } from './stats.ts';
 
 export interface VisibleTiming {
@@ -23,18 +24,7 @@ export class BenchBrowser {
   ) {}
 
   static async open(baseUrl: string, cookie: { name: string; value: string }): Promise<BenchBrowser> {
-    const browser = await chromium.launch({
-      executablePath: process.env.WEIR_CHROMIUM ?? '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchChromium();
     try {
       const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
       await context.addCookies([{ ...cookie, url: baseUrl }]);

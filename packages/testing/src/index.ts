@@ -1,4 +1,5 @@
 export { freePort } from './free-port.ts';
+export { launchChromium } from './chromium.ts';
 export { type HttpRecorderHandle, type RecordedRequest, startHttpRecorder } from './http-recorder.ts';
 export { createEmptyDatabase, createTestDatabase, type TestDatabase } from './postgres.ts';
 export { createTestRedis, type TestRedis } from './redis.ts';

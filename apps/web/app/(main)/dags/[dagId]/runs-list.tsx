@@ -1,9 +1,9 @@
-// Owns the runs list under a DAG's grid: run id, type, state, logical date, start and duration,
-// newest first, with a state filter kept in the URL (?state=failed).
+// Owns the runs list under a DAG's grid: the runs table, newest first, with a state filter kept
+// in the URL (?state=failed).
 import { DAG_RUN_STATES, type DagRunState } from '@weir/domain';
 import type { DagRunView } from '@weir/engine';
 import Link from 'next/link';
-import { duration, instant } from '../../../../lib/format.ts';
+import { RunsTable } from '../../../../components/runs-table.tsx';
 
 export function RunsList({
   dagId,
@@ -33,43 +33,7 @@ export function RunsList({
       {runs.length === 0 ? (
         <p className="muted">No {state ?? ''} runs.</p>
       ) : (
-        <table className="runs">
-          <thead>
-            <tr>
-              <th>run id</th>
-              <th>type</th>
-              <th>state</th>
-              <th>logical date</th>
-              <th>started</th>
-              <th>duration</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((r) => {
-              const seconds = r.startedAt
-                ? ((r.endedAt ?? now).getTime() - r.startedAt.getTime()) / 1000
-                : null;
-              return (
-                <tr key={r.id}>
-                  <td>
-                    <code>{r.runId}</code>
-                    {r.triggeredBy ? <div className="muted small">by {r.triggeredBy}</div> : null}
-                  </td>
-                  <td>{r.runType}</td>
-                  <td>
-                    <span className={`state ${r.state}`}>{r.state}</span>
-                  </td>
-                  <td>{instant(r.logicalDate)}</td>
-                  <td>{instant(r.startedAt)}</td>
-                  <td>
-                    {seconds === null ? '–' : duration(seconds)}
-                    {seconds !== null && !r.endedAt ? <span className="muted"> so far</span> : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <RunsTable runs={runs} now={now} showDag={false} />
       )}
     </section>
   );
