@@ -1,0 +1,14 @@
+// @weir/pipeline: the bundled event pipeline (collector, schema registry, lake, transforms,
+// warehouse, data-quality checks). The event bus itself lives in @weir/queue, the only Redis
+// importer.
+
+export {
+  type BusEvent,
+  busEventSchema,
+  type ClientEvent,
+  clientEventSchema,
+  MAX_EVENT_BYTES,
+  PLATFORMS,
+  type Platform,
+  toUtcMillis,
+} from './event/envelope.ts';
