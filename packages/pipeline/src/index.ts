@@ -12,3 +12,4 @@ export {
   type Platform,
   toUtcMillis,
 } from './event/envelope.ts';
+export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';

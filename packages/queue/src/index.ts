@@ -15,3 +15,12 @@ export {
   type TaskWorkerOptions,
   taskJobId,
 } from './task-queue.ts';
+export type {
+  BusDurability,
+  BusEntry,
+  EntryId,
+  EventBus,
+  PartitionLag,
+  ReadOptions,
+  ReclaimOptions,
+} from './event-bus/types.ts';

@@ -1,0 +1,79 @@
+// The event bus, shaped like a Kafka topic: a fixed number of partitions, each an append-only
+// log of entries with ordered ids; consumer groups read each partition at their own position and
+// acknowledge what they made durable; a dead consumer's unacknowledged entries can be reclaimed.
+// Redis Streams is the first backend; NATS JetStream (the operations issue) fits behind the same
+// interface, so the collector, the pipeline DAGs and the stream processor never see Redis.
+
+/** An entry's position in its partition; ids compare in log order (`compareEntryIds`). */
+export type EntryId = string;
+
+/** One entry as read back: its partition, id and the payload that was appended (a JSON string). */
+export interface BusEntry {
+  partition: number;
+  id: EntryId;
+  payload: string;
+}
+
+export interface ReadOptions {
+  /** The consumer group (created at the start of the log if it does not exist). */
+  group: string;
+  /** This reader's name inside the group (a worker host:pid, a try id …). */
+  consumer: string;
+  /** Partitions to read; default all. */
+  partitions?: readonly number[];
+  /** Most entries to return in all. */
+  count: number;
+  /** Wait up to this long for new entries when none are ready (0: do not wait). */
+  blockMs?: number;
+}
+
+export interface ReclaimOptions {
+  group: string;
+  consumer: string;
+  /** Entries delivered to another consumer and not acknowledged for at least this long. */
+  minIdleMs: number;
+  partitions?: readonly number[];
+  count: number;
+}
+
+export interface PartitionLag {
+  partition: number;
+  /** Entries appended and not yet delivered to the group (null when the backend cannot tell). */
+  lag: number | null;
+  /** Entries delivered to the group and not yet acknowledged. */
+  pending: number;
+  /** Entries in the partition's log now. */
+  length: number;
+}
+
+/** What the bus promises about accepted entries if its server restarts. */
+export interface BusDurability {
+  /** `fsync-always`: nothing acknowledged is lost; `fsync-everysec`: up to ~1 s may be lost on a
+   *  crash; `none`: everything not yet consumed is lost on a restart. */
+  level: 'fsync-always' | 'fsync-everysec' | 'os-buffered' | 'none';
+  /** One sentence for `npm start`, `weir health` and README. */
+  description: string;
+}
+
+export interface EventBus {
+  readonly partitions: number;
+  /** The partition for a key (user_id): a stable hash, the same in every process. */
+  partitionFor(key: string): number;
+  /** Appends payloads to one partition; resolves only once the server has stored them. */
+  append(partition: number, payloads: readonly string[]): Promise<EntryId[]>;
+  /** Appends to the dead-letter log (one partition). */
+  appendDeadLetters(payloads: readonly string[]): Promise<EntryId[]>;
+  read(options: ReadOptions): Promise<BusEntry[]>;
+  readDeadLetters(options: Omit<ReadOptions, 'partitions'>): Promise<BusEntry[]>;
+  ack(group: string, entries: readonly Pick<BusEntry, 'partition' | 'id'>[]): Promise<void>;
+  ackDeadLetters(group: string, ids: readonly EntryId[]): Promise<void>;
+  /** Takes over entries a dead consumer read and never acknowledged. */
+  reclaim(options: ReclaimOptions): Promise<BusEntry[]>;
+  lag(group: string): Promise<PartitionLag[]>;
+  /** Drops entries every consumer group has acknowledged, never one some group still needs. */
+  trim(): Promise<{ removed: number }>;
+  durability(): Promise<BusDurability>;
+  /** Whether the server is over its memory budget (the collector answers 429 then). */
+  overMemoryBudget(): Promise<boolean>;
+  close(): Promise<void>;
+}
