@@ -90,19 +90,37 @@ export async function getRunGraph(db: Db, dagId: string, runId?: string): Promis
     run =
       (await db.dagRun.findUnique({ where: { dagId_runId: { dagId, runId } }, select: DAG_RUN_SELECT })) ??
       undefined;
-  const instances = run
-    ? await db.taskInstance.findMany({
-        where: { dagRunId: run.id },
-        select: { taskId: true, mapIndex: true, state: true, tryNumber: true },
-      })
-    : [];
+  const [instances, serialized] = run
+    ? await Promise.all([
+        db.taskInstance.findMany({
+          where: { dagRunId: run.id },
+          select: { taskId: true, mapIndex: true, state: true, tryNumber: true },
+        }),
+        serializedOfRun(db, run.id),
+      ])
+    : [[], null];
   const view = buildRunGraph(
-    stored.serialized,
+    serialized ?? stored.serialized,
     run ?? null,
     recent,
     instances as { taskId: string; mapIndex: number; state: TaskInstanceState; tryNumber: number }[],
   );
   return RunGraphSchema.parse(view);
+}
+
+/**
+ * The DAG as the run was created from it (the version its `dag_hash` names), so a run made
+ * before a task was added or removed is drawn with the tasks it had; null when the run predates
+ * versions, and the current definition is drawn.
+ */
+async function serializedOfRun(db: Db, dagRunId: number): Promise<SerializedDag | null> {
+  const run = await db.dagRun.findUnique({ where: { id: dagRunId }, select: { dagId: true, dagHash: true } });
+  if (!run?.dagHash) return null;
+  const version = await db.dagVersion.findUnique({
+    where: { dagId_serializedHash: { dagId: run.dagId, serializedHash: run.dagHash } },
+    select: { serialized: true },
+  });
+  return (version?.serialized as unknown as SerializedDag | undefined) ?? null;
 }
 
 type RunRow = z.infer<typeof RunGraphRunSchema>;
