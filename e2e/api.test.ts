@@ -547,6 +547,15 @@ describe('the REST API', () => {
     });
   });
 
+  it('answers /api/v1/health without a session, like /api/health, and nothing else anonymously', async () => {
+    for (const path of ['/api/health', '/api/v1/health']) {
+      const health = await api.call('anonymous', 'GET', path);
+      expect(health.status, path).toBe(200);
+      expect(health.body).toMatchObject({ status: 'ok', database: { ok: true }, redis: { ok: true } });
+    }
+    expect((await api.call('anonymous', 'GET', '/api/v1/dags')).status).toBe(401);
+  });
+
   it('serves its OpenAPI 3.1 document with every route', async () => {
     const doc = await api.call('viewer', 'GET', '/api/v1/openapi.json');
     expect(doc.status).toBe(200);

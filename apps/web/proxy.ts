@@ -6,7 +6,7 @@ import { type NextRequest, NextResponse } from 'next/server';
 /** As long as a session lasts unused (Sessions' default TTL). */
 const SESSION_COOKIE_MAX_AGE_S = 12 * 3600;
 
-const PUBLIC = [/^\/login(\/|$)/, /^\/api\/health$/, /^\/_next\//, /^\/favicon/];
+const PUBLIC = [/^\/login(\/|$)/, /^\/api\/(v1\/)?health$/, /^\/_next\//, /^\/favicon/];
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;

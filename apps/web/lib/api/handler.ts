@@ -2,7 +2,7 @@
 // CSRF), the path, query and body parsed with the route's schemas (400 naming the field), the
 // engine's errors as 404/409/400, the answer encoded through the response schema, and the audit
 // row every successful mutation writes. Route files only say what the route does.
-import { AuthError, audit, isUsageError, type Principal } from '@weir/auth';
+import { AuthError, audit, isUsageError, type Permission, type Principal } from '@weir/auth';
 import { EngineError } from '@weir/engine';
 import { z } from 'zod';
 import { apiError, badRequest } from '../api-errors.ts';
@@ -36,7 +36,10 @@ export interface RouteInput<S extends RouteSpec> {
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
-export function handle<S extends RouteSpec>(
+/** Routes behind a session or token (a public route has no principal to hand its handler). */
+type GuardedRoute = RouteSpec & { readonly permission: Permission };
+
+export function handle<S extends GuardedRoute>(
   spec: S,
   run: (input: RouteInput<S>) => Promise<z.output<S['response']>>,
 ): (request: Request, context: RouteContext) => Promise<Response> {

@@ -107,7 +107,8 @@ function responses(spec: RouteSpec, schema: JsonSchema): Record<string, unknown>
       content: { [spec.contentType ?? 'application/json']: { schema } },
     },
   };
-  for (const status of [...spec.errors, 401, 403])
+  const denied = spec.permission === 'public' ? [] : ([401, 403] as const);
+  for (const status of [...spec.errors, ...denied])
     out[String(status)] = {
       description: ERROR_TEXT[status],
       content: { 'application/json': { schema: error } },

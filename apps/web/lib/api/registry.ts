@@ -22,6 +22,7 @@ import {
   DagRun,
   DagRunState,
   DagSummary,
+  HealthReport,
   ImportError,
   isoDate,
   LogChunk,
@@ -43,7 +44,8 @@ export interface RouteSpec {
   readonly method: Method;
   /** OpenAPI style: `/api/v1/dags/{dagId}`. */
   readonly path: string;
-  readonly permission: Permission;
+  /** `public`: answered without a session or token (health; the collector takes a write key). */
+  readonly permission: Permission | 'public';
   readonly summary: string;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
@@ -515,6 +517,15 @@ export const routes = {
     response: Backfill,
     action: 'backfill.cancel',
     errors: [400, 404, 409],
+  }),
+  getHealth: route({
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/api/v1/health',
+    permission: 'public',
+    summary: 'Whether PostgreSQL and Redis answer (503 when either does not); the same as /api/health',
+    response: HealthReport,
+    errors: [],
   }),
   listImportErrors: route({
     operationId: 'listImportErrors',

@@ -371,3 +371,16 @@ export const Silence = z.object({
   createdBy: z.string().nullable(),
   active: z.boolean(),
 });
+
+const ServiceHealth = z.object({
+  ok: z.boolean(),
+  latencyMs: z.number().optional(),
+  error: z.string().optional(),
+  address: z.string().optional().describe('host:port (and database), never a password'),
+});
+export const HealthReport = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: ServiceHealth,
+  redis: ServiceHealth.extend({ warning: z.string().optional() }),
+  version: z.string(),
+});
