@@ -3,28 +3,34 @@
 import Link from 'next/link';
 
 export function Pager({
-  total,
-  shown,
+  path,
+  values,
+  page,
   paged,
-  firstHref,
-  nextHref,
   noun,
 }: {
-  readonly total: number;
-  readonly shown: number;
+  /** The list's page, whose filters ride in `values`. */
+  readonly path: string;
+  readonly values: Readonly<Record<string, string | undefined>>;
+  /** This page: how many rows match, how many it shows, and the next page's cursor. */
+  readonly page: {
+    readonly totalEntries: number;
+    readonly shown: number;
+    readonly nextCursor: string | null;
+  };
   /** Whether this is a later page (a cursor is in the URL). */
   readonly paged: boolean;
-  readonly firstHref: string;
-  readonly nextHref: string | null;
   readonly noun: string;
 }) {
   return (
     <nav className="pager" aria-label="pages">
       <span className="muted">
-        {shown} shown of {total} {noun}
+        {page.shown} shown of {page.totalEntries} {noun}
       </span>
-      {paged ? <Link href={firstHref}>← newest</Link> : null}
-      {nextHref ? <Link href={nextHref}>older →</Link> : null}
+      {paged ? <Link href={hrefWith(path, { ...values, cursor: undefined })}>← newest</Link> : null}
+      {page.nextCursor ? (
+        <Link href={hrefWith(path, { ...values, cursor: page.nextCursor })}>older →</Link>
+      ) : null}
     </nav>
   );
 }

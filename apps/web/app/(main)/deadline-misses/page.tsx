@@ -2,7 +2,7 @@
 // newest first, filtered by DAG and detection time (in the URL), paged by keyset cursor.
 import { pageDeadlineMisses } from '@weir/engine';
 import Link from 'next/link';
-import { hrefWith, Pager } from '../../../components/pager.tsx';
+import { Pager } from '../../../components/pager.tsx';
 import { encodeIdCursor, idCursor } from '../../../lib/api/cursor.ts';
 import { requirePage } from '../../../lib/auth.ts';
 import { utcInput } from '../../../lib/dag-view.ts';
@@ -112,13 +112,14 @@ export default async function DeadlineMissesPage({
         </table>
       )}
       <Pager
-        total={page.totalEntries}
-        shown={page.items.length}
+        path="/deadline-misses"
+        values={values}
+        page={{
+          totalEntries: page.totalEntries,
+          shown: page.items.length,
+          nextCursor: page.next ? encodeIdCursor(page.next) : null,
+        }}
         paged={cursor?.success === true}
-        firstHref={hrefWith('/deadline-misses', values)}
-        nextHref={
-          page.next ? hrefWith('/deadline-misses', { ...values, cursor: encodeIdCursor(page.next) }) : null
-        }
         noun="misses"
       />
     </>

@@ -1,7 +1,7 @@
 // Owns /runs: runs across DAGs, newest logical date first, filtered by DAG, state, run type and
 // logical-date range (in the URL), paged by keyset cursor (the read model the API's dagRuns uses).
 import { EngineError, pageDagRuns } from '@weir/engine';
-import { hrefWith, Pager } from '../../../components/pager.tsx';
+import { Pager } from '../../../components/pager.tsx';
 import { RunFilterForm } from '../../../components/run-filter-form.tsx';
 import { RunsTable } from '../../../components/runs-table.tsx';
 import { encodeRunCursor } from '../../../lib/api/cursor.ts';
@@ -49,11 +49,14 @@ export default async function AllRunsPage({
         <RunsTable runs={page.items} now={new Date()} showDag />
       )}
       <Pager
-        total={page.totalEntries}
-        shown={page.items.length}
+        path="/runs"
+        values={shown}
+        page={{
+          totalEntries: page.totalEntries,
+          shown: page.items.length,
+          nextCursor: page.next ? encodeRunCursor(page.next) : null,
+        }}
         paged={query.after !== undefined}
-        firstHref={hrefWith('/runs', shown)}
-        nextHref={page.next ? hrefWith('/runs', { ...shown, cursor: encodeRunCursor(page.next) }) : null}
         noun="runs"
       />
     </>

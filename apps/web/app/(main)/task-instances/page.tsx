@@ -3,7 +3,7 @@
 import { TASK_INSTANCE_STATES, type TaskInstanceState } from '@weir/domain';
 import { pageTaskInstances } from '@weir/engine';
 import Link from 'next/link';
-import { hrefWith, Pager } from '../../../components/pager.tsx';
+import { Pager } from '../../../components/pager.tsx';
 import { encodeIdCursor, idCursor } from '../../../lib/api/cursor.ts';
 import { requirePage } from '../../../lib/auth.ts';
 import { utcInput } from '../../../lib/dag-view.ts';
@@ -120,13 +120,14 @@ export default async function AllTaskInstancesPage({
         </table>
       )}
       <Pager
-        total={page.totalEntries}
-        shown={page.items.length}
+        path="/task-instances"
+        values={values}
+        page={{
+          totalEntries: page.totalEntries,
+          shown: page.items.length,
+          nextCursor: page.next ? encodeIdCursor(page.next) : null,
+        }}
         paged={cursor?.success === true}
-        firstHref={hrefWith('/task-instances', values)}
-        nextHref={
-          page.next ? hrefWith('/task-instances', { ...values, cursor: encodeIdCursor(page.next) }) : null
-        }
         noun="task instances"
       />
     </>

@@ -3,7 +3,7 @@
 import { pageDagRuns } from '@weir/engine';
 import { RunFilterForm } from '../../../../../components/run-filter-form.tsx';
 import { RunsTable } from '../../../../../components/runs-table.tsx';
-import { hrefWith, Pager } from '../../../../../components/pager.tsx';
+import { Pager } from '../../../../../components/pager.tsx';
 import { encodeRunCursor } from '../../../../../lib/api/cursor.ts';
 import { loadDagView } from '../../../../../lib/dag-view.ts';
 import { type RunFilterParams, runFilters } from '../../../../../lib/run-filters.ts';
@@ -35,11 +35,14 @@ export default async function DagRunsPage({
         <RunsTable runs={page.items} now={new Date()} showDag={false} />
       )}
       <Pager
-        total={page.totalEntries}
-        shown={page.items.length}
+        path={path}
+        values={values}
+        page={{
+          totalEntries: page.totalEntries,
+          shown: page.items.length,
+          nextCursor: page.next ? encodeRunCursor(page.next) : null,
+        }}
         paged={query.after !== undefined}
-        firstHref={hrefWith(path, values)}
-        nextHref={page.next ? hrefWith(path, { ...values, cursor: encodeRunCursor(page.next) }) : null}
         noun="runs"
       />
     </>
