@@ -1,9 +1,9 @@
-// Owns the runs lists' filter form: state, run type and a logical-date range, sent as a GET so
-// the filters land in the URL (and a new filter starts from the newest page).
+// Owns the runs lists' filter form: state, run type and a logical-date range (and, across DAGs,
+// the fields the page adds before them).
 import { DAG_RUN_STATES } from '@weir/domain';
-import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { RUN_TYPES } from '../lib/run-filters.ts';
+import { DateRangeFilter, FilterForm, SelectFilter } from './filter-form.tsx';
 
 export function RunFilterForm({
   action,
@@ -16,42 +16,11 @@ export function RunFilterForm({
   readonly children?: ReactNode;
 }) {
   return (
-    <form className="filters" action={action} aria-label="filter runs">
+    <FilterForm action={action} label="filter runs">
       {children}
-      <label className="inline-label">
-        state
-        <select name="state" defaultValue={values.state ?? ''}>
-          <option value="">any</option>
-          {DAG_RUN_STATES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline-label">
-        type
-        <select name="type" defaultValue={values.type ?? ''}>
-          <option value="">any</option>
-          {RUN_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {t}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label className="inline-label">
-        logical date from
-        <input type="date" name="from" defaultValue={values.from ?? ''} />
-      </label>
-      <label className="inline-label">
-        to
-        <input type="date" name="to" defaultValue={values.to ?? ''} />
-      </label>
-      <button type="submit">Filter</button>
-      <Link href={action} className="button-link">
-        Clear
-      </Link>
-    </form>
+      <SelectFilter name="state" label="state" options={DAG_RUN_STATES} value={values.state} />
+      <SelectFilter name="type" label="type" options={RUN_TYPES} value={values.type} />
+      <DateRangeFilter label="logical date" from={values.from} to={values.to} />
+    </FilterForm>
   );
 }

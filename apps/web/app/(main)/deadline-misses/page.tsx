@@ -2,6 +2,7 @@
 // newest first, filtered by DAG and detection time (in the URL), paged by keyset cursor.
 import { pageDeadlineMisses } from '@weir/engine';
 import Link from 'next/link';
+import { DateRangeFilter, FilterForm, TextFilter } from '../../../components/filter-form.tsx';
 import { Pager } from '../../../components/pager.tsx';
 import { encodeIdCursor, idCursor } from '../../../lib/api/cursor.ts';
 import { requirePage } from '../../../lib/auth.ts';
@@ -41,24 +42,10 @@ export default async function DeadlineMissesPage({
       <p className="muted">
         Deadlines that passed before their run or task succeeded, detected while the run was still going.
       </p>
-      <form className="filters" action="/deadline-misses" aria-label="filter deadline misses">
-        <label className="inline-label">
-          DAG
-          <input name="dag" placeholder="any DAG" defaultValue={dag ?? ''} />
-        </label>
-        <label className="inline-label">
-          detected from
-          <input type="date" name="from" defaultValue={values.from ?? ''} />
-        </label>
-        <label className="inline-label">
-          to
-          <input type="date" name="to" defaultValue={values.to ?? ''} />
-        </label>
-        <button type="submit">Filter</button>
-        <Link href="/deadline-misses" className="button-link">
-          Clear
-        </Link>
-      </form>
+      <FilterForm action="/deadline-misses" label="filter deadline misses">
+        <TextFilter name="dag" label="DAG" placeholder="any DAG" value={dag} />
+        <DateRangeFilter label="detected" from={values.from} to={values.to} />
+      </FilterForm>
       {page.items.length === 0 ? (
         <p className="muted">No deadline misses match: every deadline was met.</p>
       ) : (

@@ -1,6 +1,7 @@
 // Owns /runs: runs across DAGs, newest logical date first, filtered by DAG, state, run type and
 // logical-date range (in the URL), paged by keyset cursor (the read model the API's dagRuns uses).
 import { EngineError, pageDagRuns } from '@weir/engine';
+import { TextFilter } from '../../../components/filter-form.tsx';
 import { Pager } from '../../../components/pager.tsx';
 import { RunFilterForm } from '../../../components/run-filter-form.tsx';
 import { RunsTable } from '../../../components/runs-table.tsx';
@@ -38,10 +39,7 @@ export default async function AllRunsPage({
       <h1>Runs</h1>
       <p className="muted">Runs of every DAG, newest logical date first.</p>
       <RunFilterForm action="/runs" values={shown}>
-        <label className="inline-label">
-          DAG
-          <input name="dag" placeholder="any DAG" defaultValue={dag ?? ''} />
-        </label>
+        <TextFilter name="dag" label="DAG" placeholder="any DAG" value={dag} />
       </RunFilterForm>
       {page.items.length === 0 ? (
         <p className="muted">No runs match these filters.</p>

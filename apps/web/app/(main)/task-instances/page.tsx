@@ -3,6 +3,7 @@
 import { TASK_INSTANCE_STATES, type TaskInstanceState } from '@weir/domain';
 import { pageTaskInstances } from '@weir/engine';
 import Link from 'next/link';
+import { DateRangeFilter, FilterForm, SelectFilter, TextFilter } from '../../../components/filter-form.tsx';
 import { Pager } from '../../../components/pager.tsx';
 import { encodeIdCursor, idCursor } from '../../../lib/api/cursor.ts';
 import { requirePage } from '../../../lib/auth.ts';
@@ -42,35 +43,11 @@ export default async function AllTaskInstancesPage({
     <>
       <h1>Task instances</h1>
       <p className="muted">Task instances of every run and DAG, newest first.</p>
-      <form className="filters" action="/task-instances" aria-label="filter task instances">
-        <label className="inline-label">
-          DAG
-          <input name="dag" placeholder="any DAG" defaultValue={dag ?? ''} />
-        </label>
-        <label className="inline-label">
-          state
-          <select name="state" defaultValue={state ?? ''}>
-            <option value="">any</option>
-            {TASK_INSTANCE_STATES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="inline-label">
-          started from
-          <input type="date" name="from" defaultValue={values.from ?? ''} />
-        </label>
-        <label className="inline-label">
-          to
-          <input type="date" name="to" defaultValue={values.to ?? ''} />
-        </label>
-        <button type="submit">Filter</button>
-        <Link href="/task-instances" className="button-link">
-          Clear
-        </Link>
-      </form>
+      <FilterForm action="/task-instances" label="filter task instances">
+        <TextFilter name="dag" label="DAG" placeholder="any DAG" value={dag} />
+        <SelectFilter name="state" label="state" options={TASK_INSTANCE_STATES} value={state} />
+        <DateRangeFilter label="started" from={values.from} to={values.to} />
+      </FilterForm>
       {page.items.length === 0 ? (
         <p className="muted">No task instances match these filters.</p>
       ) : (
