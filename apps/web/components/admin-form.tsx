@@ -5,6 +5,8 @@
 import { type ReactNode, useActionState } from 'react';
 import { type FormState, START } from '../lib/form-state.ts';
 
+export { Field } from './form-field.tsx';
+
 type Action = (previous: FormState, form: FormData) => Promise<FormState>;
 
 export function AdminForm({
@@ -40,38 +42,6 @@ export function AdminForm({
         </button>
       </div>
     </form>
-  );
-}
-
-/** A label, the control, a hint and the field's problem, tied together for screen readers. */
-export function Field({
-  id,
-  label,
-  hint,
-  error,
-  children,
-}: {
-  readonly id: string;
-  readonly label: string;
-  readonly hint?: ReactNode;
-  readonly error?: string | undefined;
-  readonly children: ReactNode;
-}) {
-  return (
-    <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {hint ? (
-        <span id={`${id}-hint`} className="muted small">
-          {hint}
-        </span>
-      ) : null}
-      {error ? (
-        <span id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </div>
   );
 }
 

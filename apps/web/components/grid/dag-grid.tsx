@@ -1,4 +1,5 @@
 'use client';
+import { useVirtualizer } from '@tanstack/react-virtual';
 // Owns the DAG page's grid: runs as columns (oldest left, newest right) under a duration bar per
 // run, tasks as rows in topological order (task groups collapsible, a mapped task as one row
 // `task [n]` with its count per state, expandable to its instances), each cell a link to its task
@@ -6,7 +7,6 @@
 // server renders the newest page (and re-renders it on live changes); "older runs" pages through
 // the grid API. The selected run and task and the expanded tasks live in the URL.
 import type { GridCellView, GridRunView, GridTaskView, GridView } from '@weir/engine';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';

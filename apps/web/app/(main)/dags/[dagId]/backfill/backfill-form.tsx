@@ -3,6 +3,7 @@
 // how many runs at once; "Preview" shows the dry run's intervals and "Create backfill" makes it.
 // The engine, not the browser, checks the values, so its messages are the ones shown.
 import { useActionState } from 'react';
+import { Field } from '../../../../../components/form-field.tsx';
 import { type BackfillFormState, submitBackfill } from './actions.ts';
 
 const START: BackfillFormState = { attempt: 0, message: null, fields: {}, values: {}, plan: null };
@@ -135,29 +136,5 @@ export function BackfillForm({
         </section>
       ) : null}
     </form>
-  );
-}
-
-function Field({
-  id,
-  label,
-  error,
-  children,
-}: {
-  id: string;
-  label: string;
-  error: string | undefined;
-  children: React.ReactNode;
-}) {
-  return (
-    <div className={`field${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>{label}</label>
-      {children}
-      {error ? (
-        <span id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </div>
   );
 }

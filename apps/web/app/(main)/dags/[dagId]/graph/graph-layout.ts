@@ -2,8 +2,8 @@
 // holds, its edges rerouted to it), and where, laid out left to right by dagre with expanded
 // groups as clusters around their tasks. Pure: the DTO and the collapsed groups in, boxes out.
 import dagre from '@dagrejs/dagre';
-import type { RunGraphTaskView, RunGraphView } from '@weir/engine';
 import type { TaskInstanceState } from '@weir/domain';
+import type { RunGraphTaskView, RunGraphView } from '@weir/engine';
 
 export const TASK_W = 200;
 export const TASK_H = 48;

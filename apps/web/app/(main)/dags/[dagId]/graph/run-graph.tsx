@@ -4,6 +4,7 @@
 // that collapse into one node (the collapsed ones kept in the URL), assets as their own nodes,
 // and a run picker. The layout (dagre) is graph-layout.ts.
 import '@xyflow/react/dist/style.css';
+import type { RunGraphTaskView, RunGraphView } from '@weir/engine';
 import {
   Background,
   Controls,
@@ -15,7 +16,6 @@ import {
   Position,
   ReactFlow,
 } from '@xyflow/react';
-import type { RunGraphTaskView, RunGraphView } from '@weir/engine';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { createContext, useCallback, useContext, useMemo } from 'react';

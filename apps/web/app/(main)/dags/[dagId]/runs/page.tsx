@@ -1,9 +1,9 @@
 // Owns /dags/{dagId}/runs: the DAG's runs newest first, filtered by state, run type and
 // logical-date range (all in the URL), paged by keyset cursor.
 import { pageDagRuns } from '@weir/engine';
+import { Pager } from '../../../../../components/pager.tsx';
 import { RunFilterForm } from '../../../../../components/run-filter-form.tsx';
 import { RunsTable } from '../../../../../components/runs-table.tsx';
-import { Pager } from '../../../../../components/pager.tsx';
 import { encodeRunCursor } from '../../../../../lib/api/cursor.ts';
 import { loadDagView } from '../../../../../lib/dag-view.ts';
 import { type RunFilterParams, runFilters } from '../../../../../lib/run-filters.ts';

@@ -3,6 +3,7 @@
 // date, and the server's answer shown in place (each problem next to its field).
 import Link from 'next/link';
 import { type ReactNode, useActionState } from 'react';
+import { Field as FormField } from '../../../../../components/form-field.tsx';
 import type { ParamField } from '../../../../../lib/param-fields.ts';
 import { type TriggerState, triggerRun } from './actions.ts';
 
@@ -168,22 +169,19 @@ function FieldFrame({
   children: ReactNode;
 }) {
   return (
-    <div className={`field${inline ? ' inline' : ''}${error ? ' invalid' : ''}`}>
-      <label htmlFor={id}>
-        {label}
-        {kind && KIND_HINTS[kind] ? <span className="muted small"> {KIND_HINTS[kind]}</span> : null}
-      </label>
+    <FormField
+      id={id}
+      label={
+        <>
+          {label}
+          {kind && KIND_HINTS[kind] ? <span className="muted small"> {KIND_HINTS[kind]}</span> : null}
+        </>
+      }
+      hint={hint}
+      error={error}
+      inline={inline}
+    >
       {children}
-      {hint ? (
-        <span id={`${id}-hint`} className="muted small">
-          {hint}
-        </span>
-      ) : null}
-      {error ? (
-        <span id={`${id}-error`} className="field-error" role="alert">
-          {error}
-        </span>
-      ) : null}
-    </div>
+    </FormField>
   );
 }
