@@ -2,22 +2,24 @@
 // the next one (the cursor rides in the URL with the filters, so a page can be linked to).
 import Link from 'next/link';
 
-export function Pager({
+export function Pager<Cursor>({
   path,
   values,
   page,
+  encodeCursor,
   paged,
   noun,
 }: {
   /** The list's page, whose filters ride in `values`. */
   readonly path: string;
   readonly values: Readonly<Record<string, string | undefined>>;
-  /** This page: how many rows match, how many it shows, and the next page's cursor. */
+  /** This page as the read model returns it: its rows, how many match, the next page's start. */
   readonly page: {
+    readonly items: readonly unknown[];
     readonly totalEntries: number;
-    readonly shown: number;
-    readonly nextCursor: string | null;
+    readonly next: Cursor | null;
   };
+  readonly encodeCursor: (next: Cursor) => string;
   /** Whether this is a later page (a cursor is in the URL). */
   readonly paged: boolean;
   readonly noun: string;
@@ -25,11 +27,11 @@ export function Pager({
   return (
     <nav className="pager" aria-label="pages">
       <span className="muted">
-        {page.shown} shown of {page.totalEntries} {noun}
+        {page.items.length} shown of {page.totalEntries} {noun}
       </span>
       {paged ? <Link href={hrefWith(path, { ...values, cursor: undefined })}>← newest</Link> : null}
-      {page.nextCursor ? (
-        <Link href={hrefWith(path, { ...values, cursor: page.nextCursor })}>older →</Link>
+      {page.next !== null ? (
+        <Link href={hrefWith(path, { ...values, cursor: encodeCursor(page.next) })}>older →</Link>
       ) : null}
     </nav>
   );

@@ -101,11 +101,8 @@ export default async function DeadlineMissesPage({
       <Pager
         path="/deadline-misses"
         values={values}
-        page={{
-          totalEntries: page.totalEntries,
-          shown: page.items.length,
-          nextCursor: page.next ? encodeIdCursor(page.next) : null,
-        }}
+        page={page}
+        encodeCursor={encodeIdCursor}
         paged={cursor?.success === true}
         noun="misses"
       />

@@ -49,11 +49,8 @@ export default async function AllRunsPage({
       <Pager
         path="/runs"
         values={shown}
-        page={{
-          totalEntries: page.totalEntries,
-          shown: page.items.length,
-          nextCursor: page.next ? encodeRunCursor(page.next) : null,
-        }}
+        page={page}
+        encodeCursor={encodeRunCursor}
         paged={query.after !== undefined}
         noun="runs"
       />

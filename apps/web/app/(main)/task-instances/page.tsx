@@ -99,11 +99,8 @@ export default async function AllTaskInstancesPage({
       <Pager
         path="/task-instances"
         values={values}
-        page={{
-          totalEntries: page.totalEntries,
-          shown: page.items.length,
-          nextCursor: page.next ? encodeIdCursor(page.next) : null,
-        }}
+        page={page}
+        encodeCursor={encodeIdCursor}
         paged={cursor?.success === true}
         noun="task instances"
       />

@@ -37,11 +37,8 @@ export default async function DagRunsPage({
       <Pager
         path={path}
         values={values}
-        page={{
-          totalEntries: page.totalEntries,
-          shown: page.items.length,
-          nextCursor: page.next ? encodeRunCursor(page.next) : null,
-        }}
+        page={page}
+        encodeCursor={encodeRunCursor}
         paged={query.after !== undefined}
         noun="runs"
       />
