@@ -144,7 +144,13 @@ describe('the DAG grid', () => {
     // Groups collapse and open again.
     await grid().getByRole('button', { name: 'collapse group checks' }).click();
     expect(await grid().getByRole('link', { name: 'count', exact: true }).count()).toBe(0);
+    // The collapsed group is in the URL: a reload (a pasted link) opens the grid collapsed.
+    expect(new URL(page.url()).searchParams.get('collapsed')).toBe('checks');
+    await page.reload();
+    await expect.poll(() => grid().getByRole('button', { name: 'expand group checks' }).count()).toBe(1);
+    expect(await grid().getByRole('link', { name: 'count', exact: true }).count()).toBe(0);
     await grid().getByRole('button', { name: 'expand group checks' }).click();
+    expect(new URL(page.url()).searchParams.get('collapsed')).toBeNull();
     expect(await grid().getByRole('link', { name: 'count', exact: true }).count()).toBe(1);
     // By keyboard: arrow keys move between cells, and a cell is a link that Enter follows.
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? null);

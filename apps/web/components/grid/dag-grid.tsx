@@ -98,13 +98,18 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
   const [older, setOlder] = useState<OlderPages>(NO_OLDER);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  // Collapsed groups ride in the URL (`collapsed=a,b`) so a pasted link opens the grid as it was.
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(
+    () => new Set((query.collapsed ?? '').split(',').filter((g) => g.length > 0)),
+  );
   const expandKey = expand.join(',');
   const tasks = grid.tasks;
 
   const href = useCallback(
     (change: Record<string, string | null>) => {
       const params = new URLSearchParams(query);
+      if (collapsed.size > 0) params.set('collapsed', [...collapsed].join(','));
+      else params.delete('collapsed');
       for (const [key, value] of Object.entries(change)) {
         if (value === null || value === '') params.delete(key);
         else params.set(key, value);
@@ -112,7 +117,7 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
       const text = params.toString();
       return text ? `${pathname}?${text}` : pathname;
     },
-    [pathname, query],
+    [pathname, query, collapsed],
   );
 
   // Older pages stay as loaded while the newest page follows live changes; when that page moved
@@ -241,13 +246,14 @@ export function DagGrid({ dagId, grid, nextCursor, query, selectedRun, selectedT
     }
   };
 
-  const toggleGroup = (groupId: string) =>
-    setCollapsed((c) => {
-      const next = new Set(c);
-      if (next.has(groupId)) next.delete(groupId);
-      else next.add(groupId);
-      return next;
-    });
+  const toggleGroup = (groupId: string) => {
+    const next = new Set(collapsed);
+    if (next.has(groupId)) next.delete(groupId);
+    else next.add(groupId);
+    setCollapsed(next);
+    // Only the URL changes: collapsing is drawn here, the server has nothing new to send.
+    window.history.replaceState(null, '', href({ collapsed: [...next].join(',') || null }));
+  };
   const toggleExpand = (taskId: string) => {
     const next = expand.includes(taskId) ? expand.filter((t) => t !== taskId) : [...expand, taskId];
     router.replace(href({ expand: next.join(',') || null }), { scroll: false });
