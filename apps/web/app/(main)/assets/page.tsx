@@ -2,6 +2,8 @@
 // on it, how many events it has and when the latest came; a search (in the URL) over uri and name.
 import { pageAssets } from '@weir/engine';
 import Link from 'next/link';
+import { Pager } from '../../../components/pager.tsx';
+import { encodeTextCursor, textCursor } from '../../../lib/api/cursor.ts';
 import { requirePage } from '../../../lib/auth.ts';
 import { ago, instant } from '../../../lib/format.ts';
 import { services } from '../../../lib/services.ts';
@@ -9,12 +11,22 @@ import { assetHref } from './asset-link.ts';
 
 export const dynamic = 'force-dynamic';
 
-const PAGE = 200;
+const PAGE = 100;
 
-export default async function AssetsPage({ searchParams }: { searchParams: Promise<{ q?: string }> }) {
+export default async function AssetsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ q?: string; cursor?: string }>;
+}) {
   await requirePage();
-  const { q } = await searchParams;
-  const page = await pageAssets(services().sql, { limit: PAGE, ...(q ? { search: q } : {}) });
+  const { q, cursor: cursorText } = await searchParams;
+  // A cursor that does not decode starts from the first page.
+  const cursor = cursorText ? textCursor.safeParse(cursorText) : undefined;
+  const page = await pageAssets(services().sql, {
+    limit: PAGE,
+    ...(q ? { search: q } : {}),
+    ...(cursor?.success ? { after: cursor.data } : {}),
+  });
   const now = new Date();
   return (
     <>
@@ -24,7 +36,6 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
         <button type="submit">Search</button>
         <span className="muted small filters-count">
           {page.totalEntries} asset{page.totalEntries === 1 ? '' : 's'}
-          {page.next ? `, first ${PAGE} shown` : ''}
         </span>
       </form>
       {page.items.length === 0 ? (
@@ -88,6 +99,14 @@ export default async function AssetsPage({ searchParams }: { searchParams: Promi
           </tbody>
         </table>
       )}
+      <Pager
+        path="/assets"
+        values={{ q }}
+        page={page}
+        encodeCursor={encodeTextCursor}
+        paged={cursor?.success === true}
+        noun="assets"
+      />
     </>
   );
 }
