@@ -1,5 +1,18 @@
 export { checkSiblings, type FinishedTry, passNeed } from './after-try.ts';
 export {
+  type AckResult,
+  acknowledgeAlert,
+  countSilences,
+  createSilence,
+  endSilence,
+  getSilence,
+  listSilences,
+  resolveAlert,
+  type SilenceRequest,
+  type SilenceView,
+} from './alert-commands.ts';
+export { incidentKey, type RaisedAlert, type RaisedKind, raiseAlerts } from './alert-raise.ts';
+export {
   type AssetEventView,
   type AssetPage,
   type AssetSummary,
@@ -23,6 +36,11 @@ export {
   type Reprocess,
 } from './backfill.ts';
 export { type Clock, systemClock } from './clock.ts';
+export {
+  ComponentHeartbeat,
+  type ComponentHeartbeatOptions,
+  type ComponentKind,
+} from './component-heartbeat.ts';
 export { resolveConf } from './conf.ts';
 export {
   assertConnectionFields,
@@ -32,6 +50,7 @@ export {
   connectionBox,
 } from './connections.ts';
 export { type CatalogDag, DagCatalog } from './dag-catalog.ts';
+export { type DagFootprint, dagFootprint, deleteDag } from './dag-delete.ts';
 export {
   type CreatedRun,
   insertDagRun,
@@ -41,10 +60,9 @@ export {
   type TriggeredRun,
   type TriggerRequest,
 } from './dag-runs.ts';
-export { type DagFootprint, dagFootprint, deleteDag } from './dag-delete.ts';
 export { removeDagFile, type SyncOptions, syncDagFiles } from './dag-sync.ts';
-export { type DagVersionView, dagVersion, listDagVersions } from './dag-versions.ts';
 export type { FileParseOutcome, ParsedDagFile, SyncResult } from './dag-sync-plan.ts';
+export { type DagVersionView, dagVersion, listDagVersions } from './dag-versions.ts';
 export {
   type DagWarning,
   type DagWarningKind,
@@ -52,27 +70,98 @@ export {
   listDagWarnings,
   refreshDagWarnings,
 } from './dag-warnings.ts';
-export {
-  type AckResult,
-  acknowledgeAlert,
-  countSilences,
-  createSilence,
-  endSilence,
-  getSilence,
-  listSilences,
-  resolveAlert,
-  type SilenceRequest,
-  type SilenceView,
-} from './alert-commands.ts';
-export { incidentKey, type RaisedAlert, type RaisedKind, raiseAlerts } from './alert-raise.ts';
-export {
-  type ComponentHeartbeatOptions,
-  ComponentHeartbeat,
-  type ComponentKind,
-} from './component-heartbeat.ts';
 export { type DeadlineMissed, deadlineAt, detectDeadlineMisses } from './deadlines.ts';
 export { type EagerClaim, Engine, type EngineDeps, type RecoveryOptions, type TickReport } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './errors.ts';
+export { assertPoolName, deletePool, listPools, type PoolDetailView, setPool } from './pools.ts';
+export {
+  type AlertDetailView,
+  type AlertQuery,
+  type AlertStateName,
+  type AlertView,
+  type DeliveryView,
+  getAlert,
+  listAlerts,
+  listDeliveries,
+  listFailedDeliveries,
+} from './read-model/alerts.ts';
+export {
+  type AuditLogEntryView,
+  type AuditLogQuery,
+  auditLogFacets,
+  pageAuditLog,
+} from './read-model/audit-log.ts';
+export { changeToken } from './read-model/changes.ts';
+export { type DagGraphView, dagGraph, type GraphTaskView } from './read-model/dag-graph.ts';
+export {
+  countDagRuns,
+  type DagRunQuery,
+  type DagRunView,
+  getDagRun,
+  listDagRuns,
+} from './read-model/dag-runs.ts';
+export {
+  type CalendarDay,
+  type DeadlineMissPageQuery,
+  type DeadlineMissView,
+  dagVersionOfRun,
+  pageDeadlineMisses,
+  runCalendar,
+} from './read-model/dag-views.ts';
+export {
+  getStoredDag,
+  type ImportErrorView,
+  listDagIds,
+  listImportErrors,
+  type StoredDagView,
+} from './read-model/dags.ts';
+export {
+  dagGrid,
+  GRID_DEFAULT_RUNS,
+  type GridCellView,
+  type GridQuery,
+  type GridRunView,
+  type GridTaskView,
+  GridView,
+} from './read-model/grid.ts';
+export { nextScheduledRunsOf } from './read-model/next-runs.ts';
+export {
+  type ComponentView,
+  type DagListEntry,
+  type DagListQuery,
+  type DashboardView,
+  dashboard,
+  listDagsOverview,
+  type PoolView,
+  type QueueView,
+} from './read-model/overview.ts';
+export {
+  type Page,
+  pageDagRuns,
+  pageTaskInstances,
+  type RunPageQuery,
+  type TaskInstancePageQuery,
+  type TaskInstanceRowView,
+} from './read-model/pages.ts';
+export {
+  type GanttTryView,
+  getRunGantt,
+  RunGanttSchema,
+  type RunGanttView,
+  tryState,
+} from './read-model/run-gantt.ts';
+export {
+  assetNodeId,
+  buildRunGraph,
+  getRunGraph,
+  RunGraphSchema,
+  type RunGraphTaskView,
+  type RunGraphView,
+} from './read-model/run-graph.ts';
+export { summaryState } from './read-model/state-summary.ts';
+export { getTaskInstance, listTaskInstances, type TaskInstanceView } from './read-model/task-instances.ts';
+export { getTry, readTaskLog, type TaskLogLine, type TryView } from './read-model/task-logs.ts';
+export { listXComs, type XComView } from './read-model/xcom.ts';
 export { type RecoveredTry, recoverStuckQueued, recoverZombies } from './recovery.ts';
 export {
   type ClearRequest,
@@ -114,76 +203,6 @@ export {
   type TryOutcome,
 } from './task-tries.ts';
 export {
-  type AlertDetailView,
-  type AlertQuery,
-  type AlertStateName,
-  type AlertView,
-  type DeliveryView,
-  getAlert,
-  listAlerts,
-  listDeliveries,
-  listFailedDeliveries,
-} from './read-model/alerts.ts';
-export { changeToken } from './read-model/changes.ts';
-export { type DagGraphView, dagGraph, type GraphTaskView } from './read-model/dag-graph.ts';
-export {
-  type GanttTryView,
-  getRunGantt,
-  RunGanttSchema,
-  type RunGanttView,
-  tryState,
-} from './read-model/run-gantt.ts';
-export {
-  assetNodeId,
-  buildRunGraph,
-  getRunGraph,
-  RunGraphSchema,
-  type RunGraphTaskView,
-  type RunGraphView,
-} from './read-model/run-graph.ts';
-export { summaryState } from './read-model/state-summary.ts';
-export {
-  dagGrid,
-  GRID_DEFAULT_RUNS,
-  type GridCellView,
-  type GridQuery,
-  type GridRunView,
-  type GridTaskView,
-  GridView,
-} from './read-model/grid.ts';
-export {
-  type ComponentView,
-  type DagListEntry,
-  type DagListQuery,
-  type DashboardView,
-  dashboard,
-  listDagsOverview,
-  type PoolView,
-  type QueueView,
-} from './read-model/overview.ts';
-export {
-  countDagRuns,
-  type DagRunQuery,
-  type DagRunView,
-  getDagRun,
-  listDagRuns,
-} from './read-model/dag-runs.ts';
-export {
-  getStoredDag,
-  type ImportErrorView,
-  listImportErrors,
-  type StoredDagView,
-} from './read-model/dags.ts';
-export { nextScheduledRunsOf } from './read-model/next-runs.ts';
-export { getTaskInstance, listTaskInstances, type TaskInstanceView } from './read-model/task-instances.ts';
-export { getTry, readTaskLog, type TaskLogLine, type TryView } from './read-model/task-logs.ts';
-export {
-  type AuditLogEntryView,
-  type AuditLogQuery,
-  auditLogFacets,
-  pageAuditLog,
-} from './read-model/audit-log.ts';
-export {
   assertVariableKey,
   createVariable,
   deleteVariable,
@@ -194,21 +213,3 @@ export {
   setVariable,
   updateVariable,
 } from './variables.ts';
-export {
-  type Page,
-  pageDagRuns,
-  pageTaskInstances,
-  type RunPageQuery,
-  type TaskInstancePageQuery,
-  type TaskInstanceRowView,
-} from './read-model/pages.ts';
-export { listXComs, type XComView } from './read-model/xcom.ts';
-export {
-  type CalendarDay,
-  type DeadlineMissPageQuery,
-  type DeadlineMissView,
-  dagVersionOfRun,
-  pageDeadlineMisses,
-  runCalendar,
-} from './read-model/dag-views.ts';
-export { assertPoolName, deletePool, listPools, type PoolDetailView, setPool } from './pools.ts';

@@ -39,6 +39,16 @@ export async function getStoredDag(db: Db, dagId: string): Promise<StoredDagView
   return { ...row, serialized: row.serialized as unknown as SerializedDag };
 }
 
+/** The ids of the DAGs whose files define them now, in order (for pickers such as a silence's DAG). */
+export async function listDagIds(db: Db): Promise<string[]> {
+  const rows = await db.dag.findMany({
+    where: { isActive: true },
+    select: { dagId: true },
+    orderBy: { dagId: 'asc' },
+  });
+  return rows.map((r) => r.dagId);
+}
+
 /**
  * Files that failed to import, by path. A file's warning (a DAG it creates but does not export)
  * shares the table, its message starting `warning: `; it is not an import error and is left out.

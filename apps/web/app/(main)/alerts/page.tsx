@@ -2,7 +2,7 @@
 // (status and error), and acknowledge / resolve buttons for operators; then the silences, in force
 // and ended, which operators create and end here.
 import { can } from '@weir/auth';
-import { listAlerts, listDeliveries, listSilences } from '@weir/engine';
+import { listAlerts, listDagIds, listDeliveries, listSilences } from '@weir/engine';
 import Link from 'next/link';
 import { requirePage } from '../../../lib/auth.ts';
 import { ago, instant } from '../../../lib/format.ts';
@@ -18,7 +18,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   const principal = await requirePage();
   const { state: asked } = await searchParams;
   const state = STATES.find((s) => s === asked);
-  const { sql } = services();
+  const { sql, db } = services();
   const alerts = await listAlerts(sql, { ...(state ? { state } : {}), limit: 200 });
   const groups = [...new Set(alerts.flatMap((a) => (a.groupId === null ? [] : [a.groupId])))];
   const deliveries = new Map(
@@ -26,7 +26,10 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
   );
   const operate = can(principal.role, 'alert.operate');
   const now = new Date();
-  const silences = await listSilences(sql, now, true, { limit: 50 });
+  const [silences, dagIds] = await Promise.all([
+    listSilences(sql, now, true, { limit: 50 }),
+    operate ? listDagIds(db) : Promise.resolve([]),
+  ]);
   const ordered = [...silences.filter((x) => x.active), ...silences.filter((x) => !x.active)];
   return (
     <>
@@ -129,7 +132,7 @@ export default async function AlertsPage({ searchParams }: { searchParams: Promi
           A silence holds back notifications of a DAG (or one of its tasks); incidents are still recorded and
           show as silenced. Same as <code>weir alerts silence --dag … --task … --for 2h --reason …</code>.
         </p>
-        {operate ? <SilenceForm /> : null}
+        {operate ? <SilenceForm dagIds={dagIds} /> : null}
         {ordered.length === 0 ? (
           <p className="muted">No silences.</p>
         ) : (

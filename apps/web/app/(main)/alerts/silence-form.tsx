@@ -11,7 +11,8 @@ const START: SilenceFormState = {
   values: { dagId: '', taskId: '', duration: '2h', reason: '' },
 };
 
-export function SilenceForm() {
+/** `dagIds`: the DAGs to suggest (the field still takes any id; the engine says when none matches). */
+export function SilenceForm({ dagIds }: { readonly dagIds: readonly string[] }) {
   const [state, action, pending] = useActionState(createSilenceAction, START);
   const invalid = (field: SilenceFormState['field']) => (state.field === field ? 'true' : undefined);
   return (
@@ -27,9 +28,16 @@ export function SilenceForm() {
           name="dagId"
           required
           placeholder="dag id"
+          list="silence-dag-ids"
+          autoComplete="off"
           defaultValue={state.values.dagId}
           aria-invalid={invalid('dagId')}
         />
+        <datalist id="silence-dag-ids">
+          {dagIds.map((id) => (
+            <option key={id} value={id} />
+          ))}
+        </datalist>
       </label>
       <label>
         Task (optional)
