@@ -1,7 +1,7 @@
 // Owns what a try's end means: an executor's ExecutionEnd (a result, a stop, a death) turned
 // into the try's outcome, with the checks a stored output must pass (size, a list for a mapped
 // task to expand over). Pure: no I/O.
-import type { TryOutcome } from '@weir/engine';
+import type { TaskAlertChange, TryOutcome } from '@weir/engine';
 import { downstreamOf, expandSources } from '@weir/engine';
 import { classifyThrown, type SerializedDag, type SerializedTask } from '@weir/sdk';
 import type { ExecutionEnd } from './executors/executor.ts';
@@ -73,12 +73,15 @@ export function outcomeOf(end: ExecutionEnd, rules: OutputRules): TryOutcome {
         case 'unstorable':
           return failed({ message: result.message, stack: null }, false);
         case 'threw':
-          return thrownOutcome(result.error);
+          return withTaskAlerts(thrownOutcome(result.error), result.taskAlerts);
         case 'returned':
-          return withAssetEvents(
-            withSkips(storedOutcome(result.stored, result.listLength ?? null, rules), result, rules.skips),
-            result.outletExtras,
-            rules.outlets ?? [],
+          return withTaskAlerts(
+            withAssetEvents(
+              withSkips(storedOutcome(result.stored, result.listLength ?? null, rules), result, rules.skips),
+              result.outletExtras,
+              rules.outlets ?? [],
+            ),
+            result.taskAlerts,
           );
         default:
           return assertNever(result);
@@ -87,6 +90,13 @@ export function outcomeOf(end: ExecutionEnd, rules: OutputRules): TryOutcome {
     default:
       return assertNever(end);
   }
+}
+
+/** What the task said through ctx.alerts rides on its success or failure, recorded with its end. */
+function withTaskAlerts(outcome: TryOutcome, changes: readonly TaskAlertChange[] | undefined): TryOutcome {
+  if (!changes || changes.length === 0) return outcome;
+  if (outcome.kind !== 'success' && outcome.kind !== 'failed') return outcome;
+  return { ...outcome, taskAlerts: changes };
 }
 
 /** A success updates the task's outlets: one asset event each, with the extra the task set. */

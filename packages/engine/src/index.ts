@@ -200,6 +200,7 @@ export {
   finishTries,
   finishTry,
   TEST_RUN_TRIGGER,
+  type TaskAlertChange,
   type TryOutcome,
 } from './task-tries.ts';
 export {

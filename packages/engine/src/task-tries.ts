@@ -3,7 +3,8 @@
 // transition is a compare-and-set on (state, tryNumber); a lost race is a typed result.
 import type { RawSql } from '@weir/db';
 import { retryDelayMs } from '@weir/domain';
-import type { SerializedTask } from '@weir/sdk';
+import type { SerializedTask, TaskAlertKind, TaskAlertSeverity } from '@weir/sdk';
+import { recordTaskAlerts } from './task-alerts.ts';
 
 /** `triggered_by` of the runs `weir dags test` makes: they raise no alerts. */
 export const TEST_RUN_TRIGGER = 'weir dags test';
@@ -153,6 +154,21 @@ function claimedTry(row: ClaimRow, tryNumber: number): ClaimedTry {
   };
 }
 
+/**
+ * What a try said through `ctx.alerts`, the last word per (kind, check): raise opens the check's
+ * incident (or counts on the open one), resolve ends it. Recorded with the try's end.
+ */
+export type TaskAlertChange =
+  | {
+      readonly op: 'raise';
+      readonly kind: TaskAlertKind;
+      readonly check: string;
+      readonly severity: TaskAlertSeverity;
+      readonly title: string;
+      readonly detailsJson: string;
+    }
+  | { readonly op: 'resolve'; readonly kind: TaskAlertKind; readonly check: string };
+
 export type TryOutcome =
   | {
       kind: 'success';
@@ -166,6 +182,7 @@ export type TryOutcome =
       skipTaskIds?: readonly string[];
       /** Asset events this success records, in the same statement (the task's outlets). */
       assetEvents?: readonly { readonly uri: string; readonly extraJson: string }[];
+      taskAlerts?: readonly TaskAlertChange[];
     }
   | { kind: 'skipped'; reason: string }
   /** The task is no longer in its DAG (changed since the try was queued): Airflow's `removed`. */
@@ -178,6 +195,7 @@ export type TryOutcome =
       attemptOutcome?: 'failed' | 'timed_out' | 'lost' | 'cancelled';
       /** A sensor's timeout (counted from its first poke): its alert is a sensor timeout. */
       sensorTimeout?: boolean;
+      taskAlerts?: readonly TaskAlertChange[];
     }
   /** A reschedule-mode sensor's poke came back falsy: free the slot, poke again at `rescheduleAt`. */
   | { kind: 'up_for_reschedule'; rescheduleAt: Date };
@@ -276,7 +294,14 @@ function endingOf(request: FinishRequest): Ending {
  * row and its output, all or nothing, one commit. Results in request order.
  */
 export async function finishTries(db: RawSql, requests: readonly FinishRequest[]): Promise<FinishResult[]> {
+  // A try that raised or resolved data-quality alerts records them in its end's transaction.
+  if (requests.some((r) => taskAlertsOf(r.outcome).length > 0))
+    return db.$transaction(async (tx) => (await recordEnds(tx, requests)).results);
   return (await recordEnds(db, requests)).results;
+}
+
+function taskAlertsOf(outcome: TryOutcome): readonly TaskAlertChange[] {
+  return outcome.kind === 'success' || outcome.kind === 'failed' ? (outcome.taskAlerts ?? []) : [];
 }
 
 /** A DagRun whose row lock a transaction took, for its scheduling pass. */
@@ -486,6 +511,19 @@ async function recordEnds(
       ...(successor ? { successor: claimedTry(successor, successor.try_number) } : {}),
     };
   }
+  const alerting = ending.filter(
+    (e) => results[e.index]?.kind === 'recorded' && taskAlertsOf(e.request.outcome).length > 0,
+  );
+  if (alerting.length > 0)
+    await recordTaskAlerts(
+      db,
+      alerting.map((e) => ({
+        taskInstanceId: e.request.claimed.taskInstanceId,
+        at: e.request.now,
+        changes: taskAlertsOf(e.request.outcome),
+      })),
+      TEST_RUN_TRIGGER,
+    );
   const run = rows.find((r) => r.kind === 'run');
   return run
     ? {

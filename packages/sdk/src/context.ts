@@ -33,6 +33,34 @@ export interface TaskContext<P = Record<string, unknown>> extends ContextLookups
   readonly outlets: OutletEvents;
   /** For an asset-triggered run: the asset events it consumed, oldest first; empty otherwise. */
   readonly triggeringAssetEvents: readonly AssetEventInfo[];
+  /** Data-quality findings this task reports itself (routed by `alerts.onDataQuality`). */
+  readonly alerts: TaskAlerts;
+}
+
+/** The alerts a task may raise itself: what a data-quality check finds. */
+export const TASK_ALERT_KINDS = ['data_quality_failed', 'volume_drop', 'freshness'] as const;
+export type TaskAlertKind = (typeof TASK_ALERT_KINDS)[number];
+export type TaskAlertSeverity = 'critical' | 'error' | 'warning' | 'info';
+
+/**
+ * `ctx.alerts.raise({ kind: 'volume_drop', check: 'volume', title: '…' })` opens one incident per
+ * (kind, DAG, task, check) and counts a repeat on it while it is open, so a check failing hour
+ * after hour pages once; `ctx.alerts.resolve(…)` when the check passes resolves it. Both take effect
+ * when the try ends, whatever its outcome, in the same transaction as its end; the last call for
+ * a check wins. A `weir dags test` run raises nothing.
+ */
+export interface TaskAlerts {
+  raise(alert: {
+    readonly kind: TaskAlertKind;
+    /** Which check (`null_rate.user_id`, `unique(events.event_id)`): part of the incident's identity. */
+    readonly check: string;
+    /** Default `error`. */
+    readonly severity?: TaskAlertSeverity;
+    readonly title: string;
+    /** Shown with the incident (observed value, threshold, partition): JSON. */
+    readonly details?: Record<string, unknown>;
+  }): void;
+  resolve(alert: { readonly kind: TaskAlertKind; readonly check: string }): void;
 }
 
 /** `ctx.outlets.extra(asset, { partition: 'dt=2026-01-01' })`, as Airflow's outlet_events. */

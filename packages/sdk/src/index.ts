@@ -26,13 +26,17 @@ export {
   isAsset,
   isAssetCondition,
 } from './asset.ts';
-export type {
-  AssetEventInfo,
-  CallbackContext,
-  DagRunContext,
-  OutletEvents,
-  TaskContext,
-  TaskLogger,
+export {
+  type AssetEventInfo,
+  type CallbackContext,
+  type DagRunContext,
+  type OutletEvents,
+  TASK_ALERT_KINDS,
+  type TaskAlertKind,
+  type TaskAlerts,
+  type TaskAlertSeverity,
+  type TaskContext,
+  type TaskLogger,
 } from './context.ts';
 export {
   type BranchChoice,

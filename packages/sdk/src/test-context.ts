@@ -34,6 +34,7 @@ export function testContext<P = Record<string, unknown>>(fields: TestContextFiel
     log: { debug: quiet, info: quiet, warn: quiet, error: quiet },
     signal: new AbortController().signal,
     outlets: { extra: quiet },
+    alerts: { raise: quiet, resolve: quiet },
     triggeringAssetEvents: [],
     ...given,
     logicalDate,

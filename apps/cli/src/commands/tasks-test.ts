@@ -86,6 +86,13 @@ export async function testTask(opts: TaskTestOptions): Promise<unknown> {
         ),
     },
     triggeringAssetEvents: [],
+    alerts: {
+      raise: (a) =>
+        line('warn')(
+          `alert ${a.kind} (${a.check}): ${a.title} ${JSON.stringify(a.details ?? {})} (not raised by tasks test)`,
+        ),
+      resolve: (a) => line('info')(`alert ${a.kind} (${a.check}) resolved (not recorded by tasks test)`),
+    },
     ...inProcessLookups(opts.secrets),
   };
   try {

@@ -11,9 +11,12 @@ import {
   isTaskGroupHandle,
   isTaskHandle,
   type OutletEvents,
+  TASK_ALERT_KINDS,
+  type TaskAlerts,
   type TaskContext,
   type TaskLogger,
 } from '@weir/sdk';
+import type { TaskAlertChange } from '@weir/engine';
 import type { DagFunctions } from '../dag-functions.ts';
 import type { Invocation, InvocationResult, ThrownError } from './protocol.ts';
 
@@ -30,10 +33,12 @@ export async function invoke(
   signal: AbortSignal,
 ): Promise<InvocationResult> {
   const outlets = outletEvents(invocation.outlets ?? []);
+  const alerts = taskAlerts();
   try {
-    const returned = await call(functions, invocation, services, signal, outlets.events);
+    const returned = await call(functions, invocation, services, signal, outlets.events, alerts.api);
     if (invocation.result === 'ignore') return { kind: 'returned' };
-    if (invocation.result === 'poke' && !isPokeDone(returned)) return { kind: 'returned', done: false };
+    if (invocation.result === 'poke' && !isPokeDone(returned))
+      return { kind: 'returned', done: false, ...alerts.changes() };
     // A branch's output is the ids it followed, as Airflow's branch pushes them.
     const followed = invocation.result === 'branch' ? branchChoice(returned) : undefined;
     const value = followed ?? returned;
@@ -46,6 +51,7 @@ export async function invoke(
             ? { followed }
             : {}),
       ...outlets.extras(),
+      ...alerts.changes(),
     };
     if (value === undefined) return { kind: 'returned', listLength: null, ...done };
     const encoded = encodeOutput(value);
@@ -57,7 +63,7 @@ export async function invoke(
       ...done,
     };
   } catch (error) {
-    return { kind: 'threw', error: thrownError(error) };
+    return { kind: 'threw', error: thrownError(error), ...alerts.changes() };
   }
 }
 
@@ -84,6 +90,63 @@ function outletEvents(uris: readonly string[]): {
   };
 }
 
+const SEVERITIES = ['critical', 'error', 'warning', 'info'];
+const MAX_CHECK = 200;
+const MAX_TITLE = 500;
+
+/** ctx.alerts for one invocation, and the last word it said per (kind, check). */
+function taskAlerts(): { api: TaskAlerts; changes: () => { taskAlerts?: TaskAlertChange[] } } {
+  const said = new Map<string, TaskAlertChange>();
+  const identity = (kind: unknown, check: unknown, method: string) => {
+    if (!(TASK_ALERT_KINDS as readonly unknown[]).includes(kind))
+      throw new TypeError(`ctx.alerts.${method}: kind must be one of ${TASK_ALERT_KINDS.join(', ')}`);
+    if (typeof check !== 'string' || check.length === 0 || check.length > MAX_CHECK)
+      throw new TypeError(`ctx.alerts.${method}: check must be a string of 1 to ${MAX_CHECK} characters`);
+    return `${kind}\u0000${check}`;
+  };
+  return {
+    api: {
+      raise(alert) {
+        const key = identity(alert.kind, alert.check, 'raise');
+        const severity = alert.severity ?? 'error';
+        if (!SEVERITIES.includes(severity))
+          throw new TypeError(`ctx.alerts.raise: severity must be one of ${SEVERITIES.join(', ')}`);
+        if (typeof alert.title !== 'string' || alert.title.length === 0)
+          throw new TypeError('ctx.alerts.raise: title must be a non-empty string');
+        const detailsJson = JSON.stringify(alert.details ?? {});
+        if (detailsJson === undefined || !detailsJson.startsWith('{'))
+          throw new TypeError('ctx.alerts.raise: details must be a JSON object');
+        said.set(key, {
+          op: 'raise',
+          kind: alert.kind,
+          check: alert.check,
+          severity,
+          title: alert.title.slice(0, MAX_TITLE),
+          detailsJson,
+        });
+      },
+      resolve(alert) {
+        said.set(identity(alert.kind, alert.check, 'resolve'), {
+          op: 'resolve',
+          kind: alert.kind,
+          check: alert.check,
+        });
+      },
+    },
+    changes: () => (said.size > 0 ? { taskAlerts: [...said.values()] } : {}),
+  };
+}
+
+/** A callback reacts to a try's end; what it could report is the task's to raise. */
+const CALLBACK_ALERTS: TaskAlerts = {
+  raise() {
+    throw new TypeError('ctx.alerts is for task functions, not callbacks');
+  },
+  resolve() {
+    throw new TypeError('ctx.alerts is for task functions, not callbacks');
+  },
+};
+
 /** The worker sends triggeringAssetEvents only for an asset-triggered run. */
 const NOT_ASSET_TRIGGERED: Record<string, unknown> = { triggeringAssetEvents: [] };
 
@@ -93,12 +156,13 @@ async function call(
   { log, lookups }: InvocationServices,
   signal: AbortSignal,
   outlets: OutletEvents,
+  alerts: TaskAlerts,
 ): Promise<unknown> {
   switch (target.kind) {
     case 'task': {
       const { task } = await functions.task(fileloc, dagId, target.taskId);
       return task.fn(
-        { ...NOT_ASSET_TRIGGERED, ...context, ...lookups, log, signal, outlets } as TaskContext,
+        { ...NOT_ASSET_TRIGGERED, ...context, ...lookups, log, signal, outlets, alerts } as TaskContext,
         ...args,
       );
     }
@@ -113,6 +177,7 @@ async function call(
         log,
         signal,
         outlets,
+        alerts: CALLBACK_ALERTS,
       } as CallbackContext<unknown>);
     }
     case 'dag_callback': {

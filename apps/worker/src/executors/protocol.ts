@@ -5,6 +5,7 @@
 // BigInts and typed arrays cross it as themselves. Task code's lookups (ctx.variable,
 // ctx.connection) are requests the worker answers, since only the worker talks to PostgreSQL;
 // ctx.mask tells the worker a value to hide.
+import type { TaskAlertChange } from '@weir/engine';
 import type { Connection, JsonValue } from '@weir/sdk';
 
 /** What to call in the DAG file. */
@@ -62,8 +63,10 @@ export type InvocationResult =
       readonly falsy?: boolean;
       /** What the task set through ctx.outlets.extra, by asset uri. */
       readonly outletExtras?: Readonly<Record<string, Record<string, unknown>>>;
+      /** What the task raised or resolved through ctx.alerts. */
+      readonly taskAlerts?: readonly TaskAlertChange[];
     }
-  | { readonly kind: 'threw'; readonly error: ThrownError }
+  | { readonly kind: 'threw'; readonly error: ThrownError; readonly taskAlerts?: readonly TaskAlertChange[] }
   /** The output cannot be stored (a function, a socket…); the message names the path. */
   | { readonly kind: 'unstorable'; readonly message: string };
 
