@@ -13,3 +13,22 @@ export {
   toUtcMillis,
 } from './event/envelope.ts';
 export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
+export {
+  type DbtSeverity,
+  type DbtStatus,
+  type DbtTest,
+  type DbtTestConfig,
+  type DbtTestResult,
+  dbtStatus,
+  dbtTestName,
+  runDbtTest,
+} from './quality/dbt-tests.ts';
+export {
+  DEFAULT_THRESHOLDS,
+  type DqResult,
+  type DqSeverity,
+  type HourlyThresholds,
+  hourPartition,
+  runHourlyChecks,
+} from './quality/hourly-checks.ts';
+export type { SqlValue, WarehouseReader } from './quality/warehouse-reader.ts';
