@@ -110,7 +110,7 @@ describe('retries', () => {
     expect(collector.requests).toHaveLength(1);
     await flushed;
     expect(collector.requests).toHaveLength(2);
-    expect(idsOf(eventsOf(collector.requests[1]!))).toEqual(ids);
+    expect(idsOf(eventsOf(collector.requests[1]))).toEqual(ids);
     expect(idsOf(collector.accepted)).toEqual(ids);
   });
 

@@ -174,7 +174,7 @@ export function resolveOptions(opts: ClientOptions): ResolvedOptions {
     requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs, 15_000),
     closeTimeoutMs: positive('closeTimeoutMs', opts.closeTimeoutMs, 10_000),
     // In a page the platform can only be the web; elsewhere (Node, a React Native app) the caller says.
-    platform: opts.platform !== undefined ? opts.platform : detectPage() ? 'web' : null,
+    platform: opts.platform !== undefined ? opts.platform : opts.page || detectPage() ? 'web' : null,
     appVersion: opts.appVersion ?? null,
     userId: opts.userId ?? null,
     fetch: opts.fetch,

@@ -137,6 +137,7 @@ export async function startFakeCollector(opts: FakeCollectorOptions = {}): Promi
 }
 
 /** The events of a recorded request's body. */
-export function eventsOf(req: RecordedRequest): ClientEvent[] {
+export function eventsOf(req: RecordedRequest | undefined): ClientEvent[] {
+  if (!req) throw new Error('eventsOf: no such request');
   return req.json as ClientEvent[];
 }
