@@ -15,7 +15,9 @@ const manifestPath = join(pkgDir, 'package.json');
 const backupPath = join(pkgDir, 'package.json.workspace');
 
 export function publishManifest(workspace) {
-  const { exports: _source, ...rest } = workspace;
+  // Workspace-only fields: the source export, and test-only devDependencies that are never published.
+  // Its scripts build from src/, which is not published.
+  const { exports: _source, devDependencies: _dev, scripts: _scripts, ...rest } = workspace;
   return {
     ...rest,
     main: './dist/index.js',
