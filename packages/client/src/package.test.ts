@@ -38,7 +38,9 @@ beforeAll(() => {
     cwd: copy,
     encoding: 'utf8',
   });
-  const [{ filename }] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string }>;
+  const [packed] = JSON.parse(out.slice(out.indexOf('['))) as Array<{ filename: string }>;
+  if (!packed) throw new Error(`npm pack printed no tarball: ${out}`);
+  const { filename } = packed;
   // A consumer project with the tarball unpacked where npm would put it.
   const project = join(work, 'consumer');
   installed = join(project, 'node_modules/@weir/client');
