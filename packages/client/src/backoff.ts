@@ -30,7 +30,8 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
       signal.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    // A Retry-After of weeks would overflow setTimeout (which then fires at once): wait the longest it can.
+    const timer = setTimeout(done, Math.min(ms, 2_147_483_647));
     signal.addEventListener('abort', done);
   });
 }

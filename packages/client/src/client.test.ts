@@ -134,6 +134,18 @@ describe('flush() and close()', () => {
     expect(collector.requests).toHaveLength(1);
   });
 
+  it('identify() sets the user of the events tracked after it; track options still win', async () => {
+    const c = client({ userId: 'first' });
+    c.track('a');
+    c.identify('second');
+    c.track('b');
+    c.track('c', {}, { userId: null });
+    c.identify(null);
+    c.track('d');
+    await c.flush();
+    expect(collector.accepted.map((e) => e.user_id)).toEqual(['first', 'second', null, null]);
+  });
+
   it('close() stops waiting after closeTimeoutMs and reports what it gave up', async () => {
     collector.always(503);
     const c = client({ closeTimeoutMs: 300, retry: { baseMs: 20, maxMs: 50, maxAttempts: Infinity } });

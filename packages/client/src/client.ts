@@ -271,6 +271,10 @@ class BatchingClient implements WeirClient {
           }
           this.counters.retries++;
           await sleep(outcome.retryAfterMs ?? backoffDelayMs(attempt, this.opts.retry), this.stopped.signal);
+          if (this.stopped.signal.aborted) {
+            this.abandoned += batch.length;
+            return;
+          }
           break;
         }
         default:

@@ -84,6 +84,8 @@ export interface ResolvedOptions {
 
 /** The collector's per-request event limit. */
 const COLLECTOR_MAX_EVENTS = 1_000;
+/** setTimeout fires at once for longer delays (they overflow a 32-bit integer). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 function positive(name: string, value: number | undefined, fallback: number, max = Infinity): number {
   if (value === undefined) return fallback;
@@ -148,10 +150,10 @@ export function resolveOptions(opts: ClientOptions): ResolvedOptions {
       `createClient: maxQueueSize (${maxQueueSize}) must be at least flushAt (${flushAt})`,
     );
   }
-  const retryBase = positive('retry.baseMs', opts.retry?.baseMs, 500);
+  const retryBase = positive('retry.baseMs', opts.retry?.baseMs, 500, MAX_TIMER_MS);
   const retry: Required<RetryOptions> = {
     baseMs: retryBase,
-    maxMs: positive('retry.maxMs', opts.retry?.maxMs, Math.max(30_000, retryBase)),
+    maxMs: positive('retry.maxMs', opts.retry?.maxMs, Math.max(30_000, retryBase), MAX_TIMER_MS),
     maxAttempts: positive('retry.maxAttempts', opts.retry?.maxAttempts, 10),
   };
 
@@ -167,12 +169,12 @@ export function resolveOptions(opts: ClientOptions): ResolvedOptions {
     beaconUrl: beacon.toString(),
     writeKey: opts.writeKey,
     flushAt,
-    flushIntervalMs: positive('flushIntervalMs', opts.flushIntervalMs, 5_000),
+    flushIntervalMs: positive('flushIntervalMs', opts.flushIntervalMs, 5_000, MAX_TIMER_MS),
     maxBatchBytes: positive('maxBatchBytes', opts.maxBatchBytes, 500_000),
     maxQueueSize,
     retry,
-    requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs, 15_000),
-    closeTimeoutMs: positive('closeTimeoutMs', opts.closeTimeoutMs, 10_000),
+    requestTimeoutMs: positive('requestTimeoutMs', opts.requestTimeoutMs, 15_000, MAX_TIMER_MS),
+    closeTimeoutMs: positive('closeTimeoutMs', opts.closeTimeoutMs, 10_000, MAX_TIMER_MS),
     // In a page the platform can only be the web; elsewhere (Node, a React Native app) the caller says.
     platform: opts.platform !== undefined ? opts.platform : opts.page || detectPage() ? 'web' : null,
     appVersion: opts.appVersion ?? null,

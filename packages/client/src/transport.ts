@@ -64,7 +64,8 @@ function detail(text: string): string {
 export async function sendBatch(req: SendRequest): Promise<SendOutcome> {
   const controller = new AbortController();
   const abort = (): void => controller.abort();
-  req.signal.addEventListener('abort', abort);
+  if (req.signal.aborted) abort();
+  else req.signal.addEventListener('abort', abort);
   const timer = setTimeout(abort, req.timeoutMs);
   let res: Response;
   try {
