@@ -14,11 +14,13 @@ import {
 let collector: FakeCollector;
 const clients: WeirClient[] = [];
 const beaconBodies: string[] = [];
+/** The beacons' requests, which nobody awaits in a browser; the tests do before stopping the server. */
+const beaconPosts: Array<Promise<unknown>> = [];
 
 /** What navigator.sendBeacon(url, new Blob([body], { type: 'text/plain' })) puts on the wire. */
 const beacon: BeaconSender = (url, body) => {
   beaconBodies.push(body);
-  void fetch(url, { method: 'POST', body: new Blob([body], { type: 'text/plain' }) });
+  beaconPosts.push(fetch(url, { method: 'POST', body: new Blob([body], { type: 'text/plain' }) }));
   return true;
 };
 
@@ -63,6 +65,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
+  await Promise.allSettled(beaconPosts.splice(0));
   await collector.stop();
 });
 
@@ -108,6 +111,31 @@ describe('page unload', () => {
       expect(new TextEncoder().encode(body).length).toBeLessThanOrEqual(64_000);
     await collector.waitForAccepted(7);
     expect(new Set(collector.accepted.map((e) => e.event_id))).toEqual(new Set(ids));
+  });
+
+  it('on pagehide also re-sends the batch in flight (the browser may cancel it); hidden does not', async () => {
+    const page = fakePage();
+    const c = client(page);
+    const release = collector.hold();
+    const inFlight = Array.from({ length: 10 }, () => c.track('view', {}, { userId: 'u1' }).event_id);
+    await collector.waitForRequests(1);
+    const first = c.track('view', {}, { userId: 'u1' }).event_id;
+    page.hide('visibilitychange');
+    expect(beaconBodies.map((b) => JSON.parse(b).map((e: { event_id: string }) => e.event_id))).toEqual([
+      [first],
+    ]);
+    const second = c.track('view', {}, { userId: 'u1' }).event_id;
+    page.hide('pagehide');
+    page.hide('pagehide'); // a second pagehide does not send the in-flight batch again
+    expect(
+      beaconBodies.slice(1).map((b) => JSON.parse(b).map((e: { event_id: string }) => e.event_id)),
+    ).toEqual([inFlight, [second]]);
+    release();
+    await c.close();
+    // The in-flight batch arrived twice (fetch and beacon): the pipeline dedups by event_id.
+    await collector.waitForAccepted(22);
+    expect(collector.accepted.filter((e) => inFlight.includes(e.event_id))).toHaveLength(20);
+    expect(c.stats()).toMatchObject({ accepted: 10, beaconed: 12, queued: 0 });
   });
 
   it('keeps the events a refused beacon could not take, and sends them later', async () => {

@@ -68,6 +68,9 @@ class BatchingClient implements WeirClient {
   /** Events up to this seq go out now, full batch or not (timer, flush, close). */
   private flushUntil = 0;
   private inFlight = 0;
+  /** The batch being sent or retried, and whether a pagehide already re-sent it by beacon. */
+  private current: QueuedEvent[] = [];
+  private currentBeaconed = false;
   /** Events of the batch in flight when close() gave up. */
   private abandoned = 0;
   private pumping: Promise<void> | undefined;
@@ -204,8 +207,11 @@ class BatchingClient implements WeirClient {
       const batch = this.queue.take(plan.count);
       if (this.queue.length === 0) this.clearTimer();
       this.inFlight = batch.length;
+      this.current = batch;
+      this.currentBeaconed = false;
       await this.deliver(batch);
       this.inFlight = 0;
+      this.current = [];
       const last = batch[batch.length - 1];
       if (last) this.settledSeq = Math.max(this.settledSeq, last.seq);
       this.resolveWaiters(this.settledSeq);
@@ -286,9 +292,13 @@ class BatchingClient implements WeirClient {
   private attachPage(): () => void {
     const page = this.opts.page;
     if (!page) return () => {};
-    const onPageHide = (): void => this.sendByBeacon();
+    // The page is going away (or into the back-forward cache): the browser may cancel the batch
+    // in flight, so it goes by beacon too; the pipeline drops the duplicate by event_id.
+    const onPageHide = (): void => this.sendByBeacon(true);
+    // Hidden is often the last moment a mobile page gets, but the tab may come back with its
+    // request still running: only what waits leaves.
     const onVisibilityChange = (): void => {
-      if (page.document.visibilityState === 'hidden') this.sendByBeacon();
+      if (page.document.visibilityState === 'hidden') this.sendByBeacon(false);
     };
     page.window.addEventListener('pagehide', onPageHide);
     page.document.addEventListener('visibilitychange', onVisibilityChange);
@@ -298,27 +308,19 @@ class BatchingClient implements WeirClient {
     };
   }
 
-  /** Hands the waiting events to the beacon in chunks the browser takes; stops at the first refusal. */
-  private sendByBeacon(): void {
-    if (!this.beacon) return;
-    while (this.queue.length > 0) {
-      const plan = this.queue.planHead(MAX_EVENTS_PER_REQUEST, MAX_BEACON_BYTES);
-      if (plan.bytes > MAX_BEACON_BYTES) return;
-      const chunk = this.queue.take(plan.count);
-      let sent = false;
-      try {
-        sent = this.beacon(this.opts.beaconUrl, batchBody(chunk));
-      } catch {
-        sent = false;
-      }
-      if (!sent) {
-        // Back to the head: they go with the next batch if the page comes back.
-        this.queue.returnToHead(chunk);
-        return;
-      }
-      this.counters.beaconed += chunk.length;
+  /** Hands events to the beacon: the batch in flight when asked, then the waiting ones. */
+  private sendByBeacon(withInFlight: boolean): void {
+    const beacon = this.beacon;
+    if (!beacon) return;
+    if (withInFlight && this.current.length > 0 && !this.currentBeaconed) {
+      this.currentBeaconed = true;
+      const inFlight = new EventQueue();
+      for (const item of this.current) inFlight.push(item);
+      // Whatever the beacon refuses stays with the fetch still trying.
+      this.counters.beaconed += beaconFrom(inFlight, beacon, this.opts.beaconUrl);
     }
-    this.clearTimer();
+    this.counters.beaconed += beaconFrom(this.queue, beacon, this.opts.beaconUrl);
+    if (this.queue.length === 0) this.clearTimer();
     if (this.isIdle()) this.resolveWaiters(Infinity);
   }
 
@@ -351,6 +353,32 @@ class BatchingClient implements WeirClient {
       // the caller's bug; delivery goes on
     }
   }
+}
+
+/**
+ * Sends a queue's events by beacon in chunks the browser takes (64 KB, 1,000 events), oldest first,
+ * and returns how many left. At the first refusal the chunk goes back to the head of the queue: it
+ * leaves with the next batch if the page comes back.
+ */
+function beaconFrom(queue: EventQueue, beacon: BeaconSender, url: string): number {
+  let sent = 0;
+  while (queue.length > 0) {
+    const plan = queue.planHead(MAX_EVENTS_PER_REQUEST, MAX_BEACON_BYTES);
+    if (plan.bytes > MAX_BEACON_BYTES) break;
+    const chunk = queue.take(plan.count);
+    let taken = false;
+    try {
+      taken = beacon(url, batchBody(chunk));
+    } catch {
+      taken = false;
+    }
+    if (!taken) {
+      queue.returnToHead(chunk);
+      break;
+    }
+    sent += chunk.length;
+  }
+  return sent;
 }
 
 function assertNever(value: never): never {
