@@ -26,11 +26,15 @@ export interface EventDefaults {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A v4 UUID. `crypto.randomUUID` only exists in secure contexts (https, localhost), so plain-http
- * pages fall back to `crypto.getRandomValues`, which every browser and Node ≥ 20 have. */
+ * pages fall back to `crypto.getRandomValues`, which every browser and Node ≥ 20 have; a runtime
+ * with neither (React Native without a polyfill) gets Math.random, enough for an id that only has
+ * to be unique. */
 export function newEventId(): string {
-  const c = globalThis.crypto;
-  if (typeof c.randomUUID === 'function') return c.randomUUID();
-  const b = c.getRandomValues(new Uint8Array(16));
+  const c = (globalThis as { crypto?: Partial<Crypto> }).crypto;
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  const b = new Uint8Array(16);
+  if (typeof c?.getRandomValues === 'function') c.getRandomValues(b);
+  else for (let i = 0; i < b.length; i++) b[i] = Math.floor(Math.random() * 256);
   b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
   b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

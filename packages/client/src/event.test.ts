@@ -102,4 +102,17 @@ describe('buildEvent', () => {
       Object.defineProperty(globalThis.crypto, 'randomUUID', { value: original, configurable: true });
     }
   });
+
+  it('makes v4 UUIDs without any crypto (React Native without a polyfill)', () => {
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+    Object.defineProperty(globalThis, 'crypto', { value: undefined, configurable: true });
+    try {
+      const ids = Array.from({ length: 50 }, () => newEventId());
+      for (const id of ids)
+        expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(new Set(ids).size).toBe(50);
+    } finally {
+      if (original) Object.defineProperty(globalThis, 'crypto', original);
+    }
+  });
 });
