@@ -12,13 +12,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebEnvironment, USERS, type WebEnvironment } from './web.ts';
 
 const DAGS = {
-  // Three tasks in the warehouse pool, one slot each; each holds its slot until cancelled.
+  // Three tasks in the exports pool, one slot each; each holds its slot until cancelled.
   'pooled.ts': `
 import { setTimeout as sleep } from 'node:timers/promises';
 import { dag } from '@weir/sdk';
 export default dag({ id: 'pooled' }, (d) => {
   for (const id of ['a', 'b', 'c'])
-    d.task(id, { pool: 'warehouse' }, async (ctx) => { await sleep(120_000, undefined, { signal: ctx.signal }).catch(() => undefined); });
+    d.task(id, { pool: 'exports' }, async (ctx) => { await sleep(120_000, undefined, { signal: ctx.signal }).catch(() => undefined); });
 });
 `,
 };
@@ -182,13 +182,13 @@ describe('admin and operations pages', () => {
   it('shows a pool’s usage bar filling as its tasks run, and resizes it', async () => {
     const page = await web.signedIn(USERS.admin);
     await page.goto(`${web.url}/pools`);
-    await page.getByLabel('Name', { exact: true }).fill('warehouse');
+    await page.getByLabel('Name', { exact: true }).fill('exports');
     await page.getByLabel('Slots', { exact: true }).fill('2');
     await page.getByRole('button', { name: 'Create pool' }).click();
-    await banner(page, /warehouse created with 2 slots/);
+    await banner(page, /exports created with 2 slots/);
     const trigger = await runWeir(['dags', 'trigger', 'pooled'], web.env);
     expect(trigger.code, trigger.stderr).toBe(0);
-    const meter = () => page.getByRole('meter', { name: 'usage of warehouse' });
+    const meter = () => page.getByRole('meter', { name: 'usage of exports' });
     await expect
       .poll(
         async () => {
@@ -205,9 +205,9 @@ describe('admin and operations pages', () => {
     ]);
     expect(running?.width ?? 0).toBeGreaterThan((bar?.width ?? 0) * 0.9);
     await web.screenshot(page, 'admin-pools-full');
-    await page.getByLabel('Slots of warehouse').fill('4');
+    await page.getByLabel('Slots of exports').fill('4');
     await page
-      .getByRole('row', { name: /warehouse/ })
+      .getByRole('row', { name: /exports/ })
       .getByRole('button', { name: 'Resize' })
       .click();
     await expect

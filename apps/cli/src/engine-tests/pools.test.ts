@@ -79,6 +79,12 @@ describe('pools and priority', () => {
       { name: 'default', slots: 128, used: 0, description: 'Default pool' },
       { name: 'narrow', slots: 2, used: 0, description: 'two at a time' },
       { name: 'single', slots: 1, used: 0, description: null },
+      {
+        name: 'warehouse',
+        slots: 1,
+        used: 0,
+        description: 'Writers of the warehouse: one at a time (DuckDB has one writer)',
+      },
     ]);
     const refused = await runWeir(['pools', 'delete', 'default'], h.env);
     expect(refused.code).toBe(1);
