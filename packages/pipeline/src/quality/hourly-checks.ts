@@ -48,9 +48,8 @@ export function hourPartition(hourStart: Date): string {
 
 function hourBounds(hourStart: Date, offsetHours = 0): [string, string] {
   const start = Math.floor(hourStart.getTime() / HOUR_MS) * HOUR_MS + offsetHours * HOUR_MS;
-  // Timestamps without zone, as the warehouse stores them (UTC).
-  const plain = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-  return [plain(start), plain(start + HOUR_MS)];
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return [iso(start), iso(start + HOUR_MS)];
 }
 
 async function one(
@@ -74,7 +73,7 @@ export async function runHourlyChecks(
   const checked_at = now.toISOString();
   const [from, to] = hourBounds(hourStart);
   const [yFrom, yTo] = hourBounds(hourStart, -24);
-  const inHour = 'server_ts >= CAST($1 AS TIMESTAMP) AND server_ts < CAST($2 AS TIMESTAMP)';
+  const inHour = 'server_ts >= CAST($1 AS TIMESTAMPTZ) AND server_ts < CAST($2 AS TIMESTAMPTZ)';
   const counts = await one(
     warehouse,
     `SELECT COUNT(*) AS n,
@@ -87,7 +86,7 @@ export async function runHourlyChecks(
   const yesterday = await one(warehouse, `SELECT COUNT(*) AS n FROM events WHERE ${inHour}`, [yFrom, yTo]);
   const dead = await one(
     warehouse,
-    'SELECT COUNT(*) AS n FROM dead_letters WHERE received_at >= CAST($1 AS TIMESTAMP) AND received_at < CAST($2 AS TIMESTAMP)',
+    'SELECT COUNT(*) AS n FROM dead_letters WHERE received_at >= CAST($1 AS TIMESTAMPTZ) AND received_at < CAST($2 AS TIMESTAMPTZ)',
     [from, to],
   );
   const n = num(counts.n) ?? 0;

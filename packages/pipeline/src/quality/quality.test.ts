@@ -8,7 +8,7 @@ import { DEFAULT_THRESHOLDS, runHourlyChecks } from './hourly-checks.ts';
 import type { SqlValue, WarehouseReader } from './warehouse-reader.ts';
 
 const HOUR = Date.UTC(2026, 11, 4, 10);
-const ts = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const ts = (ms: number) => new Date(ms).toISOString();
 
 describe('data-quality checks on DuckDB', () => {
   let instance: DuckDBInstance;
@@ -26,8 +26,8 @@ describe('data-quality checks on DuckDB', () => {
     };
     await connection.run(`
       CREATE TABLE events (event_id VARCHAR, event_type VARCHAR, user_id VARCHAR, platform VARCHAR,
-                           client_ts TIMESTAMP, server_ts TIMESTAMP, loaded_at TIMESTAMP);
-      CREATE TABLE dead_letters (received_at TIMESTAMP, reason VARCHAR, event_id VARCHAR, payload VARCHAR);
+                           client_ts TIMESTAMPTZ, server_ts TIMESTAMPTZ, loaded_at TIMESTAMPTZ);
+      CREATE TABLE dead_letters (received_at TIMESTAMPTZ, reason VARCHAR, event_id VARCHAR, payload VARCHAR);
       CREATE TABLE user_profiles (user_id VARCHAR, plan VARCHAR, signup_date DATE);`);
     // Yesterday's hour: 100 arrivals. This hour: 70 (a 30 % drop), 2 of them without user_id,
     // none without event_type; loaded 60 s after client_ts except 5 loaded 20 min late (so the
