@@ -1,6 +1,7 @@
 // Owns what a Redis server promises about accepted entries if it restarts (its persistence
 // settings, in words), and whether it is near its memory limit.
 import type { Redis } from 'ioredis';
+import { fieldPairs } from './redis-replies.ts';
 import type { BusDurability } from './types.ts';
 
 export interface PersistenceSettings {
@@ -14,9 +15,8 @@ export interface PersistenceSettings {
 /** Reads the persistence settings: CONFIG GET, else INFO persistence (which lacks the fsync policy). */
 export async function readPersistence(redis: Redis): Promise<PersistenceSettings> {
   try {
-    const reply = (await redis.call('CONFIG', 'GET', 'appendonly', 'appendfsync', 'save')) as string[];
-    const values = new Map<string, string>();
-    for (let i = 0; i + 1 < reply.length; i += 2) values.set(String(reply[i]), String(reply[i + 1]));
+    const reply = await redis.call('CONFIG', 'GET', 'appendonly', 'appendfsync', 'save');
+    const values = new Map(fieldPairs(reply).map(([k, v]) => [k, String(v)]));
     return {
       appendonly: values.get('appendonly') === 'yes',
       appendfsync: values.get('appendfsync'),

@@ -13,26 +13,29 @@ export function parseEntries(raw: unknown): RawEntry[] {
   if (!Array.isArray(raw)) return [];
   const entries: RawEntry[] = [];
   for (const item of raw) {
-    if (!Array.isArray(item) || !Array.isArray(item[1])) continue;
-    const fields = item[1] as unknown[];
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      if (String(fields[i]) === PAYLOAD_FIELD) {
-        entries.push({ id: String(item[0]), payload: String(fields[i + 1]) });
-        break;
-      }
-    }
+    if (!Array.isArray(item) || item[1] === null || item[1] === undefined) continue;
+    const payload = fieldPairs(item[1]).find(([field]) => field === PAYLOAD_FIELD);
+    if (payload) entries.push({ id: String(item[0]), payload: String(payload[1]) });
   }
   return entries;
 }
 
+/**
+ * A map reply as [key, value] pairs, whichever shape the connection gives it: RESP3 maps arrive
+ * as flat [k, v, k, v] arrays (ioredis' legacy mapping) or objects, RESP2 as [[k, v], …].
+ */
+export function pairs(raw: unknown): [string, unknown][] {
+  if (raw === null || raw === undefined) return [];
+  if (!Array.isArray(raw)) return Object.entries(raw as Record<string, unknown>);
+  if (raw.length > 0 && raw.every(Array.isArray)) return raw.map((pair) => [String(pair[0]), pair[1]]);
+  const flat: [string, unknown][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) flat.push([String(raw[i]), raw[i + 1]]);
+  return flat;
+}
+
 /** A multi-stream XREADGROUP reply (nil on timeout): entries per stream key. */
 export function parseStreamsReply(raw: unknown): Map<string, RawEntry[]> {
-  const byKey = new Map<string, RawEntry[]>();
-  if (!Array.isArray(raw)) return byKey;
-  for (const stream of raw) {
-    if (Array.isArray(stream)) byKey.set(String(stream[0]), parseEntries(stream[1]));
-  }
-  return byKey;
+  return new Map(pairs(raw).map(([key, entries]) => [key, parseEntries(entries)]));
 }
 
 export interface GroupInfo {
@@ -46,9 +49,8 @@ export interface GroupInfo {
 /** XINFO GROUPS: one flat [field, value, …] array per group. */
 export function parseGroups(raw: unknown): GroupInfo[] {
   if (!Array.isArray(raw)) return [];
-  return raw.filter(Array.isArray).map((flat: unknown[]) => {
-    const fields = new Map<string, unknown>();
-    for (let i = 0; i + 1 < flat.length; i += 2) fields.set(String(flat[i]), flat[i + 1]);
+  return raw.map((group: unknown) => {
+    const fields = new Map(fieldPairs(group));
     const lag = fields.get('lag');
     return {
       name: String(fields.get('name')),
@@ -57,4 +59,13 @@ export function parseGroups(raw: unknown): GroupInfo[] {
       lag: lag === null || lag === undefined ? null : Number(lag),
     };
   });
+}
+
+/** A flat [field, value, …] array or an object (RESP3 with replyMapping 'resp3'). */
+export function fieldPairs(raw: unknown): [string, unknown][] {
+  if (raw === null || raw === undefined) return [];
+  if (!Array.isArray(raw)) return Object.entries(raw as Record<string, unknown>);
+  const flat: [string, unknown][] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) flat.push([String(raw[i]), raw[i + 1]]);
+  return flat;
 }

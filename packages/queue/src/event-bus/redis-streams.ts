@@ -104,15 +104,24 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
     knownGroups.add(id);
   };
 
+  /**
+   * A group exists on every partition as soon as it reads any: otherwise trim() would see only the
+   * other groups on a partition this one has not reached yet, and drop entries it never read.
+   */
+  const ensureGroupOn = (selected: Stream[], group: string) => {
+    const all = selected.some((s) => s.partition === DEAD_LETTER_PARTITION) ? selected : streams;
+    return Promise.all(all.map((s) => ensureGroup(s, group)));
+  };
+
   /** Runs `fn`, and once more after recreating the groups if Redis lost them (a restart without persistence). */
   const withGroups = async <T>(selected: Stream[], group: string, fn: () => Promise<T>): Promise<T> => {
-    await Promise.all(selected.map((s) => ensureGroup(s, group)));
+    await ensureGroupOn(selected, group);
     try {
       return await fn();
     } catch (error) {
       if (!String((error as Error).message).startsWith('NOGROUP')) throw error;
-      for (const s of selected) knownGroups.delete(`${s.key}\u0000${group}`);
-      await Promise.all(selected.map((s) => ensureGroup(s, group)));
+      for (const s of [...streams, deadLetters]) knownGroups.delete(`${s.key}\u0000${group}`);
+      await ensureGroupOn(selected, group);
       return await fn();
     }
   };
@@ -170,7 +179,7 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
         ),
       ).catch(rethrowNoGroup('read from the event bus'));
       const ready = replies.flat();
-      if (ready.length > 0 || blockMs <= 0) return ready;
+      if (ready.length > 0 || blockMs <= 0 || closed) return ready;
       const reader = idleReaders.pop() ?? newReader();
       try {
         const reply = await reader.call('XREADGROUP', [
@@ -221,8 +230,8 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
   ): Promise<BusEntry[]> => {
     assertOpen();
     const claimed: BusEntry[] = [];
+    await ensureGroupOn(candidates, group);
     for (const stream of candidates) {
-      await ensureGroup(stream, group);
       let cursor = '0-0';
       // XAUTOCLAIM looks at a bounded slice of the pending list per call; follow its cursor.
       while (claimed.length < count) {
@@ -282,7 +291,7 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
   return {
     partitions,
     partitionFor: (key) => partitionForKey(key, partitions),
-    append: (partition, payloads) =>
+    append: async (partition, payloads) =>
       appendTo(streams[partition] ?? noSuchPartition(partition, partitions), payloads),
     appendDeadLetters: (payloads) => appendTo(deadLetters, payloads),
     read: (o) => readFrom(streamsFor(o.partitions), o),
