@@ -24,6 +24,8 @@ export interface RedisServerHandle {
 export interface PrivateRedisOptions {
   /** Append-only file with this fsync policy; false (default): nothing kept on disk. */
   aof?: 'always' | 'everysec' | 'no' | false;
+  /** More redis-server arguments, e.g. ['--rename-command', 'CONFIG', ''] to act like managed Redis. */
+  args?: readonly string[];
 }
 
 export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<RedisServerHandle> {
@@ -44,6 +46,7 @@ export async function startPrivateRedis(options: PrivateRedisOptions = {}): Prom
     ...persistence,
     '--maxmemory-policy',
     'noeviction',
+    ...(options.args ?? []),
   ];
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess;
