@@ -1,6 +1,7 @@
 // Owns the Redis Streams backend of the event bus: one stream per partition (each with its own
 // hash tag), a dead-letter stream, consumer groups created lazily at the start of each stream,
 // blocking reads on dedicated connections, and a trim that never drops an unacknowledged entry.
+import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { compareEntryIds, nextEntryId } from './entry-ids.ts';
 import { EventBusError } from './errors.ts';
@@ -77,6 +78,7 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
     return reader;
   };
 
+  const appendScript = appendCommand(shared);
   const knownGroups = new Set<string>();
   let closed = false;
   let rotation = 0;
@@ -129,19 +131,12 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
   const appendTo = async (stream: Stream, payloads: readonly string[]): Promise<EntryId[]> => {
     assertOpen();
     if (payloads.length === 0) return [];
-    const pipeline = shared.pipeline();
-    for (const payload of payloads) pipeline.xadd(stream.key, '*', PAYLOAD_FIELD, payload);
-    let results: [Error | null, unknown][] | null;
     try {
-      results = await pipeline.exec();
+      const ids = (await appendScript.run(stream.key, payloads)) as unknown[];
+      return ids.map(String);
     } catch (error) {
       throw unavailable('append to the event bus', error);
     }
-    if (!results) throw unavailable('append to the event bus', new Error('the pipeline was discarded'));
-    return results.map(([error, id]) => {
-      if (error) throw unavailable('append to the event bus', error);
-      return String(id);
-    });
   };
 
   const readFrom = async (
@@ -375,6 +370,33 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
       // Blocked readers would hold quit() until their BLOCK ends; their entries stay pending.
       for (const reader of readers) reader.disconnect();
       if (ownsShared) await shared.quit().catch(() => shared.disconnect());
+    },
+  };
+}
+
+/**
+ * XADD of a whole batch as one script call. With `appendfsync always` Redis fsyncs once per event
+ * loop pass that wrote anything; a pipeline of XADDs arrives in 16 KB reads, each of which writes
+ * and so pays an fsync, while a script writes only once its whole call has arrived: one fsync per
+ * batch (about 3x the throughput measured here). It is also all of the batch or none of it.
+ */
+const APPEND_LUA = `
+local ids = {}
+for i, payload in ipairs(ARGV) do
+  ids[i] = redis.call('XADD', KEYS[1], '*', '${PAYLOAD_FIELD}', payload)
+end
+return ids`;
+
+function appendCommand(redis: Redis) {
+  const sha = createHash('sha1').update(APPEND_LUA).digest('hex');
+  return {
+    run: async (key: string, payloads: readonly string[]): Promise<unknown> => {
+      try {
+        return await redis.call('EVALSHA', [sha, 1, key, ...payloads]);
+      } catch (error) {
+        if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+        return await redis.call('EVAL', [APPEND_LUA, 1, key, ...payloads]);
+      }
     },
   };
 }
