@@ -24,6 +24,8 @@ export function partitionForKey(key: string, partitions: number): number {
 export interface StreamKeys {
   partition(index: number): string;
   readonly deadLetters: string;
+  /** Records the partition count, so processes configured differently are refused. */
+  readonly layout: string;
 }
 
 /**
@@ -39,5 +41,6 @@ export function streamKeys(prefix: string): StreamKeys {
   return {
     partition: (index) => `${prefix}:{p${index}}`,
     deadLetters: `${prefix}:{dlq}`,
+    layout: `${prefix}:{meta}:partitions`,
   };
 }

@@ -266,6 +266,21 @@ describe('RedisStreamsBus', () => {
     expect((error as Error).message).toMatch(/partitions 0 to 1/);
   });
 
+  it('refuses to work with a partition count other than the one the bus was created with', async () => {
+    const { bus, keyPrefix } = newBus({ partitions: 4 });
+    await bus.append(3, ['x']);
+    const wider = createRedisStreamsBus({ connection: shared, keyPrefix, partitions: 8 });
+    buses.push(wider);
+    const error = await wider.append(7, ['y']).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'EVENT_BUS_PARTITIONS_MISMATCH' });
+    expect((error as Error).message).toMatch(/has 4 partitions, but this process was configured with 8/);
+    await expect(wider.read({ group: 'g', consumer: 'c', count: 10 })).rejects.toMatchObject({
+      code: 'EVENT_BUS_PARTITIONS_MISMATCH',
+    });
+    // Nothing was written to the partition the readers would never have read.
+    expect(await shared.exists(`${keyPrefix}:{p7}`)).toBe(0);
+  });
+
   it('answers EVENT_BUS_UNAVAILABLE when Redis does not answer', async () => {
     const bus = createRedisStreamsBus({ url: 'redis://127.0.0.1:1', keyPrefix: `${redis.prefix}:down` });
     buses.push(bus);

@@ -88,6 +88,30 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
     if (closed) throw new EventBusError('EVENT_BUS_CLOSED', 'the event bus was closed');
   };
 
+  // Every process must agree on the partition count: a collector with more partitions than the
+  // readers would leave events in streams nobody reads. The first process records it.
+  let layoutChecked: Promise<void> | undefined;
+  const checkLayout = () => {
+    layoutChecked ??= (async () => {
+      try {
+        await shared.call('SET', [keys.layout, String(partitions), 'NX']);
+        const recorded = Number(await shared.call('GET', [keys.layout]));
+        if (recorded !== partitions && Number.isInteger(recorded) && recorded > 0)
+          throw new EventBusError(
+            'EVENT_BUS_PARTITIONS_MISMATCH',
+            `the event bus ${keyPrefix} has ${recorded} partitions, but this process was configured with ${partitions} (WEIR_EVENT_PARTITIONS): set the same on every process; to change it, let every consumer group catch up, then delete the key ${keys.layout}`,
+          );
+      } catch (error) {
+        throw unavailable('read the event bus layout', error);
+      }
+    })().catch((error) => {
+      if (!(error instanceof EventBusError && error.code === 'EVENT_BUS_PARTITIONS_MISMATCH'))
+        layoutChecked = undefined;
+      throw error;
+    });
+    return layoutChecked;
+  };
+
   const streamsFor = (selected: readonly number[] | undefined): Stream[] => {
     if (selected === undefined) return streams;
     return selected.map((p) => streams[p] ?? noSuchPartition(p, partitions));
@@ -131,6 +155,7 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
   const appendTo = async (stream: Stream, payloads: readonly string[]): Promise<EntryId[]> => {
     assertOpen();
     if (payloads.length === 0) return [];
+    await checkLayout();
     try {
       const ids = (await appendScript.run(stream.key, payloads)) as unknown[];
       return ids.map(String);
@@ -145,6 +170,7 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
   ): Promise<BusEntry[]> => {
     assertOpen();
     if (count < 1 || candidates.length === 0) return [];
+    await checkLayout();
     // Every entry XREADGROUP returns becomes pending for this consumer, so never ask for more
     // than `count` in all: at most `count` streams, rotating so every partition gets its turn.
     const width = Math.min(candidates.length, count);
@@ -224,6 +250,7 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
     { group, consumer, minIdleMs, count }: Omit<ReclaimOptions, 'partitions'>,
   ): Promise<BusEntry[]> => {
     assertOpen();
+    await checkLayout();
     const claimed: BusEntry[] = [];
     await ensureGroupOn(candidates, group);
     for (const stream of candidates) {
@@ -289,8 +316,8 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
     append: async (partition, payloads) =>
       appendTo(streams[partition] ?? noSuchPartition(partition, partitions), payloads),
     appendDeadLetters: (payloads) => appendTo(deadLetters, payloads),
-    read: (o) => readFrom(streamsFor(o.partitions), o),
-    readDeadLetters: (o) => readFrom([deadLetters], o),
+    read: async (o) => readFrom(streamsFor(o.partitions), o),
+    readDeadLetters: async (o) => readFrom([deadLetters], o),
     ack: async (group, entries) => {
       assertOpen();
       const byPartition = new Map<number, string[]>();
@@ -313,8 +340,8 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
       assertOpen();
       return ackIn(deadLetters, group, ids);
     },
-    reclaim: (o) => reclaimFrom(streamsFor(o.partitions), o),
-    reclaimDeadLetters: (o) => reclaimFrom([deadLetters], o),
+    reclaim: async (o) => reclaimFrom(streamsFor(o.partitions), o),
+    reclaimDeadLetters: async (o) => reclaimFrom([deadLetters], o),
     lag: async (group): Promise<PartitionLag[]> => {
       assertOpen();
       return Promise.all(
