@@ -17,3 +17,18 @@ export class EventBusError extends Error {
     this.name = 'EventBusError';
   }
 }
+
+/** A Redis failure as EVENT_BUS_UNAVAILABLE, saying what the bus was doing. */
+export function unavailable(action: string, cause: unknown): EventBusError {
+  if (cause instanceof EventBusError) return cause;
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new EventBusError('EVENT_BUS_UNAVAILABLE', `could not ${action}: ${reason}`, { cause });
+}
+
+/** NOGROUP passes through (the caller recreates the group and tries again); anything else is wrapped. */
+export function rethrowNoGroup(action: string) {
+  return (error: unknown): never => {
+    if (String((error as Error)?.message).startsWith('NOGROUP')) throw error;
+    throw unavailable(action, error);
+  };
+}
