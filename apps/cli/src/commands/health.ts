@@ -8,7 +8,9 @@ import { eventBusDurabilityLine, resolveEventBusUrl } from '../services/event-bu
 export function registerHealthCommand(program: Command): void {
   program
     .command('health')
-    .description('check that PostgreSQL and Redis answer; exit code 0 when both do')
+    .description(
+      'check that PostgreSQL and Redis answer (exit code 0 when both do), and say what the event bus keeps if its Redis restarts',
+    )
     .action(async () => {
       const config = loadConfig();
       await requireDatabase(config);

@@ -69,6 +69,8 @@ export interface EventBus {
   append(partition: number, payloads: readonly string[]): Promise<EntryId[]>;
   /** Appends to the dead-letter log (one partition). */
   appendDeadLetters(payloads: readonly string[]): Promise<EntryId[]>;
+  /** Entries never delivered to the group before, each partition in log order; an entry read and
+   *  not acknowledged comes back only through `reclaim` (also to the consumer that read it). */
   read(options: ReadOptions): Promise<BusEntry[]>;
   readDeadLetters(options: Omit<ReadOptions, 'partitions'>): Promise<BusEntry[]>;
   ack(group: string, entries: readonly Pick<BusEntry, 'partition' | 'id'>[]): Promise<void>;
