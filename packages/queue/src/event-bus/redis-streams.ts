@@ -176,7 +176,7 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
     const extra = count % width;
     return withGroups(chosen, group, async () => {
       // Without BLOCK: one command per stream (single-key commands work on Redis Cluster too).
-      const replies = await Promise.all(
+      const replies = await Promise.allSettled(
         chosen.map((s, i) =>
           shared
             .call('XREADGROUP', [
@@ -191,8 +191,11 @@ export function createRedisStreamsBus(options: RedisStreamsBusOptions): EventBus
             ])
             .then((reply) => toEntries(parseStreamsReply(reply))),
         ),
-      ).catch(rethrowNoGroup('read from the event bus'));
-      const ready = replies.flat();
+      );
+      // Entries some stream delivered are pending now: hand them over even if another failed.
+      const ready = replies.flatMap((r) => (r.status === 'fulfilled' ? r.value : []));
+      const failed = replies.find((r) => r.status === 'rejected');
+      if (failed && ready.length === 0) rethrowNoGroup('read from the event bus')(failed.reason);
       if (ready.length > 0 || blockMs <= 0 || closed) return ready;
       const reader = idleReaders.pop() ?? newReader();
       try {
