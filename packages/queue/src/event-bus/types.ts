@@ -27,7 +27,8 @@ export interface ReadOptions {
   partitions?: readonly number[];
   /** Most entries to return in all. */
   count: number;
-  /** Wait up to this long for new entries when none are ready (0: do not wait). */
+  /** Wait up to this long for new entries when none are ready (0: do not wait). With `count`
+   *  below the number of partitions, one wait watches `count` of them, in turn. */
   blockMs?: number;
 }
 
