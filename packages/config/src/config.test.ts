@@ -12,6 +12,7 @@ describe('parseConfig', () => {
     expect(config.s3.forcePathStyle).toBe(true);
     expect(config.email.to).toEqual([]);
     expect(config.dagProcessor.pausedAtCreation).toBe(true);
+    expect(config.eventBus).toEqual({ url: undefined, partitions: 8 });
   });
 
   it('reads typed values', () => {
@@ -22,6 +23,8 @@ describe('parseConfig', () => {
       S3_FORCE_PATH_STYLE: 'false',
       ALERT_EMAIL_TO: 'a@example.com, b@example.com',
       WEIR_DAGS_PAUSED_AT_CREATION: 'false',
+      WEIR_EVENT_BUS_URL: 'redis://bus:6379',
+      WEIR_EVENT_PARTITIONS: '16',
     });
     expect(config.databaseUrl).toBe('postgresql://u:p@db:5432/weir');
     expect(config.redisUrl).toBe('redis://cache:6380');
@@ -29,6 +32,7 @@ describe('parseConfig', () => {
     expect(config.s3.forcePathStyle).toBe(false);
     expect(config.email.to).toEqual(['a@example.com', 'b@example.com']);
     expect(config.dagProcessor.pausedAtCreation).toBe(false);
+    expect(config.eventBus).toEqual({ url: 'redis://bus:6379', partitions: 16 });
   });
 
   it('treats empty strings as unset', () => {
@@ -45,6 +49,9 @@ describe('parseConfig', () => {
     ['WEIR_DAGS_PAUSED_AT_CREATION', 'sometimes', /WEIR_DAGS_PAUSED_AT_CREATION must be true or false/],
     ['ALERT_EMAIL_TO', 'not-an-email', /ALERT_EMAIL_TO must be a comma-separated list/],
     ['WEIR_LOG_LEVEL', 'loud', /WEIR_LOG_LEVEL/],
+    ['WEIR_EVENT_BUS_URL', 'http://bus:6379', /WEIR_EVENT_BUS_URL must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['WEIR_EVENT_PARTITIONS', '0', /WEIR_EVENT_PARTITIONS/],
+    ['WEIR_EVENT_PARTITIONS', '2000', /WEIR_EVENT_PARTITIONS must be at most 1024/],
   ])('rejects %s=%s with one line naming the variable', (variable, value, message) => {
     let error: unknown;
     try {

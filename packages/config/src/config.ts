@@ -38,6 +38,8 @@ export const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_{}:-]+$/, { message: 'may contain only letters, digits, _ - : { }' })
     .default('weir'),
+  WEIR_EVENT_BUS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').optional(),
+  WEIR_EVENT_PARTITIONS: positiveInt.max(1024, { message: 'must be at most 1024' }).default(8),
   WEIR_LAKE_URL: url(['file:', 's3:'], 's3://bucket/prefix/ or file:///var/lake').optional(),
   WEIR_WAREHOUSE_URL: url(
     ['duckdb:', 'postgresql:', 'postgres:'],
@@ -123,6 +125,12 @@ export interface WeirConfig {
   readonly home: string;
   readonly dagsFolder: string;
   readonly queuePrefix: string;
+  readonly eventBus: {
+    /** WEIR_EVENT_BUS_URL; unset: the same Redis as the task queue (REDIS_URL, or the one found). */
+    readonly url: string | undefined;
+    /** Streams the events are spread over by a hash of user_id; change it only on a drained bus. */
+    readonly partitions: number;
+  };
   readonly lakeUrl: string | undefined;
   readonly warehouseUrl: string | undefined;
   readonly s3: {
@@ -232,6 +240,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     home: e.WEIR_HOME,
     dagsFolder: e.WEIR_DAGS_FOLDER,
     queuePrefix: e.WEIR_QUEUE_PREFIX,
+    eventBus: { url: e.WEIR_EVENT_BUS_URL, partitions: e.WEIR_EVENT_PARTITIONS },
     lakeUrl: e.WEIR_LAKE_URL,
     warehouseUrl: e.WEIR_WAREHOUSE_URL,
     s3: {

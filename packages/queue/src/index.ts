@@ -15,12 +15,22 @@ export {
   type TaskWorkerOptions,
   taskJobId,
 } from './task-queue.ts';
-export type {
-  BusDurability,
-  BusEntry,
-  EntryId,
-  EventBus,
-  PartitionLag,
-  ReadOptions,
-  ReclaimOptions,
+export { compareEntryIds } from './event-bus/entry-ids.ts';
+export { EventBusError, type EventBusErrorCode } from './event-bus/errors.ts';
+export { fnv1a32 } from './event-bus/partitioning.ts';
+export {
+  createRedisStreamsBus,
+  DEFAULT_EVENT_KEY_PREFIX,
+  DEFAULT_EVENT_PARTITIONS,
+  type RedisStreamsBusOptions,
+} from './event-bus/redis-streams.ts';
+export {
+  type BusDurability,
+  type BusEntry,
+  DEAD_LETTER_PARTITION,
+  type EntryId,
+  type EventBus,
+  type PartitionLag,
+  type ReadOptions,
+  type ReclaimOptions,
 } from './event-bus/types.ts';

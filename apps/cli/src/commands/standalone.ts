@@ -12,6 +12,7 @@ import { assertPortFree } from '../process/port-check.ts';
 import { type ComponentSpec, Supervisor } from '../process/supervisor.ts';
 import { secretKeyFile, standaloneSecretKey } from '../secret-key.ts';
 import { checkConfiguredDatabase, checkConfiguredRedis } from '../services/connect.ts';
+import { eventBusDurabilityLine, resolveEventBusUrl } from '../services/event-bus.ts';
 import {
   findLocalPostgres,
   findRunningEmbeddedPostgres,
@@ -45,6 +46,8 @@ export function registerStandaloneCommand(program: Command): void {
           cleanups,
         );
         const redisUrl = await resolveRedis(config.redisUrl, config.connectTimeoutMs, home, say, cleanups);
+        const busUrl = await resolveEventBusUrl(config, redisUrl);
+        say(await eventBusDurabilityLine(busUrl, config.eventBus.partitions));
 
         const generated = await generateClient({
           schemaPath: paths.schema,

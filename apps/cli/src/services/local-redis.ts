@@ -29,7 +29,7 @@ export interface OwnRedisHandle {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server (from PATH) bound to loopback, configured as BullMQ needs. */
+/** Starts redis-server (from PATH) bound to loopback, configured as BullMQ and the event bus need. */
 export async function startOwnRedis(home: string, onLog: (line: string) => void): Promise<OwnRedisHandle> {
   const binary = findOnPath('redis-server');
   if (!binary)
@@ -41,10 +41,24 @@ export async function startOwnRedis(home: string, onLog: (line: string) => void)
   const port = (await isPortFree(6380)) ? 6380 : await freePort();
   const child: ChildProcess = spawn(
     binary,
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'].concat([
+    // The event bus lives here too: an append-only file fsynced on every write, so an event the
+    // collector accepted survives a crash (what it costs: README's Event bus section).
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--save',
+      '',
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'always',
       '--maxmemory-policy',
       'noeviction',
-    ]),
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   for (const stream of [child.stdout, child.stderr]) {

@@ -7,7 +7,11 @@
 /** An entry's position in its partition; ids compare in log order (`compareEntryIds`). */
 export type EntryId = string;
 
-/** One entry as read back: its partition, id and the payload that was appended (a JSON string). */
+/** The `partition` of entries read from the dead-letter log. */
+export const DEAD_LETTER_PARTITION = -1;
+
+/** One entry as read back: its partition (DEAD_LETTER_PARTITION for dead letters), id and the
+ *  payload that was appended (a JSON string). */
 export interface BusEntry {
   partition: number;
   id: EntryId;
@@ -23,7 +27,8 @@ export interface ReadOptions {
   partitions?: readonly number[];
   /** Most entries to return in all. */
   count: number;
-  /** Wait up to this long for new entries when none are ready (0: do not wait). */
+  /** Wait up to this long for new entries when none are ready (0: do not wait). With `count`
+   *  below the number of partitions, one wait watches `count` of them, in turn. */
   blockMs?: number;
 }
 
@@ -49,8 +54,10 @@ export interface PartitionLag {
 /** What the bus promises about accepted entries if its server restarts. */
 export interface BusDurability {
   /** `fsync-always`: nothing acknowledged is lost; `fsync-everysec`: up to ~1 s may be lost on a
-   *  crash; `none`: everything not yet consumed is lost on a restart. */
-  level: 'fsync-always' | 'fsync-everysec' | 'os-buffered' | 'none';
+   *  crash; `os-buffered`: a server restart loses nothing, a machine crash may; `snapshot`: what
+   *  came after the last snapshot is lost on a crash; `none`: everything not yet consumed is lost
+   *  on a restart. */
+  level: 'fsync-always' | 'fsync-everysec' | 'os-buffered' | 'snapshot' | 'none';
   /** One sentence for `npm start`, `weir health` and README. */
   description: string;
 }
@@ -63,14 +70,18 @@ export interface EventBus {
   append(partition: number, payloads: readonly string[]): Promise<EntryId[]>;
   /** Appends to the dead-letter log (one partition). */
   appendDeadLetters(payloads: readonly string[]): Promise<EntryId[]>;
+  /** Entries never delivered to the group before, each partition in log order; an entry read and
+   *  not acknowledged comes back only through `reclaim` (also to the consumer that read it). */
   read(options: ReadOptions): Promise<BusEntry[]>;
   readDeadLetters(options: Omit<ReadOptions, 'partitions'>): Promise<BusEntry[]>;
   ack(group: string, entries: readonly Pick<BusEntry, 'partition' | 'id'>[]): Promise<void>;
   ackDeadLetters(group: string, ids: readonly EntryId[]): Promise<void>;
   /** Takes over entries a dead consumer read and never acknowledged. */
   reclaim(options: ReclaimOptions): Promise<BusEntry[]>;
+  reclaimDeadLetters(options: Omit<ReclaimOptions, 'partitions'>): Promise<BusEntry[]>;
   lag(group: string): Promise<PartitionLag[]>;
-  /** Drops entries every consumer group has acknowledged, never one some group still needs. */
+  /** Drops entries every consumer group has acknowledged, never one some group still needs; a
+   *  log no group reads is left as it is. Covers the dead-letter log too. */
   trim(): Promise<{ removed: number }>;
   durability(): Promise<BusDurability>;
   /** Whether the server is over its memory budget (the collector answers 429 then). */
