@@ -13,3 +13,25 @@ export {
   toUtcMillis,
 } from './event/envelope.ts';
 export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
+export {
+  type CollectErrorCode,
+  type CollectResult,
+  collectResultSchema,
+} from './collector/answer.ts';
+export { type CollectorDeps, handleCollect, writeKeyOf } from './collector/collect.ts';
+export { clientIp, countryOf, deviceType } from './collector/enrich.ts';
+export { COLLECTOR_LIMITS } from './collector/limits.ts';
+export { COLLECTOR_PATH, type CollectorServer, startCollectorServer } from './collector/node-server.ts';
+export { CachedSources, type SourceCacheOptions, type SourceLookup } from './collector/source-cache.ts';
+export {
+  type ActiveSource,
+  type CreatedEventSource,
+  EventSources,
+  type EventSourceView,
+  normalizeOrigin,
+  SourceError,
+  type SourceErrorCode,
+  WRITE_KEY_PREFIX,
+} from './collector/sources.ts';
+// INTERIM: replaced by @weir/queue's createRedisStreamsBus when the bus branch merges.
+export { createTestStreamsBus, type TestStreamsBus } from './collector/test-bus.ts';
