@@ -3,7 +3,6 @@
 // back. Only /api/v1/events is served, plus /healthz for load balancers.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
 import { type CollectorDeps, handleCollect } from './collect.ts';
 
 export const COLLECTOR_PATH = '/api/v1/events';
@@ -73,14 +72,63 @@ async function serve(req: IncomingMessage, res: ServerResponse, deps: CollectorD
     else if (value !== undefined) headers.set(name, value);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
+  const body = bodyStream(req);
   const request = new Request(url, {
     method: req.method ?? 'GET',
     headers,
-    ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
+    ...(hasBody ? { body: body.stream, duplex: 'half' } : {}),
   } as RequestInit);
   const response = await handleCollect(request, { ...deps, remoteAddress: req.socket.remoteAddress });
+  const answer = response.body ? Buffer.from(await response.arrayBuffer()) : undefined;
+  // A body left unread (a 401 or 413 before reading it) is drained before answering: closing a
+  // socket with unread data resets it, and the client would see ECONNRESET instead of the 413.
+  if (!req.complete) {
+    body.discard();
+    await drained(req, DRAIN_LIMIT_MS);
+  }
   res.writeHead(response.status, Object.fromEntries(response.headers));
-  res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
-  // A body left unread (a 401 or 413 before reading it) would keep the socket busy.
-  if (!req.complete) req.resume();
+  res.end(answer);
+}
+
+const DRAIN_LIMIT_MS = 5_000;
+
+/** The request body as a Web stream, with backpressure; cancelling it discards the rest. */
+function bodyStream(req: IncomingMessage): { stream: ReadableStream<Uint8Array>; discard(): void } {
+  let cancelled = false;
+  const discard = () => {
+    cancelled = true;
+    req.resume();
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (cancelled) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.once('end', () => {
+        if (!cancelled) controller.close();
+      });
+      req.once('error', (error) => {
+        if (!cancelled) controller.error(error);
+      });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel: discard,
+  });
+  return { stream, discard };
+}
+
+function drained(req: IncomingMessage, limitMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const timer = setTimeout(done, limitMs);
+    req.once('end', done);
+    req.once('close', done);
+  });
 }

@@ -10,17 +10,11 @@ export type Platform = (typeof PLATFORMS)[number];
 export const MAX_EVENT_BYTES = 32 * 1024;
 
 // An offset (Z or ±hh:mm) is required: a local time without one names no instant.
-const TIMESTAMP_MESSAGE = 'must be an ISO 8601 timestamp with a zone (Z or ±hh:mm)';
-const isoTimestamp = z.iso
-  .datetime({ offset: true, error: TIMESTAMP_MESSAGE })
-  // The format alone lets 2026-02-30 through, which Date would silently read as March 2nd.
-  .refine(isCalendarDate, { error: `${TIMESTAMP_MESSAGE} of a real calendar date` });
-
-function isCalendarDate(iso: string): boolean {
-  const [y, m, d] = iso.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-}
+// zod's date pattern knows month lengths and leap years: 2026-02-30 is refused, not read as March 2nd.
+const isoTimestamp = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 timestamp with a zone (Z or ±hh:mm)',
+});
 
 /**
  * What a client sends. Required: event_id, event_type, user_id (present; null for an anonymous
