@@ -35,3 +35,6 @@ export {
 } from './collector/sources.ts';
 // INTERIM: replaced by @weir/queue's createRedisStreamsBus when the bus branch merges.
 export { createTestStreamsBus, type TestStreamsBus } from './collector/test-bus.ts';
+export { type EventBusSettings, eventBusSettings } from './collector/bus-settings.ts';
+// INTERIM: replaced by the schema registry's PropertiesValidator when the registry branch merges.
+export { envelopeOnlyValidator } from './collector/envelope-only-validator.ts';
