@@ -41,7 +41,10 @@ export function handle<S extends RouteSpec>(
   run: (input: RouteInput<S>) => Promise<z.output<S['response']>>,
 ): (request: Request, context: RouteContext) => Promise<Response> {
   return async (request, context) => {
-    const auth = await apiPrincipal(request, spec.permission);
+    const permission = spec.permission;
+    // The collector checks write keys itself (lib/collector.ts); no role is asked for.
+    if (permission === 'write-key') throw new Error(`${spec.operationId} is served by its own handler`);
+    const auth = await apiPrincipal(request, permission);
     if ('response' in auth) return auth.response;
     const params = spec.params ? spec.params.safeParse(await context.params) : undefined;
     if (params && !params.success) return badRequest(params.error);

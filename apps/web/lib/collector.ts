@@ -1,0 +1,41 @@
+// Owns what the web app's event collector (POST /api/v1/events) runs on: the event bus, the
+// write-key cache and the properties validator, one of each per server process, created on the
+// first request (kept on globalThis, as services() is, so dev-mode reloads open no new ones).
+import {
+  CachedSources,
+  type CollectorDeps,
+  createTestStreamsBus,
+  envelopeOnlyValidator,
+  EventSources,
+  eventBusSettings,
+} from '@weir/pipeline';
+import type { EventBus } from '@weir/queue';
+import { services } from './services.ts';
+
+const holder = globalThis as { __weirCollector?: CollectorDeps };
+
+/**
+ * The event bus: WEIR_EVENT_BUS_URL, else REDIS_URL; WEIR_EVENT_PARTITIONS partitions.
+ * TODO(integrator): createRedisStreamsBus from @weir/queue replaces the interim test bus here
+ * (and in `weir collector`); its keys must stay under the queue prefix.
+ */
+export function collectorBus(): EventBus {
+  const { config } = services();
+  const settings = eventBusSettings({ ...process.env, REDIS_URL: process.env.REDIS_URL ?? config.redisUrl });
+  return createTestStreamsBus(settings.url, {
+    prefix: `${config.queuePrefix}:bus`,
+    partitions: settings.partitions,
+  });
+}
+
+export function collectorDeps(): CollectorDeps {
+  if (holder.__weirCollector) return holder.__weirCollector;
+  const { sql } = services();
+  holder.__weirCollector = {
+    bus: collectorBus(),
+    sources: new CachedSources(new EventSources(sql)),
+    // TODO(integrator): the schema registry's PropertiesValidator.
+    validator: envelopeOnlyValidator,
+  };
+  return holder.__weirCollector;
+}
