@@ -5,8 +5,8 @@ import {
   CachedSources,
   type CollectorDeps,
   createTestStreamsBus,
-  envelopeOnlyValidator,
   EventSources,
+  envelopeOnlyValidator,
   eventBusSettings,
 } from '@weir/pipeline';
 import type { EventBus } from '@weir/queue';

@@ -3,23 +3,15 @@
 // importer.
 
 export {
-  type BusEvent,
-  busEventSchema,
-  type ClientEvent,
-  clientEventSchema,
-  MAX_EVENT_BYTES,
-  PLATFORMS,
-  type Platform,
-  toUtcMillis,
-} from './event/envelope.ts';
-export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
-export {
   type CollectErrorCode,
   type CollectResult,
   collectResultSchema,
 } from './collector/answer.ts';
+export { type EventBusSettings, eventBusSettings } from './collector/bus-settings.ts';
 export { type CollectorDeps, handleCollect, writeKeyOf } from './collector/collect.ts';
 export { clientIp, countryOf, deviceType } from './collector/enrich.ts';
+// INTERIM: replaced by the schema registry's PropertiesValidator when the registry branch merges.
+export { envelopeOnlyValidator } from './collector/envelope-only-validator.ts';
 export { COLLECTOR_LIMITS } from './collector/limits.ts';
 export { COLLECTOR_PATH, type CollectorServer, startCollectorServer } from './collector/node-server.ts';
 export { CachedSources, type SourceCacheOptions, type SourceLookup } from './collector/source-cache.ts';
@@ -35,6 +27,14 @@ export {
 } from './collector/sources.ts';
 // INTERIM: replaced by @weir/queue's createRedisStreamsBus when the bus branch merges.
 export { createTestStreamsBus, type TestStreamsBus } from './collector/test-bus.ts';
-export { type EventBusSettings, eventBusSettings } from './collector/bus-settings.ts';
-// INTERIM: replaced by the schema registry's PropertiesValidator when the registry branch merges.
-export { envelopeOnlyValidator } from './collector/envelope-only-validator.ts';
+export {
+  type BusEvent,
+  busEventSchema,
+  type ClientEvent,
+  clientEventSchema,
+  MAX_EVENT_BYTES,
+  PLATFORMS,
+  type Platform,
+  toUtcMillis,
+} from './event/envelope.ts';
+export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';

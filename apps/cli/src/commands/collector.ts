@@ -7,8 +7,8 @@ import {
   CachedSources,
   COLLECTOR_PATH,
   createTestStreamsBus,
-  envelopeOnlyValidator,
   EventSources,
+  envelopeOnlyValidator,
   eventBusSettings,
   startCollectorServer,
 } from '@weir/pipeline';

@@ -7,7 +7,7 @@
 // event_id downstream; nothing is lost).
 import type { EventBus } from '@weir/queue';
 import type { PropertiesValidator } from '../registry/properties-validator.ts';
-import { collectError, type CollectResult, corsHeaders } from './answer.ts';
+import { type CollectResult, collectError, corsHeaders } from './answer.ts';
 import { readEvents } from './body.ts';
 import { clientIp, enrichmentFor } from './enrich.ts';
 import { type SourceLookup, sourceAllowsOrigin } from './source-cache.ts';
