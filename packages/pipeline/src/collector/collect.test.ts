@@ -358,6 +358,9 @@ describe('POST /api/v1/events', { timeout: 120_000 }, () => {
     expect(mobileFromApp.body.error?.code).toBe('origin_not_allowed');
     expect(mobileFromApp.headers.get('access-control-allow-origin')).toBeNull();
     expect(await busEntries()).toHaveLength(1);
+    const get = await fetch(`${collector.url}/api/v1/events`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST, OPTIONS');
   });
 
   it('answers 503 when Redis is down or a write fails, and never counts an unstored event as accepted', async () => {
