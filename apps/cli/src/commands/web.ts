@@ -40,9 +40,7 @@ export function registerWebCommand(program: Command): void {
             ...process.env,
             DATABASE_URL: databaseUrl,
             REDIS_URL: redisUrl,
-            ...(config.alerts.file !== undefined || existsSync(alertsFile)
-              ? { WEIR_ALERTS_FILE: alertsFile }
-              : {}),
+            ...(config.alerts.file !== undefined || existsSync(alertsFile) ? { WEIR_ALERTS_FILE: alertsFile } : {}),
             NEXT_TELEMETRY_DISABLED: '1',
           },
           stdio: 'inherit',
