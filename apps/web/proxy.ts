@@ -11,6 +11,10 @@ const PUBLIC = [/^\/login(\/|$)/, /^\/api\/(v1\/)?health$/, /^\/_next\//, /^\/fa
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   if (PUBLIC.some((p) => p.test(pathname))) return NextResponse.next();
+  // The event collector authenticates with a source's write key (a header, or ?writeKey= for
+  // beacons) and answers CORS preflights, which carry no credentials at all.
+  if (pathname === '/api/v1/events' && (request.method === 'POST' || request.method === 'OPTIONS'))
+    return NextResponse.next();
   const signedIn =
     request.cookies.has('weir_session') || /^Bearer\s/i.test(request.headers.get('authorization') ?? '');
   if (!signedIn) {

@@ -3,6 +3,28 @@
 // importer.
 
 export {
+  type CollectErrorCode,
+  type CollectResult,
+  collectResultSchema,
+} from './collector/answer.ts';
+export { type CollectorDeps, handleCollect, writeKeyOf } from './collector/collect.ts';
+export { clientIp, countryOf, deviceType } from './collector/enrich.ts';
+// INTERIM: replaced by the schema registry's PropertiesValidator when the registry branch merges.
+export { envelopeOnlyValidator } from './collector/envelope-only-validator.ts';
+export { COLLECTOR_LIMITS } from './collector/limits.ts';
+export { COLLECTOR_PATH, type CollectorServer, startCollectorServer } from './collector/node-server.ts';
+export { CachedSources, type SourceCacheOptions, type SourceLookup } from './collector/source-cache.ts';
+export {
+  type ActiveSource,
+  type CreatedEventSource,
+  EventSources,
+  type EventSourceView,
+  normalizeOrigin,
+  SourceError,
+  type SourceErrorCode,
+  WRITE_KEY_PREFIX,
+} from './collector/sources.ts';
+export {
   type BusEvent,
   busEventSchema,
   type ClientEvent,
@@ -12,6 +34,7 @@ export {
   type Platform,
   toUtcMillis,
 } from './event/envelope.ts';
+export { eventBusKeyPrefix, openEventBus } from './event/open-bus.ts';
 export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
 export {
   type DbtSeverity,

@@ -17,7 +17,7 @@ export {
 } from './task-queue.ts';
 export { compareEntryIds } from './event-bus/entry-ids.ts';
 export { EventBusError, type EventBusErrorCode } from './event-bus/errors.ts';
-export { fnv1a32 } from './event-bus/partitioning.ts';
+export { fnv1a32, streamKeys } from './event-bus/partitioning.ts';
 export {
   createRedisStreamsBus,
   DEFAULT_EVENT_KEY_PREFIX,

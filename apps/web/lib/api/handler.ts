@@ -36,7 +36,7 @@ export interface RouteInput<S extends RouteSpec> {
 
 type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
 
-/** Routes behind a session or token (a public route has no principal to hand its handler). */
+/** Routes behind a session or token (public and write-key routes have no principal to hand a handler). */
 type GuardedRoute = RouteSpec & { readonly permission: Permission };
 
 export function handle<S extends GuardedRoute>(
@@ -44,6 +44,7 @@ export function handle<S extends GuardedRoute>(
   run: (input: RouteInput<S>) => Promise<z.output<S['response']>>,
 ): (request: Request, context: RouteContext) => Promise<Response> {
   return async (request, context) => {
+    // (The collector checks write keys itself, lib/collector.ts; health asks nothing.)
     const auth = await apiPrincipal(request, spec.permission);
     if ('response' in auth) return auth.response;
     const params = spec.params ? spec.params.safeParse(await context.params) : undefined;

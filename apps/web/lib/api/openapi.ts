@@ -13,7 +13,18 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'the role may not do this, or a cookie session sent no CSRF token',
   404: 'unknown DAG, run, task, pool or alert',
   409: 'the state does not allow it (a run that exists, an alert resolved already)',
+  413: 'the body is over 1 MB or holds over 1,000 events',
+  429: 'the event bus is over its memory budget: retry after Retry-After seconds',
+  503: 'the event bus could not store the events: nothing was accepted, retry after Retry-After seconds',
 };
+
+/** A write-key route's 401 and 403 mean something else than a role's. */
+const WRITE_KEY_ERROR_TEXT: Record<number, string> = {
+  400: 'the body is neither a JSON array nor NDJSON (error.message says why); an invalid event is no 400: it is counted as rejected, with its reason',
+  401: 'no write key, or an unknown or disabled one',
+  403: 'the page’s Origin is not one the source allows',
+};
+const WRITE_KEY_SECURITY = [{ writeKey: [] }, { writeKeyHeader: [] }, { writeKeyQuery: [] }];
 
 /** Wire format: what a client sends and receives (a codec's input side, a default's optional). */
 function jsonSchema(schema: z.ZodType): JsonSchema {
@@ -53,13 +64,19 @@ export function openApiDocument(): JsonSchema {
       operationId: spec.operationId,
       summary: spec.summary,
       'x-weir-permission': spec.permission,
+      ...(spec.permission === 'write-key' ? { security: WRITE_KEY_SECURITY } : {}),
       ...(spec.action ? { 'x-weir-audit-action': spec.action } : {}),
       parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
       ...(spec.body
         ? {
             requestBody: {
               required: !spec.body.safeParse({}).success,
-              content: { 'application/json': { schema: ref(spec.body, `${spec.operationId}Body`) } },
+              content: Object.fromEntries(
+                ['application/json', ...(spec.bodyTypes ?? [])].map((type) => [
+                  type,
+                  { schema: ref(spec.body as z.ZodType, `${spec.operationId}Body`) },
+                ]),
+              ),
             },
           }
         : {}),
@@ -94,6 +111,18 @@ export function openApiDocument(): JsonSchema {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'an API token (weir_…)' },
         session: { type: 'apiKey', in: 'cookie', name: 'weir_session' },
+        writeKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'an event source’s write key (wk_…, weir sources create)',
+        },
+        writeKeyHeader: { type: 'apiKey', in: 'header', name: 'X-Weir-Write-Key' },
+        writeKeyQuery: {
+          type: 'apiKey',
+          in: 'query',
+          name: 'writeKey',
+          description: 'for navigator.sendBeacon, which cannot set headers (body as text/plain)',
+        },
       },
     },
   };
@@ -110,7 +139,8 @@ function responses(spec: RouteSpec, schema: JsonSchema): Record<string, unknown>
   const denied = spec.permission === 'public' ? [] : ([401, 403] as const);
   for (const status of [...spec.errors, ...denied])
     out[String(status)] = {
-      description: ERROR_TEXT[status],
+      description:
+        (spec.permission === 'write-key' ? WRITE_KEY_ERROR_TEXT[status] : undefined) ?? ERROR_TEXT[status],
       content: { 'application/json': { schema: error } },
     };
   return out;

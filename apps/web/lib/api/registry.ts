@@ -4,6 +4,7 @@
 // document and the code cannot drift; a test checks every route file is listed.
 import type { Permission } from '@weir/auth';
 import { GridView } from '@weir/engine';
+import { COLLECTOR_LIMITS, clientEventSchema, collectResultSchema } from '@weir/pipeline';
 import { z } from 'zod';
 import { idCursor, runCursor, textCursor } from './cursor.ts';
 import {
@@ -44,8 +45,11 @@ export interface RouteSpec {
   readonly method: Method;
   /** OpenAPI style: `/api/v1/dags/{dagId}`. */
   readonly path: string;
-  /** `public`: answered without a session or token (health; the collector takes a write key). */
-  readonly permission: Permission | 'public';
+  /**
+   * What the caller needs: a role's permission; `public`, nothing (health); `write-key`, an
+   * event source's write key (the event collector).
+   */
+  readonly permission: Permission | 'public' | 'write-key';
   readonly summary: string;
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
@@ -58,7 +62,9 @@ export interface RouteSpec {
   /** Mutations: the audit log's action (`noun.verb`) a successful call writes. */
   readonly action?: string;
   /** The error statuses it can answer besides 401 and 403. */
-  readonly errors: readonly (400 | 404 | 409)[];
+  readonly errors: readonly (400 | 404 | 409 | 413 | 429 | 503)[];
+  /** Media types the body may come in besides application/json (the collector's NDJSON and beacons). */
+  readonly bodyTypes?: readonly string[];
   /**
    * The answer is already in its wire form, checked against this response schema by the read
    * model that built it (the grid: 25,000 cells, where encoding them again cost ~40 ms): sent as
@@ -239,6 +245,20 @@ export const routes = {
     response: z.string().describe('an event stream: `event: change` / `data: {"token":"…"}`, keepalives'),
     contentType: 'text/event-stream',
     errors: [],
+  }),
+  collectEvents: route({
+    operationId: 'collectEvents',
+    method: 'POST',
+    path: '/api/v1/events',
+    permission: 'write-key',
+    summary:
+      `The event collector: a JSON array or NDJSON of events (at most ${COLLECTOR_LIMITS.maxEvents} and 1 MB; ` +
+      'each at most 32 KB), authenticated by a source’s write key. Answered once every event is on the event bus ' +
+      '(accepted) or in the dead-letter log (rejected, with its reason); 503 when the bus could not store them',
+    body: z.array(clientEventSchema).max(COLLECTOR_LIMITS.maxEvents),
+    bodyTypes: ['application/x-ndjson', 'text/plain'],
+    response: collectResultSchema,
+    errors: [400, 413, 429, 503],
   }),
   listDags: route({
     operationId: 'listDags',

@@ -4,6 +4,7 @@
 // `isoDate` is a codec, so a read model's Date encodes to the string the document describes.
 import { ROLES } from '@weir/auth';
 import { DAG_RUN_STATES, TASK_INSTANCE_STATES } from '@weir/domain';
+import { clientEventSchema, collectResultSchema } from '@weir/pipeline';
 import { z } from 'zod';
 
 export const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
@@ -313,6 +314,8 @@ export const BackfillPlan = z.object({
 /** The DTOs by the name the OpenAPI document gives them (components.schemas). */
 export const NAMED_SCHEMAS = {
   Error: ApiErrorBody,
+  ClientEvent: clientEventSchema,
+  CollectResult: collectResultSchema,
   DagSummary,
   DagDetail,
   DagTask,

@@ -9,24 +9,46 @@ export type Platform = (typeof PLATFORMS)[number];
 /** Largest serialized event the collector accepts (bytes of its JSON). */
 export const MAX_EVENT_BYTES = 32 * 1024;
 
-const isoTimestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 timestamp' });
+// An offset (Z or ±hh:mm) is required: a local time without one names no instant.
+// zod's date pattern knows month lengths and leap years: 2026-02-30 is refused, not read as March 2nd.
+const isoTimestamp = z.iso.datetime({
+  offset: true,
+  error: 'must be an ISO 8601 timestamp with a zone (Z or ±hh:mm)',
+});
 
 /**
  * What a client sends. Required: event_id, event_type, user_id (present; null for an anonymous
  * user), client_ts, properties. Unknown top-level fields are refused so a typo never passes
  * silently.
  */
-export const clientEventSchema = z.strictObject({
-  event_id: z.uuid({ message: 'must be a UUID' }),
-  event_type: z.string().min(1, 'must be a non-empty string'),
-  user_id: z.string().min(1, 'must be a non-empty string or null').nullable(),
-  session_id: z.string().nullable().optional(),
-  properties: z.record(z.string(), z.unknown()),
-  client_ts: isoTimestamp,
-  app_version: z.string().nullable().optional(),
-  platform: z.enum(PLATFORMS).nullable().optional(),
-  schema_version: z.number().int().positive().nullable().optional(),
-});
+export const clientEventSchema = z.strictObject(
+  {
+    event_id: z.uuid({ error: 'must be a UUID' }),
+    event_type: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string'),
+    user_id: z
+      .string({ error: 'must be a non-empty string or null' })
+      .min(1, 'must be a non-empty string or null')
+      .nullable(),
+    session_id: z.string({ error: 'must be a string or null' }).nullable().optional(),
+    properties: z.record(z.string(), z.unknown(), { error: 'must be a JSON object' }),
+    client_ts: isoTimestamp,
+    app_version: z.string({ error: 'must be a string or null' }).nullable().optional(),
+    platform: z
+      .enum(PLATFORMS, { error: `must be one of ${PLATFORMS.join(', ')} or null` })
+      .nullable()
+      .optional(),
+    schema_version: z
+      .number({ error: 'must be a positive whole number or null' })
+      .int({ error: 'must be a positive whole number or null' })
+      .positive({ error: 'must be a positive whole number or null' })
+      .nullable()
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys' ? 'is not a field of the event envelope' : undefined,
+  },
+);
 export type ClientEvent = z.infer<typeof clientEventSchema>;
 
 /**

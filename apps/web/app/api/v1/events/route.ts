@@ -1,8 +1,13 @@
 // GET /api/v1/events: Server-Sent Events, one `change` event whenever what a page shows may have
 // changed (a run or task instance changed state, an incident opened or moved), so open pages
 // refresh within about a second without polling themselves.
+// POST (and its CORS preflight, OPTIONS) /api/v1/events: the event collector, documented as
+// routes.collectEvents; authenticated by a source's write key, not a session (proxy.ts lets it
+// through), and served by the same handler as `weir collector`.
+import { handleCollect } from '@weir/pipeline';
 import { routes } from '../../../../lib/api/registry.ts';
 import { apiPrincipal } from '../../../../lib/auth.ts';
+import { collectorDeps } from '../../../../lib/collector.ts';
 import { watchChanges } from '../../../../lib/live.ts';
 
 export const dynamic = 'force-dynamic';
@@ -49,4 +54,12 @@ export async function GET(request: Request): Promise<Response> {
       'x-accel-buffering': 'no',
     },
   });
+}
+
+export function POST(request: Request): Promise<Response> {
+  return handleCollect(request, collectorDeps());
+}
+
+export function OPTIONS(request: Request): Promise<Response> {
+  return handleCollect(request, collectorDeps());
 }
