@@ -12,4 +12,47 @@ export {
   type Platform,
   toUtcMillis,
 } from './event/envelope.ts';
+export {
+  COMPATIBILITY_MODES,
+  type CompatibilityMode,
+  type CompatibilityResult,
+  checkCompatibility,
+  DEFAULT_COMPATIBILITY,
+  isCompatibilityMode,
+} from './registry/compatibility.ts';
+export {
+  COMPATIBLE_CHANGES,
+  type Difference,
+  type DifferenceType,
+  INCOMPATIBLE_CHANGES,
+  type IncompatibleChange,
+  UNCHECKED_KEYWORDS,
+} from './registry/difference-types.ts';
+export { JSON_SCHEMA_DIALECT, MAX_SCHEMA_BYTES } from './registry/json-schema.ts';
 export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
+export {
+  assertEventType,
+  getSchemaCompatibility,
+  listSchemaSubjects,
+  listSchemaVersions,
+  parseCompatibilityMode,
+  type Registered,
+  type RegisterOptions,
+  registerSchema,
+  type SchemaSubject,
+  type SchemaVersion,
+  setSchemaCompatibility,
+  showSchema,
+} from './registry/registry.ts';
+export {
+  type IncompatibleDetails,
+  isRegistryError,
+  RegistryError,
+  type RegistryErrorCode,
+} from './registry/registry-error.ts';
+export {
+  DEFAULT_SCHEMA_REFRESH_MS,
+  RegistryPropertiesValidator,
+  type RegistryValidatorOptions,
+} from './registry/registry-validator.ts';
+export { diffSchemas } from './registry/schema-diff.ts';

@@ -7,7 +7,7 @@
 // BACKWARD = consumers using the new schema read data written with the last one, FORWARD = the
 // reverse, FULL = both, _TRANSITIVE = against all earlier versions).
 import { describe, expect, it } from 'vitest';
-import { checkCompatibility, type CompatibilityMode } from './compatibility.ts';
+import { type CompatibilityMode, checkCompatibility } from './compatibility.ts';
 import { diffSchemas } from './schema-diff.ts';
 
 interface Case {
