@@ -15,6 +15,7 @@ import { registerInfoCommand } from './commands/info.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerPoolsCommands } from './commands/pools.ts';
 import { registerRunOperationCommands } from './commands/run-ops.ts';
+import { registerSchemasCommands } from './commands/schemas.ts';
 import { registerStandaloneCommand } from './commands/standalone.ts';
 import { registerTasksCommands } from './commands/tasks.ts';
 import { registerTasksReadCommands } from './commands/tasks-read.ts';
@@ -27,10 +28,12 @@ import { weirVersion } from './version.ts';
 
 const program = new Command('weir')
   .description('Weir: an Airflow-style workflow orchestrator')
-  .version(weirVersion)
   .option('--verbose', 'show the stack trace of an unexpected error')
   .showHelpAfterError()
   .exitOverride();
+// Commander matches the program's options anywhere on the line: `--version` after a command is
+// that command's own option (`weir schemas show checkout --version 2`), Weir's only before one.
+if (versionBeforeCommand(process.argv.slice(2))) program.version(weirVersion);
 
 registerStandaloneCommand(program);
 registerWebCommand(program);
@@ -41,6 +44,7 @@ registerTasksCommands(program);
 registerPoolsCommands(program);
 registerAssetsCommands(program);
 registerVariablesCommands(program);
+registerSchemasCommands(program);
 registerConnectionsCommands(program);
 registerRunOperationCommands(program);
 registerDagsReadCommands(program);
@@ -58,6 +62,14 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = reportFailure(error);
+}
+
+function versionBeforeCommand(args: readonly string[]): boolean {
+  for (const arg of args) {
+    if (arg === '--version' || arg === '-V') return true;
+    if (!arg.startsWith('-')) return false;
+  }
+  return true;
 }
 
 function reportFailure(error: unknown): number {

@@ -17,6 +17,10 @@ export interface IncompatibleDetails {
   /** The registered version the new schema is incompatible with. */
   readonly againstVersion: number;
   readonly direction: 'backward' | 'forward';
+  /** The mode it was checked under. */
+  readonly mode: string;
+  /** What the change means for events, in a sentence. */
+  readonly explanation: string;
 }
 
 export class RegistryError extends Error {

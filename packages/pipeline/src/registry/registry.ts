@@ -99,6 +99,8 @@ export async function registerSchema(
           path: result.path,
           againstVersion: against.version,
           direction: result.direction,
+          mode,
+          explanation: result.message,
         },
       );
     }
