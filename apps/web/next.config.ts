@@ -20,6 +20,7 @@ const nextConfig: NextConfig = {
     '@weir/db',
     '@weir/domain',
     '@weir/engine',
+    '@weir/pipeline',
     '@weir/queue',
     '@weir/sdk',
     '@weir/secrets',

@@ -32,6 +32,7 @@ export { JSON_SCHEMA_DIALECT, MAX_SCHEMA_BYTES } from './registry/json-schema.ts
 export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
 export {
   assertEventType,
+  describeSchemaSubject,
   getSchemaCompatibility,
   listSchemaSubjects,
   listSchemaVersions,
@@ -40,6 +41,7 @@ export {
   type RegisterOptions,
   registerSchema,
   type SchemaSubject,
+  type SchemaSubjectDetail,
   type SchemaVersion,
   setSchemaCompatibility,
   showSchema,

@@ -126,6 +126,21 @@ export async function listSchemaVersions(sql: RawSql, eventType: string): Promis
   return versions;
 }
 
+export interface SchemaSubjectDetail {
+  readonly eventType: string;
+  readonly compatibility: CompatibilityMode;
+  /** Oldest first; empty when only a mode was set. */
+  readonly versions: StoredSchemaVersion[];
+}
+
+/** An event_type's mode and versions; SCHEMA_NOT_FOUND when it has neither. */
+export async function describeSchemaSubject(sql: RawSql, eventType: string): Promise<SchemaSubjectDetail> {
+  const mode = await subjectMode(sql, eventType);
+  const versions = await versionsOf(sql, eventType);
+  if (mode === null && versions.length === 0) throw notFound(eventType);
+  return { eventType, compatibility: mode ?? DEFAULT_COMPATIBILITY, versions };
+}
+
 /** A version of an event_type's schema; the latest when `version` is left out. */
 export async function showSchema(
   sql: RawSql,
