@@ -5,7 +5,8 @@
 // reader, and `compatible` is whether a BACKWARD check passes), as run by its SchemaDiffTest. The
 // modes' rows follow the Confluent docs' definitions ("Schema Evolution and Compatibility":
 // BACKWARD = consumers using the new schema read data written with the last one, FORWARD = the
-// reverse, FULL = both, _TRANSITIVE = against all earlier versions).
+// reverse, FULL = both, _TRANSITIVE = against all earlier versions). One case carries `weir`: where
+// Weir answers otherwise on purpose, with why.
 import { describe, expect, it } from 'vitest';
 import { type CompatibilityMode, checkCompatibility } from './compatibility.ts';
 import { diffSchemas } from './schema-diff.ts';
@@ -16,6 +17,8 @@ interface Case {
   readonly update: unknown;
   readonly changes: readonly string[];
   readonly compatible: boolean;
+  /** Where Weir deliberately answers otherwise, what it answers and why. */
+  readonly weir?: { readonly changes: readonly string[]; readonly compatible: boolean; readonly why: string };
 }
 
 const str = { type: 'string' };
@@ -337,6 +340,11 @@ const CONFLUENT_CASES: readonly Case[] = [
     update: { properties: { foo: str }, required: ['bar'] },
     changes: ['REQUIRED_ATTRIBUTE_REMOVED #/required/foo'],
     compatible: true,
+    weir: {
+      changes: ['REQUIRED_ATTRIBUTE_REMOVED #/required/foo', 'REQUIRED_ATTRIBUTE_ADDED #/required/bar'],
+      compatible: false,
+      why: 'bar becomes required: events written before may lack it, so the new schema cannot read them',
+    },
   },
   {
     description: 'Detect removed maxProperties',
@@ -411,7 +419,8 @@ const CONFLUENT_CASES: readonly Case[] = [
 ];
 
 describe('the JSON Schema diff, on Confluent’s cases', () => {
-  it.each(CONFLUENT_CASES)('$description', ({ original, update, changes, compatible }) => {
+  it.each(CONFLUENT_CASES)('$description', (row) => {
+    const { original, update, changes, compatible } = row.weir ? { ...row, ...row.weir } : row;
     const found = diffSchemas(original, update).map((d) => `${d.type} ${d.path}`);
     expect(found.sort()).toEqual([...changes].sort());
     expect(checkCompatibility(update, [original], 'BACKWARD').compatible).toBe(compatible);
@@ -475,6 +484,13 @@ describe('checkCompatibility', () => {
     expect(checkCompatibility(closed({ plan: str }, ['plan']), [v1], 'BACKWARD')).toMatchObject({
       rule: 'REQUIRED_ATTRIBUTE_ADDED',
       path: '#/required/plan',
+    });
+    // Required without a schema of its own: old events may still lack it.
+    expect(
+      checkCompatibility(open({ plan: str }, ['seats']), [open({ plan: str })], 'BACKWARD'),
+    ).toMatchObject({
+      rule: 'REQUIRED_ATTRIBUTE_ADDED',
+      path: '#/required/seats',
     });
   });
 

@@ -14,7 +14,8 @@
 // prefixItems, contains, unevaluated*, …). A change to one of them is refused as
 // UNCHECKED_KEYWORD_CHANGED rather than accepted unexamined (mode NONE registers it anyway).
 // patternProperties themselves are not diffed, only used as the partial content model, as
-// Confluent does; keywords beside a $ref are ignored.
+// Confluent does; keywords beside a $ref are ignored. Stricter than Confluent: a key made required
+// without a schema in `properties` is REQUIRED_ATTRIBUTE_ADDED (Confluent only compares listed ones).
 import { canonicalJson } from './canonical-json.ts';
 import { classify, type Criterion, constrains, isObject, type Json, resolve } from './schema-model.ts';
 import {
@@ -297,6 +298,10 @@ function compareObject(ctx: Context, ws: Json, rs: Json, path: readonly string[]
         at,
       );
   }
+  // Beyond Confluent, which only compares `required` for listed properties: a key required without
+  // a schema of its own is still a key old events may lack.
+  for (const key of rr)
+    if (!wr.has(key) && !(key in rp)) add(ctx, 'REQUIRED_ATTRIBUTE_ADDED', [...path, 'required', key]);
   const keys = [...new Set([...Object.keys(wp), ...Object.keys(rp)])];
   for (const key of keys) {
     const at = [...path, 'properties', key];
