@@ -222,4 +222,23 @@ describe('schema registry', () => {
       validator.stop();
     }
   });
+
+  it('picks up a version registered elsewhere on its own, every refreshMs', async () => {
+    const validator = new RegistryPropertiesValidator(sql, { refreshMs: 50 });
+    await validator.start();
+    try {
+      expect(validator.check('polled', null, { n: 'x' })).toEqual({ ok: true, schemaVersion: null });
+      await registerSchema(
+        sql,
+        'polled',
+        { type: 'object', properties: { n: { type: 'integer' } } },
+        { by: null },
+      );
+      await expect
+        .poll(() => validator.check('polled', null, { n: 'x' }).ok, { timeout: 30_000 })
+        .toBe(false);
+    } finally {
+      validator.stop();
+    }
+  });
 });
