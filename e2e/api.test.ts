@@ -375,6 +375,23 @@ describe('the REST API', () => {
       allowed: () => 200,
     },
     {
+      // The operator registers version 1; for the admin after, the same schema answers it again.
+      route: 'registerSchema',
+      least: 'operator',
+      request: () => [
+        'POST',
+        '/api/v1/schemas/matrix/versions',
+        { schema: { type: 'object', properties: { n: { type: 'integer' } } } },
+      ],
+      allowed: () => 200,
+    },
+    {
+      route: 'putSchemaCompatibility',
+      least: 'admin',
+      request: () => ['PUT', '/api/v1/schemas/matrix/compatibility', { compatibility: 'FULL' }],
+      allowed: () => 200,
+    },
+    {
       route: 'cancelBackfill',
       least: 'operator',
       request: () => ['POST', `/api/v1/backfills/${backfillId}/cancel`],
@@ -420,6 +437,79 @@ describe('the REST API', () => {
     expect(ranged.body.dagRuns.map((r: { logicalDate: string }) => r.logicalDate)).toEqual([
       '2025-03-02T00:00:00.000Z',
     ]);
+  });
+
+  it('registers event schemas: versions, the same schema again, 409 with the rule broken, 400 for no schema', async () => {
+    const path = '/api/v1/schemas/api_checkout';
+    const v1 = { type: 'object', properties: { plan: { type: 'string' } }, additionalProperties: false };
+    const v2 = { ...v1, properties: { plan: { type: 'string' }, coupon: { type: 'string' } } };
+    const first = await api.call('operator', 'POST', `${path}/versions`, { schema: v1 });
+    expect(first.status, JSON.stringify(first.body)).toBe(200);
+    expect(first.body).toMatchObject({
+      created: true,
+      compatibility: 'BACKWARD',
+      version: { eventType: 'api_checkout', version: 1, createdBy: 'api-operator', schema: v1 },
+    });
+    expect(
+      (await api.call('operator', 'POST', `${path}/versions`, { schema: v2 })).body.version.version,
+    ).toBe(2);
+    const again = await api.call('operator', 'POST', `${path}/versions`, { schema: v1 });
+    expect(again.body).toMatchObject({ created: false, version: { version: 1 } });
+
+    const refused = await api.call('operator', 'POST', `${path}/versions`, {
+      schema: { ...v1, title: 'no coupon' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({
+      code: 'INCOMPATIBLE_SCHEMA',
+      field: 'schema',
+      rule: 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+      path: '#/properties/coupon',
+      againstVersion: 2,
+      message: expect.stringContaining('not BACKWARD compatible with version 2'),
+    });
+    const invalid = await api.call('operator', 'POST', `${path}/versions`, {
+      schema: { type: 'object', properties: { a: { type: 'text' } } },
+    });
+    expect([invalid.status, invalid.body.error.code, invalid.body.error.field]).toEqual([
+      400,
+      'INVALID_SCHEMA',
+      'schema',
+    ]);
+    const noSchema = await api.call('operator', 'POST', `${path}/versions`, {});
+    expect([noSchema.status, noSchema.body.error.field]).toEqual([400, 'schema']);
+    // Setting the mode on the way is an admin's change.
+    const operatorMode = await api.call('operator', 'POST', `${path}/versions`, {
+      schema: v2,
+      compatibility: 'NONE',
+    });
+    expect(operatorMode.status).toBe(403);
+
+    const shown = await api.call('viewer', 'GET', path);
+    expect(shown.body).toMatchObject({
+      eventType: 'api_checkout',
+      compatibility: 'BACKWARD',
+      versions: [{ version: 1 }, { version: 2 }],
+      latest: { version: 2, schema: v2 },
+    });
+    expect((await api.call('viewer', 'GET', `${path}/versions/1`)).body).toMatchObject({
+      version: 1,
+      schema: v1,
+    });
+    expect((await api.call('viewer', 'GET', `${path}/versions/latest`)).body.version).toBe(2);
+    expect((await api.call('viewer', 'GET', `${path}/versions/9`)).status).toBe(404);
+    expect((await api.call('viewer', 'GET', '/api/v1/schemas/nothing_here')).status).toBe(404);
+    const bad = await api.call('admin', 'PUT', `${path}/compatibility`, { compatibility: 'SIDEWAYS' });
+    expect([bad.status, bad.body.error.field]).toEqual([400, 'compatibility']);
+    const list = await api.call('viewer', 'GET', '/api/v1/schemas');
+    expect(list.body.schemas).toContainEqual(
+      expect.objectContaining({
+        eventType: 'api_checkout',
+        compatibility: 'BACKWARD',
+        versions: 2,
+        latestVersion: 2,
+      }),
+    );
   });
 
   it('covers every mutating route of the registry in the authorization matrix', () => {

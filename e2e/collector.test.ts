@@ -3,7 +3,7 @@
 // preflights answered for allowed origins; accepted events on the bus; GET stays the SSE stream
 // behind a session.
 import { randomUUID } from 'node:crypto';
-import { EventSources } from '@weir/pipeline';
+import { EventSources, registerSchema } from '@weir/pipeline';
 import { createRedis, type RedisConnection } from '@weir/queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeirStack, type WeirStack } from './stack.ts';
@@ -18,6 +18,13 @@ describe('the collector in the web app', () => {
   beforeAll(async () => {
     stack = await startWeirStack({}, async (sql) => {
       writeKey = (await new EventSources(sql).create({ name: 'shop', allowedOrigins: [ORIGIN] })).writeKey;
+      // A schema for checkout's properties: the web app's collector loads the registry at its start.
+      await registerSchema(
+        sql,
+        'checkout',
+        { type: 'object', properties: { amount: { type: 'number' } }, required: ['amount'] },
+        { by: 'e2e' },
+      );
     });
     reader = createRedis(stack.env.REDIS_URL as string);
   });
@@ -68,6 +75,23 @@ describe('the collector in the web app', () => {
         onBus.push(JSON.parse(fields[1] as string));
     expect(onBus.map((e) => e.event_id).sort()).toEqual(sent.map((e) => e.event_id).sort());
     expect(onBus[0]).toMatchObject({ client_ts: '2026-12-04T09:00:00.000Z', server_ts: expect.any(String) });
+  });
+
+  it('checks properties against the schema registry, naming what is wrong', async () => {
+    const answer = await send(
+      { authorization: `Bearer ${writeKey}`, 'content-type': 'application/json' },
+      JSON.stringify([
+        { ...event(), event_type: 'checkout', properties: { amount: 12.5 } },
+        { ...event(), event_type: 'checkout', properties: { amount: 'twelve' } },
+        { ...event(), event_type: 'checkout', properties: {}, schema_version: 9 },
+      ]),
+    );
+    expect(answer.status).toBe(200);
+    const body = await answer.json();
+    expect(body).toMatchObject({ accepted: 1, rejected: 2 });
+    expect(body.errors.map((e: { index: number }) => e.index)).toEqual([1, 2]);
+    expect(body.errors[0].reason).toMatch(/amount/);
+    expect(body.errors[1].reason).toMatch(/schema_version 9 is unknown/);
   });
 
   it('answers CORS preflights for the origins a source allows', async () => {

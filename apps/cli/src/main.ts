@@ -16,6 +16,7 @@ import { registerInfoCommand } from './commands/info.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerPoolsCommands } from './commands/pools.ts';
 import { registerRunOperationCommands } from './commands/run-ops.ts';
+import { registerSchemasCommands } from './commands/schemas.ts';
 import { registerSourcesCommands } from './commands/sources.ts';
 import { registerStandaloneCommand } from './commands/standalone.ts';
 import { registerTasksCommands } from './commands/tasks.ts';
@@ -29,10 +30,12 @@ import { weirVersion } from './version.ts';
 
 const program = new Command('weir')
   .description('Weir: an Airflow-style workflow orchestrator')
-  .version(weirVersion)
   .option('--verbose', 'show the stack trace of an unexpected error')
   .showHelpAfterError()
   .exitOverride();
+// Commander matches the program's options anywhere on the line: `--version` after a command is
+// that command's own option (`weir schemas show checkout --version 2`), Weir's only before one.
+if (versionBeforeCommand(process.argv.slice(2))) program.version(weirVersion);
 
 registerStandaloneCommand(program);
 registerWebCommand(program);
@@ -43,6 +46,7 @@ registerTasksCommands(program);
 registerPoolsCommands(program);
 registerAssetsCommands(program);
 registerVariablesCommands(program);
+registerSchemasCommands(program);
 registerConnectionsCommands(program);
 registerRunOperationCommands(program);
 registerDagsReadCommands(program);
@@ -62,6 +66,14 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   process.exitCode = reportFailure(error);
+}
+
+function versionBeforeCommand(args: readonly string[]): boolean {
+  for (const arg of args) {
+    if (arg === '--version' || arg === '-V') return true;
+    if (!arg.startsWith('-')) return false;
+  }
+  return true;
 }
 
 function reportFailure(error: unknown): number {

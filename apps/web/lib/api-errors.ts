@@ -2,9 +2,16 @@
 // says what went wrong (400 a bad parameter, 401, 403, 404, 409).
 import type { z } from 'zod';
 
-export function apiError(status: number, code: string, message: string, field?: string): Response {
+export function apiError(
+  status: number,
+  code: string,
+  message: string,
+  field?: string,
+  /** More about the refusal (an incompatible schema's rule and path). */
+  details?: Record<string, unknown>,
+): Response {
   return Response.json(
-    { error: { code, message, ...(field ? { field } : {}) } },
+    { error: { code, message, ...(field ? { field } : {}), ...details } },
     { status, headers: { 'cache-control': 'no-store' } },
   );
 }

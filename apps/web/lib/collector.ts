@@ -5,13 +5,13 @@ import {
   CachedSources,
   type CollectorDeps,
   EventSources,
-  envelopeOnlyValidator,
   openEventBus,
+  RegistryPropertiesValidator,
 } from '@weir/pipeline';
 import type { EventBus } from '@weir/queue';
 import { services } from './services.ts';
 
-const holder = globalThis as { __weirCollector?: CollectorDeps };
+const holder = globalThis as { __weirCollector?: Promise<CollectorDeps> };
 
 /** The event bus: WEIR_EVENT_BUS_URL, else REDIS_URL; WEIR_EVENT_PARTITIONS partitions. */
 export function collectorBus(): EventBus {
@@ -21,14 +21,20 @@ export function collectorBus(): EventBus {
   return openEventBus(config, redisUrl);
 }
 
-export function collectorDeps(): CollectorDeps {
-  if (holder.__weirCollector) return holder.__weirCollector;
-  const { sql } = services();
-  holder.__weirCollector = {
-    bus: collectorBus(),
-    sources: new CachedSources(new EventSources(sql)),
-    // TODO(integrator): the schema registry's PropertiesValidator.
-    validator: envelopeOnlyValidator,
-  };
+/** The collector's parts, made once per process; the schema registry is loaded before the first answer. */
+export function collectorDeps(): Promise<CollectorDeps> {
+  holder.__weirCollector ??= (async () => {
+    const { sql, config } = services();
+    const validator = new RegistryPropertiesValidator(sql, {
+      refreshMs: config.schemaRefreshMs,
+      onRefreshError: (error) => console.error(`schema registry refresh failed: ${(error as Error).message}`),
+    });
+    await validator.start();
+    return { bus: collectorBus(), sources: new CachedSources(new EventSources(sql)), validator };
+  })().catch((error: unknown) => {
+    // Asked again on the next request rather than remembered as broken.
+    holder.__weirCollector = undefined;
+    throw error;
+  });
   return holder.__weirCollector;
 }

@@ -2,18 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { can, lowerRole, PERMISSIONS, type Permission, ROLES, type Role, roleAtMost } from './index.ts';
 
 describe('roles', () => {
-  it('gives viewers read, operators runs and alerts, admins everything', () => {
+  it('gives viewers read, operators runs, alerts and schema versions, admins everything', () => {
     const table = Object.fromEntries(
       ROLES.map((role) => [role, PERMISSIONS.filter((p) => can(role, p))]),
     ) as Record<Role, Permission[]>;
     expect(table).toEqual({
       viewer: ['read'],
-      operator: ['read', 'run.operate', 'alert.operate'],
+      operator: ['read', 'run.operate', 'alert.operate', 'schema.register'],
       admin: [
         'read',
         'run.operate',
         'alert.operate',
+        'schema.register',
         'pool.manage',
+        'schema.manage',
         'secret.manage',
         'user.manage',
         'token.manage',

@@ -10,7 +10,9 @@ export const ROLES: readonly Role[] = ['viewer', 'operator', 'admin'];
  * - `read`: DAGs, runs, tasks, logs, alerts, pools, the audit log (never secret values).
  * - `run.operate`: trigger, clear, mark, pause/unpause, backfill.
  * - `alert.operate`: acknowledge, resolve and silence alerts.
+ * - `schema.register`: register versions of event schemas (within their compatibility mode).
  * - `pool.manage`: create, resize, delete pools.
+ * - `schema.manage`: change an event_type's compatibility mode (the guard every version passes).
  * - `secret.manage`: variables and connections.
  * - `user.manage`: users and their roles.
  * - `token.manage`: other users' API tokens (everyone may manage their own).
@@ -19,7 +21,9 @@ export type Permission =
   | 'read'
   | 'run.operate'
   | 'alert.operate'
+  | 'schema.register'
   | 'pool.manage'
+  | 'schema.manage'
   | 'secret.manage'
   | 'user.manage'
   | 'token.manage';
@@ -29,7 +33,9 @@ const LEAST_ROLE: Readonly<Record<Permission, Role>> = {
   read: 'viewer',
   'run.operate': 'operator',
   'alert.operate': 'operator',
+  'schema.register': 'operator',
   'pool.manage': 'admin',
+  'schema.manage': 'admin',
   'secret.manage': 'admin',
   'user.manage': 'admin',
   'token.manage': 'admin',

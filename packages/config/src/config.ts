@@ -87,6 +87,7 @@ export const envSchema = z.object({
   WEIR_SCHEDULER_TICK_MS: positiveInt.default(1_000),
   WEIR_DAG_IMPORT_TIMEOUT_MS: positiveInt.default(30_000),
   WEIR_DAG_POLL_MS: positiveInt.default(2_000),
+  WEIR_SCHEMA_REFRESH_MS: positiveInt.default(5_000),
   WEIR_DAGS_PAUSED_AT_CREATION: bool.default(true),
   WEIR_WORKER_CONCURRENCY: positiveInt.default(16),
   WEIR_WORKER_QUEUES: z
@@ -176,6 +177,8 @@ export interface WeirConfig {
     /** New DAGs start paused unless their file says otherwise (Airflow's dags_are_paused_at_creation). */
     readonly pausedAtCreation: boolean;
   };
+  /** How often a process validating events (the collector) loads newly registered schema versions. */
+  readonly schemaRefreshMs: number;
   /** Most instances one mapped task may expand to. */
   readonly maxMapLength: number;
   /** Most instances of one mapped task queued in Redis at once; the rest take freed slots. */
@@ -273,6 +276,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       pollMs: e.WEIR_DAG_POLL_MS,
       pausedAtCreation: e.WEIR_DAGS_PAUSED_AT_CREATION,
     },
+    schemaRefreshMs: e.WEIR_SCHEMA_REFRESH_MS,
     maxMapLength: e.WEIR_MAX_MAP_LENGTH,
     mappedQueueWindow: e.WEIR_MAPPED_QUEUE_WINDOW,
     worker: {

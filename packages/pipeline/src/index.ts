@@ -9,8 +9,6 @@ export {
 } from './collector/answer.ts';
 export { type CollectorDeps, handleCollect, writeKeyOf } from './collector/collect.ts';
 export { clientIp, countryOf, deviceType } from './collector/enrich.ts';
-// INTERIM: replaced by the schema registry's PropertiesValidator when the registry branch merges.
-export { envelopeOnlyValidator } from './collector/envelope-only-validator.ts';
 export { COLLECTOR_LIMITS } from './collector/limits.ts';
 export { COLLECTOR_PATH, type CollectorServer, startCollectorServer } from './collector/node-server.ts';
 export { CachedSources, type SourceCacheOptions, type SourceLookup } from './collector/source-cache.ts';
@@ -35,7 +33,6 @@ export {
   toUtcMillis,
 } from './event/envelope.ts';
 export { eventBusKeyPrefix, openEventBus } from './event/open-bus.ts';
-export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
 export {
   type DbtSeverity,
   type DbtStatus,
@@ -55,3 +52,49 @@ export {
   runHourlyChecks,
 } from './quality/hourly-checks.ts';
 export type { SqlValue, WarehouseReader } from './quality/warehouse-reader.ts';
+export {
+  COMPATIBILITY_MODES,
+  type CompatibilityMode,
+  type CompatibilityResult,
+  checkCompatibility,
+  DEFAULT_COMPATIBILITY,
+  isCompatibilityMode,
+} from './registry/compatibility.ts';
+export {
+  COMPATIBLE_CHANGES,
+  type Difference,
+  type DifferenceType,
+  INCOMPATIBLE_CHANGES,
+  type IncompatibleChange,
+  UNCHECKED_KEYWORDS,
+} from './registry/difference-types.ts';
+export { JSON_SCHEMA_DIALECT, MAX_SCHEMA_BYTES } from './registry/json-schema.ts';
+export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
+export {
+  assertEventType,
+  describeSchemaSubject,
+  getSchemaCompatibility,
+  listSchemaSubjects,
+  listSchemaVersions,
+  parseCompatibilityMode,
+  type Registered,
+  type RegisterOptions,
+  registerSchema,
+  type SchemaSubject,
+  type SchemaSubjectDetail,
+  type SchemaVersion,
+  setSchemaCompatibility,
+  showSchema,
+} from './registry/registry.ts';
+export {
+  type IncompatibleDetails,
+  isRegistryError,
+  RegistryError,
+  type RegistryErrorCode,
+} from './registry/registry-error.ts';
+export {
+  DEFAULT_SCHEMA_REFRESH_MS,
+  RegistryPropertiesValidator,
+  type RegistryValidatorOptions,
+} from './registry/registry-validator.ts';
+export { diffSchemas } from './registry/schema-diff.ts';

@@ -7,8 +7,8 @@ import {
   CachedSources,
   COLLECTOR_PATH,
   EventSources,
-  envelopeOnlyValidator,
   openEventBus,
+  RegistryPropertiesValidator,
   startCollectorServer,
 } from '@weir/pipeline';
 import { redisAddress } from '@weir/queue';
@@ -45,16 +45,18 @@ export function registerCollectorCommand(program: Command): void {
       const sql = createRawSql(databaseUrl);
       const busUrl = await resolveEventBusUrl(config, redisUrl);
       const bus = openEventBus(config, busUrl);
+      // Events are checked against the registry's schemas, loaded before the first request.
+      const validator = new RegistryPropertiesValidator(sql, {
+        refreshMs: config.schemaRefreshMs,
+        onRefreshError: (error) =>
+          logger.warn({ err: (error as Error).message }, 'schema registry refresh failed'),
+      });
+      await validator.start();
       const server = await startCollectorServer(
-        // TODO(integrator): the schema registry's PropertiesValidator replaces envelopeOnlyValidator.
-        {
-          bus,
-          sources: new CachedSources(new EventSources(sql)),
-          validator: envelopeOnlyValidator,
-          log: logger,
-        },
+        { bus, sources: new CachedSources(new EventSources(sql)), validator, log: logger },
         { port, host },
       ).catch(async (error: NodeJS.ErrnoException) => {
+        validator.stop();
         await bus.close();
         await sql.end();
         if (error.code === 'EADDRINUSE')
@@ -77,6 +79,7 @@ export function registerCollectorCommand(program: Command): void {
       process.stdout.write(`collector listening on ${server.url}${COLLECTOR_PATH}\n`);
       await untilSignal();
       await server.close();
+      validator.stop();
       await bus.close();
       await sql.end();
       logger.info('collector stopped');

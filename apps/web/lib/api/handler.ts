@@ -4,6 +4,7 @@
 // row every successful mutation writes. Route files only say what the route does.
 import { AuthError, audit, isUsageError, type Permission, type Principal } from '@weir/auth';
 import { EngineError } from '@weir/engine';
+import { isRegistryError } from '@weir/pipeline';
 import { z } from 'zod';
 import { apiError, badRequest } from '../api-errors.ts';
 import { apiPrincipal, clientAddress } from '../auth.ts';
@@ -106,6 +107,23 @@ export function handle<S extends GuardedRoute>(
 /** The engine's and auth's refusals as the status that says what went wrong. */
 function errorResponse(error: unknown): Response | undefined {
   if (error instanceof ApiFailure) return apiError(error.status, error.code, error.message, error.field);
+  if (isRegistryError(error)) {
+    switch (error.code) {
+      case 'INCOMPATIBLE_SCHEMA': {
+        const { rule, path, againstVersion } = error.incompatible ?? {};
+        return apiError(409, error.code, error.message, 'schema', { rule, path, againstVersion });
+      }
+      case 'INVALID_SCHEMA':
+        return apiError(400, error.code, error.message, 'schema');
+      case 'INVALID_EVENT_TYPE':
+        return apiError(400, 'invalid_parameter', error.message, 'eventType');
+      case 'INVALID_COMPATIBILITY':
+        return apiError(400, 'invalid_parameter', error.message, 'compatibility');
+      case 'SCHEMA_NOT_FOUND':
+      case 'SCHEMA_VERSION_NOT_FOUND':
+        return apiError(404, 'not_found', error.message);
+    }
+  }
   if (isEngineError(error)) {
     // Messages written for the CLI name its options; the API's parameter is mapIndex.
     const message = error.message.replaceAll('--map-index', 'mapIndex');

@@ -9,26 +9,30 @@ import { z } from 'zod';
 import { idCursor, runCursor, textCursor } from './cursor.ts';
 import {
   Alert,
+  ApiToken,
   Asset,
   AssetEvent,
-  ApiToken,
   AuditLogEntry,
   Backfill,
   BackfillPlan,
   BackfillReprocess,
   ClearResult,
+  CompatibilityMode,
   Connection,
   CreatedToken,
   DagDetail,
   DagRun,
   DagRunState,
   DagSummary,
+  EventSchemaVersion,
   HealthReport,
   ImportError,
   isoDate,
   LogChunk,
   Pool,
   Role,
+  SchemaSubject,
+  SchemaVersionSummary,
   Session,
   Silence,
   TaskInstance,
@@ -111,6 +115,22 @@ const TokenParams = z.object({
   id: z.coerce.number({ message: 'must be a positive whole number' }).int().positive({
     message: 'must be a positive whole number',
   }),
+});
+const EventTypeParams = z.object({
+  eventType: z
+    .string()
+    .min(1, { message: 'is required: the event_type' })
+    .max(200, { message: 'must be at most 200 characters' }),
+});
+const SchemaVersionParams = EventTypeParams.extend({
+  version: z
+    .union([
+      z.literal('latest'),
+      z.coerce.number({ message: "must be a version number or 'latest'" }).int().positive({
+        message: "must be a version number or 'latest'",
+      }),
+    ])
+    .describe("a version number, or 'latest'"),
 });
 const description = z.string().max(1000, { message: 'must be at most 1000 characters' }).nullable();
 const nullableText = (max: number) =>
@@ -915,6 +935,75 @@ export const routes = {
     response: Silence,
     action: 'silence.end',
     errors: [400, 404],
+  }),
+  // ── schema registry (issue 14) ──
+  listSchemas: route({
+    operationId: 'listSchemas',
+    method: 'GET',
+    path: '/api/v1/schemas',
+    permission: 'read',
+    summary: 'Event types with registered schemas: their compatibility mode and versions',
+    response: z.object({ schemas: z.array(SchemaSubject), total_entries: z.number().int() }),
+    errors: [],
+  }),
+  getSchema: route({
+    operationId: 'getSchema',
+    method: 'GET',
+    path: '/api/v1/schemas/{eventType}',
+    permission: 'read',
+    summary: "An event type's compatibility mode, its versions (oldest first) and its latest schema",
+    params: EventTypeParams,
+    response: z.object({
+      eventType: z.string(),
+      compatibility: CompatibilityMode,
+      versions: z.array(SchemaVersionSummary),
+      latest: EventSchemaVersion.nullable().describe('null: a mode is set but no version registered yet'),
+    }),
+    errors: [400, 404],
+  }),
+  getSchemaVersion: route({
+    operationId: 'getSchemaVersion',
+    method: 'GET',
+    path: '/api/v1/schemas/{eventType}/versions/{version}',
+    permission: 'read',
+    summary: "One version of an event type's properties schema ('latest' for the newest)",
+    params: SchemaVersionParams,
+    response: EventSchemaVersion,
+    errors: [400, 404],
+  }),
+  registerSchema: route({
+    operationId: 'registerSchema',
+    method: 'POST',
+    path: '/api/v1/schemas/{eventType}/versions',
+    permission: 'schema.register',
+    summary:
+      "Register a JSON Schema (2020-12) of the event type's properties as its next version: 400 INVALID_SCHEMA when it is not one, 409 INCOMPATIBLE_SCHEMA (with the rule and path) when it breaks the compatibility mode; the same schema again answers its existing version (created: false)",
+    params: EventTypeParams,
+    body: z.object({
+      schema: z.record(z.string(), z.unknown(), { message: 'is required: a JSON Schema object' }),
+      compatibility: CompatibilityMode.optional().describe(
+        "sets the event type's mode first (admins only; kept only when the version is registered)",
+      ),
+    }),
+    response: z.object({
+      version: EventSchemaVersion,
+      created: z.boolean().describe('false: the same schema was already this version'),
+      compatibility: CompatibilityMode,
+    }),
+    action: 'schema.register',
+    errors: [400, 404, 409],
+  }),
+  putSchemaCompatibility: route({
+    operationId: 'putSchemaCompatibility',
+    method: 'PUT',
+    path: '/api/v1/schemas/{eventType}/compatibility',
+    permission: 'schema.manage',
+    summary: "Set an event type's compatibility mode (BACKWARD by default), also before its first version",
+    params: EventTypeParams,
+    body: z.object({ compatibility: CompatibilityMode }),
+    response: z.object({ eventType: z.string(), compatibility: CompatibilityMode }),
+    action: 'schema.compatibility',
+    errors: [400],
   }),
 } as const satisfies Record<string, RouteSpec>;
 

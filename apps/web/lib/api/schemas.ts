@@ -4,7 +4,7 @@
 // `isoDate` is a codec, so a read model's Date encodes to the string the document describes.
 import { ROLES } from '@weir/auth';
 import { DAG_RUN_STATES, TASK_INSTANCE_STATES } from '@weir/domain';
-import { clientEventSchema, collectResultSchema } from '@weir/pipeline';
+import { COMPATIBILITY_MODES, clientEventSchema, collectResultSchema } from '@weir/pipeline';
 import { z } from 'zod';
 
 export const isoDate = z.codec(z.iso.datetime({ offset: true }), z.date(), {
@@ -27,6 +27,21 @@ export const ApiErrorBody = z.object({
     code: z.string(),
     message: z.string(),
     field: z.string().optional().describe('the parameter or body field at fault'),
+    rule: z
+      .string()
+      .optional()
+      .describe(
+        'INCOMPATIBLE_SCHEMA: the Confluent compatibility rule broken, e.g. PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+      ),
+    path: z
+      .string()
+      .optional()
+      .describe('INCOMPATIBLE_SCHEMA: where in the schema, e.g. #/properties/coupon'),
+    againstVersion: z
+      .number()
+      .int()
+      .optional()
+      .describe('INCOMPATIBLE_SCHEMA: the version it is incompatible with'),
   }),
 });
 
@@ -386,4 +401,33 @@ export const HealthReport = z.object({
   database: ServiceHealth,
   redis: ServiceHealth.extend({ warning: z.string().optional() }),
   version: z.string(),
+});
+
+// ── schema registry (issue 14: versioned JSON Schemas of each event_type's properties) ──
+
+export const CompatibilityMode = z.enum(COMPATIBILITY_MODES, {
+  message: `must be one of ${COMPATIBILITY_MODES.join(', ')}`,
+});
+
+export const SchemaSubject = z.object({
+  eventType: z.string(),
+  compatibility: CompatibilityMode,
+  versions: z.number().int(),
+  latestVersion: z.number().int().nullable().describe('null: a mode is set but no version registered yet'),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+});
+
+export const SchemaVersionSummary = z.object({
+  version: z.number().int(),
+  fingerprint: z
+    .string()
+    .describe('sha256 of the canonical JSON (keys sorted): the same schema has the same one'),
+  createdAt: isoDate,
+  createdBy: z.string().nullable(),
+});
+
+export const EventSchemaVersion = SchemaVersionSummary.extend({
+  eventType: z.string(),
+  schema: z.record(z.string(), json).describe('the JSON Schema (2020-12) of the event’s properties'),
 });

@@ -56,10 +56,25 @@ export async function GET(request: Request): Promise<Response> {
   });
 }
 
-export function POST(request: Request): Promise<Response> {
-  return handleCollect(request, collectorDeps());
+export async function POST(request: Request): Promise<Response> {
+  return collect(request);
 }
 
-export function OPTIONS(request: Request): Promise<Response> {
-  return handleCollect(request, collectorDeps());
+export async function OPTIONS(request: Request): Promise<Response> {
+  return collect(request);
+}
+
+async function collect(request: Request): Promise<Response> {
+  let deps: Awaited<ReturnType<typeof collectorDeps>>;
+  try {
+    deps = await collectorDeps();
+  } catch (error) {
+    // PostgreSQL (write keys, schemas) is not answering: the client sends the batch again.
+    console.error(`event collector cannot start: ${(error as Error).message}`);
+    return Response.json(
+      { error: { code: 'collector_unavailable', message: 'the collector cannot reach its database; retry' } },
+      { status: 503, headers: { 'retry-after': '1' } },
+    );
+  }
+  return handleCollect(request, deps);
 }

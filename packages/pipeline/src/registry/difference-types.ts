@@ -1,0 +1,142 @@
+// Owns the names of the changes the compatibility checker finds, split into compatible and
+// incompatible ones exactly as Confluent Schema Registry's JSON Schema provider splits them
+// (SchemaDiff.COMPATIBLE_CHANGES; every other Difference.Type is incompatible), plus the one rule
+// of Weir's own, UNCHECKED_KEYWORD_CHANGED, for keywords it does not analyse.
+
+export const COMPATIBLE_CHANGES = [
+  'ID_CHANGED',
+  'DESCRIPTION_CHANGED',
+  'TITLE_CHANGED',
+  'DEFAULT_CHANGED',
+  'SCHEMA_REMOVED',
+  'TYPE_EXTENDED',
+  'MAX_LENGTH_INCREASED',
+  'MAX_LENGTH_REMOVED',
+  'MIN_LENGTH_DECREASED',
+  'MIN_LENGTH_REMOVED',
+  'PATTERN_REMOVED',
+  'MAXIMUM_INCREASED',
+  'MAXIMUM_REMOVED',
+  'MINIMUM_DECREASED',
+  'MINIMUM_REMOVED',
+  'EXCLUSIVE_MAXIMUM_INCREASED',
+  'EXCLUSIVE_MAXIMUM_REMOVED',
+  'EXCLUSIVE_MINIMUM_DECREASED',
+  'EXCLUSIVE_MINIMUM_REMOVED',
+  'MULTIPLE_OF_REDUCED',
+  'MULTIPLE_OF_REMOVED',
+  'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED',
+  'REQUIRED_ATTRIBUTE_REMOVED',
+  'MAX_PROPERTIES_INCREASED',
+  'MAX_PROPERTIES_REMOVED',
+  'MIN_PROPERTIES_DECREASED',
+  'MIN_PROPERTIES_REMOVED',
+  'ADDITIONAL_PROPERTIES_ADDED',
+  'ADDITIONAL_PROPERTIES_EXTENDED',
+  'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL',
+  'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL',
+  'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+  'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+  'PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL',
+  'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+  'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+  'MAX_ITEMS_INCREASED',
+  'MAX_ITEMS_REMOVED',
+  'MIN_ITEMS_DECREASED',
+  'MIN_ITEMS_REMOVED',
+  'UNIQUE_ITEMS_REMOVED',
+  'ENUM_ARRAY_EXTENDED',
+  'COMBINED_TYPE_EXTENDED',
+  'PRODUCT_TYPE_NARROWED',
+  'SUM_TYPE_EXTENDED',
+  'NOT_TYPE_NARROWED',
+] as const;
+
+export const INCOMPATIBLE_CHANGES = [
+  'SCHEMA_ADDED',
+  'TYPE_NARROWED',
+  'TYPE_CHANGED',
+  'MAX_LENGTH_ADDED',
+  'MAX_LENGTH_DECREASED',
+  'MIN_LENGTH_ADDED',
+  'MIN_LENGTH_INCREASED',
+  'PATTERN_ADDED',
+  'PATTERN_CHANGED',
+  'MAXIMUM_ADDED',
+  'MAXIMUM_DECREASED',
+  'MINIMUM_ADDED',
+  'MINIMUM_INCREASED',
+  'EXCLUSIVE_MAXIMUM_ADDED',
+  'EXCLUSIVE_MAXIMUM_DECREASED',
+  'EXCLUSIVE_MINIMUM_ADDED',
+  'EXCLUSIVE_MINIMUM_INCREASED',
+  'MULTIPLE_OF_ADDED',
+  'MULTIPLE_OF_EXPANDED',
+  'MULTIPLE_OF_CHANGED',
+  'REQUIRED_ATTRIBUTE_ADDED',
+  'MAX_PROPERTIES_ADDED',
+  'MAX_PROPERTIES_DECREASED',
+  'MIN_PROPERTIES_ADDED',
+  'MIN_PROPERTIES_INCREASED',
+  'ADDITIONAL_PROPERTIES_REMOVED',
+  'ADDITIONAL_PROPERTIES_NARROWED',
+  'PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+  'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+  'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+  'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+  'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+  'MAX_ITEMS_ADDED',
+  'MAX_ITEMS_DECREASED',
+  'MIN_ITEMS_ADDED',
+  'MIN_ITEMS_INCREASED',
+  'UNIQUE_ITEMS_ADDED',
+  'ENUM_ARRAY_NARROWED',
+  'ENUM_ARRAY_CHANGED',
+  'COMBINED_TYPE_CHANGED',
+  'PRODUCT_TYPE_EXTENDED',
+  'SUM_TYPE_NARROWED',
+  'COMBINED_TYPE_SUBSCHEMAS_CHANGED',
+  'NOT_TYPE_EXTENDED',
+  // Not Confluent's: a keyword this checker does not analyse changed (see the header).
+  'UNCHECKED_KEYWORD_CHANGED',
+] as const;
+
+export type CompatibleChange = (typeof COMPATIBLE_CHANGES)[number];
+export type IncompatibleChange = (typeof INCOMPATIBLE_CHANGES)[number];
+export type DifferenceType = CompatibleChange | IncompatibleChange;
+
+export interface Difference {
+  readonly type: DifferenceType;
+  /** Where, in the schema, as Confluent writes it: `#/properties/bar`. */
+  readonly path: string;
+}
+
+const compatibleSet: ReadonlySet<string> = new Set(COMPATIBLE_CHANGES);
+
+export function isCompatibleChange(type: DifferenceType): type is CompatibleChange {
+  return compatibleSet.has(type);
+}
+
+/** Keywords whose changes are refused rather than analysed. */
+export const UNCHECKED_KEYWORDS = [
+  'format',
+  'dependencies',
+  'dependentRequired',
+  'dependentSchemas',
+  'propertyNames',
+  'prefixItems',
+  'additionalItems',
+  'contains',
+  'minContains',
+  'maxContains',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'if',
+  'then',
+  'else',
+  'contentEncoding',
+  'contentMediaType',
+  'contentSchema',
+  '$dynamicRef',
+  '$recursiveRef',
+] as const;
