@@ -13,3 +13,4 @@ export {
   toUtcMillis,
 } from './event/envelope.ts';
 export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
+export * from './lake/index.ts';
