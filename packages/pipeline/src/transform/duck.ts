@@ -1,0 +1,52 @@
+// Owns one DuckDB session for a transform run: an in-memory database in UTC with a private
+// temporary folder, and the SQL quoting helpers. DuckDB reads and writes only local files here
+// (its httpfs extension cannot be downloaded on these machines): the run stages lake objects in
+// that folder and uploads what DuckDB writes.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+
+export interface DuckSession {
+  readonly dir: string;
+  run(sql: string): Promise<void>;
+  rows<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export async function openDuckSession(): Promise<DuckSession> {
+  const dir = await mkdtemp(join(tmpdir(), 'weir-transform-'));
+  const instance = await DuckDBInstance.create(':memory:', {
+    temp_directory: join(dir, 'spill'),
+    preserve_insertion_order: 'false',
+  });
+  const connection: DuckDBConnection = await instance.connect();
+  await connection.run(`SET TimeZone = 'UTC'`);
+  return {
+    dir,
+    run: async (sql) => {
+      await connection.run(sql);
+    },
+    rows: async <T>(sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[],
+    close: async () => {
+      connection.closeSync();
+      instance.closeSync();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A SQL string literal. */
+export function lit(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** A SQL list of string literals, for read_parquet([...]) and IN (...). */
+export function litList(values: readonly string[]): string {
+  return `[${values.map(lit).join(', ')}]`;
+}
+
+/** A TIMESTAMPTZ literal for an instant. */
+export function tsLit(at: Date): string {
+  return `${lit(at.toISOString())}::TIMESTAMPTZ`;
+}
