@@ -96,7 +96,9 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
   const sessionFiles = await stage(keysOf(loadedBuckets.map(bucketPartitionId)));
   await duck.run(`CREATE TEMP TABLE sess_old (${columnList(TABLE_COLUMNS.sessions)})`);
   if (sessionFiles.length > 0)
-    await duck.run(`INSERT INTO sess_old BY NAME SELECT * FROM read_parquet(${litList(sessionFiles)})`);
+    await duck.run(
+      `INSERT INTO sess_old BY NAME SELECT * FROM read_parquet(${litList(sessionFiles)}, hive_partitioning = false)`,
+    );
   await duck.run('CREATE TEMP TABLE r_points (user_id VARCHAR, client_ts TIMESTAMPTZ)');
   const movedHours = await hoursIn(`
     ${spannedHoursSql('sess_old WHERE user_id IN (SELECT user_id FROM r_users)')}
@@ -104,7 +106,7 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
   const movedFiles = await stage(keysOf(eventIds(movedHours)));
   if (movedFiles.length > 0) {
     await duck.run(`
-      INSERT INTO r_points SELECT user_id, client_ts FROM read_parquet(${litList(movedFiles)})
+      INSERT INTO r_points SELECT user_id, client_ts FROM read_parquet(${litList(movedFiles)}, hive_partitioning = false)
       WHERE user_id IN (SELECT user_id FROM r_users) AND event_id NOT IN (SELECT event_id FROM winners)`);
   }
   await duck.run(
@@ -131,7 +133,7 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
   const neighbourFiles = await stage(keysOf(eventIds(new Set(neighbours))));
   await duck.run(`
     CREATE TEMP TABLE win_events AS SELECT user_id, client_ts FROM ev_new
-    ${neighbourFiles.length > 0 ? `UNION ALL SELECT user_id, client_ts FROM read_parquet(${litList(neighbourFiles)})` : ''}`);
+    ${neighbourFiles.length > 0 ? `UNION ALL SELECT user_id, client_ts FROM read_parquet(${litList(neighbourFiles)}, hive_partitioning = false)` : ''}`);
 
   // 7. write every rewritten partition; unwritten ones are now empty.
   const partitions: Record<string, PartitionState> = {};

@@ -14,7 +14,7 @@ export async function resolveProfiles(
   await duck.run(`CREATE TEMP TABLE profiles_before (${columnList(TABLE_COLUMNS.user_profiles)})`);
   if (previousFile)
     await duck.run(
-      `INSERT INTO profiles_before BY NAME SELECT * FROM read_parquet(${litList([previousFile])})`,
+      `INSERT INTO profiles_before BY NAME SELECT * FROM read_parquet(${litList([previousFile])}, hive_partitioning = false)`,
     );
   if (snapshotFiles === undefined) {
     await duck.run('CREATE TEMP TABLE profiles AS SELECT * FROM profiles_before');

@@ -19,7 +19,7 @@ export const SESSION_GAP = 'INTERVAL 30 MINUTE';
 const finishSql = (from: string) => `
   SELECT md5(user_id || '|' || strftime(session_start, '%Y-%m-%dT%H:%M:%S.%gZ')) AS weir_session_id,
          user_id, session_start, session_end, event_count,
-         epoch_ms(session_end) / 1000.0 - epoch_ms(session_start) / 1000.0 AS duration_seconds
+         (epoch_ms(session_end) - epoch_ms(session_start)) / 1000.0 AS duration_seconds
   FROM ${from}`;
 
 /** Sessions from `items` (user_id, s, e, n): intervals and points merged by the gap rule. */
@@ -43,8 +43,10 @@ export async function mergeSessions(duck: DuckSession): Promise<void> {
     SELECT user_id, session_start AS s, session_end AS e, event_count AS n FROM sess_old
     WHERE user_id IN (SELECT user_id FROM a_users) AND user_id NOT IN (SELECT user_id FROM r_users)
     UNION ALL
+    -- A better copy of an event already counted (same user and client_ts) is no new point.
     SELECT user_id, client_ts, client_ts, 1 FROM winners
     WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT user_id FROM r_users)
+      AND event_id NOT IN (SELECT event_id FROM replaced)
     UNION ALL
     SELECT user_id, client_ts, client_ts, 1 FROM r_points`);
   await duck.run(`CREATE TEMP TABLE sess_new_a AS ${mergeItemsSql('session_items')}`);
