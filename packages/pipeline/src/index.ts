@@ -14,3 +14,5 @@ export {
 } from './event/envelope.ts';
 export type { PropertiesCheck, PropertiesValidator } from './registry/properties-validator.ts';
 export * from './lake/index.ts';
+export * from './transform/index.ts';
+export * from './warehouse/index.ts';
