@@ -22,12 +22,24 @@ export async function openDuckSession(): Promise<DuckSession> {
   });
   const connection: DuckDBConnection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
+  // WEIR_TRANSFORM_PROFILE=1 prints each statement's time to stderr, to see where a run goes.
+  const profile = process.env.WEIR_TRANSFORM_PROFILE === '1';
+  const timed = async <T>(sql: string, work: () => Promise<T>): Promise<T> => {
+    if (!profile) return work();
+    const started = performance.now();
+    const result = await work();
+    process.stderr.write(
+      `${Math.round(performance.now() - started)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`,
+    );
+    return result;
+  };
   return {
     dir,
     run: async (sql) => {
-      await connection.run(sql);
+      await timed(sql, () => connection.run(sql));
     },
-    rows: async <T>(sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[],
+    rows: async <T>(sql: string) =>
+      timed(sql, async () => (await connection.runAndReadAll(sql)).getRowObjectsJson() as T[]),
     close: async () => {
       connection.closeSync();
       instance.closeSync();

@@ -99,18 +99,18 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
     await duck.run(
       `INSERT INTO sess_old BY NAME SELECT * FROM read_parquet(${litList(sessionFiles)}, hive_partitioning = false)`,
     );
-  await duck.run('CREATE TEMP TABLE r_points (user_id VARCHAR, client_ts TIMESTAMPTZ)');
+  await duck.run('CREATE TEMP TABLE r_points (user_id VARCHAR, client_ts TIMESTAMPTZ, event_id VARCHAR)');
   const movedHours = await hoursIn(`
     ${spannedHoursSql('sess_old WHERE user_id IN (SELECT user_id FROM r_users)')}
     UNION SELECT hour FROM replaced WHERE moved`);
   const movedFiles = await stage(keysOf(eventIds(movedHours)));
   if (movedFiles.length > 0) {
     await duck.run(`
-      INSERT INTO r_points SELECT user_id, client_ts FROM read_parquet(${litList(movedFiles)}, hive_partitioning = false)
+      INSERT INTO r_points SELECT user_id, client_ts, event_id FROM read_parquet(${litList(movedFiles)}, hive_partitioning = false)
       WHERE user_id IN (SELECT user_id FROM r_users) AND event_id NOT IN (SELECT event_id FROM winners)`);
   }
   await duck.run(
-    'INSERT INTO r_points SELECT user_id, client_ts FROM winners WHERE user_id IN (SELECT user_id FROM r_users)',
+    'INSERT INTO r_points SELECT user_id, client_ts, event_id FROM winners WHERE user_id IN (SELECT user_id FROM r_users)',
   );
   await mergeSessions(duck);
 

@@ -57,8 +57,10 @@ export async function dedupNewParts(
            TRY_CAST(server_ts AS TIMESTAMPTZ) AS server_ts,
            TRY_CAST(ingested_at AS TIMESTAMPTZ) AS ingested_at,
            app_version, platform, schema_version, device_type, geo_country,
-           md5(to_json(struct_pack(event_type, user_id, session_id, properties, client_ts, app_version,
-               platform, schema_version, device_type, geo_country))::VARCHAR) AS copy_hash
+           -- DuckDB's 64-bit hash of the content: only breaks ties between copies landed at the
+           -- same instant, so it need not be cryptographic, only deterministic.
+           lpad(hash(event_type, user_id, session_id, properties, client_ts, app_version, platform,
+                     schema_version, device_type, geo_country)::VARCHAR, 20, '0') AS copy_hash
     FROM read_json(${litList(rawFiles)}, format = 'newline_delimited', compression = 'gzip',
                    columns = ${rawColumnsSql})
     WHERE event_id IS NOT NULL AND event_type IS NOT NULL AND event_type <> ''

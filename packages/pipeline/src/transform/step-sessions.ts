@@ -11,45 +11,66 @@
 // weir_session_id = md5(user_id | session_start): deterministic, and unique per user since two
 // sessions of one user never start at the same instant. Users with a null user_id have no
 // sessions. Tables it reads: winners, replaced, a_users, r_users, sess_old, r_points.
-// Tables it leaves: sess_new_a (A's sessions now), sess_cur (every loaded user's sessions now).
+// Tables it leaves: sess_new_a (A's sessions now), sess_cur (every loaded user's sessions now),
+// and the maps events use to find their session: by_old (old weir_session_id → new) and
+// by_event (event_id of a new point → its session).
 import type { DuckSession } from './duck.ts';
 
 export const SESSION_GAP = 'INTERVAL 30 MINUTE';
 
-const finishSql = (from: string) => `
-  SELECT md5(user_id || '|' || strftime(session_start, '%Y-%m-%dT%H:%M:%S.%gZ')) AS weir_session_id,
-         user_id, session_start, session_end, event_count,
-         (epoch_ms(session_end) - epoch_ms(session_start)) / 1000.0 AS duration_seconds
-  FROM ${from}`;
-
-/** Sessions from `items` (user_id, s, e, n): intervals and points merged by the gap rule. */
-export const mergeItemsSql = (items: string) => `
-  WITH flagged AS (
-    SELECT user_id, s, e, n,
-           CASE WHEN max(e) OVER w IS NULL OR s - max(e) OVER w >= ${SESSION_GAP} THEN 1 ELSE 0 END AS starts
-    FROM ${items}
-    WINDOW w AS (PARTITION BY user_id ORDER BY s, e ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
-  ), grouped AS (
-    SELECT *, sum(starts) OVER (PARTITION BY user_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS g FROM flagged
-  ), merged AS (
-    SELECT user_id, min(s) AS session_start, max(e) AS session_end, sum(n)::BIGINT AS event_count
-    FROM grouped GROUP BY user_id, g
-  )
-  ${finishSql('merged')}`;
+const idSql = (user: string, start: string) =>
+  `md5(${user} || '|' || strftime(${start}, '%Y-%m-%dT%H:%M:%S.%gZ'))`;
 
 export async function mergeSessions(duck: DuckSession): Promise<void> {
+  // Items: old sessions (intervals, with their id) and new events (points, with their event_id).
   await duck.run(`
     CREATE TEMP TABLE session_items AS
-    SELECT user_id, session_start AS s, session_end AS e, event_count AS n FROM sess_old
+    SELECT user_id, session_start AS s, session_end AS e, event_count AS n,
+           weir_session_id AS old_id, NULL::VARCHAR AS event_id
+    FROM sess_old
     WHERE user_id IN (SELECT user_id FROM a_users) AND user_id NOT IN (SELECT user_id FROM r_users)
     UNION ALL
     -- A better copy of an event already counted (same user and client_ts) is no new point.
-    SELECT user_id, client_ts, client_ts, 1 FROM winners
+    SELECT user_id, client_ts, client_ts, 1, NULL, event_id FROM winners
     WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT user_id FROM r_users)
       AND event_id NOT IN (SELECT event_id FROM replaced)
     UNION ALL
-    SELECT user_id, client_ts, client_ts, 1 FROM r_points`);
-  await duck.run(`CREATE TEMP TABLE sess_new_a AS ${mergeItemsSql('session_items')}`);
+    SELECT user_id, client_ts, client_ts, 1, NULL, event_id FROM r_points`);
+  // An item starts a session when it begins 30 minutes or more after the latest end before it
+  // (a running max, since a point may fall inside an earlier interval). `tie` makes the order
+  // total, so the three windows below see one order.
+  await duck.run(`
+    CREATE TEMP TABLE session_grouped AS
+    WITH ends AS (
+      SELECT *, max(e) OVER (PARTITION BY user_id ORDER BY s, e, tie ROWS UNBOUNDED PRECEDING) AS max_e
+      FROM (SELECT *, coalesce(old_id, event_id) AS tie FROM session_items)
+    ), flagged AS (
+      SELECT *, lag(max_e) OVER (PARTITION BY user_id ORDER BY s, e, tie) AS prev_e FROM ends
+    )
+    SELECT user_id, s, e, n, old_id, event_id,
+           sum(CASE WHEN prev_e IS NULL OR s - prev_e >= ${SESSION_GAP} THEN 1 ELSE 0 END)
+             OVER (PARTITION BY user_id ORDER BY s, e, tie ROWS UNBOUNDED PRECEDING) AS g
+    FROM flagged`);
+  await duck.run(`
+    CREATE TEMP TABLE session_groups AS
+    SELECT user_id, g, min(s) AS session_start, max(e) AS session_end, sum(n)::BIGINT AS event_count,
+           ${idSql('user_id', 'min(s)')} AS weir_session_id
+    FROM session_grouped GROUP BY user_id, g`);
+  await duck.run(`
+    CREATE TEMP TABLE sess_new_a AS
+    SELECT weir_session_id, user_id, session_start, session_end, event_count,
+           (epoch_ms(session_end) - epoch_ms(session_start)) / 1000.0 AS duration_seconds
+    FROM session_groups`);
+  await duck.run(`
+    CREATE TEMP TABLE session_item_ids AS
+    SELECT i.old_id, i.event_id, g.weir_session_id AS new_id
+    FROM session_grouped i JOIN session_groups g USING (user_id, g)`);
+  await duck.run(
+    'CREATE TEMP TABLE by_old AS SELECT old_id, new_id FROM session_item_ids WHERE old_id IS NOT NULL',
+  );
+  await duck.run(
+    'CREATE TEMP TABLE by_event AS SELECT event_id, new_id FROM session_item_ids WHERE event_id IS NOT NULL',
+  );
   await duck.run(`
     CREATE TEMP TABLE sess_cur AS
     SELECT * FROM sess_old WHERE user_id NOT IN (SELECT user_id FROM a_users)
