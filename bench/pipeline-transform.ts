@@ -101,8 +101,14 @@ export async function measurePipelineTransform(count = 1_000_000): Promise<Pipel
     instance.closeSync();
     const plainDuckDbMs = performance.now() - plainStarted;
 
+    const statements: [number, string][] = [];
     const started = performance.now();
-    await runTransform(store);
+    await runTransform(store, {
+      onStatement: (sql, ms) => statements.push([ms, sql.replace(/\s+/g, ' ').trim().slice(0, 100)]),
+    });
+    if (process.env.BENCH_VERBOSE)
+      for (const [ms, sql] of statements.sort((a, b) => b[0] - a[0]).slice(0, 12))
+        console.error(`${Math.round(ms)} ms  ${sql}`);
     const transformMs = performance.now() - started;
     return {
       events: count,

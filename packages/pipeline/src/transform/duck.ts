@@ -14,7 +14,10 @@ export interface DuckSession {
   close(): Promise<void>;
 }
 
-export async function openDuckSession(): Promise<DuckSession> {
+/** Called after each statement with its SQL and time, to see where a run goes. */
+export type StatementTimer = (sql: string, ms: number) => void;
+
+export async function openDuckSession(onStatement?: StatementTimer): Promise<DuckSession> {
   const dir = await mkdtemp(join(tmpdir(), 'weir-transform-'));
   const instance = await DuckDBInstance.create(':memory:', {
     temp_directory: join(dir, 'spill'),
@@ -22,15 +25,11 @@ export async function openDuckSession(): Promise<DuckSession> {
   });
   const connection: DuckDBConnection = await instance.connect();
   await connection.run(`SET TimeZone = 'UTC'`);
-  // WEIR_TRANSFORM_PROFILE=1 prints each statement's time to stderr, to see where a run goes.
-  const profile = process.env.WEIR_TRANSFORM_PROFILE === '1';
   const timed = async <T>(sql: string, work: () => Promise<T>): Promise<T> => {
-    if (!profile) return work();
+    if (!onStatement) return work();
     const started = performance.now();
     const result = await work();
-    process.stderr.write(
-      `${Math.round(performance.now() - started)} ms  ${sql.replace(/\s+/g, ' ').slice(0, 110)}\n`,
-    );
+    onStatement(sql, performance.now() - started);
     return result;
   };
   return {

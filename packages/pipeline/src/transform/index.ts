@@ -8,7 +8,8 @@ export {
   readManifest,
 } from './manifest.ts';
 export { readCuratedTable } from './read-curated.ts';
-export { runTransform, type TransformResult } from './run-transform.ts';
+export type { StatementTimer } from './duck.ts';
+export { runTransform, type TransformOptions, type TransformResult } from './run-transform.ts';
 export {
   bucketSql,
   CURATED_TABLES,

@@ -37,7 +37,7 @@
 import { listProfileSnapshots } from '../lake/profiles.ts';
 import { listRawParts } from '../lake/raw.ts';
 import type { LakeStore } from '../lake/store.ts';
-import { openDuckSession } from './duck.ts';
+import { openDuckSession, type StatementTimer } from './duck.ts';
 import { readManifest, writeManifest } from './manifest.ts';
 import { transformSteps } from './run-steps.ts';
 
@@ -52,7 +52,17 @@ export interface TransformResult {
   readonly touched: string[];
 }
 
-export async function runTransform(store: LakeStore, options: { now?: Date } = {}): Promise<TransformResult> {
+export interface TransformOptions {
+  /** The run's time (loaded_at of the events it curates first); default now. */
+  readonly now?: Date;
+  /** Called with each SQL statement and its time in ms (for benchmarks and slow-run hunting). */
+  readonly onStatement?: StatementTimer;
+}
+
+export async function runTransform(
+  store: LakeStore,
+  options: TransformOptions = {},
+): Promise<TransformResult> {
   const manifest = await readManifest(store);
   const done = new Set(manifest.rawParts);
   const newParts = (await listRawParts(store)).filter((key) => !done.has(key));
@@ -63,7 +73,7 @@ export async function runTransform(store: LakeStore, options: { now?: Date } = {
     return { seq: manifest.seq, newRawParts: 0, newSnapshots: 0, newEvents: 0, touched: [] };
   }
 
-  const duck = await openDuckSession();
+  const duck = await openDuckSession(options.onStatement);
   try {
     const outcome = await transformSteps({
       duck,
