@@ -16,7 +16,7 @@ import {
 import { dedupNewParts, INDEX_PART_SQL } from './step-dedup.ts';
 import { EVENT_COLUMNS, rebuildEvents } from './step-events.ts';
 import { resolveProfiles } from './step-profiles.ts';
-import { CHANGED_SESSIONS_SQL, mergeSessions, spannedHoursSql } from './step-sessions.ts';
+import { mergeSessions, RENAMED_SESSIONS_SQL, spannedHoursSql } from './step-sessions.ts';
 import { ACTIVE_USERS_SQL, COUNTS_SQL } from './step-windows.ts';
 import { bucketSql, columnList, TABLE_COLUMNS } from './tables.ts';
 import { hourFromPart, hourPartSql, writePartitions } from './write-partitions.ts';
@@ -114,11 +114,14 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
   );
   await mergeSessions(duck);
 
-  // 4. the hours to rewrite: changed sets, changed sessions, changed plans.
+  // 4. the hours to rewrite: changed sets, renamed sessions, recomputed users, changed plans.
   const changedHours = new Set(await hoursIn('SELECT hour FROM winners UNION SELECT hour FROM replaced'));
   const rewrite = new Set(changedHours);
+  // A recomputed (moved) user's old session that is not among the new ones (gone, shrunk or
+  // split) may hold events whose id changed: its hours too.
   const spanned = await hoursIn(`
-    ${spannedHoursSql(`(${CHANGED_SESSIONS_SQL})`)}
+    ${spannedHoursSql(`(${RENAMED_SESSIONS_SQL})`)}
+    UNION ${spannedHoursSql(`(SELECT * FROM sess_old WHERE user_id IN (SELECT user_id FROM r_users) EXCEPT SELECT * FROM sess_new_a)`)}
     UNION ${spannedHoursSql('sess_cur WHERE user_id IN (SELECT user_id FROM p_users)')}`);
   for (const hour of spanned) if (keyOf(hourPartitionId('events', new Date(hour)))) rewrite.add(hour);
 

@@ -25,9 +25,10 @@
 //  3. sessions (step-sessions): the old sessions of users with winners (their buckets) merged
 //     with the winners by the 30-minute gap rule; exact for any arrival order (see there).
 //  4. hours to rewrite: client_ts hours of winners and replaced copies (the SET changed: CH),
-//     plus the hours spanned by new or changed sessions (their events' weir_session_id), plus
-//     the hours spanned by the sessions of users whose plan changed. A late event therefore
-//     rewrites its hour and the hours of the sessions it joins, not the history.
+//     plus the hours spanned by old sessions merged into one that starts earlier (their events'
+//     weir_session_id changes; a session growing forward keeps its id), plus the hours spanned
+//     by the sessions of users whose plan changed. A late event therefore rewrites its hour and
+//     the hours of the sessions it renames, not the history.
 //  5. events (step-events): per rewritten hour, old rows − ids with a new winner + winners;
 //     plan and weir_session_id recomputed for touched users only.
 //  6. windows (step-windows): counts for CH; hop windows for CH and the hour before each.

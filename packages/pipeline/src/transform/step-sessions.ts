@@ -83,7 +83,10 @@ export const spannedHoursSql = (from: string) => `
                                 INTERVAL 1 HOUR)) AS hour
   FROM ${from}`;
 
-/** Sessions of A that are new or different: their events' weir_session_id may have changed. */
-export const CHANGED_SESSIONS_SQL = `
-  SELECT * FROM sess_new_a
-  EXCEPT SELECT * FROM sess_old WHERE user_id IN (SELECT user_id FROM a_users)`;
+/**
+ * Old sessions whose events now carry another weir_session_id: those merged into a session that
+ * starts earlier. A session that only grows forward keeps its id, so its old events stay as they
+ * are and a new event at the end of a long session rewrites only its own hour.
+ */
+export const RENAMED_SESSIONS_SQL = `
+  SELECT s.* FROM sess_old s JOIN by_old b ON b.old_id = s.weir_session_id WHERE b.new_id <> b.old_id`;

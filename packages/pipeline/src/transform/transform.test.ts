@@ -103,6 +103,11 @@ function dataset() {
   const d3 = event('mover', T0 + 15 * MIN, { serverMs: T0 + 20 * MIN });
   first.push(d3, event('mover', T0 + 20 * MIN));
   second.push({ ...event('mover', T0 + 75 * MIN, { id: d3.event_id, serverMs: T0 + 19 * MIN }) });
+  // A moved event splits a session: 10:40, 10:59, 11:20 is one session until 10:59's event has
+  // an earlier copy at 15:00; then 11:20 starts a session of its own (its hour must be rewritten).
+  const d4 = event('splitter', T0 + 59 * MIN, { serverMs: T0 + 62 * MIN });
+  first.push(event('splitter', T0 + 40 * MIN), d4, event('splitter', T0 + 80 * MIN));
+  second.push(event('splitter', T0 + 300 * MIN, { id: d4.event_id, serverMs: T0 + 61 * MIN }));
   // Bulk: 30 users over 6 hours, 5 % retried, some late.
   const random = seeded(7);
   for (let i = 0; i < 1500; i++) {
@@ -232,6 +237,7 @@ function suite(name: string, makeStore: () => Promise<LakeStore>) {
       expect(sessionsOf('hour')).toMatchObject([{ event_count: '3', duration_seconds: 45 * 60 }]);
       expect(sessionsOf('day')).toHaveLength(1);
       expect(sessionsOf('bridge')).toMatchObject([{ event_count: '3' }]);
+      expect(sessionsOf('splitter')).toHaveLength(3);
       const mover = allAtOnce.events.find((e) => e.user_id === 'mover' && e.client_ts === at(T0 + 75 * MIN));
       expect(mover).toBeDefined();
       expect(allAtOnce.events.filter((e) => e.user_id === 'bridge').map((e) => e.plan)).toEqual([
@@ -305,6 +311,32 @@ suite('S3', async () =>
     },
     s3.client(),
   ));
+
+describe('what a run rewrites', () => {
+  it('rewrites only the hours whose events change', async () => {
+    const store = folderLakeStore(join(folder, 'incremental'));
+    // One long session from 10:00 to 15:50 (an event every 10 minutes), and another user's.
+    const long = Array.from({ length: 36 }, (_, i) => event('long', T0 + i * 10 * MIN));
+    await land(store, [...long, event('other', T0 + 30 * MIN)]);
+    await runTransform(store);
+    // Growing the session forward keeps its id: only the new event's hour is rewritten.
+    const forward = await runTransform(store).then(async () => {
+      await land(store, [event('long', T0 + 365 * MIN)]);
+      return runTransform(store);
+    });
+    expect(forward.touched.filter((id) => id.startsWith('events/'))).toEqual([
+      'events/dt=2026-03-04/hour=16',
+    ]);
+    // An earlier event renames the session: every hour it spans is rewritten.
+    const backward = (await land(store, [event('long', T0 - 20 * MIN)]), await runTransform(store));
+    expect(backward.touched.filter((id) => id.startsWith('events/'))).toHaveLength(8); // 09 … 16
+    const all = [...long, event('other', T0 + 30 * MIN)];
+    expect((await tables(store)).sessions.filter((s) => s.user_id === 'long')).toMatchObject([
+      { session_start: at(T0 - 20 * MIN), session_end: at(T0 + 365 * MIN), event_count: '38' },
+    ]);
+    expect(all).toHaveLength(37);
+  });
+});
 
 describe('the dedup index', () => {
   it('still knows every event_id after it is compacted', async () => {
