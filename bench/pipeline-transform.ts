@@ -15,22 +15,26 @@ export interface PipelineTransformResult {
   transformMs: number;
   plainDuckDbMs: number;
   ratio: number;
+  /** One new hour of 10,000 events: on an empty lake, and on top of the `events` history. */
+  newHourEmptyMs: number;
+  newHourOnHistoryMs: number;
+  incrementalRatio: number;
 }
 
 const HOUR = 3_600_000;
 const START = Date.parse('2026-03-04T00:00:00.000Z');
 
-function* synthetic(count: number): Generator<BusEvent> {
+function* synthetic(count: number, start = START, hours = 24, idBase = 0): Generator<BusEvent> {
   let seed = 42;
   const random = () => {
     seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
     return seed / 2_147_483_648;
   };
   for (let i = 0; i < count; i++) {
-    const client = START + Math.floor((i / count) * 24 * HOUR) + Math.floor(random() * 60_000);
+    const client = start + Math.floor((i / count) * hours * HOUR) + Math.floor(random() * 60_000);
     const server = new Date(client + 500 + Math.floor(random() * 2_000)).toISOString();
     const event: BusEvent = {
-      event_id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+      event_id: `00000000-0000-4000-8000-${(idBase + i).toString(16).padStart(12, '0')}`,
       event_type: ['view', 'click', 'tap', 'purchase'][i % 4] as string,
       user_id: `user-${Math.floor(random() * 2_000)}`,
       session_id: null,
@@ -49,7 +53,7 @@ function* synthetic(count: number): Generator<BusEvent> {
   }
 }
 
-async function land(root: string, count: number): Promise<void> {
+async function land(root: string, events: Iterable<BusEvent>): Promise<void> {
   const store = folderLakeStore(root);
   const byHour = new Map<number, BusEvent[]>();
   const flush = async (hour: number) => {
@@ -57,7 +61,7 @@ async function land(root: string, count: number): Promise<void> {
     byHour.delete(hour);
     if (batch.length > 0) await writeRawPart(store, new Date(hour), batch);
   };
-  for (const event of synthetic(count)) {
+  for (const event of events) {
     const hour = Math.floor(Date.parse(event.server_ts) / HOUR) * HOUR;
     const batch = byHour.get(hour) ?? [];
     batch.push(event);
@@ -89,7 +93,7 @@ export async function measurePipelineTransform(count = 1_000_000): Promise<Pipel
   const dir = await mkdtemp(join(tmpdir(), 'weir-bench-transform-'));
   try {
     const root = join(dir, 'lake');
-    await land(root, count);
+    await land(root, synthetic(count));
     const store = folderLakeStore(root);
     const files = (await listRawParts(store)).map((key) => join(root, key));
 
@@ -110,8 +114,21 @@ export async function measurePipelineTransform(count = 1_000_000): Promise<Pipel
       for (const [ms, sql] of statements.sort((a, b) => b[0] - a[0]).slice(0, 12))
         console.error(`${Math.round(ms)} ms  ${sql}`);
     const transformMs = performance.now() - started;
+    // One new hour after the history, on the history and on an empty lake.
+    const newHour = () => synthetic(10_000, START + 24 * HOUR, 1, 1 << 30);
+    const timed = async (lake: string) => {
+      await land(lake, newHour());
+      const began = performance.now();
+      await runTransform(folderLakeStore(lake));
+      return performance.now() - began;
+    };
+    const newHourEmptyMs = await timed(join(dir, 'empty-lake'));
+    const newHourOnHistoryMs = await timed(root);
     return {
       events: count,
+      newHourEmptyMs: Math.round(newHourEmptyMs),
+      newHourOnHistoryMs: Math.round(newHourOnHistoryMs),
+      incrementalRatio: Math.round((newHourOnHistoryMs / newHourEmptyMs) * 100) / 100,
       transformMs: Math.round(transformMs),
       plainDuckDbMs: Math.round(plainDuckDbMs),
       ratio: Math.round((transformMs / plainDuckDbMs) * 100) / 100,

@@ -194,7 +194,7 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
     const compact = manifest.indexParts.length + 1 > MAX_INDEX_PARTS;
     await duck.run(`CREATE TEMP TABLE index_new AS ${INDEX_PART_SQL}`);
     const sql = compact ? wrapCompaction(await stage(manifest.indexParts)) : 'SELECT * FROM index_new';
-    await duck.run(`COPY (${sql}) TO ${lit(path)} (FORMAT parquet, COMPRESSION zstd)`);
+    await duck.run(`COPY (${sql}) TO ${lit(path)} (FORMAT parquet)`);
     uploads.push([key, path]);
     indexParts = compact ? [key] : [...manifest.indexParts, key];
   }

@@ -38,18 +38,24 @@ export async function mergeSessions(duck: DuckSession): Promise<void> {
     SELECT user_id, client_ts, client_ts, 1, NULL, event_id FROM r_points`);
   // An item starts a session when it begins 30 minutes or more after the latest end before it
   // (a running max, since a point may fall inside an earlier interval). `tie` makes the order
-  // total, so the three windows below see one order.
+  // total, so the windows below see one order. With points only (no old sessions: a first load)
+  // the latest end before an item is simply the previous item's.
+  const [{ intervals }] = (await duck.rows<{ intervals: string }>(
+    'SELECT count(*) AS intervals FROM session_items WHERE old_id IS NOT NULL',
+  )) as [{ intervals: string }];
+  const order = 'PARTITION BY user_id ORDER BY s, e, tie';
+  const previousEnd =
+    Number(intervals) === 0
+      ? `SELECT *, lag(e) OVER (${order}) AS prev_e FROM items`
+      : `SELECT *, lag(max_e) OVER (${order}) AS prev_e
+         FROM (SELECT *, max(e) OVER (${order} ROWS UNBOUNDED PRECEDING) AS max_e FROM items)`;
   await duck.run(`
     CREATE TEMP TABLE session_grouped AS
-    WITH ends AS (
-      SELECT *, max(e) OVER (PARTITION BY user_id ORDER BY s, e, tie ROWS UNBOUNDED PRECEDING) AS max_e
-      FROM (SELECT *, coalesce(old_id, event_id) AS tie FROM session_items)
-    ), flagged AS (
-      SELECT *, lag(max_e) OVER (PARTITION BY user_id ORDER BY s, e, tie) AS prev_e FROM ends
-    )
+    WITH items AS (SELECT *, coalesce(old_id, event_id) AS tie FROM session_items),
+    flagged AS (${previousEnd})
     SELECT user_id, s, e, n, old_id, event_id,
            sum(CASE WHEN prev_e IS NULL OR s - prev_e >= ${SESSION_GAP} THEN 1 ELSE 0 END)
-             OVER (PARTITION BY user_id ORDER BY s, e, tie ROWS UNBOUNDED PRECEDING) AS g
+             OVER (${order} ROWS UNBOUNDED PRECEDING) AS g
     FROM flagged`);
   await duck.run(`
     CREATE TEMP TABLE session_groups AS

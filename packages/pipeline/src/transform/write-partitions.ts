@@ -1,6 +1,5 @@
 // Owns writing a query's rows as one Parquet file per curated partition, in one DuckDB COPY
 // (PARTITION_BY), and reporting each partition's file and row count.
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckSession } from './duck.ts';
 import { lit, litList } from './duck.ts';
@@ -20,31 +19,31 @@ let counter = 0;
  */
 export async function writePartitions(duck: DuckSession, select: string): Promise<WrittenPartition[]> {
   const dir = join(duck.dir, `out-${++counter}`);
-  const table = `written_${counter}`;
-  await duck.run(`CREATE TEMP TABLE ${table} AS ${select}`);
-  const counts = await duck.rows<{ p: string; n: string }>(
-    `SELECT _p AS p, count(*) AS n FROM ${table} GROUP BY _p`,
+  // RETURN_STATS answers each written file and its row count, so the rows are not counted twice.
+  const files = await duck.rows<{ filename: string; count: string }>(
+    `COPY (${select}) TO ${lit(dir)} (FORMAT parquet, PARTITION_BY (_p), FILENAME_PATTERN 'data_{i}', RETURN_STATS)`,
   );
-  if (counts.length === 0) return [];
-  await duck.run(
-    `COPY ${table} TO ${lit(dir)} (FORMAT parquet, PARTITION_BY (_p), FILENAME_PATTERN 'data_{i}', COMPRESSION zstd)`,
-  );
+  const byPartition = new Map<string, { paths: string[]; rows: number }>();
+  for (const { filename, count } of files) {
+    const value = /_p=([^/]+)\/[^/]+$/.exec(filename)?.[1];
+    if (value === undefined || Number(count) === 0) continue;
+    const entry = byPartition.get(value) ?? { paths: [], rows: 0 };
+    entry.paths.push(filename);
+    entry.rows += Number(count);
+    byPartition.set(value, entry);
+  }
   const written: WrittenPartition[] = [];
-  for (const { p, n } of counts) {
-    const folder = join(dir, `_p=${p}`);
-    const files = (await readdir(folder)).filter((f) => f.endsWith('.parquet')).sort();
-    let path = join(folder, files[0] as string);
-    if (files.length > 1) {
+  for (const [value, { paths, rows }] of byPartition) {
+    let path = paths[0] as string;
+    if (paths.length > 1) {
       // DuckDB may split a large partition; the manifest holds one object per partition.
-      path = join(folder, 'merged.parquet');
+      path = join(dir, `_p=${value}`, 'merged.parquet');
       await duck.run(
-        `COPY (SELECT * FROM read_parquet(${litList(files.map((f) => join(folder, f)))}, hive_partitioning = false)) ` +
-          `TO ${lit(path)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (SELECT * FROM read_parquet(${litList(paths.sort())}, hive_partitioning = false)) TO ${lit(path)} (FORMAT parquet)`,
       );
     }
-    written.push({ value: p, path, rows: Number(n) });
+    written.push({ value, path, rows });
   }
-  await duck.run(`DROP TABLE ${table}`);
   return written;
 }
 
