@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../event/envelope.ts';
 import { folderLakeStore } from '../lake/file-store.ts';
 import { writeProfileSnapshot } from '../lake/profiles.ts';
-import { groupByHour, writeRawPart } from '../lake/raw.ts';
+import { groupByHour, writeDeadLetterPart, writeRawPart } from '../lake/raw.ts';
 import type { LakeStore } from '../lake/store.ts';
 import { readCuratedTable } from '../transform/read-curated.ts';
 import { runTransform } from '../transform/run-transform.ts';
 import { CURATED_TABLES, TABLE_COLUMNS } from '../transform/tables.ts';
+import { loadDeadLetters } from './dead-letters.ts';
 import { loadPartitions, pendingPartitions } from './duckdb-loader.ts';
 import { warehousePath } from './location.ts';
 
@@ -123,6 +124,38 @@ describe('the DuckDB warehouse loader', () => {
     expect(await loadPartitions(store, path)).toEqual({ loaded: [], skipped: [], rows: 0 });
     expect((await loadPartitions(store, path, second.touched.slice(0, 3))).skipped).toHaveLength(3);
     await expectWarehouseEqualsCurated(store, path);
+  });
+
+  it('loads each dead-letter part once', async () => {
+    const store = folderLakeStore(join(dir, 'dl-lake'));
+    const path = join(dir, 'dl.duckdb');
+    const hour = new Date('2026-03-04T10:00:00.000Z');
+    const letter = (reason: string) => ({
+      received_at: '2026-03-04T10:15:00.000Z',
+      reason,
+      event_id: null,
+      payload: '{"bad": true}',
+    });
+    await writeDeadLetterPart(store, hour, [
+      letter('event_type: must be a non-empty string'),
+      letter('not JSON'),
+    ]);
+    expect(await loadDeadLetters(store, path)).toEqual({ parts: 1 });
+    await writeDeadLetterPart(store, hour, [letter('client_ts: must be an ISO 8601 timestamp')]);
+    expect(await loadDeadLetters(store, path)).toEqual({ parts: 1 });
+    expect(await loadDeadLetters(store, path)).toEqual({ parts: 0 });
+    const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    const connection = await instance.connect();
+    const rows = (
+      await connection.runAndReadAll('SELECT reason FROM dead_letters ORDER BY reason')
+    ).getRowObjectsJson();
+    connection.closeSync();
+    instance.closeSync();
+    expect(rows.map((r) => r.reason)).toEqual([
+      'client_ts: must be an ISO 8601 timestamp',
+      'event_type: must be a non-empty string',
+      'not JSON',
+    ]);
   });
 
   it('refuses a PostgreSQL warehouse URL with a message, for now', () => {

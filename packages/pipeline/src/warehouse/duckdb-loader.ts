@@ -23,7 +23,7 @@ const PRIMARY_KEYS: Record<CuratedTable, string> = {
   user_profiles: 'user_id',
 };
 
-const LOADED = '_weir_loaded_partitions';
+export const LOADED = '_weir_loaded_partitions';
 
 async function ensureTables(connection: DuckDBConnection): Promise<void> {
   for (const [table, columns] of Object.entries(TABLE_COLUMNS)) {
@@ -31,6 +31,9 @@ async function ensureTables(connection: DuckDBConnection): Promise<void> {
       `CREATE TABLE IF NOT EXISTS ${table} (${columnList(columns)}, PRIMARY KEY (${PRIMARY_KEYS[table as CuratedTable]}))`,
     );
   }
+  await connection.run(
+    'CREATE TABLE IF NOT EXISTS dead_letters (received_at TIMESTAMPTZ, reason VARCHAR, event_id VARCHAR, payload VARCHAR)',
+  );
   await connection.run(
     `CREATE TABLE IF NOT EXISTS ${LOADED} (partition VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, loaded_at TIMESTAMPTZ NOT NULL)`,
   );
@@ -54,7 +57,7 @@ function partitionPredicate(ref: PartitionRef): string {
   }
 }
 
-async function withWarehouse<T>(
+export async function withWarehouse<T>(
   path: string,
   work: (connection: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
