@@ -3,8 +3,10 @@
 // the event set), never from the transform's SQL. Covers: duplicates (earliest server_ts kept,
 // even when the earlier copy arrives later, even when it moves the event to another hour),
 // sessions split at exactly 30:00 and joined at 29:59.999, across an hour and a day, a late
-// event joining two sessions, window counts at minute and hour edges, re-enrichment by a new
-// profile snapshot, halves vs all at once, re-runs, and shuffled/duplicated batching.
+// event joining two sessions, a moved copy splitting one, window counts at minute and hour
+// edges, re-enrichment by a new profile snapshot (also alone), halves vs all at once, re-runs,
+// shuffled/duplicated batching, index compaction, a run dying before its commit, and which
+// partitions a late event rewrites.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +20,7 @@ import { type UserProfile, writeProfileSnapshot } from '../lake/profiles.ts';
 import { groupByHour, writeRawPart } from '../lake/raw.ts';
 import { s3LakeStore } from '../lake/s3-store.ts';
 import type { LakeStore } from '../lake/store.ts';
-import { readManifest } from './manifest.ts';
+import { MANIFEST_KEY, readManifest } from './manifest.ts';
 import { readCuratedTable } from './read-curated.ts';
 import { runTransform } from './run-transform.ts';
 import { referenceTables } from './test-reference.ts';
@@ -311,6 +313,57 @@ suite('S3', async () =>
     },
     s3.client(),
   ));
+
+describe('a run that dies', () => {
+  it('before its manifest is written leaves the curated tables as they were, and the next run completes', async () => {
+    const store = folderLakeStore(join(folder, 'crash'));
+    const copies = [event('x', T0), event('x', T0 + 10 * MIN), event('y', T0 + 70 * MIN)];
+    await land(store, copies.slice(0, 1));
+    await runTransform(store);
+    const before = await tables(store);
+    await land(store, copies.slice(1));
+    let failing = true;
+    const flaky: LakeStore = {
+      ...store,
+      put: async (key, body) => {
+        if (failing && key === MANIFEST_KEY) throw new Error('disk full');
+        return store.put(key, body);
+      },
+    };
+    await expect(runTransform(flaky)).rejects.toThrow('disk full');
+    expect(await tables(store)).toEqual(before);
+    failing = false;
+    await runTransform(flaky);
+    expectMatchesReference(await tables(store), copies, []);
+  });
+});
+
+describe('a new profile snapshot alone', () => {
+  it("re-enriches only its users' events", async () => {
+    const store = folderLakeStore(join(folder, 'profiles-only'));
+    const copies = [event('p1', T0), event('p1', T0 + 90 * MIN), event('p2', T0 + 180 * MIN)];
+    await land(store, copies);
+    await writeProfileSnapshot(
+      store,
+      [{ user_id: 'p1', plan: 'free', signup_date: null }],
+      new Date('2026-03-01T00:00:00Z'),
+    );
+    await runTransform(store);
+    const snap2 = [{ user_id: 'p1', plan: 'pro', signup_date: null }];
+    await writeProfileSnapshot(store, snap2, new Date('2026-03-02T00:00:00Z'));
+    const run = await runTransform(store);
+    expect(run).toMatchObject({ newRawParts: 0, newSnapshots: 1, newEvents: 0 });
+    // p1's events are in hours 10 and 11; p2's hour 13 is not rewritten.
+    expect(run.touched).toEqual([
+      'events/dt=2026-03-04/hour=10',
+      'events/dt=2026-03-04/hour=11',
+      'user_profiles',
+    ]);
+    const got = await tables(store);
+    expectMatchesReference(got, copies, [[{ user_id: 'p1', plan: 'free', signup_date: null }], snap2]);
+    expect(got.profiles).toEqual([{ user_id: 'p1', plan: 'pro', signup_date: null, loaded_at: undefined }]);
+  });
+});
 
 describe('what a run rewrites', () => {
   it('rewrites only the hours whose events change', async () => {
