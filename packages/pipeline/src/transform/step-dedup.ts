@@ -52,20 +52,24 @@ export async function dedupNewParts(
     // the warehouse is a function of; the collector never lands them, so this only guards the SQL.
     await duck.run(`
     CREATE TEMP TABLE cand AS
-    SELECT event_id, event_type, user_id, session_id, properties,
-           TRY_CAST(client_ts AS TIMESTAMPTZ) AS client_ts,
-           TRY_CAST(server_ts AS TIMESTAMPTZ) AS server_ts,
-           TRY_CAST(ingested_at AS TIMESTAMPTZ) AS ingested_at,
-           app_version, platform, schema_version, device_type, geo_country,
+    WITH typed AS (
+      SELECT event_id, event_type, user_id, session_id, properties,
+             TRY_CAST(client_ts AS TIMESTAMPTZ) AS client_ts,
+             TRY_CAST(server_ts AS TIMESTAMPTZ) AS server_ts,
+             TRY_CAST(ingested_at AS TIMESTAMPTZ) AS ingested_at,
+             app_version, platform, schema_version, device_type, geo_country
+      FROM read_json(${litList(rawFiles)}, format = 'newline_delimited', compression = 'gzip',
+                     columns = ${rawColumnsSql})
+    )
+    SELECT * REPLACE (coalesce(ingested_at, server_ts) AS ingested_at),
            -- DuckDB's 64-bit hash of the content: only breaks ties between copies landed at the
            -- same instant, so it need not be cryptographic, only deterministic.
            lpad(hash(event_type, user_id, session_id, properties, client_ts, app_version, platform,
                      schema_version, device_type, geo_country)::VARCHAR, 20, '0') AS copy_hash
-    FROM read_json(${litList(rawFiles)}, format = 'newline_delimited', compression = 'gzip',
-                   columns = ${rawColumnsSql})
+    FROM typed
     WHERE event_id IS NOT NULL AND event_type IS NOT NULL AND event_type <> ''
-      AND TRY_CAST(client_ts AS TIMESTAMPTZ) IS NOT NULL AND TRY_CAST(server_ts AS TIMESTAMPTZ) IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY server_ts, ingested_at, copy_hash) = 1`);
+      AND client_ts IS NOT NULL AND server_ts IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY event_id ORDER BY server_ts, coalesce(ingested_at, server_ts), copy_hash) = 1`);
   }
 
   await duck.run(`CREATE TEMP TABLE prior (${columnList(INDEX_COLUMNS)})`);
