@@ -7,13 +7,17 @@
 // while loading (DuckDB lets one process open a file for writing at a time).
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import type { LakeStore } from '../lake/store.ts';
 import { lit, litList, openDuckSession } from '../transform/duck.ts';
 import { stageObjects } from '../transform/files.ts';
 import { type Manifest, type PartitionRef, parsePartitionId, readManifest } from '../transform/manifest.ts';
 import { bucketSql, columnList, columnNames, type CuratedTable, TABLE_COLUMNS } from '../transform/tables.ts';
 import { WarehouseError } from './location.ts';
+import { openWarehouseFile } from './open-file.ts';
+
+/** How long a load waits for readers to let go of the file. */
+const WRITE_WAIT_MS = 60_000;
 
 const PRIMARY_KEYS: Record<CuratedTable, string> = {
   events: 'event_id',
@@ -62,7 +66,7 @@ export async function withWarehouse<T>(
   work: (connection: DuckDBConnection) => Promise<T>,
 ): Promise<T> {
   await mkdir(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path);
+  const instance = await openWarehouseFile(path, 'write', WRITE_WAIT_MS);
   const connection = await instance.connect();
   try {
     await connection.run(`SET TimeZone = 'UTC'`);

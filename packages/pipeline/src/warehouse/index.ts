@@ -2,3 +2,4 @@
 export { loadDeadLetters } from './dead-letters.ts';
 export { type LoadResult, loadPartitions, pendingPartitions } from './duckdb-loader.ts';
 export { type WarehouseConfig, WarehouseError, warehousePath } from './location.ts';
+export { queryWarehouse } from './open-file.ts';

@@ -8,7 +8,11 @@ export type WarehouseConfig = Pick<WeirConfig, 'home' | 'warehouseUrl'>;
 
 export class WarehouseError extends Error {
   constructor(
-    readonly code: 'WAREHOUSE_MISCONFIGURED' | 'WAREHOUSE_UNSUPPORTED' | 'WAREHOUSE_LOAD_FAILED',
+    readonly code:
+      | 'WAREHOUSE_MISCONFIGURED'
+      | 'WAREHOUSE_UNSUPPORTED'
+      | 'WAREHOUSE_LOAD_FAILED'
+      | 'WAREHOUSE_BUSY',
     message: string,
     options?: { cause?: unknown },
   ) {
