@@ -373,21 +373,18 @@ describe('what a run rewrites', () => {
     await land(store, [...long, event('other', T0 + 30 * MIN)]);
     await runTransform(store);
     // Growing the session forward keeps its id: only the new event's hour is rewritten.
-    const forward = await runTransform(store).then(async () => {
-      await land(store, [event('long', T0 + 365 * MIN)]);
-      return runTransform(store);
-    });
+    await land(store, [event('long', T0 + 365 * MIN)]);
+    const forward = await runTransform(store);
     expect(forward.touched.filter((id) => id.startsWith('events/'))).toEqual([
       'events/dt=2026-03-04/hour=16',
     ]);
-    // An earlier event renames the session: every hour it spans is rewritten.
-    const backward = (await land(store, [event('long', T0 - 20 * MIN)]), await runTransform(store));
-    expect(backward.touched.filter((id) => id.startsWith('events/'))).toHaveLength(8); // 09 … 16
-    const all = [...long, event('other', T0 + 30 * MIN)];
+    // An earlier event renames the session: every hour it spans (09 … 16) is rewritten.
+    await land(store, [event('long', T0 - 20 * MIN)]);
+    const backward = await runTransform(store);
+    expect(backward.touched.filter((id) => id.startsWith('events/'))).toHaveLength(8);
     expect((await tables(store)).sessions.filter((s) => s.user_id === 'long')).toMatchObject([
       { session_start: at(T0 - 20 * MIN), session_end: at(T0 + 365 * MIN), event_count: '38' },
     ]);
-    expect(all).toHaveLength(37);
   });
 });
 
