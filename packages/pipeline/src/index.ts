@@ -33,6 +33,7 @@ export {
   toUtcMillis,
 } from './event/envelope.ts';
 export { eventBusKeyPrefix, openEventBus } from './event/open-bus.ts';
+export * from './lake/index.ts';
 export {
   type DbtSeverity,
   type DbtStatus,
@@ -98,3 +99,5 @@ export {
   type RegistryValidatorOptions,
 } from './registry/registry-validator.ts';
 export { diffSchemas } from './registry/schema-diff.ts';
+export * from './transform/index.ts';
+export * from './warehouse/index.ts';
