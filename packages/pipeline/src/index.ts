@@ -33,7 +33,14 @@ export {
   toUtcMillis,
 } from './event/envelope.ts';
 export { eventBusKeyPrefix, openEventBus } from './event/open-bus.ts';
+export {
+  INGEST_GROUP,
+  type IngestOptions,
+  type IngestReport,
+  ingestToLake,
+} from './ingest/ingest-to-lake.ts';
 export * from './lake/index.ts';
+export { type PipelineEnvironment, pipelineEnvironment } from './pipeline-environment.ts';
 export {
   type DbtSeverity,
   type DbtStatus,
