@@ -27,7 +27,8 @@ export type LakeErrorCode =
   | 'LAKE_ACCESS_DENIED'
   | 'LAKE_UNAVAILABLE'
   | 'LAKE_BAD_KEY'
-  | 'LAKE_CORRUPT';
+  | 'LAKE_CORRUPT'
+  | 'LAKE_CONFLICT';
 
 export class LakeError extends Error {
   constructor(

@@ -87,10 +87,13 @@ export function parsePartitionId(id: string): PartitionRef {
   return { id, table: table as CuratedTable };
 }
 
-/** The object key of a partition's version written by run `seq`. */
-export function versionKey(partitionId: string, seq: number): string {
-  return `${CURATED_PREFIX}${partitionId}/v-${String(seq).padStart(8, '0')}.parquet`;
+/**
+ * The object key of a partition's version written by run `seq` (`run` tells two runs that both
+ * started from the same manifest apart, so neither overwrites the other's objects).
+ */
+export function versionKey(partitionId: string, seq: number, run: string): string {
+  return `${CURATED_PREFIX}${partitionId}/v-${String(seq).padStart(8, '0')}-${run}.parquet`;
 }
 
-export const indexPartKey = (seq: number) =>
-  `${CURATED_PREFIX}_index/event_ids/v-${String(seq).padStart(8, '0')}.parquet`;
+export const indexPartKey = (seq: number, run: string) =>
+  `${CURATED_PREFIX}_index/event_ids/v-${String(seq).padStart(8, '0')}-${run}.parquet`;

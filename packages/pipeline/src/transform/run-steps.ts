@@ -32,6 +32,8 @@ export interface StepsInput {
   /** Every snapshot key when some are new, else undefined (profiles unchanged). */
   readonly snapshots: readonly string[] | undefined;
   readonly now: Date;
+  /** A short id of this run, in its object keys. */
+  readonly run: string;
 }
 
 export interface StepsOutcome {
@@ -40,6 +42,8 @@ export interface StepsOutcome {
   readonly touched: string[];
   /** Deletes the objects the new manifest no longer references; call after writing it. */
   cleanUp(): Promise<void>;
+  /** Deletes this run's own objects; call when it may not commit. */
+  abandon(): Promise<void>;
 }
 
 export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
@@ -142,7 +146,7 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
   const partitions: Record<string, PartitionState> = {};
   const uploads: [string, string][] = [];
   const record = (id: string, path: string | undefined, rows: number) => {
-    const key = path === undefined ? null : versionKey(id, seq);
+    const key = path === undefined ? null : versionKey(id, seq, input.run);
     if (path !== undefined && key !== null) uploads.push([key, path]);
     partitions[id] = { key, rows, seq };
   };
@@ -189,7 +193,7 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
   // The index: this run's winners as a new part, or everything compacted into one.
   let indexParts = manifest.indexParts;
   if (Number(winnerCount) > 0) {
-    const key = indexPartKey(seq);
+    const key = indexPartKey(seq, input.run);
     const path = `${duck.dir}/index-${seq}.parquet`;
     const compact = manifest.indexParts.length + 1 > MAX_INDEX_PARTS;
     await duck.run(`CREATE TEMP TABLE index_new AS ${INDEX_PART_SQL}`);
@@ -216,6 +220,11 @@ export async function transformSteps(input: StepsInput): Promise<StepsOutcome> {
     newEvents: Number(winnerCount),
     touched: Object.keys(partitions).sort(),
     cleanUp: () => deleteObjects(store, superseded),
+    abandon: () =>
+      deleteObjects(
+        store,
+        uploads.map(([key]) => key),
+      ),
   };
 }
 

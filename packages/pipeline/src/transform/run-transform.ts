@@ -34,10 +34,13 @@
 //  6. windows (step-windows): counts for CH; hop windows for CH and the hour before each.
 //  7. write Parquet (one COPY per table, PARTITION_BY), upload, write the manifest, delete the
 //     objects it no longer references.
-// Runs must not overlap (the DAG runs one at a time); the manifest is their only coordination.
+// Runs must not overlap (the DAG runs one at a time). If they do, each writes objects under its
+// own keys and checks the manifest before committing: the later one fails with LAKE_CONFLICT
+// and leaves nothing (a check-then-write, so two commits in the same instant are not excluded).
+import { randomUUID } from 'node:crypto';
 import { listProfileSnapshots } from '../lake/profiles.ts';
 import { listRawParts } from '../lake/raw.ts';
-import type { LakeStore } from '../lake/store.ts';
+import { LakeError, type LakeStore } from '../lake/store.ts';
 import { openDuckSession, type StatementTimer } from './duck.ts';
 import { readManifest, writeManifest } from './manifest.ts';
 import { transformSteps } from './run-steps.ts';
@@ -83,7 +86,17 @@ export async function runTransform(
       newParts,
       snapshots: newSnapshots.length > 0 ? snapshots : undefined,
       now: options.now ?? new Date(),
+      run: randomUUID().slice(0, 8),
     });
+    // Another run committed since this one read the manifest: this run's work is based on a
+    // stale state, so it must not commit (its objects have their own keys; drop them).
+    if ((await readManifest(store)).seq !== manifest.seq) {
+      await outcome.abandon();
+      throw new LakeError(
+        'LAKE_CONFLICT',
+        'transform: another transform run committed while this one ran; run it again (runs must not overlap: the transform DAG runs one at a time)',
+      );
+    }
     await writeManifest(store, outcome.manifest);
     await outcome.cleanUp();
     return {

@@ -338,6 +338,25 @@ describe('a run that dies', () => {
   });
 });
 
+describe('two runs at once', () => {
+  it('commit one; the other fails with LAKE_CONFLICT and leaves no objects', async () => {
+    const store = folderLakeStore(join(folder, 'overlap'));
+    const copies = [event('o', T0), event('o', T0 + 10 * MIN), event('q', T0 + 70 * MIN)];
+    await land(store, copies);
+    const results = await Promise.allSettled([runTransform(store), runTransform(store)]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(results.find((r) => r.status === 'rejected')).toMatchObject({ reason: { code: 'LAKE_CONFLICT' } });
+    expectMatchesReference(await tables(store), copies, []);
+    const manifest = await readManifest(store);
+    const referenced = new Set([
+      MANIFEST_KEY,
+      ...manifest.indexParts,
+      ...Object.values(manifest.partitions).flatMap((p) => p.key ?? []),
+    ]);
+    expect((await store.list('curated/')).filter((key) => !referenced.has(key))).toEqual([]);
+  });
+});
+
 describe('a new profile snapshot alone', () => {
   it("re-enriches only its users' events", async () => {
     const store = folderLakeStore(join(folder, 'profiles-only'));
