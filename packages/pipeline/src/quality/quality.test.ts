@@ -1,7 +1,7 @@
 // The data-quality checks against a real DuckDB warehouse with crafted rows whose answers are
 // known by construction: volume against the same hour yesterday, null rates, p95 freshness, the
 // dead-letter rate, and dbt's generic tests with dbt's severity / error_if / warn_if semantics.
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dbtStatus, meetsCondition, runDbtTest } from './dbt-tests.ts';
 import { DEFAULT_THRESHOLDS, runHourlyChecks } from './hourly-checks.ts';

@@ -17,13 +17,13 @@
 // Confluent does; keywords beside a $ref are ignored. Stricter than Confluent: a key made required
 // without a schema in `properties` is REQUIRED_ATTRIBUTE_ADDED (Confluent only compares listed ones).
 import { canonicalJson } from './canonical-json.ts';
-import { classify, type Criterion, constrains, isObject, type Json, resolve } from './schema-model.ts';
 import {
   type Difference,
   type DifferenceType,
   isCompatibleChange,
   UNCHECKED_KEYWORDS,
 } from './difference-types.ts';
+import { type Criterion, classify, constrains, isObject, type Json, resolve } from './schema-model.ts';
 
 interface Context {
   readonly writerRoot: unknown;

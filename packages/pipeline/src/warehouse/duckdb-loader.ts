@@ -12,7 +12,7 @@ import type { LakeStore } from '../lake/store.ts';
 import { lit, litList, openDuckSession } from '../transform/duck.ts';
 import { stageObjects } from '../transform/files.ts';
 import { type Manifest, type PartitionRef, parsePartitionId, readManifest } from '../transform/manifest.ts';
-import { bucketSql, columnList, columnNames, type CuratedTable, TABLE_COLUMNS } from '../transform/tables.ts';
+import { bucketSql, type CuratedTable, columnList, columnNames, TABLE_COLUMNS } from '../transform/tables.ts';
 import { WarehouseError } from './location.ts';
 import { openWarehouseFile } from './open-file.ts';
 
