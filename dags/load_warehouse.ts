@@ -3,7 +3,7 @@
 // event-time hour of events or windows, a bucket of users' sessions) in one transaction, so
 // re-running one changes nothing. The DuckDB file has one writer at a time: every task that writes
 // it runs in the one-slot `warehouse` pool.
-import { loadPartitions, pendingPartitions, pipelineEnvironment } from '@weir/pipeline';
+import { loadDeadLetters, loadPartitions, pendingPartitions, pipelineEnvironment } from '@weir/pipeline';
 import { dag } from '@weir/sdk';
 
 export default dag(
@@ -16,7 +16,7 @@ export default dag(
     pausedAtCreation: false,
     tags: ['pipeline'],
     owner: 'data-platform',
-    description: 'Curated Parquet → warehouse tables, one idempotent load per partition',
+    description: 'Curated Parquet → warehouse tables, one idempotent load per partition; dead letters',
     defaults: { retries: 2, retryDelay: '30s', retryExponentialBackoff: true, pool: 'warehouse' },
   },
   (d) => {
@@ -33,6 +33,12 @@ export default dag(
         `${partition}: ${result.rows} rows${result.skipped.length > 0 ? ' (already loaded)' : ''}`,
       );
       return { partition, rows: result.rows };
+    });
+    d.task('load_dead_letters', async (ctx) => {
+      const env = pipelineEnvironment();
+      const { parts } = await loadDeadLetters(env.lake, env.warehousePath);
+      ctx.log.info(`${parts} new dead-letter parts loaded`);
+      return { parts };
     });
   },
 );

@@ -80,6 +80,14 @@ describe('the pipeline DAGs', () => {
       .map((e) => ({ ...e, server_ts: new Date(Date.parse(e.server_ts) + 1000).toISOString() }));
     for (const e of [...sent, ...copies])
       await bus.append(bus.partitionFor(e.user_id ?? e.event_id), [JSON.stringify(e)]);
+    await bus.appendDeadLetters([
+      JSON.stringify({
+        received_at: new Date(BASE + 60_000).toISOString(),
+        reason: 'user_id: is required',
+        event_id: null,
+        payload: '{}',
+      }),
+    ]);
   });
   afterAll(async () => {
     await bus?.close();
@@ -122,6 +130,31 @@ describe('the pipeline DAGs', () => {
       n: sent.length,
       users: 4,
     });
+  });
+
+  it('load_warehouse loads the dead letters; data_quality records every check in dq_results', async () => {
+    const [letters] = await warehouse('SELECT COUNT(*) AS n FROM dead_letters');
+    expect(Number(letters?.n)).toBe(1);
+    await dagsTest('data_quality');
+    const rows = await warehouse('SELECT check_name, passed, severity FROM dq_results');
+    const byName = Object.fromEntries(rows.map((r) => [String(r.check_name), r]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'accepted_values(events.platform)',
+      'dead_letter_rate',
+      'freshness_p95_seconds',
+      'not_null(events.event_id)',
+      'null_rate.event_type',
+      'null_rate.user_id',
+      'relationships(events.user_id → user_profiles.user_id)',
+      'unique(events.event_id)',
+      'volume',
+    ]);
+    // No profiles were loaded: every event's user is missing from user_profiles (a warning).
+    expect(byName['relationships(events.user_id → user_profiles.user_id)']).toMatchObject({
+      passed: false,
+      severity: 'warn',
+    });
+    expect(rows.filter((r) => !r.passed)).toHaveLength(1);
   });
 
   it('a re-run of each changes nothing', async () => {

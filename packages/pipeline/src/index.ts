@@ -108,3 +108,4 @@ export {
 export { diffSchemas } from './registry/schema-diff.ts';
 export * from './transform/index.ts';
 export * from './warehouse/index.ts';
+export { PIPELINE_DBT_TESTS, type QualityFinding, runQualityChecks } from './quality/run-quality.ts';

@@ -38,6 +38,10 @@ async function ensureTables(connection: DuckDBConnection): Promise<void> {
   await connection.run(
     'CREATE TABLE IF NOT EXISTS dead_letters (received_at TIMESTAMPTZ, reason VARCHAR, event_id VARCHAR, payload VARCHAR)',
   );
+  // One row per check and partition each time data_quality runs (quality/hourly-checks.ts).
+  await connection.run(
+    'CREATE TABLE IF NOT EXISTS dq_results (check_name VARCHAR, partition VARCHAR, passed BOOLEAN, severity VARCHAR, observed DOUBLE, threshold DOUBLE, checked_at TIMESTAMPTZ)',
+  );
   await connection.run(
     `CREATE TABLE IF NOT EXISTS ${LOADED} (partition VARCHAR PRIMARY KEY, seq BIGINT NOT NULL, loaded_at TIMESTAMPTZ NOT NULL)`,
   );

@@ -3,3 +3,4 @@ export { loadDeadLetters } from './dead-letters.ts';
 export { type LoadResult, loadPartitions, pendingPartitions } from './duckdb-loader.ts';
 export { type WarehouseConfig, WarehouseError, warehousePath } from './location.ts';
 export { queryWarehouse } from './open-file.ts';
+export { ensureWarehouse, recordDqResults, withWarehouseReader } from './dq-results.ts';
