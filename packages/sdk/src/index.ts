@@ -15,11 +15,11 @@ export {
   serializeAlerts,
 } from './alerts.ts';
 export {
-  allOf,
-  anyOf,
   type Asset,
   type AssetCondition,
   type AssetSchedule,
+  allOf,
+  anyOf,
   asset,
   assetConditionMet,
   assetsOf,
@@ -33,8 +33,8 @@ export {
   type OutletEvents,
   TASK_ALERT_KINDS,
   type TaskAlertKind,
-  type TaskAlerts,
   type TaskAlertSeverity,
+  type TaskAlerts,
   type TaskContext,
   type TaskLogger,
 } from './context.ts';
@@ -117,6 +117,8 @@ export {
   LAKE_PREFIX_MAX_KEYS,
   type LakeKeyOptions,
   type LakePrefixOptions,
+  lakeS3Client,
+  type S3Settings,
   SensorError,
   type SensorErrorCode,
   type SensorPoke,
@@ -125,7 +127,6 @@ export {
   type TimeDeltaSensorOptions,
 } from './sensors/index.ts';
 export { DEFAULTS, serializeDag } from './serialize.ts';
-export { type TestContextFields, testContext } from './test-context.ts';
 export * from './serialized.ts';
 export { DAG_RUN_STATES, type DagRunState, TASK_INSTANCE_STATES, type TaskInstanceState } from './states.ts';
 export type {
@@ -135,4 +136,5 @@ export type {
   Storable,
   StorableTypedArray,
 } from './storable.ts';
+export { type TestContextFields, testContext } from './test-context.ts';
 export { isValidTimeZone, toInstant } from './zoned-time.ts';

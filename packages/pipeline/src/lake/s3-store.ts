@@ -9,9 +9,10 @@ import {
   HeadObjectCommand,
   ListObjectsCommand,
   PutObjectCommand,
-  S3Client,
+  type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
+import { lakeS3Client } from '@weir/sdk';
 import { checkKey, LakeError, type LakeStore } from './store.ts';
 
 export interface S3LakeSettings {
@@ -144,30 +145,14 @@ export function s3LakeStore(
   };
 }
 
-// One client per distinct setting, kept for the process: a new client per call would reconnect.
-const clients = new Map<string, S3Client>();
-
+// One client per distinct setting, kept for the process (shared with the SDK's lake sensor).
 function s3ClientFor(settings: S3LakeSettings): S3Client {
-  const cacheKey = JSON.stringify([
-    settings.endpoint,
-    settings.region,
-    settings.forcePathStyle,
-    settings.credentials,
-  ]);
-  let client = clients.get(cacheKey);
-  if (!client) {
-    client = new S3Client({
-      region: settings.region,
-      forcePathStyle: settings.forcePathStyle,
-      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-      ...(settings.credentials ? { credentials: settings.credentials } : {}),
-      // MinIO and s3rver predate the SDK's default CRC32 checksums.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
-    clients.set(cacheKey, client);
-  }
-  return client;
+  return lakeS3Client({
+    endpoint: settings.endpoint,
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    credentials: settings.credentials,
+  });
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -16,6 +16,8 @@ export {
 } from './external-task.ts';
 export type { FromContext, SensorPoke } from './from-context.ts';
 export { LAKE_PREFIX_MAX_KEYS, type LakeKeyOptions, type LakePrefixOptions } from './lake.ts';
+export type { S3Settings } from './lake-location.ts';
+export { lakeS3Client } from './lake-s3.ts';
 export { SensorError, type SensorErrorCode } from './sensor-error.ts';
 export type { SqlSensorOptions } from './sql.ts';
 

@@ -18,7 +18,11 @@ type S3Location = Extract<LakeLocation, { kind: 's3' }>;
 // when idle, so it holds no process open, and a new client per poke would reconnect each time.
 const clients = new Map<string, S3Client>();
 
-function clientFor(settings: S3Settings): S3Client {
+/**
+ * The S3 client for these settings, one per distinct setting for the process (the lake sensor and
+ * the pipeline's lake store share them).
+ */
+export function lakeS3Client(settings: S3Settings): S3Client {
   const cacheKey = JSON.stringify(settings);
   let client = clients.get(cacheKey);
   if (!client) {
@@ -37,7 +41,7 @@ function clientFor(settings: S3Settings): S3Client {
 }
 
 export function s3LakeReader(location: S3Location, settings: S3Settings): LakeReader {
-  const client = clientFor(settings);
+  const client = lakeS3Client(settings);
   const { bucket, base } = location;
   const where = settings.endpoint ?? `AWS S3 (region ${settings.region})`;
   const describe = (key: string) => `s3://${bucket}/${base}${key}`;
