@@ -68,6 +68,11 @@ describe('generateDemoTraffic', () => {
     for (const { body } of traffic.malformed) expect(clientEventSchema.safeParse(body).success).toBe(false);
   });
 
+  it('re-sends at least one event even in a tiny run', () => {
+    const tiny = generateDemoTraffic({ users: 1, hours: 1, rate: 1, seed: 3, now });
+    expect(tiny.retries).toBe(1);
+  });
+
   it('gives each user one valid profile, the same from run to run', () => {
     const traffic = generateDemoTraffic(options);
     expect(traffic.profiles.map((p) => p.user_id)).toEqual(

@@ -253,6 +253,9 @@ export function generateDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
     }
   });
   for (const { event } of pendingRetries) sends.push({ event, retry: true });
+  // Even a tiny run exercises deduplication.
+  const middle = all[Math.floor(all.length / 2)];
+  if (sends.length === all.length && middle) sends.push({ event: middle, retry: true });
   const malformed = malformedEvents(random, Math.max(5, Math.round(all.length * 0.005)), to);
   return {
     sends,

@@ -107,6 +107,10 @@ describe('weir demo events', { timeout: 300_000 }, () => {
     expect(onBus.length).toBe(summary.accepted);
     expect(summary.accepted).toBe(summary.events + summary.duplicates);
     expect(new Set(onBus.map((e) => e.event_id)).size).toBe(summary.events);
+    expect(summary.duplicates).toBeGreaterThan(0);
+    const copies = new Map<string, number>();
+    for (const e of onBus) copies.set(e.event_id, (copies.get(e.event_id) ?? 0) + 1);
+    expect([...copies.values()].filter((n) => n === 2)).toHaveLength(summary.duplicates);
     expect(deadLetters.length).toBe(summary.malformed);
     expect(summary.rejected).toBe(summary.malformed);
     expect(deadLetters.map((d) => d.reason)).toEqual(
@@ -122,6 +126,8 @@ describe('weir demo events', { timeout: 300_000 }, () => {
   });
 
   it('creates a fresh demo source on the next run (a key is shown only once) and prints a summary', async () => {
+    // Whether or not the test above ran first, a source named demo exists now.
+    await runWeir(['sources', 'create', 'demo'], env());
     const run = await runWeir(
       ['demo', 'events', '--url', collector.url, '--users', '2', '--hours', '1', '--rate', '5'],
       env(),

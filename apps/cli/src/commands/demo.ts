@@ -120,7 +120,7 @@ export function registerDemoCommands(program: Command): void {
       else
         process.stdout.write(
           [
-            `demo traffic from source "${summary.source}" to ${base} (seed ${seed}): ${users} users over the last ${hours} h`,
+            `demo traffic from source "${summary.source}" to ${base} (seed ${seed}): ${users} user${users === 1 ? '' : 's'} over the last ${hours} h`,
             `  sent      ${summary.sent}: ${summary.events} events, ${summary.duplicates} client retries re-sending an event_id, ${summary.malformed} malformed`,
             `  accepted  ${summary.accepted} (retries included: the pipeline removes duplicates by event_id)`,
             `  rejected  ${summary.rejected} (in the dead-letter stream with their reasons)`,
