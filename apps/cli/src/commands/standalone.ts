@@ -101,6 +101,8 @@ export function registerStandaloneCommand(program: Command): void {
           say(
             `web UI and API on http://localhost:${config.web.port} (health: /api/health). Ctrl-C stops everything.`,
           );
+          // A fresh install has no events: say how to get some, so the pipeline pages show data.
+          say('demo data: npx weir demo events, then npx weir pipeline run');
           if (initialAdmin)
             say(
               `Weir UI: http://localhost:${config.web.port}  user ${initialAdmin.username}  password ${initialAdmin.password} (shown once; change it with weir users set-password ${initialAdmin.username})`,
