@@ -34,11 +34,20 @@ export async function measureIncremental(days = 30): Promise<IncrementalResult> 
     await runTransform(folderLakeStore(root));
     const transformHistoryMs = performance.now() - transformed;
     // The hour after the history; ids far above the history's.
+    // BENCH_VERBOSE=1 prints the new hour's slowest statements (where the history costs).
+    const statements: [number, string][] = [];
     const timed = async (lake: string) => {
       await land(lake, synthetic(EVENTS_PER_HOUR, START + hours * HOUR, 1, 1 << 30));
+      statements.length = 0;
       const began = performance.now();
-      await runTransform(folderLakeStore(lake));
-      return performance.now() - began;
+      await runTransform(folderLakeStore(lake), {
+        onStatement: (sql, ms) => statements.push([ms, sql.replace(/\s+/g, ' ').trim().slice(0, 160)]),
+      });
+      const ms = performance.now() - began;
+      if (process.env.BENCH_VERBOSE)
+        for (const [t, sql] of statements.sort((a, b) => b[0] - a[0]).slice(0, 10))
+          console.error(`${Math.round(t)} ms  ${sql}`);
+      return ms;
     };
     const emptyMs = await timed(join(dir, 'empty-lake'));
     const onHistoryMs = await timed(root);
