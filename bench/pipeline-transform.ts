@@ -21,11 +21,11 @@ export interface PipelineTransformResult {
   incrementalRatio: number;
 }
 
-const HOUR = 3_600_000;
+export const HOUR = 3_600_000;
 const REPETITIONS = 2;
-const START = Date.parse('2026-03-04T00:00:00.000Z');
+export const START = Date.parse('2026-03-04T00:00:00.000Z');
 
-function* synthetic(count: number, start = START, hours = 24, idBase = 0): Generator<BusEvent> {
+export function* synthetic(count: number, start = START, hours = 24, idBase = 0): Generator<BusEvent> {
   let seed = 42;
   const random = () => {
     seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -54,7 +54,7 @@ function* synthetic(count: number, start = START, hours = 24, idBase = 0): Gener
   }
 }
 
-async function land(root: string, events: Iterable<BusEvent>): Promise<void> {
+export async function land(root: string, events: Iterable<BusEvent>): Promise<void> {
   const store = folderLakeStore(root);
   const byHour = new Map<number, BusEvent[]>();
   const flush = async (hour: number) => {

@@ -21,6 +21,10 @@ export const TARGETS = {
   dag_list_p95_ms: 200,
   grid_render_ms: 1_500,
   log_100k_first_screen_ms: 1_000,
+  collector_events_per_s: 20_000,
+  transform_1m_ms: 60_000,
+  transform_vs_plain_ratio: 2,
+  incremental_hour_ratio_vs_empty: 3,
 } as const;
 
 export interface BenchResults {
@@ -216,7 +220,7 @@ export function printTable(results: BenchResults): void {
       null,
     ],
   ];
-  rows.push(...uiRows(results));
+  rows.push(...uiRows(results), ...pipelineRows(results));
   const cells = rows.map(([measure, weir, baseline, target, met]) => [
     measure,
     format(weir),
@@ -240,6 +244,7 @@ export function printTable(results: BenchResults): void {
     ['parse', parse],
     ['alerts', (results.alerts ?? {}) as { skipped?: unknown }],
     ['ui', (results.ui ?? {}) as { skipped?: unknown }],
+    ['pipeline', (results.pipeline ?? {}) as { skipped?: unknown }],
   ] as const) {
     if (typeof value.skipped === 'string') process.stdout.write(`\n${part} skipped: ${value.skipped}`);
   }
@@ -256,7 +261,7 @@ export function printTable(results: BenchResults): void {
       `\nmany runs: no target. For scale, Hatchet publishes 2,000 runs/s on a database with 8 CPUs; this machine has ${cpus().length} cores for everything.`,
     );
   process.stdout.write(
-    '\nbaseline: raw BullMQ for the engine rows; for the UI rows the same read in raw SQL (node-postgres), and GET /api/health on the same server.',
+    '\nbaseline: raw BullMQ for the engine rows; for the UI rows the same read in raw SQL (node-postgres), and GET /api/health on the same server; for the pipeline rows raw XADD pipelines of the same events, one plain DuckDB script, the same hour on an empty lake.',
   );
   process.stdout.write('\n');
 }
@@ -324,6 +329,79 @@ function uiRows(results: BenchResults): Row[] {
       null,
       TARGETS.log_100k_first_screen_ms,
     ),
+  ];
+}
+
+/** The pipeline part's rows: collector against raw XADD, transform against plain DuckDB. */
+function pipelineRows(results: BenchResults): Row[] {
+  const p = results.pipeline as
+    | {
+        collector_events_per_s?: number | null;
+        collector_p99_request_ms?: number | null;
+        baseline_xadd_events_per_s?: number | null;
+        collector_vs_xadd_ratio?: number | null;
+        transform_1m_ms?: number | null;
+        plain_duckdb_1m_ms?: number | null;
+        transform_vs_plain_ratio?: number | null;
+        new_hour_empty_ms?: number | null;
+        new_hour_on_history_ms?: number | null;
+        incremental_hour_ratio_vs_empty?: number | null;
+        history_events?: number;
+        history_hours?: number;
+        collector?: { p99_request_ms?: number | null; baseline_p99_batch_ms?: number | null };
+      }
+    | undefined;
+  const v = (x: number | null | undefined) => x ?? null;
+  const atMost = (x: number | null, t: number) => (x === null ? null : x <= t);
+  const history = `${(p?.history_events ?? 0).toLocaleString('en-US')} events over ${p?.history_hours ?? 0} h`;
+  const collectorRate = v(p?.collector_events_per_s);
+  const transformMs = v(p?.transform_1m_ms);
+  const transformRatio = v(p?.transform_vs_plain_ratio);
+  const incremental = v(p?.incremental_hour_ratio_vs_empty);
+  return [
+    [
+      'pipeline: collector, events/s (batches of 100; baseline raw XADD)',
+      collectorRate,
+      v(p?.baseline_xadd_events_per_s),
+      `≥ ${TARGETS.collector_events_per_s.toLocaleString('en-US')}`,
+      collectorRate === null ? null : collectorRate >= TARGETS.collector_events_per_s,
+    ],
+    [
+      '  collector request p99, ms (baseline: XADD pipeline of 100)',
+      v(p?.collector_p99_request_ms),
+      v(p?.collector?.baseline_p99_batch_ms),
+      '',
+      null,
+    ],
+    ['  collector ÷ raw XADD', v(p?.collector_vs_xadd_ratio), null, '', null],
+    [
+      '  transform, 1,000,000 events, ms (baseline plain DuckDB)',
+      transformMs,
+      v(p?.plain_duckdb_1m_ms),
+      `< ${TARGETS.transform_1m_ms.toLocaleString('en-US')}`,
+      transformMs === null ? null : transformMs < TARGETS.transform_1m_ms,
+    ],
+    [
+      '  transform ÷ plain DuckDB',
+      transformRatio,
+      null,
+      `≤ ${TARGETS.transform_vs_plain_ratio}`,
+      atMost(transformRatio, TARGETS.transform_vs_plain_ratio),
+    ],
+    [
+      `  new hour of 10,000 on ${history}, ms (baseline empty lake)`,
+      v(p?.new_hour_on_history_ms),
+      v(p?.new_hour_empty_ms),
+      '',
+      null,
+    ],
+    [
+      '  new hour on history ÷ on empty lake',
+      incremental,
+      null,
+      `< ${TARGETS.incremental_hour_ratio_vs_empty}`,
+      incremental === null ? null : incremental < TARGETS.incremental_hour_ratio_vs_empty,
+    ],
   ];
 }
 

@@ -1,7 +1,8 @@
 // Entry of `npm run bench`: starts a private environment (database, Redis prefix, DAG folders,
 // `weir scheduler` and `weir worker`), measures hop latency, throughput, many small runs at once
 // and definitions at scale against raw BullMQ baselines, and the web UI's reads on seeded history (its own
-// database and `weir web`), prints a table and writes results/latest.json. Every part
+// database and `weir web`), the event pipeline (collector events/s against raw XADD, the transform
+// against plain DuckDB), prints a table and writes results/latest.json. Every part
 // is bounded in time; a part that cannot run reports null and why. Not part of `npm test`.
 import { cpus, loadavg } from 'node:os';
 import { type AlertsResult, measureAlerts } from './alerts.ts';
@@ -33,6 +34,7 @@ import { ratio } from './lib/stats.ts';
 import { type Bounded, Budget, withTimeout } from './lib/timeout.ts';
 import { type ManyRunsProgress, type ManyRunsResult, measureManyRuns, partialManyRuns } from './many-runs.ts';
 import { measureParse, type ParseResult } from './parse.ts';
+import { measurePipeline, type PipelineResult } from './pipeline.ts';
 import { type BenchResults, describeMachine, printTable, writeResults } from './report.ts';
 import { measureRoundTrips, type RoundTrips } from './round-trip.ts';
 import {
@@ -112,6 +114,7 @@ async function main(): Promise<number> {
   let roundTrips: Bounded<RoundTrips> = notRun('hop');
   let anatomy: Bounded<HopAnatomy> = notRun('hop');
   let ui: Bounded<UiResult> = notRun('ui');
+  let pipeline: Bounded<PipelineResult> = notRun('pipeline');
   const uiProgress: Record<string, unknown> = {};
   const cleanup: string[] = [];
   try {
@@ -229,6 +232,14 @@ async function main(): Promise<number> {
         measureParse(bench, SCALE_DAGS, s),
       );
     }
+    if (parts.has('pipeline')) {
+      log('pipeline: collector events/s vs raw XADD; transform of 1,000,000 events vs plain DuckDB');
+      pipeline = await withTimeout(
+        'pipeline',
+        budget.timeoutFor(300_000, parts.has('ui') ? 240_000 : 5_000),
+        (s) => measurePipeline(bench, s, log),
+      );
+    }
     if (parts.has('ui')) {
       log('ui: seeded history, the production web app, HTTP and Chromium timings');
       // Its own database and `weir web`; a first start builds the UI (about a minute here).
@@ -314,6 +325,7 @@ async function main(): Promise<number> {
     ui: ui.ok
       ? ui.value
       : { skipped: ui.reason, ...(Object.keys(uiProgress).length > 0 ? { partial: uiProgress } : {}) },
+    pipeline: pipeline.ok ? pipeline.value : { skipped: pipeline.reason },
     commit,
     load_average: { at_start: loadAtStart, at_end: loadavg().map((n) => Math.round(n * 100) / 100) },
     duration_s: (Date.now() - startedAt.getTime()) / 1000,

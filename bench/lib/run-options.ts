@@ -3,8 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { repoRoot } from './processes.ts';
 
-export type Part = 'hop' | 'throughput' | 'runs' | 'parse' | 'alerts' | 'ui';
-const ALL_PARTS: readonly Part[] = ['hop', 'throughput', 'runs', 'parse', 'alerts', 'ui'];
+export type Part = 'hop' | 'throughput' | 'runs' | 'parse' | 'alerts' | 'ui' | 'pipeline';
+const ALL_PARTS: readonly Part[] = ['hop', 'throughput', 'runs', 'parse', 'alerts', 'ui', 'pipeline'];
 
 export function selectedParts(args: readonly string[]): Set<Part> {
   const index = args.findIndex((a) => a === '--only' || a.startsWith('--only='));
