@@ -74,10 +74,10 @@ describe('DAG warnings', () => {
     h.writeDag('calls_api.ts', usesPool('default'));
     await h.processor.processOnce();
     expect(await warnings()).toEqual([]);
-    h.writeDag('calls_api.ts', usesPool('warehouse'));
+    h.writeDag('calls_api.ts', usesPool('reporting'));
     await h.processor.processOnce();
     expect((await warnings()).map((w) => w.message)).toEqual([
-      "tasks fetch, fetch_more use pool 'warehouse', which does not exist; their instances wait in scheduled until it is created (weir pools set warehouse <slots>)",
+      "tasks fetch, fetch_more use pool 'reporting', which does not exist; their instances wait in scheduled until it is created (weir pools set reporting <slots>)",
     ]);
   });
 });
