@@ -36,7 +36,8 @@
 //     objects it no longer references.
 // Runs must not overlap (the DAG runs one at a time). If they do, each writes objects under its
 // own keys and checks the manifest before committing: the later one fails with LAKE_CONFLICT
-// and leaves nothing (a check-then-write, so two commits in the same instant are not excluded).
+// and leaves nothing. Within a process the check and the write are one step (a lock per lake);
+// across processes it is a check-then-write, which the DAG's maxActiveRuns: 1 makes moot.
 import { randomUUID } from 'node:crypto';
 import { listProfileSnapshots } from '../lake/profiles.ts';
 import { listRawParts } from '../lake/raw.ts';
@@ -44,6 +45,20 @@ import { LakeError, type LakeStore } from '../lake/store.ts';
 import { openDuckSession, type StatementTimer } from './duck.ts';
 import { readManifest, writeManifest } from './manifest.ts';
 import { transformSteps } from './run-steps.ts';
+
+/** The commit step of each lake (by its description), one at a time in this process. */
+const commitLocks = new Map<string, Promise<unknown>>();
+
+async function underCommitLock<T>(store: LakeStore, work: () => Promise<T>): Promise<T> {
+  const key = store.describe('');
+  const before = commitLocks.get(key) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  commitLocks.set(
+    key,
+    mine.catch(() => undefined),
+  );
+  return mine;
+}
 
 export interface TransformResult {
   /** The manifest's run number after this run (unchanged when there was nothing new). */
@@ -89,15 +104,20 @@ export async function runTransform(
       run: randomUUID().slice(0, 8),
     });
     // Another run committed since this one read the manifest: this run's work is based on a
-    // stale state, so it must not commit (its objects have their own keys; drop them).
-    if ((await readManifest(store)).seq !== manifest.seq) {
+    // stale state, so it must not commit (its objects have their own keys; drop them). The check
+    // and the write hold the lake's commit lock, so two runs in one process never both commit.
+    const committed = await underCommitLock(store, async () => {
+      if ((await readManifest(store)).seq !== manifest.seq) return false;
+      await writeManifest(store, outcome.manifest);
+      return true;
+    });
+    if (!committed) {
       await outcome.abandon();
       throw new LakeError(
         'LAKE_CONFLICT',
         'transform: another transform run committed while this one ran; run it again (runs must not overlap: the transform DAG runs one at a time)',
       );
     }
-    await writeManifest(store, outcome.manifest);
     await outcome.cleanUp();
     return {
       seq: outcome.manifest.seq,
