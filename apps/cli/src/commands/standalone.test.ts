@@ -93,6 +93,6 @@ describe('weir standalone', () => {
     await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
     await redis.cleanup();
     rmSync(home, { recursive: true, force: true });
-    // The first start builds the web UI, which now bundles the pipeline pages too: minutes on 2 busy cores.
+    // The first start builds the web UI (now with the pipeline packages): minutes on 2 busy cores.
   }, 600_000);
 });
