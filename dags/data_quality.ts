@@ -41,12 +41,11 @@ export default dag(
       const findings = await withWarehouseReader(env.warehousePath, (w) => runQualityChecks(w, hour, now));
       await recordDqResults(env.warehousePath, findings);
       for (const f of findings) {
-        const check = `${f.check_name}`;
-        if (f.passed) ctx.alerts.resolve({ kind: f.alertKind, check });
+        if (f.passed) ctx.alerts.resolve({ kind: f.alertKind, check: f.check_name });
         else
           ctx.alerts.raise({
             kind: f.alertKind,
-            check,
+            check: f.check_name,
             severity: f.severity === 'warn' ? 'warning' : 'error',
             title: `${f.check_name} failed for ${f.partition}: observed ${f.observed ?? 'nothing'}, threshold ${f.threshold}`,
             details: { partition: f.partition, observed: f.observed, threshold: f.threshold },
