@@ -24,6 +24,8 @@ export function Pager<Cursor>({
   readonly paged: boolean;
   readonly noun: string;
 }) {
+  // An empty first page already says so ("No … match"): a count of nothing adds only noise.
+  if (page.totalEntries === 0 && !paged) return null;
   return (
     <nav className="pager" aria-label="pages">
       <span className="muted">

@@ -34,9 +34,6 @@ export default async function AssetsPage({
       <form className="filters" aria-label="filter assets">
         <input name="q" placeholder="Search uri or name" defaultValue={q ?? ''} aria-label="search" />
         <button type="submit">Search</button>
-        <span className="muted small filters-count">
-          {page.totalEntries} asset{page.totalEntries === 1 ? '' : 's'}
-        </span>
       </form>
       {page.items.length === 0 ? (
         <p className="muted">
